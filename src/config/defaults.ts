@@ -1,0 +1,43 @@
+import type { HawkerConfig } from './schema.js';
+
+// config/hawker.example.yaml mirrors this object key for key; test/config holds them equal.
+export const defaultConfig: HawkerConfig = {
+  dataDir: './data',
+  publicUrl: 'http://localhost:8080',
+  adminToken: '',
+  http: {
+    host: '0.0.0.0',
+    port: 8080,
+    bodyLimitBytes: 65536,
+    trustProxy: false,
+  },
+  rtmp: {
+    host: '0.0.0.0',
+    port: 1935,
+    app: 'live',
+    publicUrl: '',
+  },
+  log: {
+    level: 'info',
+    pretty: 'auto',
+  },
+  ffmpeg: {
+    path: 'ffmpeg',
+  },
+  pipeline: {
+    segmentSeconds: 1,
+    preset: 'veryfast',
+    ladder: [
+      { name: '720p', height: 720, videoKbps: 3000, audioKbps: 128 },
+      { name: '360p', height: 360, videoKbps: 800, audioKbps: 96 },
+    ],
+    inputTimeoutSeconds: 3,
+    stopTimeoutMs: 5000,
+    restartMinDelayMs: 500,
+    restartMaxDelayMs: 10000,
+    restartStableAfterMs: 30000,
+  },
+  live: {
+    reconnectWindowSeconds: 20,
+  },
+};

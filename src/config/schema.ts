@@ -1,0 +1,77 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+const Port = Type.Integer({ minimum: 0, maximum: 65535 });
+
+export const RenditionSchema = Type.Object(
+  {
+    name: Type.String({ pattern: '^[a-z0-9_-]{1,16}$', description: 'variant name, used as the playlist folder' }),
+    height: Type.Integer({ minimum: 90, maximum: 2160, multipleOf: 2 }),
+    videoKbps: Type.Integer({ minimum: 100, maximum: 50000 }),
+    audioKbps: Type.Integer({ minimum: 32, maximum: 320 }),
+  },
+  { additionalProperties: false },
+);
+export type Rendition = Static<typeof RenditionSchema>;
+
+export const ConfigSchema = Type.Object(
+  {
+    dataDir: Type.String({ minLength: 1 }),
+    publicUrl: Type.String({ pattern: '^https?://[^\\s/]+(/[^\\s]*)?$' }),
+    adminToken: Type.String({ description: 'empty: generated on first start and kept in the data dir' }),
+    http: Type.Object(
+      {
+        host: Type.String({ minLength: 1 }),
+        port: Port,
+        bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 10 * 1024 * 1024 }),
+        trustProxy: Type.Boolean(),
+      },
+      { additionalProperties: false },
+    ),
+    rtmp: Type.Object(
+      {
+        host: Type.String({ minLength: 1 }),
+        port: Port,
+        app: Type.String({ pattern: '^[a-zA-Z0-9_-]+$' }),
+        publicUrl: Type.String({ pattern: '^(rtmps?://[^\\s/]+)?$' }),
+      },
+      { additionalProperties: false },
+    ),
+    log: Type.Object(
+      {
+        level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+        pretty: Type.Union([Type.Literal('auto'), Type.Boolean()]),
+      },
+      { additionalProperties: false },
+    ),
+    ffmpeg: Type.Object(
+      {
+        path: Type.String({ minLength: 1 }),
+      },
+      { additionalProperties: false },
+    ),
+    pipeline: Type.Object(
+      {
+        segmentSeconds: Type.Integer({ minimum: 1, maximum: 10 }),
+        preset: Type.Union(
+          ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium'].map((p) => Type.Literal(p)),
+        ),
+        ladder: Type.Array(RenditionSchema, { minItems: 1, maxItems: 5 }),
+        inputTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 60 }),
+        stopTimeoutMs: Type.Integer({ minimum: 100, maximum: 60000 }),
+        restartMinDelayMs: Type.Integer({ minimum: 0, maximum: 60000 }),
+        restartMaxDelayMs: Type.Integer({ minimum: 0, maximum: 300000 }),
+        restartStableAfterMs: Type.Integer({ minimum: 1000, maximum: 3600000 }),
+      },
+      { additionalProperties: false },
+    ),
+    live: Type.Object(
+      {
+        reconnectWindowSeconds: Type.Integer({ minimum: 0, maximum: 3600 }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type HawkerConfig = Static<typeof ConfigSchema>;

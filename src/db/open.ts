@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export class MigrationError extends Error {
+  override name = 'MigrationError';
+}
+
+/** Open (or create) the SQLite file in WAL mode and bring its schema up to date. */
+export function openDatabase(file: string, dir: string = migrationsDir): Db {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode keeps the database consistent across a crash; the commerce work
+    // switches its order transactions to FULL where an acknowledged write must survive.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, dir);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return db;
+}
+
+interface AppliedMigration {
+  version: number;
+  name: string;
+  sha256: string;
+}
+
+export function migrate(db: Db, dir: string = migrationsDir): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, applied_at INTEGER NOT NULL
+  ) STRICT`);
+  const applied = new Map(
+    (db.prepare('SELECT version, name, sha256 FROM schema_migrations').all() as AppliedMigration[]).map((m) => [
+      m.version,
+      m,
+    ]),
+  );
+  const files = readdirSync(dir)
+    .filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f))
+    .sort();
+  const ran: number[] = [];
+  for (const file of files) {
+    const version = Number.parseInt(file.slice(0, 3), 10);
+    const sql = readFileSync(join(dir, file), 'utf8');
+    const sha256 = createHash('sha256').update(sql).digest('hex');
+    const done = applied.get(version);
+    if (done) {
+      // A shipped migration that changed would leave databases in two different shapes.
+      if (done.sha256 !== sha256) {
+        throw new MigrationError(`migration ${file} was changed after it was applied; add a new migration instead`);
+      }
+      continue;
+    }
+    db.transaction(() => {
+      db.exec(sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)').run(
+        version,
+        file,
+        sha256,
+        Date.now(),
+      );
+    })();
+    ran.push(version);
+  }
+  return ran;
+}

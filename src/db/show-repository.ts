@@ -1,0 +1,94 @@
+import type { ShowEventRepository, ShowRepository } from '../domain/ports.js';
+import type { Show, ShowEvent, ShowEventType, ShowStatus } from '../domain/show.js';
+import type { Db } from './open.js';
+
+interface ShowRow {
+  id: string;
+  title: string;
+  status: ShowStatus;
+  stream_key: string;
+  created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+}
+
+function toShow(row: ShowRow): Show {
+  return {
+    id: row.id,
+    title: row.title,
+    status: row.status,
+    streamKey: row.stream_key,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+  };
+}
+
+export function createShowRepository(db: Db): ShowRepository {
+  const insert = db.prepare(
+    `INSERT INTO shows (id, title, status, stream_key, created_at, started_at, ended_at)
+     VALUES (@id, @title, @status, @streamKey, @createdAt, @startedAt, @endedAt)`,
+  );
+  const byId = db.prepare('SELECT * FROM shows WHERE id = ?');
+  const byKey = db.prepare('SELECT * FROM shows WHERE stream_key = ?');
+  const all = db.prepare('SELECT * FROM shows ORDER BY created_at DESC, id');
+  const byStatus = db.prepare('SELECT * FROM shows WHERE status = ? ORDER BY created_at DESC, id');
+  const setKey = db.prepare('UPDATE shows SET stream_key = ? WHERE id = ?');
+  // started_at is kept from the first time the show went live: stream time never restarts.
+  const live = db.prepare(
+    "UPDATE shows SET status = 'live', started_at = COALESCE(started_at, ?), ended_at = NULL WHERE id = ?",
+  );
+  const ended = db.prepare("UPDATE shows SET status = 'ended', ended_at = ? WHERE id = ?");
+  const remove = db.prepare('DELETE FROM shows WHERE id = ?');
+
+  return {
+    create: (show) => void insert.run(show),
+    get: (id) => {
+      const row = byId.get(id) as ShowRow | undefined;
+      return row && toShow(row);
+    },
+    list: () => (all.all() as ShowRow[]).map(toShow),
+    listByStatus: (status) => (byStatus.all(status) as ShowRow[]).map(toShow),
+    findByStreamKey: (key) => {
+      const row = byKey.get(key) as ShowRow | undefined;
+      return row && toShow(row);
+    },
+    setStreamKey: (id, key) => void setKey.run(key, id),
+    markLive: (id, at) => void live.run(at, id),
+    markEnded: (id, at) => void ended.run(at, id),
+    delete: (id) => remove.run(id).changes > 0,
+  };
+}
+
+interface EventRow {
+  id: number;
+  show_id: string;
+  type: ShowEventType;
+  at: number;
+  stream_ms: number | null;
+  payload: string;
+}
+
+export function createShowEventRepository(db: Db): ShowEventRepository {
+  const insert = db.prepare(
+    'INSERT INTO show_events (show_id, type, at, stream_ms, payload) VALUES (?, ?, ?, ?, ?)',
+  );
+  const forShow = db.prepare('SELECT * FROM show_events WHERE show_id = ? ORDER BY id LIMIT ?');
+  return {
+    append: (event) => {
+      const info = insert.run(event.showId, event.type, event.at, event.streamMs, JSON.stringify(event.payload));
+      return { ...event, id: Number(info.lastInsertRowid) };
+    },
+    listForShow: (showId, limit) =>
+      (forShow.all(showId, limit) as EventRow[]).map(
+        (r): ShowEvent => ({
+          id: r.id,
+          showId: r.show_id,
+          type: r.type,
+          at: r.at,
+          streamMs: r.stream_ms,
+          payload: JSON.parse(r.payload) as Record<string, unknown>,
+        }),
+      ),
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * The one catalogue of errors the API can answer with. Every error a client sees has a
+ * stable machine-readable code and the HTTP status that goes with it.
+ */
+export const errorCatalogue = {
+  VALIDATION_FAILED: { status: 400, message: 'the request does not match the schema' },
+  INVALID_JSON: { status: 400, message: 'the body is not valid JSON' },
+  BAD_MEDIA_PATH: { status: 400, message: 'not a valid media path' },
+  UNAUTHORIZED: { status: 401, message: 'missing or invalid admin token' },
+  NOT_FOUND: { status: 404, message: 'no such route' },
+  SHOW_NOT_FOUND: { status: 404, message: 'no such show' },
+  MEDIA_NOT_FOUND: { status: 404, message: 'no such media file' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'method not allowed' },
+  SHOW_LIVE: { status: 409, message: 'the show is live; stop the stream first' },
+  BODY_TOO_LARGE: { status: 413, message: 'the body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'send application/json' },
+  RATE_LIMITED: { status: 429, message: 'too many requests' },
+  INTERNAL: { status: 500, message: 'internal error' },
+  NOT_READY: { status: 503, message: 'not ready' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export class HawkerError extends Error {
+  override name = 'HawkerError';
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string = errorCatalogue[code].message,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.status = errorCatalogue[code].status;
+  }
+}

@@ -1,0 +1,38 @@
+export const showStatuses = ['scheduled', 'live', 'ended'] as const;
+export type ShowStatus = (typeof showStatuses)[number];
+
+export interface Show {
+  id: string;
+  title: string;
+  status: ShowStatus;
+  /** secret: whoever holds it can publish to this show */
+  streamKey: string;
+  createdAt: number;
+  /** wall clock (ms) when the show first went live: stream time 0 */
+  startedAt: number | null;
+  endedAt: number | null;
+}
+
+/** What happens to a show, in order, on its timeline (stream time is relative to startedAt). */
+export const showEventTypes = [
+  'show.live',
+  'show.ended',
+  'publisher.connected',
+  'publisher.disconnected',
+  'pipeline.restarted',
+  'streamkey.rotated',
+] as const;
+export type ShowEventType = (typeof showEventTypes)[number];
+
+export interface ShowEvent {
+  id: number;
+  showId: string;
+  type: ShowEventType;
+  /** wall clock, ms since the epoch */
+  at: number;
+  /** ms since the show went live; null before it did */
+  streamMs: number | null;
+  payload: Record<string, unknown>;
+}
+
+export const SHOW_TITLE_MAX = 200;

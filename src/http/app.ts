@@ -1,0 +1,57 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { LiveStats } from '../live/live-shows.js';
+import type { ShowCatalog } from '../live/show-catalog.js';
+import type { Logger } from '../log/logger.js';
+import { adminGuard } from './auth.js';
+import { installErrorHandling } from './errors.js';
+import { installMetrics } from './metrics.js';
+import { healthRoutes, type ReadinessCheck } from './routes/health.js';
+import { hlsRoutes } from './routes/hls.js';
+import { showRoutes, type ShowUrls } from './routes/shows.js';
+import { watchRoutes } from './routes/watch.js';
+
+export interface AppDeps {
+  logger: Logger;
+  adminToken: string;
+  bodyLimitBytes: number;
+  trustProxy: boolean;
+  urls: ShowUrls;
+  catalog: ShowCatalog;
+  liveStats: () => LiveStats;
+  hlsRoot: string;
+  readiness: ReadinessCheck[];
+  version: string;
+}
+
+/** The whole HTTP surface as one Fastify instance; main.ts listens, tests inject. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    // pino's Logger carries more type parameters than Fastify's base logger; it is one.
+    loggerInstance: deps.logger.child({ module: 'http' }) as FastifyBaseLogger,
+    bodyLimit: deps.bodyLimitBytes,
+    trustProxy: deps.trustProxy,
+    // Unknown fields are an error, not something to drop silently.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installErrorHandling(app);
+  const metrics = installMetrics(app, deps.liveStats);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Hawker API', version: deps.version, description: 'Self-hosted live-shopping stream server' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'the admin token' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const requireAdmin = adminGuard(deps.adminToken);
+  await app.register(healthRoutes, { readiness: deps.readiness, metrics });
+  await app.register(showRoutes, { catalog: deps.catalog, urls: deps.urls, requireAdmin });
+  await app.register(hlsRoutes, { hlsRoot: deps.hlsRoot });
+  await app.register(watchRoutes, { catalog: deps.catalog });
+  return app;
+}

@@ -1,0 +1,69 @@
+import type { FastifyInstance } from 'fastify';
+import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { LiveStats } from '../live/live-shows.js';
+
+/** One registry per app (never the global one): two servers in one process stay apart. */
+export function installMetrics(app: FastifyInstance, liveStats: () => LiveStats): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'hawker_process_' });
+
+  new Gauge({
+    name: 'hawker_live_shows',
+    help: 'Shows that are live now (publishing or waiting for their host to reconnect)',
+    registers: [registry],
+    collect() {
+      this.set(liveStats().liveShows);
+    },
+  });
+  new Gauge({
+    name: 'hawker_pipelines_running',
+    help: 'FFmpeg transcodes running now',
+    registers: [registry],
+    collect() {
+      this.set(liveStats().runningPipelines);
+    },
+  });
+  // A counter by meaning; exposed through a collect() that reads the live module's total.
+  new Gauge({
+    name: 'hawker_ffmpeg_restarts_total',
+    help: 'FFmpeg processes restarted after dying while their show was live',
+    registers: [registry],
+    collect() {
+      this.set(liveStats().pipelineRestartsTotal);
+    },
+  });
+  new Gauge({
+    name: 'hawker_encode_speed_ratio',
+    help: 'Encode speed of each live transcode relative to real time (1 keeps up)',
+    labelNames: ['show'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const s of liveStats().encodeSpeed) this.set({ show: s.showId }, s.speed);
+    },
+  });
+  new Gauge({
+    name: 'hawker_encode_fps',
+    help: 'Frames per second each live transcode produces',
+    labelNames: ['show'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const s of liveStats().encodeSpeed) this.set({ show: s.showId }, s.fps);
+    },
+  });
+  const latency = new Histogram({
+    name: 'hawker_http_request_duration_seconds',
+    help: 'HTTP request latency by route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    latency.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  return registry;
+}

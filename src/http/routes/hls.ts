@@ -1,0 +1,87 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { extname, join, resolve, sep } from 'node:path';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { HawkerError } from '../../domain/errors.js';
+
+export interface HlsRoutesOptions {
+  /** <data>/media/hls */
+  hlsRoot: string;
+}
+
+const contentTypes: Record<string, string> = {
+  '.m3u8': 'application/vnd.apple.mpegurl',
+  '.ts': 'video/mp2t',
+  '.m4s': 'video/iso.segment',
+  '.mp4': 'video/mp4',
+};
+
+// Show id, then at most one variant folder, then a file: nothing else is ever served.
+const SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}$/;
+
+function corsHeaders(reply: FastifyReply): void {
+  reply.header('access-control-allow-origin', '*');
+  reply.header('access-control-allow-methods', 'GET, HEAD, OPTIONS');
+  reply.header('access-control-allow-headers', 'Range');
+  reply.header('access-control-expose-headers', 'Content-Length, Content-Range');
+}
+
+/** The show's HLS output, for players on any origin and for a CDN in front. */
+export const hlsRoutes: FastifyPluginAsync<HlsRoutesOptions> = async (app, { hlsRoot }) => {
+  const root = resolve(hlsRoot);
+
+  app.options('/hls/*', { schema: { hide: true } }, async (_request, reply) => {
+    corsHeaders(reply);
+    reply.header('access-control-max-age', '86400');
+    return reply.status(204).send();
+  });
+
+  app.get<{ Params: { '*': string } }>(
+    '/hls/*',
+    {
+      schema: {
+        tags: ['playback'],
+        summary: 'HLS playlists and segments: /hls/<showId>/master.m3u8, /hls/<showId>/<variant>/index.m3u8',
+      },
+    },
+    async (request, reply) => {
+      corsHeaders(reply);
+      const raw = request.params['*'];
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(raw);
+      } catch {
+        throw new HawkerError('BAD_MEDIA_PATH');
+      }
+      const parts = decoded.split('/');
+      const ext = extname(decoded).toLowerCase();
+      const type = contentTypes[ext];
+      if (parts.length < 2 || parts.length > 3 || !parts.every((p) => SEGMENT.test(p) && p !== '.' && !p.includes('..')) || !type) {
+        throw new HawkerError('BAD_MEDIA_PATH', `not a valid media path: ${JSON.stringify(raw.slice(0, 200))}`);
+      }
+      const file = join(root, ...parts);
+      // Belt and braces: the pattern above already rules out escaping the root.
+      if (!file.startsWith(root + sep)) throw new HawkerError('BAD_MEDIA_PATH');
+      let size: number;
+      let mtime: Date;
+      try {
+        const info = await stat(file);
+        if (!info.isFile()) throw new Error('not a file');
+        size = info.size;
+        mtime = info.mtime;
+      } catch {
+        throw new HawkerError('MEDIA_NOT_FOUND');
+      }
+      reply.header('content-type', type);
+      reply.header('content-length', size);
+      reply.header('last-modified', mtime.toUTCString());
+      // Playlists change every segment; segment names are never reused within a show.
+      reply.header(
+        'cache-control',
+        ext === '.m3u8' ? 'no-cache, no-store, must-revalidate' : 'public, max-age=31536000, immutable',
+      );
+      if (request.method === 'HEAD') return reply.send();
+      return reply.send(createReadStream(file));
+    },
+  );
+};

@@ -1,0 +1,157 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SHOW_TITLE_MAX, showEventTypes, showStatuses, type Show } from '../../domain/show.js';
+import type { ShowCatalog } from '../../live/show-catalog.js';
+import { ErrorResponseSchema } from '../errors.js';
+
+export interface ShowUrls {
+  /** OBS "Server": rtmp://host:port/app (the key goes in OBS's "Stream Key") */
+  ingestUrl: string;
+  /** public base, no trailing slash */
+  publicUrl: string;
+}
+
+const IsoTime = Type.String({ format: 'date-time' });
+
+export const ShowSchema = Type.Object(
+  {
+    id: Type.String(),
+    title: Type.String(),
+    status: Type.Union(showStatuses.map((s) => Type.Literal(s))),
+    streamKey: Type.String({ description: 'secret: paste into OBS as the Stream Key' }),
+    ingestUrl: Type.String({ description: 'paste into OBS as the Server' }),
+    playbackUrl: Type.String({ description: 'HLS master playlist' }),
+    watchUrl: Type.String(),
+    createdAt: IsoTime,
+    startedAt: Type.Union([IsoTime, Type.Null()]),
+    endedAt: Type.Union([IsoTime, Type.Null()]),
+  },
+  { $id: 'Show' },
+);
+type ShowBody = Static<typeof ShowSchema>;
+
+const CreateShowBody = Type.Object(
+  {
+    title: Type.String({
+      minLength: 1,
+      maxLength: SHOW_TITLE_MAX,
+      // printable, not blank: control characters have no place in a title drawn on video
+      pattern: '^[^\\u0000-\\u001f\\u007f]*\\S[^\\u0000-\\u001f\\u007f]*$',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+const ShowParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) });
+
+const TimelineEvent = Type.Object({
+  id: Type.Integer(),
+  type: Type.Union(showEventTypes.map((t) => Type.Literal(t))),
+  at: IsoTime,
+  streamMs: Type.Union([Type.Integer(), Type.Null()]),
+  payload: Type.Record(Type.String(), Type.Unknown()),
+});
+
+const iso = (ms: number | null): string | null => (ms == null ? null : new Date(ms).toISOString());
+
+export function showToBody(show: Show, urls: ShowUrls): ShowBody {
+  return {
+    id: show.id,
+    title: show.title,
+    status: show.status,
+    streamKey: show.streamKey,
+    ingestUrl: urls.ingestUrl,
+    playbackUrl: `${urls.publicUrl}/hls/${show.id}/master.m3u8`,
+    watchUrl: `${urls.publicUrl}/watch/${show.id}`,
+    createdAt: new Date(show.createdAt).toISOString(),
+    startedAt: iso(show.startedAt),
+    endedAt: iso(show.endedAt),
+  };
+}
+
+export interface ShowRoutesOptions {
+  catalog: ShowCatalog;
+  urls: ShowUrls;
+  requireAdmin: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+}
+
+const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 404: ErrorResponseSchema };
+const security = [{ bearer: [] }];
+
+export const showRoutes: FastifyPluginAsyncTypebox<ShowRoutesOptions> = async (app, { catalog, urls, requireAdmin }) => {
+  app.addHook('preHandler', requireAdmin);
+  const toBody = (show: Show) => showToBody(show, urls);
+
+  app.post(
+    '/api/shows',
+    { schema: { tags: ['shows'], summary: 'Create a show', security, body: CreateShowBody, response: { 201: ShowSchema, ...errors } } },
+    async (request, reply) => reply.status(201).send(toBody(catalog.create(request.body.title.trim()))),
+  );
+
+  app.get(
+    '/api/shows',
+    { schema: { tags: ['shows'], summary: 'List shows, newest first', security, response: { 200: Type.Array(ShowSchema), ...errors } } },
+    async () => catalog.list().map(toBody),
+  );
+
+  app.get(
+    '/api/shows/:id',
+    { schema: { tags: ['shows'], summary: 'One show', security, params: ShowParams, response: { 200: ShowSchema, ...errors } } },
+    async (request) => toBody(catalog.get(request.params.id)),
+  );
+
+  app.post(
+    '/api/shows/:id/stream-key',
+    {
+      schema: {
+        tags: ['shows'],
+        summary: 'Rotate the stream key: the old one is refused from now on',
+        security,
+        params: ShowParams,
+        response: { 200: ShowSchema, ...errors },
+      },
+    },
+    async (request) => toBody(catalog.rotateStreamKey(request.params.id)),
+  );
+
+  app.delete(
+    '/api/shows/:id',
+    {
+      schema: {
+        tags: ['shows'],
+        summary: 'Delete a show and its media (not while a host is publishing)',
+        security,
+        params: ShowParams,
+        response: { 204: Type.Null(), 409: ErrorResponseSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      await catalog.delete(request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/shows/:id/timeline',
+    {
+      schema: {
+        tags: ['shows'],
+        summary: "The show's events in order, with wall-clock and stream time",
+        security,
+        params: ShowParams,
+        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 10000, default: 1000 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ events: Type.Array(TimelineEvent) }), ...errors },
+      },
+    },
+    async (request) => ({
+      events: catalog.timeline(request.params.id, request.query.limit).map((e) => ({
+        id: e.id,
+        type: e.type,
+        at: new Date(e.at).toISOString(),
+        streamMs: e.streamMs,
+        payload: e.payload,
+      })),
+    }),
+  );
+};

@@ -1,0 +1,242 @@
+import { rmSync } from 'node:fs';
+import type { ShowEventRepository, ShowRepository } from '../domain/ports.js';
+import type { ShowEventType } from '../domain/show.js';
+import type { PublishDecision, PublishRequest } from '../ingest/rtmp-ingest.js';
+import type { Logger } from '../log/logger.js';
+import type { EncodeProgress } from '../pipeline/progress.js';
+
+/** A running transcode for one show, as the state machine needs to see it. */
+export interface Pipeline {
+  stop(): Promise<void>;
+  readonly restarts: number;
+  readonly lastProgress: EncodeProgress | null;
+  readonly pid: number | undefined;
+}
+
+export interface PipelineLauncher {
+  /**
+   * Start transcoding the stream published under streamKey (the key the publisher used, even
+   * if it was rotated since); appends to existing playlists when there are any.
+   */
+  start(showId: string, streamKey: string, hooks: { onRestart(attempt: number): void }): Pipeline;
+  /** Close the show's playlists (EXT-X-ENDLIST) once no FFmpeg writes them. */
+  end(showId: string): void;
+  /** Where the show's media lives, to delete it with the show. */
+  mediaDir(showId: string): string;
+}
+
+export interface LiveShowsOptions {
+  shows: ShowRepository;
+  events: ShowEventRepository;
+  pipelines: PipelineLauncher;
+  logger: Logger;
+  /** how long a show whose publisher dropped stays live, waiting for the host to reconnect */
+  reconnectWindowMs: number;
+  now?: () => number;
+}
+
+interface ActiveShow {
+  showId: string;
+  /** the RTMP session publishing now; null while waiting for a reconnect */
+  publisherSessionId: string | null;
+  pipeline: Pipeline | null;
+  endTimer: NodeJS.Timeout | null;
+  /** pipeline starts and stops run one after the other: two FFmpeg never write one playlist */
+  queue: Promise<void>;
+}
+
+export interface LiveStats {
+  liveShows: number;
+  runningPipelines: number;
+  pipelineRestartsTotal: number;
+  encodeSpeed: Array<{ showId: string; speed: number; fps: number }>;
+}
+
+/**
+ * The show state machine: scheduled -> live -> ended, driven by ingest events. A publisher that
+ * drops leaves the show live for reconnectWindowMs; a reconnect in that window continues the
+ * same show and the same playlists (with a discontinuity).
+ */
+export class LiveShows {
+  private readonly active = new Map<string, ActiveShow>();
+  private readonly now: () => number;
+  private readonly log: Logger;
+  private restartsTotal = 0;
+  private closed = false;
+
+  constructor(private readonly options: LiveShowsOptions) {
+    this.now = options.now ?? Date.now;
+    this.log = options.logger.child({ module: 'live' });
+  }
+
+  // ---- ingest handlers -------------------------------------------------------------------
+
+  authorizePublish = (request: PublishRequest): PublishDecision => {
+    if (this.closed) return { accept: false, reason: 'server is shutting down' };
+    const show = this.options.shows.findByStreamKey(request.streamKey);
+    if (!show) return { accept: false, reason: 'unknown or revoked stream key' };
+    if (show.status === 'ended') return { accept: false, reason: `show ${show.id} has ended` };
+    const state = this.active.get(show.id);
+    if (state?.publisherSessionId) return { accept: false, reason: `show ${show.id} already has a publisher` };
+    // Claimed now, not at publishStarted: a second publisher racing in between is refused.
+    this.activate(show.id).publisherSessionId = request.sessionId;
+    return { accept: true };
+  };
+
+  publishStarted = (request: PublishRequest): void => {
+    const show = this.options.shows.findByStreamKey(request.streamKey);
+    const state = show && this.active.get(show.id);
+    if (!show || !state || state.publisherSessionId !== request.sessionId) return;
+    const at = this.now();
+    if (state.endTimer) {
+      clearTimeout(state.endTimer);
+      state.endTimer = null;
+    }
+    const reconnect = show.status === 'live';
+    if (!reconnect) {
+      this.options.shows.markLive(show.id, at);
+      this.record(show.id, 'show.live', at, {});
+      this.log.info({ show: show.id }, 'show is live');
+    }
+    this.record(show.id, 'publisher.connected', at, { remote: request.remoteAddress, reconnect });
+    this.enqueue(state, async () => {
+      if (state.publisherSessionId !== request.sessionId || this.closed) return;
+      state.pipeline = this.options.pipelines.start(show.id, request.streamKey, {
+        onRestart: (attempt) => {
+          this.restartsTotal += 1;
+          this.record(show.id, 'pipeline.restarted', this.now(), { attempt });
+        },
+      });
+    });
+  };
+
+  publishEnded = (request: PublishRequest): void => {
+    const show = this.options.shows.findByStreamKey(request.streamKey);
+    const state = show ? this.active.get(show.id) : [...this.active.values()].find((s) => s.publisherSessionId === request.sessionId);
+    if (!state || state.publisherSessionId !== request.sessionId) return;
+    state.publisherSessionId = null;
+    const at = this.now();
+    this.record(state.showId, 'publisher.disconnected', at, { remote: request.remoteAddress });
+    this.log.info({ show: state.showId, reconnectWindowMs: this.options.reconnectWindowMs }, 'publisher left; waiting for a reconnect');
+    this.enqueue(state, () => this.stopPipeline(state));
+    this.armEndTimer(state);
+  };
+
+  // ---- lifecycle ----------------------------------------------------------------------------
+
+  /**
+   * Shows still marked live come from a process that died without ending them: give their
+   * hosts the reconnect window, then end them as usual.
+   */
+  recover(): string[] {
+    const orphans = this.options.shows.listByStatus('live');
+    for (const show of orphans) {
+      const state = this.activate(show.id);
+      this.log.warn({ show: show.id }, 'show was live when the server stopped; waiting for its host to reconnect');
+      this.armEndTimer(state);
+    }
+    return orphans.map((s) => s.id);
+  }
+
+  /** Whether the show has a publisher connected right now. */
+  isPublishing(showId: string): boolean {
+    return Boolean(this.active.get(showId)?.publisherSessionId);
+  }
+
+  /** Forget a show about to be deleted (it must not be publishing). */
+  async discard(showId: string): Promise<void> {
+    const state = this.active.get(showId);
+    if (state) {
+      if (state.endTimer) clearTimeout(state.endTimer);
+      state.endTimer = null;
+      await this.enqueue(state, () => this.stopPipeline(state));
+      this.active.delete(showId);
+    }
+    rmSync(this.options.pipelines.mediaDir(showId), { recursive: true, force: true });
+  }
+
+  /** End every live show: stop FFmpeg, close the playlists. Used on SIGTERM. */
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.active.values()].map((state) => this.endShow(state, 'server shutdown')));
+  }
+
+  stats(): LiveStats {
+    const states = [...this.active.values()];
+    return {
+      liveShows: states.length,
+      runningPipelines: states.filter((s) => s.pipeline).length,
+      pipelineRestartsTotal: this.restartsTotal,
+      encodeSpeed: states.flatMap((s) =>
+        s.pipeline?.lastProgress
+          ? [{ showId: s.showId, speed: s.pipeline.lastProgress.speed, fps: s.pipeline.lastProgress.fps }]
+          : [],
+      ),
+    };
+  }
+
+  pipelineOf(showId: string): Pipeline | null {
+    return this.active.get(showId)?.pipeline ?? null;
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  private activate(showId: string): ActiveShow {
+    let state = this.active.get(showId);
+    if (!state) {
+      state = { showId, publisherSessionId: null, pipeline: null, endTimer: null, queue: Promise.resolve() };
+      this.active.set(showId, state);
+    }
+    return state;
+  }
+
+  private armEndTimer(state: ActiveShow): void {
+    if (state.endTimer) clearTimeout(state.endTimer);
+    state.endTimer = setTimeout(() => {
+      state.endTimer = null;
+      if (!state.publisherSessionId) void this.endShow(state, 'publisher did not come back');
+    }, this.options.reconnectWindowMs);
+  }
+
+  private endShow(state: ActiveShow, reason: string): Promise<void> {
+    if (state.endTimer) clearTimeout(state.endTimer);
+    state.endTimer = null;
+    state.publisherSessionId = null;
+    return this.enqueue(state, async () => {
+      await this.stopPipeline(state);
+      if (this.active.get(state.showId) !== state) return;
+      this.active.delete(state.showId);
+      const show = this.options.shows.get(state.showId);
+      if (!show) return;
+      try {
+        this.options.pipelines.end(state.showId);
+      } catch (err) {
+        this.log.error({ err, show: state.showId }, 'could not close the playlists');
+      }
+      const at = this.now();
+      this.options.shows.markEnded(state.showId, at);
+      this.record(state.showId, 'show.ended', at, { reason });
+      this.log.info({ show: state.showId, reason }, 'show ended');
+    });
+  }
+
+  private async stopPipeline(state: ActiveShow): Promise<void> {
+    const pipeline = state.pipeline;
+    state.pipeline = null;
+    if (pipeline) await pipeline.stop();
+  }
+
+  private enqueue(state: ActiveShow, task: () => Promise<void> | void): Promise<void> {
+    const next = state.queue.then(task).catch((err: unknown) => {
+      this.log.error({ err, show: state.showId }, 'live state task failed');
+    });
+    state.queue = next;
+    return next;
+  }
+
+  private record(showId: string, type: ShowEventType, at: number, payload: Record<string, unknown>): void {
+    const show = this.options.shows.get(showId);
+    const streamMs = show?.startedAt != null ? at - show.startedAt : null;
+    this.options.events.append({ showId, type, at, streamMs, payload });
+  }
+}

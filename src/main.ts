@@ -1,0 +1,174 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { resolveAdminToken } from './config/admin-token.js';
+import { ConfigError, loadConfig } from './config/load.js';
+import type { HawkerConfig } from './config/schema.js';
+import { openDatabase } from './db/open.js';
+import { createShowEventRepository, createShowRepository } from './db/show-repository.js';
+import { buildApp } from './http/app.js';
+import { RtmpIngest } from './ingest/rtmp-ingest.js';
+import { LiveShows } from './live/live-shows.js';
+import { ShowCatalog } from './live/show-catalog.js';
+import { createLogger, type Logger } from './log/logger.js';
+import { TranscodeLauncher } from './pipeline/launcher.js';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+export interface RunningHawker {
+  httpUrl: string;
+  httpPort: number;
+  rtmpPort: number;
+  adminToken: string;
+  dataDir: string;
+  live: LiveShows;
+  close(): Promise<void>;
+}
+
+function ffmpegWorks(path: string): boolean {
+  const probe = spawnSync(path, ['-hide_banner', '-version'], { timeout: 5000, stdio: 'ignore' });
+  return probe.status === 0;
+}
+
+/** The composition root: the only place that knows every module. */
+export async function startHawker(config: HawkerConfig, logger: Logger): Promise<RunningHawker> {
+  const dataDir = resolve(config.dataDir);
+  const hlsRoot = join(dataDir, 'media', 'hls');
+  mkdirSync(hlsRoot, { recursive: true });
+  const admin = resolveAdminToken(config.adminToken, dataDir);
+  if (admin.generated) {
+    // Printed once, on the start that made it, and never logged.
+    process.stdout.write(
+      `\n  Hawker admin token (kept in ${join(dataDir, 'admin-token')}):\n\n    ${admin.token}\n\n  Use it as: Authorization: Bearer <token>\n\n`,
+    );
+  }
+  const hasFfmpeg = ffmpegWorks(config.ffmpeg.path);
+  if (!hasFfmpeg) logger.error({ path: config.ffmpeg.path }, 'ffmpeg does not run: shows cannot be transcoded');
+
+  const db = openDatabase(join(dataDir, 'hawker.db'));
+  const shows = createShowRepository(db);
+  const events = createShowEventRepository(db);
+
+  let ingest: RtmpIngest | null = null;
+  const launcher = new TranscodeLauncher({
+    config,
+    hlsRoot,
+    logger,
+    inputUrlFor: (streamKey) => {
+      if (!ingest) throw new Error('RTMP ingest is not running');
+      return ingest.localPlayUrl(streamKey);
+    },
+  });
+  const live = new LiveShows({
+    shows,
+    events,
+    pipelines: launcher,
+    logger,
+    reconnectWindowMs: config.live.reconnectWindowSeconds * 1000,
+  });
+  const catalog = new ShowCatalog(shows, events, live);
+
+  const rtmp = new RtmpIngest({ host: config.rtmp.host, port: config.rtmp.port, app: config.rtmp.app, logger }, live);
+  try {
+    await rtmp.start();
+  } catch (err) {
+    await rtmp.stop().catch(() => undefined);
+    db.close();
+    throw err;
+  }
+  ingest = rtmp;
+  live.recover();
+
+  const publicUrl = config.publicUrl.replace(/\/+$/, '');
+  const ingestUrl =
+    (config.rtmp.publicUrl || `rtmp://${new URL(publicUrl).hostname}:${rtmp.port}`) + `/${config.rtmp.app}`;
+  const app = await buildApp({
+    logger,
+    adminToken: admin.token,
+    bodyLimitBytes: config.http.bodyLimitBytes,
+    trustProxy: config.http.trustProxy,
+    urls: { publicUrl, ingestUrl },
+    catalog,
+    liveStats: () => live.stats(),
+    hlsRoot,
+    version,
+    readiness: [
+      { name: 'database', check: () => db.prepare('SELECT 1 AS ok').get() !== undefined },
+      { name: 'rtmp', check: () => rtmp.port > 0 },
+      { name: 'ffmpeg', check: () => hasFfmpeg },
+    ],
+  });
+  try {
+    await app.listen({ host: config.http.host, port: config.http.port });
+  } catch (err) {
+    await rtmp.stop().catch(() => undefined);
+    db.close();
+    throw err;
+  }
+  const address = app.server.address();
+  const httpPort = typeof address === 'object' && address ? address.port : config.http.port;
+  logger.info({ http: httpPort, rtmp: rtmp.port, dataDir, publicUrl }, 'Hawker is up');
+
+  let closing: Promise<void> | null = null;
+  return {
+    httpUrl: `http://127.0.0.1:${httpPort}`,
+    httpPort,
+    rtmpPort: rtmp.port,
+    adminToken: admin.token,
+    dataDir,
+    live,
+    close: () => {
+      closing ??= (async () => {
+        logger.info('shutting down: ending live shows');
+        await live.shutdown();
+        await rtmp.stop();
+        await app.close();
+        db.close();
+        logger.info('stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+async function runFromCommandLine(): Promise<void> {
+  let config: HawkerConfig;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.log);
+  let hawker: RunningHawker;
+  try {
+    hawker = await startHawker(config, logger);
+  } catch (err) {
+    logger.fatal({ err }, 'Hawker could not start');
+    process.exitCode = 1;
+    return;
+  }
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'signal received');
+    // A second signal, or a shutdown that hangs, must still end the process.
+    setTimeout(() => process.exit(1), 20_000).unref();
+    hawker.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  void runFromCommandLine();
+}

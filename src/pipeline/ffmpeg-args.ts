@@ -1,0 +1,85 @@
+import type { Rendition } from '../config/schema.js';
+
+export interface TranscodeArgsInput {
+  /** local RTMP URL of the stream; it holds the stream key, so the result is never logged as is */
+  inputUrl: string;
+  /** <data>/media/hls/<showId> */
+  outputDir: string;
+  segmentSeconds: number;
+  ladder: readonly Rendition[];
+  preset: string;
+  /** seconds without input before FFmpeg gives up on a silent publisher */
+  inputTimeoutSeconds: number;
+  /** append to playlists an earlier process wrote; FFmpeg marks the seam with EXT-X-DISCONTINUITY */
+  continuing: boolean;
+}
+
+// Measured on this class of machine (DESIGN.md): probing 0.5 s / 100 kB still finds both
+// tracks and cuts the first segment from 3.2 s to 2.3 s after publish.
+const ANALYZE_DURATION_US = '500000';
+const PROBE_SIZE_BYTES = '100000';
+
+/**
+ * One decode, one scaler per rung, x264 + AAC per rung, HLS with aligned keyframes and
+ * PROGRAM-DATE-TIME. Pure: the exact command line is asserted by tests.
+ */
+export function buildTranscodeArgs(input: TranscodeArgsInput): string[] {
+  const { ladder, segmentSeconds } = input;
+  const rungs = ladder.length;
+  // Never upscale: a 480p phone stream stays 480p in the 720p rung.
+  const scalers = ladder.map((r, i) => `[s${i}]scale=-2:'min(ih,${r.height})',format=yuv420p[v${i}]`);
+  const filter =
+    rungs === 1
+      ? `[0:v]${scalers[0]!.slice('[s0]'.length)}`
+      : `[0:v]split=${rungs}${ladder.map((_, i) => `[s${i}]`).join('')};${scalers.join(';')}`;
+
+  const args: string[] = [
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel', 'level+warning',
+    '-nostats',
+    '-progress', 'pipe:1',
+    '-stats_period', '1',
+    '-rw_timeout', String(input.inputTimeoutSeconds * 1_000_000),
+    '-analyzeduration', ANALYZE_DURATION_US,
+    '-probesize', PROBE_SIZE_BYTES,
+    '-i', input.inputUrl,
+    '-filter_complex', filter,
+  ];
+  ladder.forEach((_, i) => args.push('-map', `[v${i}]`, '-map', '0:a:0'));
+  args.push(
+    '-c:v', 'libx264',
+    '-preset', input.preset,
+    '-profile:v', 'high',
+    // Keyframes on the segment grid in every rung, whatever the source's GOP: players can
+    // switch renditions at any segment boundary.
+    '-force_key_frames', `expr:gte(t,n_forced*${segmentSeconds})`,
+    '-sc_threshold', '0',
+  );
+  ladder.forEach((r, i) =>
+    args.push(
+      `-b:v:${i}`, `${r.videoKbps}k`,
+      `-maxrate:v:${i}`, `${r.videoKbps}k`,
+      `-bufsize:v:${i}`, `${r.videoKbps * 2}k`,
+    ),
+  );
+  args.push('-c:a', 'aac', '-ac', '2', '-ar', '48000');
+  ladder.forEach((r, i) => args.push(`-b:a:${i}`, `${r.audioKbps}k`));
+
+  const flags = ['independent_segments', 'program_date_time', 'temp_file', 'omit_endlist'];
+  if (input.continuing) flags.push('append_list');
+  args.push(
+    '-max_muxing_queue_size', '1024',
+    '-f', 'hls',
+    '-hls_time', String(segmentSeconds),
+    '-hls_list_size', '0',
+    '-hls_playlist_type', 'event',
+    '-hls_flags', flags.join('+'),
+    '-hls_segment_type', 'mpegts',
+    '-hls_segment_filename', `${input.outputDir}/%v/seg_%06d.ts`,
+    '-master_pl_name', 'master.m3u8',
+    '-var_stream_map', ladder.map((r, i) => `v:${i},a:${i},name:${r.name}`).join(' '),
+    `${input.outputDir}/%v/index.m3u8`,
+  );
+  return args;
+}
