@@ -61,7 +61,8 @@ export class RtmpIngest {
       else nmsLog.debug(text);
     };
     // Only the RTMP listener is used: no HTTP-FLV, no recorder, no store, no notify.
-    this.nms = new NodeMediaServer({ bind: options.host, rtmp: { port: options.port } });
+    // The port given here only makes it create its listener (0 would not); start() listens.
+    this.nms = new NodeMediaServer({ bind: options.host, rtmp: { port: options.port || 1935 } });
     this.nms.on('prePublish', this.onPrePublish);
     this.nms.on('postPublish', this.onPostPublish);
     this.nms.on('prePlay', this.onPrePlay);

@@ -1,0 +1,117 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface Publisher {
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  stop(): Promise<number | null>;
+}
+
+/**
+ * A real FFmpeg publishing a test pattern and a tone over RTMP in real time (-re), as OBS would:
+ * H.264 + AAC in FLV, a keyframe every second. Killed by timeout at most after maxSeconds.
+ */
+export function publishTestPattern(url: string, options: { size?: string; rate?: number; maxSeconds?: number } = {}): Publisher {
+  const size = options.size ?? '640x360';
+  const rate = options.rate ?? 30;
+  const child = spawn(
+    'ffmpeg',
+    [
+      '-hide_banner', '-loglevel', 'error', '-nostdin', '-re',
+      '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${rate}`,
+      '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
+      '-t', String(options.maxSeconds ?? 120),
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', String(rate),
+      '-c:a', 'aac', '-b:a', '96k',
+      '-f', 'flv', url,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    exited,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      return exited;
+    },
+  };
+}
+
+export interface ProbedStream {
+  codec_type: string;
+  codec_name: string;
+  width?: number;
+  height?: number;
+}
+
+/** ffprobe decodes the file's streams (fails if it cannot). */
+export async function probe(file: string): Promise<ProbedStream[]> {
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', file], { timeout: 15_000 });
+  return (JSON.parse(stdout) as { streams: ProbedStream[] }).streams;
+}
+
+/** Decode every frame of a file (ffmpeg exits non-zero on a broken one). Returns the frame count. */
+export async function decodeFrames(file: string): Promise<number> {
+  const { stdout } = await run(
+    'ffprobe',
+    ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', file],
+    { timeout: 15_000 },
+  );
+  return Number.parseInt(stdout.trim(), 10);
+}
+
+export interface PlaylistEntry {
+  uri: string;
+  duration: number;
+  programDateTime: string | null;
+  discontinuityBefore: boolean;
+}
+
+export function parseMediaPlaylist(text: string): { entries: PlaylistEntry[]; targetDuration: number; ended: boolean } {
+  const entries: PlaylistEntry[] = [];
+  let duration = 0;
+  let pdt: string | null = null;
+  let discontinuity = false;
+  let targetDuration = 0;
+  for (const line of text.split('\n').map((l) => l.trim())) {
+    if (line.startsWith('#EXT-X-TARGETDURATION:')) targetDuration = Number(line.split(':')[1]);
+    else if (line.startsWith('#EXTINF:')) duration = Number.parseFloat(line.slice(8));
+    else if (line.startsWith('#EXT-X-PROGRAM-DATE-TIME:')) pdt = line.slice('#EXT-X-PROGRAM-DATE-TIME:'.length);
+    else if (line === '#EXT-X-DISCONTINUITY') discontinuity = true;
+    else if (line && !line.startsWith('#')) {
+      entries.push({ uri: line, duration, programDateTime: pdt, discontinuityBefore: discontinuity });
+      pdt = null;
+      discontinuity = false;
+    }
+  }
+  return { entries, targetDuration, ended: text.includes('#EXT-X-ENDLIST') };
+}
+
+export function readPlaylist(file: string) {
+  return parseMediaPlaylist(readFileSync(file, 'utf8'));
+}
+
+/** PIDs of the direct children of pid whose command is ffmpeg (read from /proc: no procps needed). */
+export function ffmpegChildren(pid: number): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone already
+    }
+    // "pid (comm) state ppid ...": comm may hold spaces, so split after the last ')'
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (comm === 'ffmpeg' && ppid === pid) found.push(Number(entry));
+  }
+  return found;
+}
