@@ -3,6 +3,7 @@
  * stable machine-readable code and the HTTP status that goes with it.
  */
 export const errorCatalogue = {
+  BAD_REQUEST: { status: 400, message: 'the request is malformed' },
   VALIDATION_FAILED: { status: 400, message: 'the request does not match the schema' },
   INVALID_JSON: { status: 400, message: 'the body is not valid JSON' },
   BAD_MEDIA_PATH: { status: 400, message: 'not a valid media path' },

@@ -1,12 +1,12 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { LiveStats } from '../live/live-shows.js';
 import type { ShowCatalog } from '../live/show-catalog.js';
 import type { Logger } from '../log/logger.js';
 import { adminGuard } from './auth.js';
-import { installErrorHandling } from './errors.js';
+import { frameworkErrorHandler, installErrorHandling } from './errors.js';
 import { installMetrics } from './metrics.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { hlsRoutes } from './routes/hls.js';
@@ -33,9 +33,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger.child({ module: 'http' }) as FastifyBaseLogger,
     bodyLimit: deps.bodyLimitBytes,
     trustProxy: deps.trustProxy,
-    // Unknown fields are an error, not something to drop silently.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // TypeBox's own checker: bodies are taken as sent (no coercion of 42 into "42", unknown
+  // fields refused rather than dropped); path and query strings are converted to their types.
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
 
   installErrorHandling(app);
   const metrics = installMetrics(app, deps.liveStats);

@@ -4,7 +4,7 @@ import { HawkerError } from '../domain/errors.js';
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
-/** A preHandler that lets a request through only with `Authorization: Bearer <admin token>`. */
+/** A hook that lets a request through only with `Authorization: Bearer <admin token>`. */
 export function adminGuard(adminToken: string) {
   const expected = digest(adminToken);
   return async function requireAdmin(request: FastifyRequest, reply: FastifyReply): Promise<void> {

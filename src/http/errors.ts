@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errorCatalogue, HawkerError, type ErrorCode } from '../domain/errors.js';
 
 export interface ErrorBody {
@@ -23,6 +23,11 @@ const fastifyCodes: Record<string, ErrorCode> = {
   FST_ERR_RATE_LIMIT_EXCEEDED: 'RATE_LIMITED',
 };
 
+/** For Fastify's frameworkErrors option: errors raised before routing (a URL that does not decode). */
+export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  void reply.status(400).send(body('BAD_REQUEST', error.message));
+}
+
 /** Every error leaves as { statusCode, code, message[, details] } from the one catalogue. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | HawkerError | Error, request, reply) => {
@@ -32,8 +37,8 @@ export function installErrorHandling(app: FastifyInstance): void {
     const fe = error as FastifyError;
     if (fe.validation) {
       const details = fe.validation.map((v) => ({
-        field: v.instancePath ? v.instancePath.slice(1).replaceAll('/', '.') : String(v.params?.missingProperty ?? v.params?.additionalProperty ?? ''),
-        problem: v.keyword === 'additionalProperties' ? `unknown field ${String(v.params?.additionalProperty)}` : v.message,
+        field: v.instancePath.replace(/^\//, '').replaceAll('/', '.'),
+        problem: v.message === 'Unexpected property' ? 'is not a known field' : (v.message ?? 'is invalid').toLowerCase(),
       }));
       const where = fe.validationContext ?? 'body';
       return reply.status(400).send(body('VALIDATION_FAILED', `invalid ${where}: ${details.map((d) => `${d.field || where} ${d.problem}`).join('; ')}`, details));

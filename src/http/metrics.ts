@@ -5,7 +5,7 @@ import type { LiveStats } from '../live/live-shows.js';
 /** One registry per app (never the global one): two servers in one process stay apart. */
 export function installMetrics(app: FastifyInstance, liveStats: () => LiveStats): Registry {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'hawker_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'hawker_' });
 
   new Gauge({
     name: 'hawker_live_shows',

@@ -80,7 +80,6 @@ export const hlsRoutes: FastifyPluginAsync<HlsRoutesOptions> = async (app, { hls
         'cache-control',
         ext === '.m3u8' ? 'no-cache, no-store, must-revalidate' : 'public, max-age=31536000, immutable',
       );
-      if (request.method === 'HEAD') return reply.send();
       return reply.send(createReadStream(file));
     },
   );

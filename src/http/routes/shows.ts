@@ -37,7 +37,7 @@ const CreateShowBody = Type.Object(
       minLength: 1,
       maxLength: SHOW_TITLE_MAX,
       // printable, not blank: control characters have no place in a title drawn on video
-      pattern: '^[^\\u0000-\\u001f\\u007f]*\\S[^\\u0000-\\u001f\\u007f]*$',
+      pattern: '^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$',
     }),
   },
   { additionalProperties: false },
@@ -80,7 +80,8 @@ const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 404: ErrorR
 const security = [{ bearer: [] }];
 
 export const showRoutes: FastifyPluginAsyncTypebox<ShowRoutesOptions> = async (app, { catalog, urls, requireAdmin }) => {
-  app.addHook('preHandler', requireAdmin);
+  // onRequest: an unauthenticated caller gets 401 before its body is even read or validated.
+  app.addHook('onRequest', requireAdmin);
   const toBody = (show: Show) => showToBody(show, urls);
 
   app.post(
@@ -140,12 +141,12 @@ export const showRoutes: FastifyPluginAsyncTypebox<ShowRoutesOptions> = async (a
         summary: "The show's events in order, with wall-clock and stream time",
         security,
         params: ShowParams,
-        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 10000, default: 1000 }) }, { additionalProperties: false }),
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })) }, { additionalProperties: false }),
         response: { 200: Type.Object({ events: Type.Array(TimelineEvent) }), ...errors },
       },
     },
     async (request) => ({
-      events: catalog.timeline(request.params.id, request.query.limit).map((e) => ({
+      events: catalog.timeline(request.params.id, request.query.limit ?? 1000).map((e) => ({
         id: e.id,
         type: e.type,
         at: new Date(e.at).toISOString(),
