@@ -1,0 +1,224 @@
+// npm run bench:ingest
+// Measures, on this machine, with the real server process, the real RTMP server and real FFmpeg:
+//  1. publish -> first playable segment (from the server's "publish started" to the first
+//     variant playlist listing a segment), for 1 s and 2 s segments;
+//  2. live-edge latency: a frame counter is burned into the source as a barcode; for each new
+//     segment, the last frame's number is read back and compared with when the publisher made
+//     that frame (fitted from the publisher's -progress reports): segment listed - frame made;
+//  3. CPU per stream: Hawker (node-media-server in Node + the supervised FFmpeg) vs bare FFmpeg
+//     doing the same transcode with the same arguments, listening for RTMP itself; same source,
+//     one after the other in this run; printed as a ratio.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultConfig } from '../../src/config/defaults.js';
+import { buildTranscodeArgs } from '../../src/pipeline/ffmpeg-args.js';
+import { ffmpegChildren, parseMediaPlaylist } from '../../test/helpers/media.js';
+import { startServerProcess, type ServerProcess } from '../../test/helpers/server-process.js';
+import { sleep, waitFor } from '../../test/helpers/wait.js';
+
+const FPS = 30;
+const BITS = 16;
+const BOX = 40;
+const SAMPLE_SECONDS = Number(process.env.BENCH_SECONDS ?? 25);
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
+
+/** The frame number as 16 black/white boxes along the top-left edge. */
+function barcodeFilter(): string {
+  const boxes = [`drawbox=x=0:y=0:w=${BITS * BOX}:h=${BOX}:color=black:t=fill`];
+  for (let i = 0; i < BITS; i++) {
+    boxes.push(`drawbox=x=${i * BOX}:y=0:w=${BOX}:h=${BOX}:color=white:t=fill:enable='eq(mod(floor(n/${2 ** i}),2),1)'`);
+  }
+  return boxes.join(',');
+}
+
+interface BenchPublisher {
+  child: ChildProcess;
+  /** wall-clock ms at which frame n was made: t0 + n / FPS */
+  frameMadeAt(n: number): number;
+  stop(): void;
+}
+
+function publish(url: string, seconds: number): BenchPublisher {
+  const child = spawn(
+    'ffmpeg',
+    [
+      '-hide_banner', '-loglevel', 'error', '-nostdin', '-nostats', '-progress', 'pipe:1', '-stats_period', '0.1', '-re',
+      '-f', 'lavfi', '-i', `testsrc2=size=1280x720:rate=${FPS}`,
+      '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
+      '-t', String(seconds), '-vf', barcodeFilter(),
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', String(FPS), '-b:v', '3000k',
+      '-c:a', 'aac', '-b:a', '128k', '-f', 'flv', url,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  // Progress reports come after the frame is made; the earliest (report time - frame/FPS) is
+  // the best estimate of when frame 0 was made.
+  let t0 = Number.POSITIVE_INFINITY;
+  let buf = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    const now = Date.now();
+    buf += chunk;
+    const lines = buf.split('\n');
+    buf = lines.pop() ?? '';
+    for (const line of lines) {
+      const m = /^frame=(\d+)/.exec(line);
+      if (m && Number(m[1]) > 0) t0 = Math.min(t0, now - (Number(m[1]) / FPS) * 1000);
+    }
+  });
+  const killer = setTimeout(() => child.kill('SIGKILL'), (seconds + 30) * 1000);
+  child.once('exit', () => clearTimeout(killer));
+  return { child, frameMadeAt: (n) => t0 + (n / FPS) * 1000, stop: () => void child.kill('SIGKILL') };
+}
+
+/** Read the barcode of the last frame of a segment. */
+function lastFrameNumber(segment: string): number {
+  const raw = execFileSync(
+    'ffmpeg',
+    ['-hide_banner', '-loglevel', 'error', '-i', segment, '-vf', `crop=${BITS * BOX}:${BOX}:0:0,scale=${BITS}:1:flags=area`, '-f', 'rawvideo', '-pix_fmt', 'gray', '-'],
+    { timeout: 15_000, maxBuffer: 1 << 24 },
+  );
+  const last = raw.subarray(raw.length - BITS);
+  let n = 0;
+  for (let i = 0; i < BITS; i++) if (last[i]! > 128) n += 2 ** i;
+  return n;
+}
+
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime
+}
+
+const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+
+async function createShow(server: ServerProcess, title: string) {
+  const res = await server.api('/api/shows', { method: 'POST', body: JSON.stringify({ title }) });
+  return (await res.json()) as { id: string; streamKey: string };
+}
+
+interface LatencyResult {
+  segmentSeconds: number;
+  firstSegmentMs: number;
+  liveEdge: { samples: number; p50: number; p95: number; min: number; max: number };
+  hawkerCpu?: { ffmpeg: number; node: number; total: number };
+}
+
+async function measureHawker(segmentSeconds: number, measureCpu: boolean): Promise<LatencyResult> {
+  const server = await startServerProcess({ env: { HAWKER_SEGMENT_SECONDS: String(segmentSeconds), HAWKER_LOG_LEVEL: 'info' } });
+  const publishers: BenchPublisher[] = [];
+  try {
+    const show = await createShow(server, `bench ${segmentSeconds}s`);
+    const playlistPath = join(server.dataDir, 'media', 'hls', show.id, '720p', 'index.m3u8');
+    const publisher = publish(`rtmp://127.0.0.1:${server.rtmpPort}/live/${show.streamKey}`, SAMPLE_SECONDS + 20);
+    publishers.push(publisher);
+    const firstListed = await waitFor('first segment', () => {
+      if (!existsSync(playlistPath)) return 0;
+      return parseMediaPlaylist(readFileSync(playlistPath, 'utf8')).entries.length > 0 ? Date.now() : 0;
+    }, 30_000, 10);
+    const published = server.logs.find((l) => l.msg === 'publish started');
+    const firstSegmentMs = firstListed - Number(published?.time);
+
+    const latencies: number[] = [];
+    const seen = new Set<string>();
+    const ffmpegPid = ffmpegChildren(server.pid)[0]!;
+    const cpuStart = { ffmpeg: cpuSeconds(ffmpegPid), node: cpuSeconds(server.pid), at: Date.now() };
+    const until = Date.now() + SAMPLE_SECONDS * 1000;
+    while (Date.now() < until) {
+      const entries = parseMediaPlaylist(readFileSync(playlistPath, 'utf8')).entries;
+      const listedAt = Date.now();
+      for (const e of entries) {
+        if (seen.has(e.uri)) continue;
+        seen.add(e.uri);
+        if (seen.size <= 2) continue; // the first segments hold the start-up, measured above
+        const n = lastFrameNumber(join(playlistPath, '..', e.uri));
+        latencies.push(listedAt - publisher.frameMadeAt(n));
+      }
+      await sleep(10);
+    }
+    const wall = (Date.now() - cpuStart.at) / 1000;
+    const hawkerCpu = measureCpu
+      ? {
+          ffmpeg: (cpuSeconds(ffmpegPid) - cpuStart.ffmpeg) / wall,
+          node: (cpuSeconds(server.pid) - cpuStart.node) / wall,
+          total: 0,
+        }
+      : undefined;
+    if (hawkerCpu) hawkerCpu.total = hawkerCpu.ffmpeg + hawkerCpu.node;
+    return {
+      segmentSeconds,
+      firstSegmentMs,
+      liveEdge: { samples: latencies.length, p50: percentile(latencies, 50), p95: percentile(latencies, 95), min: Math.min(...latencies), max: Math.max(...latencies) },
+      hawkerCpu,
+    };
+  } finally {
+    publishers.forEach((p) => p.stop());
+    server.kill();
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** The same transcode with FFmpeg as its own RTMP server: what one would run without Hawker. */
+async function measureBareFfmpeg(): Promise<number> {
+  const port = await freePort();
+  const out = mkdtempSync(join(tmpdir(), 'hawker-bench-bare-'));
+  const url = `rtmp://127.0.0.1:${port}/live/bench`;
+  const args = buildTranscodeArgs({
+    inputUrl: url,
+    outputDir: out,
+    segmentSeconds: 1,
+    ladder: defaultConfig.pipeline.ladder,
+    preset: defaultConfig.pipeline.preset,
+    inputTimeoutSeconds: defaultConfig.pipeline.inputTimeoutSeconds,
+    continuing: false,
+  });
+  args.splice(args.indexOf('-i'), 0, '-listen', '1');
+  const bare = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  const killer = setTimeout(() => bare.kill('SIGKILL'), (SAMPLE_SECONDS + 60) * 1000);
+  await sleep(500);
+  const publisher = publish(url, SAMPLE_SECONDS + 20);
+  try {
+    await waitFor('bare first segment', () => existsSync(join(out, '720p', 'index.m3u8')), 30_000, 20);
+    await sleep(2000);
+    const start = { cpu: cpuSeconds(bare.pid!), at: Date.now() };
+    await sleep(SAMPLE_SECONDS * 1000);
+    return (cpuSeconds(bare.pid!) - start.cpu) / ((Date.now() - start.at) / 1000);
+  } finally {
+    publisher.stop();
+    bare.kill('SIGKILL');
+    clearTimeout(killer);
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+const results: LatencyResult[] = [];
+results.push(await measureHawker(1, true));
+const bareCpu = await measureBareFfmpeg();
+results.push(await measureHawker(2, false));
+
+const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+console.log(`\nHawker ingest benchmark (720p30 test pattern with a burned-in frame counter, ladder ${defaultConfig.pipeline.ladder.map((r) => r.name).join('+')}, ${SAMPLE_SECONDS} s per sample)\n`);
+for (const r of results) {
+  console.log(`segments ${r.segmentSeconds} s: publish -> first playable segment ${fmt(r.firstSegmentMs)}; live edge (frame made -> its segment listed) p50 ${fmt(r.liveEdge.p50)}, p95 ${fmt(r.liveEdge.p95)}, min ${fmt(r.liveEdge.min)}, max ${fmt(r.liveEdge.max)} over ${r.liveEdge.samples} segments`);
+}
+const hawker = results[0]!.hawkerCpu!;
+console.log(`\nCPU per stream (cores), 1 s segments:`);
+console.log(`  Hawker:      ${hawker.total.toFixed(3)}  (FFmpeg ${hawker.ffmpeg.toFixed(3)} + Node/RTMP relay ${hawker.node.toFixed(3)})`);
+console.log(`  bare FFmpeg: ${bareCpu.toFixed(3)}  (same arguments, FFmpeg listening for RTMP itself)`);
+console.log(`  ratio Hawker / bare FFmpeg: ${(hawker.total / bareCpu).toFixed(3)}`);
+mkdirSync('bench-out', { recursive: true });
+writeFileSync('bench-out/ingest.json', JSON.stringify({ at: new Date().toISOString(), results, bareCpu, ratio: hawker.total / bareCpu }, null, 2));
+process.exit(0);
