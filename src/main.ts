@@ -88,6 +88,7 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
     logger,
     adminToken: admin.token,
     bodyLimitBytes: config.http.bodyLimitBytes,
+    apiRateLimitPerMinute: config.http.apiRateLimitPerMinute,
     trustProxy: config.http.trustProxy,
     urls: { publicUrl, ingestUrl },
     catalog,

@@ -9,6 +9,7 @@ export const defaultConfig: HawkerConfig = {
     host: '0.0.0.0',
     port: 8080,
     bodyLimitBytes: 65536,
+    apiRateLimitPerMinute: 600,
     trustProxy: false,
   },
   rtmp: {

@@ -23,6 +23,7 @@ export const ConfigSchema = Type.Object(
         host: Type.String({ minLength: 1 }),
         port: Port,
         bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 10 * 1024 * 1024 }),
+        apiRateLimitPerMinute: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
         trustProxy: Type.Boolean(),
       },
       { additionalProperties: false },

@@ -17,6 +17,7 @@ export interface AppDeps {
   logger: Logger;
   adminToken: string;
   bodyLimitBytes: number;
+  apiRateLimitPerMinute: number;
   trustProxy: boolean;
   urls: ShowUrls;
   catalog: ShowCatalog;
@@ -52,7 +53,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const requireAdmin = adminGuard(deps.adminToken);
   await app.register(healthRoutes, { readiness: deps.readiness, metrics });
-  await app.register(showRoutes, { catalog: deps.catalog, urls: deps.urls, requireAdmin });
+  await app.register(showRoutes, { catalog: deps.catalog, urls: deps.urls, requireAdmin, rateLimitPerMinute: deps.apiRateLimitPerMinute });
   await app.register(hlsRoutes, { hlsRoot: deps.hlsRoot });
   await app.register(watchRoutes, { catalog: deps.catalog });
   return app;

@@ -25,7 +25,7 @@ export interface TestApp {
 }
 
 /** The real HTTP app on a real SQLite file, without the RTMP listener (nothing publishes here). */
-export async function buildTestApp(): Promise<TestApp> {
+export async function buildTestApp(options: { apiRateLimitPerMinute?: number } = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'hawker-http-'));
   const hlsRoot = join(dir, 'media', 'hls');
   mkdirSync(hlsRoot, { recursive: true });
@@ -50,6 +50,7 @@ export async function buildTestApp(): Promise<TestApp> {
     logger,
     adminToken: ADMIN_TOKEN,
     bodyLimitBytes: defaultConfig.http.bodyLimitBytes,
+    apiRateLimitPerMinute: options.apiRateLimitPerMinute ?? defaultConfig.http.apiRateLimitPerMinute,
     trustProxy: false,
     urls: { publicUrl: 'https://shop.example', ingestUrl: 'rtmp://shop.example:1935/live' },
     catalog,

@@ -105,3 +105,18 @@ t.test('shows API', async (t) => {
     t.equal((await app.inject({ method: 'DELETE', url: `/api/shows/${id}`, headers: auth })).statusCode, 404);
   });
 });
+
+t.test('API requests are rate limited per client, before auth is checked', async (t) => {
+  const { app, auth, db } = await buildTestApp({ apiRateLimitPerMinute: 5 });
+  t.teardown(async () => {
+    await app.close();
+    db.close();
+  });
+  const statuses: number[] = [];
+  for (let i = 0; i < 7; i++) statuses.push((await app.inject({ url: '/api/shows', headers: i % 2 ? auth : { authorization: 'Bearer guess' } })).statusCode);
+  t.same(statuses, [401, 200, 401, 200, 401, 429, 429]);
+  const limited = await app.inject({ url: '/api/shows', headers: auth });
+  t.equal(limited.json().code, 'RATE_LIMITED');
+  t.ok(limited.headers['retry-after'], 'says when to retry');
+  t.equal((await app.inject({ url: '/healthz' })).statusCode, 200, 'health and playback are not limited');
+});

@@ -1,6 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import rateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { HawkerError } from '../../domain/errors.js';
 import { SHOW_TITLE_MAX, showEventTypes, showStatuses, type Show } from '../../domain/show.js';
 import type { ShowCatalog } from '../../live/show-catalog.js';
 import { ErrorResponseSchema } from '../errors.js';
@@ -74,13 +76,23 @@ export interface ShowRoutesOptions {
   catalog: ShowCatalog;
   urls: ShowUrls;
   requireAdmin: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  rateLimitPerMinute: number;
 }
 
 const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 404: ErrorResponseSchema };
 const security = [{ bearer: [] }];
 
-export const showRoutes: FastifyPluginAsyncTypebox<ShowRoutesOptions> = async (app, { catalog, urls, requireAdmin }) => {
-  // onRequest: an unauthenticated caller gets 401 before its body is even read or validated.
+export const showRoutes: FastifyPluginAsyncTypebox<ShowRoutesOptions> = async (app, { catalog, urls, requireAdmin, rateLimitPerMinute }) => {
+  await app.register(rateLimit, {
+    global: false,
+    max: rateLimitPerMinute,
+    timeWindow: 60_000,
+    errorResponseBuilder: (_request, context) =>
+      new HawkerError('RATE_LIMITED', `too many requests: at most ${context.max} a minute; retry in ${Math.ceil(context.ttl / 1000)} s`),
+  });
+  // Hooks run in the order added: the limit first (guessing tokens is limited too), then auth,
+  // which answers 401 before the body is even read or validated.
+  app.addHook('onRequest', app.rateLimit());
   app.addHook('onRequest', requireAdmin);
   const toBody = (show: Show) => showToBody(show, urls);
 
