@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { LiveStats } from '../live/live-shows.js';
 
 /** One registry per app (never the global one): two servers in one process stay apart. */
@@ -23,13 +23,14 @@ export function installMetrics(app: FastifyInstance, liveStats: () => LiveStats)
       this.set(liveStats().runningPipelines);
     },
   });
-  // A counter by meaning; exposed through a collect() that reads the live module's total.
-  new Gauge({
+  // The live module keeps the running total; the counter mirrors it at each scrape.
+  new Counter({
     name: 'hawker_ffmpeg_restarts_total',
     help: 'FFmpeg processes restarted after dying while their show was live',
     registers: [registry],
     collect() {
-      this.set(liveStats().pipelineRestartsTotal);
+      this.reset();
+      this.inc(liveStats().pipelineRestartsTotal);
     },
   });
   new Gauge({

@@ -95,20 +95,11 @@ export class RtmpIngest {
     });
   }
 
-  /** Close a publisher's connection (a deleted show, a revoked key). */
-  disconnect(sessionId: string): void {
-    const request = this.accepted.get(sessionId);
-    if (!request) return;
-    this.sessionSocket.get(sessionId)?.destroy();
-  }
-
   async stop(): Promise<void> {
     await this.nms.stop();
     this.accepted.clear();
     instances -= 1;
   }
-
-  private readonly sessionSocket = new Map<string, NonNullable<NmsSession['socket']>>();
 
   private requestOf(session: NmsSession): PublishRequest {
     return {
@@ -138,13 +129,9 @@ export class RtmpIngest {
     const request = this.accepted.get(session.id);
     if (!request) return;
     const socket = session.socket;
-    if (socket) {
-      this.sessionSocket.set(session.id, socket);
-      socket.once('close', () => {
-        this.sessionSocket.delete(session.id);
-        if (this.accepted.delete(session.id)) this.handlers.publishEnded(request);
-      });
-    }
+    socket?.once('close', () => {
+      if (this.accepted.delete(session.id)) this.handlers.publishEnded(request);
+    });
     this.log.info({ session: session.id, remote: request.remoteAddress }, 'publish started');
     this.handlers.publishStarted(request);
   };
