@@ -1,5 +1,8 @@
 # Hawker in one container: RTMP ingest on 1935, API + HLS + pages on 8080, data in /data.
-ARG NODE_VERSION=24
+# 22 (LTS), not 24: better-sqlite3 12.x built against Node >= 24.19 headers can abort the
+# process when V8 collects a Statement ("Assertion failed: (env) != nullptr"); move to 24
+# together with better-sqlite3 13, which needs Node >= 22 on every machine we support.
+ARG NODE_VERSION=22
 
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
@@ -7,6 +10,8 @@ WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
+# node-gyp uses the headers that ship with Node in the image instead of downloading them
+ENV npm_config_nodedir=/usr/local
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
@@ -34,7 +39,7 @@ USER node
 VOLUME ["/data"]
 EXPOSE 1935 8080
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+process.env.HAWKER_HTTP_PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+  CMD ["node", "dist/healthcheck.js"]
 STOPSIGNAL SIGTERM
 # tini reaps FFmpeg children and forwards SIGTERM to node, which ends live shows cleanly
 ENTRYPOINT ["/usr/bin/tini", "--"]
