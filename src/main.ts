@@ -6,7 +6,12 @@ import { pathToFileURL } from 'node:url';
 import { resolveAdminToken } from './config/admin-token.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import type { HawkerConfig } from './config/schema.js';
-import { openDatabase } from './db/open.js';
+import { openDatabase, type Db } from './db/open.js';
+import { createFlashSaleRepository, createOverlayStateRepository, createProductRepository } from './db/commerce-repository.js';
+import { ProductCatalog } from './commerce/product-catalog.js';
+import { ProductImages } from './commerce/product-images.js';
+import { ShowOverlays } from './live/show-overlays.js';
+import { loadOverlayTheme } from './overlay/templates.js';
 import { createShowEventRepository, createShowRepository } from './db/show-repository.js';
 import { buildApp } from './http/app.js';
 import { RtmpIngest } from './ingest/rtmp-ingest.js';
@@ -32,6 +37,45 @@ function ffmpegWorks(path: string): boolean {
   return probe.status === 0;
 }
 
+export interface ServiceInputs {
+  db: Db;
+  config: HawkerConfig;
+  dataDir: string;
+  publicUrl: string;
+  logger: Logger;
+  inputUrlFor(streamKey: string): string;
+}
+
+/** Everything behind the API, on one database; the HTTP tests build the same graph. */
+export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrlFor }: ServiceInputs) {
+  const shows = createShowRepository(db);
+  const events = createShowEventRepository(db);
+  const products = new ProductCatalog(createProductRepository(db), new ProductImages(join(dataDir, 'media', 'products')));
+  let launcher: TranscodeLauncher | null = null;
+  const overlays = new ShowOverlays({
+    shows,
+    events,
+    states: createOverlayStateRepository(db),
+    flashSales: createFlashSaleRepository(db),
+    catalog: products,
+    theme: loadOverlayTheme(),
+    feedRoot: join(dataDir, 'overlay'),
+    checkoutUrl: (showId, productId) => `${publicUrl}/watch/${showId}?product=${encodeURIComponent(productId)}`,
+    programDateTimeNow: (showId) => launcher?.programDateTimeNow(showId) ?? null,
+    logger,
+  });
+  launcher = new TranscodeLauncher({
+    config,
+    hlsRoot: join(dataDir, 'media', 'hls'),
+    logger,
+    inputUrlFor,
+    overlays: { inputsFor: (id) => overlays.inputsFor(id), release: (id) => overlays.release(id) },
+  });
+  const live = new LiveShows({ shows, events, pipelines: launcher, logger, reconnectWindowMs: config.live.reconnectWindowSeconds * 1000 });
+  const catalog = new ShowCatalog(shows, events, live);
+  return { shows, events, products, overlays, launcher, live, catalog };
+}
+
 /** The composition root: the only place that knows every module. */
 export async function startHawker(config: HawkerConfig, logger: Logger): Promise<RunningHawker> {
   const dataDir = resolve(config.dataDir);
@@ -48,27 +92,20 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
   if (!hasFfmpeg) logger.error({ path: config.ffmpeg.path }, 'ffmpeg does not run: shows cannot be transcoded');
 
   const db = openDatabase(join(dataDir, 'hawker.db'));
-  const shows = createShowRepository(db);
-  const events = createShowEventRepository(db);
-
+  const publicUrl = config.publicUrl.replace(/\/+$/, '');
   let ingest: RtmpIngest | null = null;
-  const launcher = new TranscodeLauncher({
+  const services = buildServices({
+    db,
     config,
-    hlsRoot,
+    dataDir,
+    publicUrl,
     logger,
     inputUrlFor: (streamKey) => {
       if (!ingest) throw new Error('RTMP ingest is not running');
       return ingest.localPlayUrl(streamKey);
     },
   });
-  const live = new LiveShows({
-    shows,
-    events,
-    pipelines: launcher,
-    logger,
-    reconnectWindowMs: config.live.reconnectWindowSeconds * 1000,
-  });
-  const catalog = new ShowCatalog(shows, events, live);
+  const { live, catalog } = services;
 
   const rtmp = new RtmpIngest({ host: config.rtmp.host, port: config.rtmp.port, app: config.rtmp.app, logger }, live);
   try {
@@ -81,7 +118,6 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
   ingest = rtmp;
   live.recover();
 
-  const publicUrl = config.publicUrl.replace(/\/+$/, '');
   const ingestUrl =
     (config.rtmp.publicUrl || `rtmp://${new URL(publicUrl).hostname}:${rtmp.port}`) + `/${config.rtmp.app}`;
   const app = await buildApp({
@@ -92,6 +128,9 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
     trustProxy: config.http.trustProxy,
     urls: { publicUrl, ingestUrl },
     catalog,
+    products: services.products,
+    overlays: services.overlays,
+    imageUploadLimitBytes: config.http.imageUploadLimitBytes,
     liveStats: () => live.stats(),
     hlsRoot,
     version,
@@ -124,6 +163,7 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
       closing ??= (async () => {
         logger.info('shutting down: ending live shows');
         await live.shutdown();
+        services.overlays.shutdown();
         await rtmp.stop();
         await app.close();
         db.close();

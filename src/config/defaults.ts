@@ -10,6 +10,7 @@ export const defaultConfig: HawkerConfig = {
     port: 8080,
     bodyLimitBytes: 65536,
     apiRateLimitPerMinute: 600,
+    imageUploadLimitBytes: 10485760,
     trustProxy: false,
   },
   rtmp: {
@@ -37,6 +38,7 @@ export const defaultConfig: HawkerConfig = {
     restartMinDelayMs: 500,
     restartMaxDelayMs: 10000,
     restartStableAfterMs: 30000,
+    overlays: true,
   },
   live: {
     reconnectWindowSeconds: 20,

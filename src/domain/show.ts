@@ -21,6 +21,7 @@ export const showEventTypes = [
   'publisher.disconnected',
   'pipeline.restarted',
   'streamkey.rotated',
+  'overlay.changed',
 ] as const;
 export type ShowEventType = (typeof showEventTypes)[number];
 

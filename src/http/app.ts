@@ -1,14 +1,21 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import rateLimit from '@fastify/rate-limit';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { LiveStats } from '../live/live-shows.js';
 import type { ShowCatalog } from '../live/show-catalog.js';
+import type { ShowOverlays } from '../live/show-overlays.js';
+import type { ProductCatalog } from '../commerce/product-catalog.js';
+import { HawkerError } from '../domain/errors.js';
 import type { Logger } from '../log/logger.js';
 import { adminGuard } from './auth.js';
 import { frameworkErrorHandler, installErrorHandling } from './errors.js';
 import { installMetrics } from './metrics.js';
+import { adminScope } from './routes/admin-scope.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
+import { overlayRoutes } from './routes/overlays.js';
+import { productRoutes } from './routes/products.js';
 import { hlsRoutes } from './routes/hls.js';
 import { showRoutes, type ShowUrls } from './routes/shows.js';
 import { watchRoutes } from './routes/watch.js';
@@ -21,6 +28,9 @@ export interface AppDeps {
   trustProxy: boolean;
   urls: ShowUrls;
   catalog: ShowCatalog;
+  products: ProductCatalog;
+  overlays: ShowOverlays;
+  imageUploadLimitBytes: number;
   liveStats: () => LiveStats;
   hlsRoot: string;
   readiness: ReadinessCheck[];
@@ -51,9 +61,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  const requireAdmin = adminGuard(deps.adminToken);
+  // One limiter for the whole API (per client address); each admin plugin hooks it in.
+  await app.register(rateLimit, {
+    global: false,
+    max: deps.apiRateLimitPerMinute,
+    timeWindow: 60_000,
+    errorResponseBuilder: (_request, context) =>
+      new HawkerError('RATE_LIMITED', `too many requests: at most ${context.max} a minute; retry in ${Math.ceil(context.ttl / 1000)} s`),
+  });
+  const admin = adminScope(adminGuard(deps.adminToken));
   await app.register(healthRoutes, { readiness: deps.readiness, metrics });
-  await app.register(showRoutes, { catalog: deps.catalog, urls: deps.urls, requireAdmin, rateLimitPerMinute: deps.apiRateLimitPerMinute });
+  await app.register(showRoutes, { catalog: deps.catalog, urls: deps.urls, admin });
+  await app.register(productRoutes, { catalog: deps.products, admin, imageLimitBytes: deps.imageUploadLimitBytes });
+  await app.register(overlayRoutes, { overlays: deps.overlays, admin });
   await app.register(hlsRoutes, { hlsRoot: deps.hlsRoot });
   await app.register(watchRoutes, { catalog: deps.catalog });
   return app;

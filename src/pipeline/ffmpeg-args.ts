@@ -12,7 +12,21 @@ export interface TranscodeArgsInput {
   inputTimeoutSeconds: number;
   /** append to playlists an earlier process wrote; FFmpeg marks the seam with EXT-X-DISCONTINUITY */
   continuing: boolean;
+  /** live overlay pictures burned into every rendition (none: a plain transcode) */
+  overlays?: readonly OverlayLayer[];
 }
+
+/** A raw RGBA file FFmpeg re-reads every frame, and where it goes on the top rendition. */
+export interface OverlayLayer {
+  file: string;
+  width: number;
+  height: number;
+  x: string;
+  y: string;
+}
+
+/** How often each overlay file is re-read: a change shows on the next read. */
+export const OVERLAY_READ_FPS = 30;
 
 // Measured on this class of machine (DESIGN.md): probing 0.5 s / 100 kB still finds both
 // tracks and cuts the first segment from 3.2 s to 2.3 s after publish.
@@ -33,6 +47,7 @@ export function buildTranscodeArgs(input: TranscodeArgsInput): string[] {
       ? `[0:v]${scalers[0]!.slice('[s0]'.length)}`
       : `[0:v]split=${rungs}${ladder.map((_, i) => `[s${i}]`).join('')};${scalers.join(';')}`;
 
+  const overlays = input.overlays ?? [];
   const args: string[] = [
     '-hide_banner',
     '-nostdin',
@@ -44,9 +59,19 @@ export function buildTranscodeArgs(input: TranscodeArgsInput): string[] {
     '-analyzeduration', ANALYZE_DURATION_US,
     '-probesize', PROBE_SIZE_BYTES,
     '-i', input.inputUrl,
-    '-filter_complex', filter,
   ];
-  ladder.forEach((_, i) => args.push('-map', `[v${i}]`, '-map', '0:a:0'));
+  for (const layer of overlays) {
+    args.push(
+      // a one-slot queue: the input thread cannot read pictures far ahead of the video
+      '-thread_queue_size', '1',
+      '-f', 'image2', '-pattern_type', 'none', '-loop', '1', '-framerate', String(OVERLAY_READ_FPS),
+      '-c:v', 'rawvideo', '-pixel_format', 'rgba', '-video_size', `${layer.width}x${layer.height}`,
+      '-i', layer.file,
+    );
+  }
+  args.push('-filter_complex', overlays.length ? overlayFilter(ladder, overlays) : filter);
+  const audio = (i: number) => (overlays.length ? `[a${i}]` : '0:a:0');
+  ladder.forEach((_, i) => args.push('-map', `[v${i}]`, '-map', audio(i)));
   args.push(
     '-c:v', 'libx264',
     '-preset', input.preset,
@@ -82,4 +107,29 @@ export function buildTranscodeArgs(input: TranscodeArgsInput): string[] {
     `${input.outputDir}/%v/index.m3u8`,
   );
   return args;
+}
+
+/**
+ * Overlays go on the top rendition's frame, then every lower rung is scaled from it, so all
+ * renditions show the same pictures. Video and audio both start at 0: the looping overlay
+ * inputs do, and RTMP timestamps need not (a resumed publish continues its old clock).
+ * shortest=1: the overlay inputs never end, so the video's end must end the graph.
+ */
+function overlayFilter(ladder: readonly Rendition[], overlays: readonly OverlayLayer[]): string {
+  const top = ladder[0]!;
+  const parts = [`[0:v]setpts=PTS-STARTPTS,scale=-2:'min(ih,${top.height})'[o0]`];
+  overlays.forEach((layer, i) => {
+    parts.push(`[o${i}][${i + 1}:v]overlay=x=${layer.x}:y=${layer.y}:shortest=1:eof_action=pass[o${i + 1}]`);
+  });
+  const last = `[o${overlays.length}]`;
+  if (ladder.length === 1) {
+    parts.push(`${last}format=yuv420p[v0]`);
+  } else {
+    parts.push(`${last}split=${ladder.length}${ladder.map((_, i) => `[s${i}]`).join('')}`);
+    ladder.forEach((r, i) =>
+      parts.push(i === 0 ? `[s0]format=yuv420p[v0]` : `[s${i}]scale=-2:'min(ih,${r.height})',format=yuv420p[v${i}]`),
+    );
+  }
+  parts.push(`[0:a]asetpts=PTS-STARTPTS,asplit=${ladder.length}${ladder.map((_, i) => `[a${i}]`).join('')}`);
+  return parts.join(';');
 }

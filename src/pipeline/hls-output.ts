@@ -35,3 +35,24 @@ export function endPlaylists(showDir: string): number {
   }
   return ended;
 }
+
+/**
+ * PROGRAM-DATE-TIME of the first segment the current FFmpeg run wrote in a variant folder (the
+ * first after the last discontinuity): the wall-clock origin of that run's timestamps.
+ */
+export function runStartProgramDateTime(variantDir: string): number | null {
+  const playlist = join(variantDir, VARIANT_PLAYLIST);
+  if (!existsSync(playlist)) return null;
+  const lines = readFileSync(playlist, 'utf8').split('\n');
+  let start: number | null = null;
+  let seamSeen = true;
+  for (const line of lines) {
+    if (line.startsWith('#EXT-X-DISCONTINUITY')) seamSeen = true;
+    else if (line.startsWith('#EXT-X-PROGRAM-DATE-TIME:') && seamSeen) {
+      const t = Date.parse(line.slice('#EXT-X-PROGRAM-DATE-TIME:'.length).trim());
+      if (Number.isFinite(t)) start = t;
+      seamSeen = false;
+    }
+  }
+  return start;
+}

@@ -2,9 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HawkerConfig } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
-import { buildTranscodeArgs } from './ffmpeg-args.js';
-import { endPlaylists, hasPlaylists } from './hls-output.js';
+import { buildTranscodeArgs, type OverlayLayer } from './ffmpeg-args.js';
+import { endPlaylists, hasPlaylists, runStartProgramDateTime } from './hls-output.js';
 import { FfmpegSupervisor } from './supervisor.js';
+
+/** Where the overlay pictures of a show come from (the overlay module, wired by main.ts). */
+export interface OverlaySource {
+  inputsFor(showId: string): OverlayLayer[];
+  release(showId: string): void;
+}
 
 export interface TranscodeLauncherOptions {
   config: Pick<HawkerConfig, 'ffmpeg' | 'pipeline'>;
@@ -12,12 +18,14 @@ export interface TranscodeLauncherOptions {
   hlsRoot: string;
   /** the local RTMP URL FFmpeg reads a stream from */
   inputUrlFor(streamKey: string): string;
+  overlays?: OverlaySource;
   logger: Logger;
 }
 
 /** Starts one supervised FFmpeg per live show, writing <hlsRoot>/<showId>/. */
 export class TranscodeLauncher {
   private readonly log: Logger;
+  private readonly running = new Map<string, FfmpegSupervisor>();
 
   constructor(private readonly options: TranscodeLauncherOptions) {
     this.log = options.logger.child({ module: 'pipeline' });
@@ -31,6 +39,7 @@ export class TranscodeLauncher {
     const { pipeline, ffmpeg } = this.options.config;
     const outputDir = this.mediaDir(showId);
     mkdirSync(outputDir, { recursive: true });
+    const overlays = pipeline.overlays && this.options.overlays ? this.options.overlays.inputsFor(showId) : [];
     const supervisor = new FfmpegSupervisor({
       ffmpegPath: ffmpeg.path,
       logger: this.log.child({ show: showId }),
@@ -48,14 +57,37 @@ export class TranscodeLauncher {
           preset: pipeline.preset,
           inputTimeoutSeconds: pipeline.inputTimeoutSeconds,
           continuing,
+          overlays,
         }),
       onRestart: ({ attempt }) => hooks.onRestart(attempt),
     });
     supervisor.start();
+    this.running.set(showId, supervisor);
+    const stop = supervisor.stop.bind(supervisor);
+    supervisor.stop = async () => {
+      await stop();
+      if (this.running.get(showId) === supervisor) this.running.delete(showId);
+    };
     return supervisor;
   }
 
   end(showId: string): void {
     endPlaylists(this.mediaDir(showId));
+    this.options.overlays?.release(showId);
+  }
+
+  /**
+   * The PROGRAM-DATE-TIME of the video FFmpeg is working on now: where the current run's
+   * playlist started, plus how far the encoder has got, plus the time since it said so.
+   * An estimate (the encoder holds a few frames); null when the show is not transcoding.
+   */
+  programDateTimeNow(showId: string, now: number = Date.now()): number | null {
+    const supervisor = this.running.get(showId);
+    const progress = supervisor?.lastProgress;
+    if (!supervisor || !progress || !supervisor.lastProgressAt) return null;
+    const top = this.options.config.pipeline.ladder[0]!.name;
+    const start = runStartProgramDateTime(join(this.mediaDir(showId), top));
+    if (start == null) return null;
+    return start + progress.outTimeMs + (now - supervisor.lastProgressAt);
   }
 }

@@ -36,6 +36,8 @@ export class FfmpegSupervisor {
   private exitWaiters: Array<() => void> = [];
   restarts = 0;
   lastProgress: EncodeProgress | null = null;
+  /** wall clock of the last progress report */
+  lastProgressAt = 0;
 
   constructor(private readonly options: SupervisorOptions) {}
 
@@ -62,6 +64,7 @@ export class FfmpegSupervisor {
 
     const parser = new ProgressParser((p) => {
       this.lastProgress = p;
+      this.lastProgressAt = Date.now();
       this.options.onProgress?.(p);
     });
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => parser.push(chunk));

@@ -1,34 +1,30 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { defaultConfig } from '../../src/config/defaults.js';
 import { openDatabase, type Db } from '../../src/db/open.js';
-import { createShowEventRepository, createShowRepository } from '../../src/db/show-repository.js';
 import { buildApp } from '../../src/http/app.js';
-import { LiveShows } from '../../src/live/live-shows.js';
-import { ShowCatalog } from '../../src/live/show-catalog.js';
 import { createLogger } from '../../src/log/logger.js';
-import { TranscodeLauncher } from '../../src/pipeline/launcher.js';
+import { buildServices } from '../../src/main.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 export interface TestApp {
   app: FastifyInstance;
   db: Db;
+  dataDir: string;
   hlsRoot: string;
-  live: LiveShows;
-  catalog: ShowCatalog;
+  services: ReturnType<typeof buildServices>;
   logs: () => string;
   auth: { authorization: string };
 }
 
-/** The real HTTP app on a real SQLite file, without the RTMP listener (nothing publishes here). */
+/** The real HTTP app and services on a real SQLite file, without the RTMP listener. */
 export async function buildTestApp(options: { apiRateLimitPerMinute?: number } = {}): Promise<TestApp> {
-  const dir = mkdtempSync(join(tmpdir(), 'hawker-http-'));
-  const hlsRoot = join(dir, 'media', 'hls');
-  mkdirSync(hlsRoot, { recursive: true });
+  const dataDir = mkdtempSync(join(tmpdir(), 'hawker-http-'));
+  const hlsRoot = join(dataDir, 'media', 'hls');
   let logText = '';
   const logger = createLogger({
     level: 'debug',
@@ -40,24 +36,31 @@ export async function buildTestApp(options: { apiRateLimitPerMinute?: number } =
       },
     }),
   });
-  const db = openDatabase(join(dir, 'hawker.db'));
-  const shows = createShowRepository(db);
-  const events = createShowEventRepository(db);
-  const launcher = new TranscodeLauncher({ config: defaultConfig, hlsRoot, logger, inputUrlFor: () => 'rtmp://127.0.0.1:1/none' });
-  const live = new LiveShows({ shows, events, pipelines: launcher, logger, reconnectWindowMs: 1000 });
-  const catalog = new ShowCatalog(shows, events, live);
+  const db = openDatabase(join(dataDir, 'hawker.db'));
+  const services = buildServices({
+    db,
+    config: defaultConfig,
+    dataDir,
+    publicUrl: 'https://shop.example',
+    logger,
+    inputUrlFor: () => 'rtmp://127.0.0.1:1/none',
+  });
   const app = await buildApp({
     logger,
     adminToken: ADMIN_TOKEN,
     bodyLimitBytes: defaultConfig.http.bodyLimitBytes,
     apiRateLimitPerMinute: options.apiRateLimitPerMinute ?? defaultConfig.http.apiRateLimitPerMinute,
+    imageUploadLimitBytes: defaultConfig.http.imageUploadLimitBytes,
     trustProxy: false,
     urls: { publicUrl: 'https://shop.example', ingestUrl: 'rtmp://shop.example:1935/live' },
-    catalog,
-    liveStats: () => live.stats(),
+    catalog: services.catalog,
+    products: services.products,
+    overlays: services.overlays,
+    liveStats: () => services.live.stats(),
     hlsRoot,
     version: '0.0.0-test',
     readiness: [{ name: 'database', check: () => true }],
   });
-  return { app, db, hlsRoot, live, catalog, logs: () => logText, auth: { authorization: `Bearer ${ADMIN_TOKEN}` } };
+  app.addHook('onClose', async () => services.overlays.shutdown());
+  return { app, db, dataDir, hlsRoot, services, logs: () => logText, auth: { authorization: `Bearer ${ADMIN_TOKEN}` } };
 }

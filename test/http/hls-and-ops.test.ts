@@ -7,6 +7,7 @@ import { buildTestApp } from '../helpers/app.js';
 
 t.test('HLS files, health, metrics, docs, viewer page', async (t) => {
   const { app, hlsRoot, db, auth } = await buildTestApp();
+  mkdirSync(hlsRoot, { recursive: true });
   t.teardown(async () => {
     await app.close();
     db.close();

@@ -1,11 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import rateLimit from '@fastify/rate-limit';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { HawkerError } from '../../domain/errors.js';
 import { SHOW_TITLE_MAX, showEventTypes, showStatuses, type Show } from '../../domain/show.js';
 import type { ShowCatalog } from '../../live/show-catalog.js';
 import { ErrorResponseSchema } from '../errors.js';
+import type { AdminScope } from './admin-scope.js';
 
 export interface ShowUrls {
   /** OBS "Server": rtmp://host:port/app (the key goes in OBS's "Stream Key") */
@@ -45,7 +43,7 @@ const CreateShowBody = Type.Object(
   { additionalProperties: false },
 );
 
-const ShowParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) });
+export const ShowParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) });
 
 const TimelineEvent = Type.Object({
   id: Type.Integer(),
@@ -75,25 +73,14 @@ export function showToBody(show: Show, urls: ShowUrls): ShowBody {
 export interface ShowRoutesOptions {
   catalog: ShowCatalog;
   urls: ShowUrls;
-  requireAdmin: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
-  rateLimitPerMinute: number;
+  admin: AdminScope;
 }
 
 const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 404: ErrorResponseSchema };
 const security = [{ bearer: [] }];
 
-export const showRoutes: FastifyPluginAsyncTypebox<ShowRoutesOptions> = async (app, { catalog, urls, requireAdmin, rateLimitPerMinute }) => {
-  await app.register(rateLimit, {
-    global: false,
-    max: rateLimitPerMinute,
-    timeWindow: 60_000,
-    errorResponseBuilder: (_request, context) =>
-      new HawkerError('RATE_LIMITED', `too many requests: at most ${context.max} a minute; retry in ${Math.ceil(context.ttl / 1000)} s`),
-  });
-  // Hooks run in the order added: the limit first (guessing tokens is limited too), then auth,
-  // which answers 401 before the body is even read or validated.
-  app.addHook('onRequest', app.rateLimit());
-  app.addHook('onRequest', requireAdmin);
+export const showRoutes: FastifyPluginAsyncTypebox<ShowRoutesOptions> = async (app, { catalog, urls, admin }) => {
+  await admin(app);
   const toBody = (show: Show) => showToBody(show, urls);
 
   app.post(

@@ -1,0 +1,97 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { ProductCatalog } from '../../commerce/product-catalog.js';
+import { PRODUCT_TITLE_MAX, type Product } from '../../domain/product.js';
+import { ErrorResponseSchema } from '../errors.js';
+import type { AdminScope } from './admin-scope.js';
+
+const PRINTABLE = '^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$';
+const MinorUnits = Type.Integer({ minimum: 0, maximum: 10_000_000_000, description: 'integer minor units (cents)' });
+
+export const ProductSchema = Type.Object(
+  {
+    id: Type.String(),
+    sku: Type.String(),
+    title: Type.String(),
+    description: Type.String(),
+    price: Type.Integer(),
+    currency: Type.String(),
+    compareAtPrice: Type.Union([Type.Integer(), Type.Null()]),
+    stock: Type.Integer(),
+    hasImage: Type.Boolean(),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'Product' },
+);
+
+const CreateProductBody = Type.Object(
+  {
+    sku: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }),
+    title: Type.String({ minLength: 1, maxLength: PRODUCT_TITLE_MAX, pattern: PRINTABLE }),
+    description: Type.Optional(Type.String({ maxLength: 5000 })),
+    price: MinorUnits,
+    currency: Type.String({ pattern: '^[A-Za-z]{3}$', description: 'ISO 4217' }),
+    compareAtPrice: Type.Optional(Type.Union([MinorUnits, Type.Null()])),
+    stock: Type.Integer({ minimum: 0, maximum: 1_000_000_000 }),
+  },
+  { additionalProperties: false },
+);
+
+const ProductParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) });
+
+export const productToBody = (p: Product): Static<typeof ProductSchema> => ({
+  ...p,
+  createdAt: new Date(p.createdAt).toISOString(),
+  updatedAt: new Date(p.updatedAt).toISOString(),
+});
+
+export interface ProductRoutesOptions {
+  catalog: ProductCatalog;
+  admin: AdminScope;
+  imageLimitBytes: number;
+}
+
+const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 404: ErrorResponseSchema, 409: ErrorResponseSchema, 413: ErrorResponseSchema, 415: ErrorResponseSchema, 422: ErrorResponseSchema };
+const security = [{ bearer: [] }];
+
+export const productRoutes: FastifyPluginAsyncTypebox<ProductRoutesOptions> = async (app, { catalog, admin, imageLimitBytes }) => {
+  await admin(app);
+  // Image uploads arrive as the raw bytes of the file.
+  app.addContentTypeParser(/^(image\/[a-z0-9.+-]+|application\/octet-stream)$/, { parseAs: 'buffer', bodyLimit: imageLimitBytes }, (_req, body, done) =>
+    done(null, body),
+  );
+
+  app.post(
+    '/api/products',
+    { schema: { tags: ['products'], summary: 'Create a product', security, body: CreateProductBody, response: { 201: ProductSchema, ...errors } } },
+    async (request, reply) => reply.status(201).send(productToBody(catalog.create(request.body))),
+  );
+  app.get(
+    '/api/products',
+    { schema: { tags: ['products'], summary: 'List products', security, response: { 200: Type.Array(ProductSchema), ...errors } } },
+    async () => catalog.list().map(productToBody),
+  );
+  app.get(
+    '/api/products/:id',
+    { schema: { tags: ['products'], summary: 'One product', security, params: ProductParams, response: { 200: ProductSchema, ...errors } } },
+    async (request) => productToBody(catalog.get(request.params.id)),
+  );
+  app.put(
+    '/api/products/:id/image',
+    {
+      schema: {
+        tags: ['products'],
+        summary: 'Upload the product image (raw bytes; JPEG, PNG, WebP, GIF or AVIF); metadata is stripped',
+        security,
+        params: ProductParams,
+        response: { 200: Type.Object({ product: ProductSchema, image: Type.Object({ width: Type.Integer(), height: Type.Integer(), format: Type.String() }) }), ...errors },
+      },
+    },
+    async (request) => {
+      const body = request.body as unknown;
+      const { product, image } = await catalog.setImage(request.params.id, Buffer.isBuffer(body) ? body : Buffer.alloc(0));
+      return { product: productToBody(product), image };
+    },
+  );
+};

@@ -1,0 +1,277 @@
+import { randomBytes } from 'node:crypto';
+import type { ProductCatalog } from '../commerce/product-catalog.js';
+import { HawkerError } from '../domain/errors.js';
+import { emptyOverlayState, type FlashSale, type OverlayState, type Theme } from '../domain/overlay.js';
+import type { FlashSaleRepository, OverlayStateRepository, ShowEventRepository, ShowRepository } from '../domain/ports.js';
+import type { Show } from '../domain/show.js';
+import type { Logger } from '../log/logger.js';
+import { OverlayFeed, type FeedUpdate, type OverlayInput } from '../overlay/feed.js';
+import { renderScene, type OverlayScene } from '../overlay/render.js';
+import type { OverlayTheme } from '../overlay/templates.js';
+
+export interface ShowOverlaysOptions {
+  shows: ShowRepository;
+  events: ShowEventRepository;
+  states: OverlayStateRepository;
+  flashSales: FlashSaleRepository;
+  catalog: ProductCatalog;
+  theme: OverlayTheme;
+  /** <data>/overlay: one folder of slot files per show */
+  feedRoot: string;
+  checkoutUrl(showId: string, productId: string): string;
+  /** PROGRAM-DATE-TIME the running pipeline is writing now, if any */
+  programDateTimeNow(showId: string): number | null;
+  logger: Logger;
+  now?: () => number;
+}
+
+export type OverlayChange =
+  | { change: 'pin'; productId: string }
+  | { change: 'unpin' }
+  | { change: 'flash_sale.started'; flashSaleId: string; productId: string; price: number; quantity: number; endsAt: string }
+  | { change: 'flash_sale.ended'; flashSaleId: string; reason: 'ended' | 'stopped' | 'sold out' }
+  | { change: 'announcement'; text: string | null }
+  | { change: 'qr'; enabled: boolean }
+  | { change: 'hidden'; hidden: boolean }
+  | { change: 'theme'; theme: Partial<Theme> };
+
+export interface OverlayView {
+  showId: string;
+  state: OverlayState;
+  pinnedProduct: { id: string; title: string; price: number; currency: string } | null;
+  flashSale: (FlashSale & { secondsLeft: number }) | null;
+}
+
+export interface StartFlashSale {
+  productId: string;
+  price: number;
+  quantity: number;
+  durationSeconds: number;
+  perCustomerLimit?: number;
+}
+
+/** How long "ENDED" / "SOLD OUT" stays on screen before the flash-sale box goes away. */
+const FLASH_SALE_LINGER_MS = 5000;
+
+/**
+ * Owns what each show has on screen: applies the merchant's commands, stores the state,
+ * puts every change on the show's timeline, and keeps the show's overlay feed drawn, with a
+ * redraw on each second boundary of a running countdown.
+ */
+export class ShowOverlays {
+  private readonly feeds = new Map<string, OverlayFeed>();
+  private readonly tickers = new Map<string, NodeJS.Timeout>();
+  private readonly now: () => number;
+  private readonly log: Logger;
+  /** last render figures, for the benchmark and /metrics */
+  lastUpdate: FeedUpdate | null = null;
+
+  constructor(private readonly o: ShowOverlaysOptions) {
+    this.now = o.now ?? Date.now;
+    this.log = o.logger.child({ module: 'overlay' });
+  }
+
+  view(showId: string): OverlayView {
+    this.show(showId);
+    const state = this.state(showId);
+    const pinned = state.pinnedProductId ? this.o.catalog.get(state.pinnedProductId) : null;
+    const sale = state.flashSaleId ? this.o.flashSales.get(state.flashSaleId) ?? null : null;
+    return {
+      showId,
+      state,
+      pinnedProduct: pinned && { id: pinned.id, title: pinned.title, price: pinned.price, currency: pinned.currency },
+      flashSale: sale && { ...sale, secondsLeft: Math.max(0, Math.ceil((sale.endsAt - this.now()) / 1000)) },
+    };
+  }
+
+  pin(showId: string, productId: string) {
+    this.o.catalog.get(productId);
+    return this.change(showId, (s) => ({ ...s, pinnedProductId: productId }), { change: 'pin', productId });
+  }
+
+  unpin(showId: string) {
+    return this.change(showId, (s) => ({ ...s, pinnedProductId: null }), { change: 'unpin' });
+  }
+
+  startFlashSale(showId: string, input: StartFlashSale) {
+    const product = this.o.catalog.get(input.productId);
+    if (input.quantity > product.stock) {
+      throw new HawkerError('NOT_ENOUGH_STOCK', `${product.sku} has ${product.stock} in stock; the sale asks for ${input.quantity}`);
+    }
+    const show = this.show(showId);
+    if (show.status === 'ended') throw new HawkerError('SHOW_ENDED');
+    const previous = this.state(showId).flashSaleId;
+    const at = this.now();
+    if (previous) this.o.flashSales.end(previous, at);
+    const sale: FlashSale = {
+      id: randomBytes(9).toString('base64url'),
+      showId,
+      productId: product.id,
+      price: input.price,
+      quantity: input.quantity,
+      remaining: input.quantity,
+      perCustomerLimit: input.perCustomerLimit ?? null,
+      startsAt: at,
+      endsAt: at + input.durationSeconds * 1000,
+      createdAt: at,
+    };
+    this.o.flashSales.create(sale);
+    const result = this.change(showId, (s) => ({ ...s, flashSaleId: sale.id }), {
+      change: 'flash_sale.started',
+      flashSaleId: sale.id,
+      productId: product.id,
+      price: sale.price,
+      quantity: sale.quantity,
+      endsAt: new Date(sale.endsAt).toISOString(),
+    });
+    return { ...result, flashSale: sale };
+  }
+
+  stopFlashSale(showId: string) {
+    const id = this.state(showId).flashSaleId;
+    if (!id) throw new HawkerError('FLASH_SALE_NOT_FOUND');
+    this.o.flashSales.end(id, this.now());
+    return this.change(showId, (s) => ({ ...s, flashSaleId: null }), { change: 'flash_sale.ended', flashSaleId: id, reason: 'stopped' });
+  }
+
+  announce(showId: string, text: string | null) {
+    return this.change(showId, (s) => ({ ...s, announcement: text ? { text } : null }), { change: 'announcement', text });
+  }
+
+  setQr(showId: string, enabled: boolean) {
+    return this.change(showId, (s) => ({ ...s, qr: enabled }), { change: 'qr', enabled });
+  }
+
+  setHidden(showId: string, hidden: boolean) {
+    return this.change(showId, (s) => ({ ...s, hidden }), { change: 'hidden', hidden });
+  }
+
+  setTheme(showId: string, theme: Partial<Theme>) {
+    return this.change(showId, (s) => ({ ...s, theme: { ...s.theme, ...theme } }), { change: 'theme', theme });
+  }
+
+  /** The pipeline's overlay inputs for a show about to be transcoded; drawn from the stored state. */
+  inputsFor(showId: string): OverlayInput[] {
+    const inputs = this.feed(showId).inputs();
+    void this.redraw(showId);
+    return inputs;
+  }
+
+  /** Stop ticking for a show and drop its files (the show ended or was deleted). */
+  release(showId: string): void {
+    const timer = this.tickers.get(showId);
+    if (timer) clearTimeout(timer);
+    this.tickers.delete(showId);
+    this.feeds.get(showId)?.remove();
+    this.feeds.delete(showId);
+  }
+
+  shutdown(): void {
+    for (const timer of this.tickers.values()) clearTimeout(timer);
+    this.tickers.clear();
+  }
+
+  /** Redraw now; resolves when the files FFmpeg reads hold the new pictures. */
+  async redraw(showId: string): Promise<FeedUpdate> {
+    const scene = this.scene(showId);
+    const update = await this.feed(showId).update(renderScene(this.o.theme, scene));
+    this.lastUpdate = update;
+    this.scheduleTick(showId, scene);
+    return update;
+  }
+
+  private change(showId: string, apply: (s: OverlayState) => OverlayState, change: OverlayChange) {
+    const show = this.show(showId);
+    const at = this.now();
+    const state = apply(this.state(showId));
+    this.o.states.save(showId, state, at);
+    const pdt = this.o.programDateTimeNow(showId);
+    const event = this.o.events.append({
+      showId,
+      type: 'overlay.changed',
+      at,
+      streamMs: show.startedAt != null ? at - show.startedAt : null,
+      payload: { ...change, programDateTime: pdt != null ? new Date(pdt).toISOString() : null },
+    });
+    const drawn = this.redraw(showId).catch((err: unknown) => {
+      this.log.error({ err, show: showId }, 'overlay redraw failed');
+      return null;
+    });
+    return { state, event, drawn };
+  }
+
+  private scheduleTick(showId: string, scene: OverlayScene): void {
+    const existing = this.tickers.get(showId);
+    if (existing) clearTimeout(existing);
+    this.tickers.delete(showId);
+    const sale = scene.flashSale?.sale;
+    if (!sale) return;
+    const now = this.now();
+    const left = sale.endsAt - now;
+    let delay: number;
+    let after: () => void;
+    if (left > 0) {
+      // the next moment the mm:ss text changes: a whole second before the end
+      delay = left - (Math.ceil(left / 1000) - 1) * 1000 + 1;
+      after = () => void this.redraw(showId);
+    } else {
+      delay = Math.max(0, sale.endsAt + FLASH_SALE_LINGER_MS - now);
+      after = () => {
+        if (this.state(showId).flashSaleId !== sale.id) return;
+        this.change(showId, (s) => ({ ...s, flashSaleId: null }), {
+          change: 'flash_sale.ended',
+          flashSaleId: sale.id,
+          reason: sale.remaining === 0 ? 'sold out' : 'ended',
+        });
+      };
+    }
+    const timer = setTimeout(() => {
+      this.tickers.delete(showId);
+      after();
+    }, delay);
+    timer.unref();
+    this.tickers.set(showId, timer);
+  }
+
+  private scene(showId: string): OverlayScene {
+    const state = this.state(showId);
+    const pinnedProduct = state.pinnedProductId ? this.tryProduct(state.pinnedProductId) : null;
+    const sale = state.flashSaleId ? this.o.flashSales.get(state.flashSaleId) ?? null : null;
+    const saleProduct = sale ? this.tryProduct(sale.productId) : null;
+    const checkoutProduct = pinnedProduct ?? saleProduct;
+    return {
+      state,
+      pinned: pinnedProduct && { product: pinnedProduct, imagePng: pinnedProduct.hasImage ? this.o.catalog.overlayImage(pinnedProduct.id) : null },
+      flashSale: sale && saleProduct ? { sale, product: saleProduct } : null,
+      checkoutUrl: checkoutProduct ? this.o.checkoutUrl(showId, checkoutProduct.id) : null,
+      now: this.now(),
+    };
+  }
+
+  private tryProduct(id: string) {
+    try {
+      return this.o.catalog.get(id);
+    } catch {
+      return null;
+    }
+  }
+
+  private feed(showId: string): OverlayFeed {
+    let feed = this.feeds.get(showId);
+    if (!feed) {
+      feed = new OverlayFeed(this.o.theme, `${this.o.feedRoot}/${showId}`, this.log.child({ show: showId }));
+      this.feeds.set(showId, feed);
+    }
+    return feed;
+  }
+
+  private state(showId: string): OverlayState {
+    return this.o.states.get(showId) ?? emptyOverlayState();
+  }
+
+  private show(showId: string): Show {
+    const show = this.o.shows.get(showId);
+    if (!show) throw new HawkerError('SHOW_NOT_FOUND', `no show with id ${showId}`);
+    return show;
+  }
+}
