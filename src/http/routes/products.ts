@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ProductCatalog } from '../../commerce/product-catalog.js';
+import { HawkerError } from '../../domain/errors.js';
 import { PRODUCT_TITLE_MAX, type Product } from '../../domain/product.js';
 import { ErrorResponseSchema } from '../errors.js';
 import type { AdminScope } from './admin-scope.js';
@@ -90,7 +91,10 @@ export const productRoutes: FastifyPluginAsyncTypebox<ProductRoutesOptions> = as
     },
     async (request) => {
       const body = request.body as unknown;
-      const { product, image } = await catalog.setImage(request.params.id, Buffer.isBuffer(body) ? body : Buffer.alloc(0));
+      if (!Buffer.isBuffer(body)) {
+        throw new HawkerError('UNSUPPORTED_MEDIA_TYPE', 'send the image bytes with an image/* content type');
+      }
+      const { product, image } = await catalog.setImage(request.params.id, body);
       return { product: productToBody(product), image };
     },
   );
