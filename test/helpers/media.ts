@@ -14,14 +14,14 @@ export interface Publisher {
  * A real FFmpeg publishing a test pattern and a tone over RTMP in real time (-re), as OBS would:
  * H.264 + AAC in FLV, a keyframe every second. Killed by timeout at most after maxSeconds.
  */
-export function publishTestPattern(url: string, options: { size?: string; rate?: number; maxSeconds?: number } = {}): Publisher {
+export function publishTestPattern(url: string, options: { size?: string; rate?: number; maxSeconds?: number; color?: string } = {}): Publisher {
   const size = options.size ?? '640x360';
   const rate = options.rate ?? 30;
   const child = spawn(
     'ffmpeg',
     [
       '-hide_banner', '-loglevel', 'error', '-nostdin', '-re',
-      '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${rate}`,
+      '-f', 'lavfi', '-i', options.color ? `color=c=${options.color}:size=${size}:rate=${rate}` : `testsrc2=size=${size}:rate=${rate}`,
       '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
       '-t', String(options.maxSeconds ?? 120),
       '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', String(rate),
@@ -114,4 +114,19 @@ export function ffmpegChildren(pid: number): number[] {
     if (comm === 'ffmpeg' && ppid === pid) found.push(Number(entry));
   }
   return found;
+}
+
+/**
+ * Decode a file's video and return, per frame, the gray pixels of a region scaled down to
+ * w x h (area average): a cheap fingerprint of what is drawn there.
+ */
+export async function regionPerFrame(file: string, crop: { x: number; y: number; w: number; h: number }, w: number, h: number): Promise<Uint8Array[]> {
+  const { stdout } = await run(
+    'ffmpeg',
+    ['-hide_banner', '-loglevel', 'error', '-i', file, '-vf', `crop=${crop.w}:${crop.h}:${crop.x}:${crop.y},scale=${w}:${h}:flags=area`, '-f', 'rawvideo', '-pix_fmt', 'gray', '-'],
+    { timeout: 30_000, encoding: 'buffer', maxBuffer: 1 << 26 },
+  );
+  const frames: Uint8Array[] = [];
+  for (let i = 0; i + w * h <= stdout.length; i += w * h) frames.push(new Uint8Array(stdout.subarray(i, i + w * h)));
+  return frames;
 }
