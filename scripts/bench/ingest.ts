@@ -8,9 +8,8 @@
 //  3. CPU per stream: Hawker (node-media-server in Node + the supervised FFmpeg) vs bare FFmpeg
 //     doing the same transcode with the same arguments, listening for RTMP itself; same source,
 //     one after the other in this run; printed as a ratio.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig } from '../../src/config/defaults.js';
@@ -18,84 +17,9 @@ import { buildTranscodeArgs } from '../../src/pipeline/ffmpeg-args.js';
 import { ffmpegChildren, parseMediaPlaylist } from '../../test/helpers/media.js';
 import { startServerProcess, type ServerProcess } from '../../test/helpers/server-process.js';
 import { sleep, waitFor } from '../../test/helpers/wait.js';
+import { cpuSeconds, freePort, lastFrameNumber, percentile, publish, type BenchPublisher } from './lib.js';
 
-const FPS = 30;
-const BITS = 16;
-const BOX = 40;
 const SAMPLE_SECONDS = Number(process.env.BENCH_SECONDS ?? 25);
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
-
-/** The frame number as 16 black/white boxes along the top-left edge. */
-function barcodeFilter(): string {
-  const boxes = [`drawbox=x=0:y=0:w=${BITS * BOX}:h=${BOX}:color=black:t=fill`];
-  for (let i = 0; i < BITS; i++) {
-    boxes.push(`drawbox=x=${i * BOX}:y=0:w=${BOX}:h=${BOX}:color=white:t=fill:enable='eq(mod(floor(n/${2 ** i}),2),1)'`);
-  }
-  return boxes.join(',');
-}
-
-interface BenchPublisher {
-  child: ChildProcess;
-  /** wall-clock ms at which frame n was made: t0 + n / FPS */
-  frameMadeAt(n: number): number;
-  stop(): void;
-}
-
-function publish(url: string, seconds: number): BenchPublisher {
-  const child = spawn(
-    'ffmpeg',
-    [
-      '-hide_banner', '-loglevel', 'error', '-nostdin', '-nostats', '-progress', 'pipe:1', '-stats_period', '0.1', '-re',
-      '-f', 'lavfi', '-i', `testsrc2=size=1280x720:rate=${FPS}`,
-      '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
-      '-t', String(seconds), '-vf', barcodeFilter(),
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', String(FPS), '-b:v', '3000k',
-      '-c:a', 'aac', '-b:a', '128k', '-f', 'flv', url,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  // Progress reports come after the frame is made; the earliest (report time - frame/FPS) is
-  // the best estimate of when frame 0 was made.
-  let t0 = Number.POSITIVE_INFINITY;
-  let buf = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    const now = Date.now();
-    buf += chunk;
-    const lines = buf.split('\n');
-    buf = lines.pop() ?? '';
-    for (const line of lines) {
-      const m = /^frame=(\d+)/.exec(line);
-      if (m && Number(m[1]) > 0) t0 = Math.min(t0, now - (Number(m[1]) / FPS) * 1000);
-    }
-  });
-  const killer = setTimeout(() => child.kill('SIGKILL'), (seconds + 30) * 1000);
-  child.once('exit', () => clearTimeout(killer));
-  return { child, frameMadeAt: (n) => t0 + (n / FPS) * 1000, stop: () => void child.kill('SIGKILL') };
-}
-
-/** Read the barcode of the last frame of a segment. */
-function lastFrameNumber(segment: string): number {
-  const raw = execFileSync(
-    'ffmpeg',
-    ['-hide_banner', '-loglevel', 'error', '-i', segment, '-vf', `crop=${BITS * BOX}:${BOX}:0:0,scale=${BITS}:1:flags=area`, '-f', 'rawvideo', '-pix_fmt', 'gray', '-'],
-    { timeout: 15_000, maxBuffer: 1 << 24 },
-  );
-  const last = raw.subarray(raw.length - BITS);
-  let n = 0;
-  for (let i = 0; i < BITS; i++) if (last[i]! > 128) n += 2 ** i;
-  return n;
-}
-
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime
-}
-
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-};
 
 async function createShow(server: ServerProcess, title: string) {
   const res = await server.api('/api/shows', { method: 'POST', body: JSON.stringify({ title }) });
@@ -160,15 +84,6 @@ async function measureHawker(segmentSeconds: number, measureCpu: boolean): Promi
     publishers.forEach((p) => p.stop());
     server.kill();
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** The same transcode with FFmpeg as its own RTMP server: what one would run without Hawker. */

@@ -1,0 +1,108 @@
+// Shared by the benchmarks: a publisher that burns its frame number into the picture and
+// knows when it made each frame, a reader for that barcode, and CPU accounting from /proc.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+export const FPS = 30;
+export const BITS = 16;
+export const BOX = 40;
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
+
+/** The frame number as 16 black/white boxes along the top-left edge. */
+export function barcodeFilter(): string {
+  const boxes = [`drawbox=x=0:y=0:w=${BITS * BOX}:h=${BOX}:color=black:t=fill`];
+  for (let i = 0; i < BITS; i++) {
+    boxes.push(`drawbox=x=${i * BOX}:y=0:w=${BOX}:h=${BOX}:color=white:t=fill:enable='eq(mod(floor(n/${2 ** i}),2),1)'`);
+  }
+  return boxes.join(',');
+}
+
+export interface BenchPublisher {
+  child: ChildProcess;
+  /** wall-clock ms at which frame n was made: t0 + n / FPS */
+  frameMadeAt(n: number): number;
+  stop(): void;
+}
+
+export function publish(url: string, seconds: number, source = `testsrc2=size=1280x720:rate=${FPS}`): BenchPublisher {
+  const child = spawn(
+    'ffmpeg',
+    [
+      '-hide_banner', '-loglevel', 'error', '-nostdin', '-nostats', '-progress', 'pipe:1', '-stats_period', '0.1', '-re',
+      '-f', 'lavfi', '-i', source,
+      '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
+      '-t', String(seconds), '-vf', barcodeFilter(),
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', String(FPS), '-b:v', '3000k',
+      '-c:a', 'aac', '-b:a', '128k', '-f', 'flv', url,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  // Progress reports come after the frame is made; the earliest (report time - frame/FPS) is
+  // the best estimate of when frame 0 was made.
+  let t0 = Number.POSITIVE_INFINITY;
+  let buf = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    const now = Date.now();
+    buf += chunk;
+    const lines = buf.split('\n');
+    buf = lines.pop() ?? '';
+    for (const line of lines) {
+      const m = /^frame=(\d+)/.exec(line);
+      if (m && Number(m[1]) > 0) t0 = Math.min(t0, now - (Number(m[1]) / FPS) * 1000);
+    }
+  });
+  const killer = setTimeout(() => child.kill('SIGKILL'), (seconds + 30) * 1000);
+  child.once('exit', () => clearTimeout(killer));
+  return { child, frameMadeAt: (n) => t0 + (n / FPS) * 1000, stop: () => void child.kill('SIGKILL') };
+}
+
+/** Read the barcode of the last frame of a segment. */
+export function lastFrameNumber(segment: string): number {
+  const raw = execFileSync(
+    'ffmpeg',
+    ['-hide_banner', '-loglevel', 'error', '-i', segment, '-vf', `crop=${BITS * BOX}:${BOX}:0:0,scale=${BITS}:1:flags=area`, '-f', 'rawvideo', '-pix_fmt', 'gray', '-'],
+    { timeout: 15_000, maxBuffer: 1 << 24 },
+  );
+  const last = raw.subarray(raw.length - BITS);
+  let n = 0;
+  for (let i = 0; i < BITS; i++) if (last[i]! > 128) n += 2 ** i;
+  return n;
+}
+
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime
+}
+
+export const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+
+
+/** Frame numbers of every frame of a file, read from the barcode. */
+export function frameNumbers(file: string): number[] {
+  const raw = execFileSync(
+    'ffmpeg',
+    ['-hide_banner', '-loglevel', 'error', '-i', file, '-vf', `crop=${BITS * BOX}:${BOX}:0:0,scale=${BITS}:1:flags=area`, '-f', 'rawvideo', '-pix_fmt', 'gray', '-'],
+    { timeout: 15_000, maxBuffer: 1 << 24 },
+  );
+  const out: number[] = [];
+  for (let f = 0; f + BITS <= raw.length; f += BITS) {
+    let n = 0;
+    for (let i = 0; i < BITS; i++) if (raw[f + i]! > 128) n += 2 ** i;
+    out.push(n);
+  }
+  return out;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
