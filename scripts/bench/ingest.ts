@@ -8,7 +8,6 @@
 //  3. CPU per stream: Hawker (node-media-server in Node + the supervised FFmpeg) vs bare FFmpeg
 //     doing the same transcode with the same arguments, listening for RTMP itself; same source,
 //     one after the other in this run; printed as a ratio.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +16,7 @@ import { buildTranscodeArgs } from '../../src/pipeline/ffmpeg-args.js';
 import { ffmpegChildren, parseMediaPlaylist } from '../../test/helpers/media.js';
 import { startServerProcess, type ServerProcess } from '../../test/helpers/server-process.js';
 import { sleep, waitFor } from '../../test/helpers/wait.js';
-import { cpuSeconds, freePort, lastFrameNumber, percentile, publish, type BenchPublisher } from './lib.js';
+import { bareFfmpegCpu, cpuSeconds, freePort, lastFrameNumber, percentile, publish, type BenchPublisher } from './lib.js';
 
 const SAMPLE_SECONDS = Number(process.env.BENCH_SECONDS ?? 25);
 
@@ -100,21 +99,9 @@ async function measureBareFfmpeg(): Promise<number> {
     inputTimeoutSeconds: defaultConfig.pipeline.inputTimeoutSeconds,
     continuing: false,
   });
-  args.splice(args.indexOf('-i'), 0, '-listen', '1');
-  const bare = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'inherit'] });
-  const killer = setTimeout(() => bare.kill('SIGKILL'), (SAMPLE_SECONDS + 60) * 1000);
-  await sleep(500);
-  const publisher = publish(url, SAMPLE_SECONDS + 20);
   try {
-    await waitFor('bare first segment', () => existsSync(join(out, '720p', 'index.m3u8')), 30_000, 20);
-    await sleep(2000);
-    const start = { cpu: cpuSeconds(bare.pid!), at: Date.now() };
-    await sleep(SAMPLE_SECONDS * 1000);
-    return (cpuSeconds(bare.pid!) - start.cpu) / ((Date.now() - start.at) / 1000);
+    return await bareFfmpegCpu(args, url, join(out, '720p', 'index.m3u8'), SAMPLE_SECONDS);
   } finally {
-    publisher.stop();
-    bare.kill('SIGKILL');
-    clearTimeout(killer);
     rmSync(out, { recursive: true, force: true });
   }
 }

@@ -1,7 +1,7 @@
 // Shared by the benchmarks: a publisher that burns its frame number into the picture and
 // knows when it made each frame, a reader for that barcode, and CPU accounting from /proc.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export const FPS = 30;
@@ -105,4 +105,33 @@ export async function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Bare FFmpeg as its own RTMP server (`-listen 1` is added before its input): start it, publish
+ * the benchmark source to it, wait for its first playlist, then measure its CPU (cores) for
+ * `seconds`. Everything it started is killed on the way out.
+ */
+export async function bareFfmpegCpu(args: string[], url: string, playlist: string, seconds: number): Promise<number> {
+  const listening = [...args];
+  listening.splice(listening.indexOf('-i'), 0, '-listen', '1');
+  const ff = spawn('ffmpeg', listening, { stdio: ['ignore', 'ignore', 'inherit'] });
+  const killer = setTimeout(() => ff.kill('SIGKILL'), (seconds + 60) * 1000);
+  await new Promise((r) => setTimeout(r, 500));
+  const publisher = publish(url, seconds + 30);
+  try {
+    const deadline = Date.now() + 30_000;
+    while (!existsSync(playlist)) {
+      if (Date.now() > deadline) throw new Error(`bare FFmpeg wrote no ${playlist}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+    const start = { cpu: cpuSeconds(ff.pid!), at: Date.now() };
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    return (cpuSeconds(ff.pid!) - start.cpu) / ((Date.now() - start.at) / 1000);
+  } finally {
+    publisher.stop();
+    ff.kill('SIGKILL');
+    clearTimeout(killer);
+  }
 }

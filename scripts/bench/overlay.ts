@@ -9,7 +9,6 @@
 //  2. CPU: Hawker with live overlays (a flash-sale countdown ticking and a change every 2 s) vs
 //     bare FFmpeg with the same five overlays as static PNGs, same source and settings, in turn.
 //  3. render time of one state change (SVG -> sharp -> raw RGBA), in this process.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +22,7 @@ import { loadOverlayTheme, slotNames } from '../../src/overlay/templates.js';
 import { ffmpegChildren, parseMediaPlaylist, regionPerFrame } from '../../test/helpers/media.js';
 import { startServerProcess, type ServerProcess } from '../../test/helpers/server-process.js';
 import { sleep, waitFor } from '../../test/helpers/wait.js';
-import { cpuSeconds, FPS, frameNumbers, freePort, percentile, publish } from './lib.js';
+import { bareFfmpegCpu, cpuSeconds, FPS, frameNumbers, freePort, percentile, publish } from './lib.js';
 
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 60);
 const CPU_SECONDS = Number(process.env.BENCH_SECONDS ?? 25);
@@ -193,25 +192,13 @@ async function bareCpu(): Promise<number> {
     }
     bare.push(args[i]!);
   }
-  bare.splice(bare.indexOf('-i'), 0, '-listen', '1');
   const filter = bare.indexOf('-filter_complex') + 1;
   // a one-frame picture ends at once: repeat it, and let the video alone decide the end
   bare[filter] = bare[filter]!.replaceAll(':shortest=1:eof_action=pass', ':eof_action=repeat');
   mkdirSync(join(dir, 'out'), { recursive: true });
-  const ff = spawn('ffmpeg', bare, { stdio: ['ignore', 'ignore', 'inherit'] });
-  const killer = setTimeout(() => ff.kill('SIGKILL'), (CPU_SECONDS + 60) * 1000);
-  await sleep(500);
-  const pub = publish(url, CPU_SECONDS + 30);
   try {
-    await waitFor('bare segments', () => existsSync(join(dir, 'out', '720p', 'index.m3u8')), 30_000);
-    await sleep(2000);
-    const start = { cpu: cpuSeconds(ff.pid!), at: Date.now() };
-    await sleep(CPU_SECONDS * 1000);
-    return (cpuSeconds(ff.pid!) - start.cpu) / ((Date.now() - start.at) / 1000);
+    return await bareFfmpegCpu(bare, url, join(dir, 'out', '720p', 'index.m3u8'), CPU_SECONDS);
   } finally {
-    pub.stop();
-    ff.kill('SIGKILL');
-    clearTimeout(killer);
     rmSync(dir, { recursive: true, force: true });
   }
 }
