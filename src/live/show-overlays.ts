@@ -157,6 +157,12 @@ export class ShowOverlays {
     return inputs;
   }
 
+  slotSize(slot: string): { width: number; height: number } {
+    const spec = this.o.theme.slots[slot as keyof OverlayTheme['slots']];
+    if (!spec) throw new Error(`no overlay slot ${slot}`);
+    return { width: spec.width, height: spec.height };
+  }
+
   /** Stop ticking for a show and drop its files (the show ended or was deleted). */
   release(showId: string): void {
     const timer = this.tickers.get(showId);

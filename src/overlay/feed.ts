@@ -2,10 +2,11 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../log/logger.js';
 import { rasterize, transparent } from './rasterize.js';
+import { rgbaToYuva420p } from './yuv.js';
 import type { SlotSvgs } from './render.js';
 import { slotNames, type OverlayTheme, type SlotName } from './templates.js';
 
-/** One overlay input of the FFmpeg pipeline: a raw RGBA file it re-reads every frame. */
+/** One overlay input of the FFmpeg pipeline: a raw yuva420p file it re-reads every frame. */
 export interface OverlayInput {
   slot: SlotName;
   file: string;
@@ -24,7 +25,7 @@ export interface FeedUpdate {
 }
 
 /**
- * The live feed from the overlay renderer into a running FFmpeg: one raw RGBA file per slot,
+ * The live feed from the overlay renderer into a running FFmpeg: one raw yuva420p file per slot,
  * replaced atomically (write + rename) whenever that slot's picture changes. FFmpeg reads each
  * file as a looping image at the video's frame rate, so the main video never waits for us:
  * when nothing changes FFmpeg re-reads the same bytes, and a rename is seen on its next read.
@@ -47,7 +48,7 @@ export class OverlayFeed {
       const spec = this.theme.slots[slot];
       const file = this.fileOf(slot);
       if (!this.lastSvg.has(slot)) {
-        this.write(slot, transparent(spec.width, spec.height));
+        this.write(slot, rgbaToYuva420p(transparent(spec.width, spec.height), spec.width, spec.height));
         this.lastSvg.set(slot, null);
       }
       const x = spec.anchor.endsWith('left') ? String(spec.marginX) : `main_w-overlay_w-${spec.marginX}`;
@@ -93,19 +94,20 @@ export class OverlayFeed {
     );
     mkdirSync(this.dir, { recursive: true });
     changed.forEach((slot, i) => {
-      this.write(slot, pictures[i]!);
+      const spec = this.theme.slots[slot];
+      this.write(slot, rgbaToYuva420p(pictures[i]!, spec.width, spec.height));
       this.lastSvg.set(slot, svgs[slot]);
     });
     return { changed, renderMs: performance.now() - started, writtenAt: Date.now() };
   }
 
   private fileOf(slot: SlotName): string {
-    return join(this.dir, `${slot}.rgba`);
+    return join(this.dir, `${slot}.yuva`);
   }
 
-  private write(slot: SlotName, rgba: Buffer): void {
+  private write(slot: SlotName, yuva: Buffer): void {
     const file = this.fileOf(slot);
-    writeFileSync(`${file}.tmp`, rgba);
+    writeFileSync(`${file}.tmp`, yuva);
     renameSync(`${file}.tmp`, file);
   }
 }

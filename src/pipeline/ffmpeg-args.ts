@@ -16,7 +16,7 @@ export interface TranscodeArgsInput {
   overlays?: readonly OverlayLayer[];
 }
 
-/** A raw RGBA file FFmpeg re-reads every frame, and where it goes on the top rendition. */
+/** A raw yuva420p file FFmpeg re-reads every frame, and where it goes on the top rendition. */
 export interface OverlayLayer {
   file: string;
   width: number;
@@ -65,7 +65,7 @@ export function buildTranscodeArgs(input: TranscodeArgsInput): string[] {
       // a one-slot queue: the input thread cannot read pictures far ahead of the video
       '-thread_queue_size', '1',
       '-f', 'image2', '-pattern_type', 'none', '-loop', '1', '-framerate', String(OVERLAY_READ_FPS),
-      '-c:v', 'rawvideo', '-pixel_format', 'rgba', '-video_size', `${layer.width}x${layer.height}`,
+      '-c:v', 'rawvideo', '-pixel_format', 'yuva420p', '-video_size', `${layer.width}x${layer.height}`,
       '-i', layer.file,
     );
   }

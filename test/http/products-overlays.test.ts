@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import t from 'tap';
+import { alphaPlane } from '../../src/overlay/yuv.js';
 import { buildTestApp } from '../helpers/app.js';
 
 t.test('products and the overlay API', async (t) => {
@@ -73,11 +74,12 @@ t.test('products and the overlay API', async (t) => {
 
   const show = (await json('POST', '/api/shows', { title: 'Garden show' })).json();
   services.overlays.inputsFor(show.id);
-  const slotFile = (slot: string) => join(dataDir, 'overlay', show.id, `${slot}.rgba`);
+  const slotFile = (slot: string) => join(dataDir, 'overlay', show.id, `${slot}.yuva`);
   const inkedPixels = (slot: string) => {
-    const rgba = readFileSync(slotFile(slot));
+    const spec = services.overlays.slotSize(slot);
+    const alpha = alphaPlane(readFileSync(slotFile(slot)), spec.width, spec.height);
     let n = 0;
-    for (let i = 3; i < rgba.length; i += 4) if (rgba[i]! > 0) n++;
+    for (const a of alpha) if (a > 0) n++;
     return n;
   };
 
