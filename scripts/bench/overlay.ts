@@ -19,6 +19,7 @@ import { buildTranscodeArgs } from '../../src/pipeline/ffmpeg-args.js';
 import { rasterize } from '../../src/overlay/rasterize.js';
 import { renderScene, type OverlayScene } from '../../src/overlay/render.js';
 import { loadOverlayTheme, slotNames } from '../../src/overlay/templates.js';
+import { rgbaToYuva420p } from '../../src/overlay/yuv.js';
 import { ffmpegChildren, parseMediaPlaylist, regionPerFrame } from '../../test/helpers/media.js';
 import { startServerProcess, type ServerProcess } from '../../test/helpers/server-process.js';
 import { sleep, waitFor } from '../../test/helpers/wait.js';
@@ -217,12 +218,13 @@ async function renderTimes() {
       checkoutUrl: null,
       now,
     };
+    const { product: p, flash: f } = theme.slots;
     let t0 = performance.now();
     const svgs = renderScene(theme, scene);
-    await rasterize(svgs.product!, theme.slots.product.width, theme.slots.product.height);
+    rgbaToYuva420p(await rasterize(svgs.product!, p.width, p.height), p.width, p.height);
     card.push(performance.now() - t0);
     t0 = performance.now();
-    await rasterize(renderScene(theme, scene).flash!, theme.slots.flash.width, theme.slots.flash.height);
+    rgbaToYuva420p(await rasterize(renderScene(theme, scene).flash!, f.width, f.height), f.width, f.height);
     tick.push(performance.now() - t0);
   }
   return { card: stats(card.slice(5)), tick: stats(tick.slice(5)) };
@@ -255,7 +257,7 @@ console.log(`   PROGRAM-DATE-TIME - source capture time (FFmpeg's PDT offset): $
 console.log(`   |event PDT estimate - real PDT of the first frame|:            ${fmt(lat.estimateError)}`);
 console.log(`   10 changes/s for 10 s: ${lat.burstFrames} frames in the burst window; over ${lat.frames} frames, ${lat.dropped} source frames dropped, ${lat.repeated} repeated`);
 console.log(`2. CPU (cores, mean of ${ROUNDS} alternating rounds of ${CPU_SECONDS} s): Hawker with live overlays ${hawker.total.toFixed(3)} (FFmpeg ${hawker.ffmpeg.toFixed(3)} + Node ${hawker.node.toFixed(3)}); bare FFmpeg with static PNG overlays ${bare.toFixed(3)}; ratio ${(hawker.total / bare).toFixed(3)} (FFmpeg alone ${(hawker.ffmpeg / bare).toFixed(3)}); rounds: Hawker ${hawkerRuns.map((h) => h.total.toFixed(3)).join(', ')}, bare ${bareRuns.map((b) => b.toFixed(3)).join(', ')}`);
-console.log(`3. render per change (SVG -> RGBA): product card ${fmt(renders.card)}; flash-sale tick ${fmt(renders.tick)}`);
+console.log(`3. render per change (state -> SVG -> sharp -> yuva420p): product card ${fmt(renders.card)}; flash-sale tick ${fmt(renders.tick)}`);
 mkdirSync('bench-out', { recursive: true });
 writeFileSync('bench-out/overlay.json', JSON.stringify({ at: new Date().toISOString(), lat, hawker, bare, hawkerRuns, bareRuns, ratio: hawker.total / bare, renders }, null, 2));
 process.exit(0);
