@@ -23,6 +23,8 @@ export interface PipelineLauncher {
   end(showId: string): void;
   /** Where the show's media lives, to delete it with the show. */
   mediaDir(showId: string): string;
+  /** Drop what the pipeline keeps for a show that is being deleted (its overlay pictures). */
+  forget(showId: string): void;
 }
 
 export interface LiveShowsOptions {
@@ -153,6 +155,7 @@ export class LiveShows {
       this.active.delete(showId);
     }
     rmSync(this.options.pipelines.mediaDir(showId), { recursive: true, force: true });
+    this.options.pipelines.forget(showId);
   }
 
   /** End every live show: stop FFmpeg, close the playlists. Used on SIGTERM. */

@@ -71,6 +71,10 @@ export class TranscodeLauncher {
     return supervisor;
   }
 
+  forget(showId: string): void {
+    this.options.overlays?.release(showId);
+  }
+
   end(showId: string): void {
     endPlaylists(this.mediaDir(showId));
     this.options.overlays?.release(showId);

@@ -75,7 +75,7 @@ t.test('overlays are burned into every rendition, live, without restarting FFmpe
     t.ok(last < shown.length - 1 && !shown.slice(last + 1).some(Boolean), `${variant}: gone after the unpin`);
     const shownMs = frames[last]!.pdt - frames[first]!.pdt;
     t.ok(Math.abs(shownMs - (unpinAt - pinAt)) < 700, `${variant}: on screen for as long as it was pinned (${Math.round(shownMs)} ms vs ${unpinAt - pinAt} ms)`);
-    t.ok(Math.abs(frames[first]!.pdt - pinAt) < 1500, `${variant}: appears at PROGRAM-DATE-TIME ${Math.round(frames[first]!.pdt - pinAt)} ms from the pin call`);
+    t.ok(Math.abs(frames[first]!.pdt - pinAt) < 2000, `${variant}: appears at PROGRAM-DATE-TIME ${Math.round(frames[first]!.pdt - pinAt)} ms from the pin call`);
     if (variant === '720p') {
       t.ok(Math.abs(Date.parse(pinned.event.programDateTime) - frames[first]!.pdt) < 600, `the event's PROGRAM-DATE-TIME is within 600 ms of the first frame showing it (${Math.round(Date.parse(pinned.event.programDateTime) - frames[first]!.pdt)} ms)`);
     }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import t from 'tap';
@@ -137,6 +137,14 @@ t.test('products and the overlay API', async (t) => {
     for (const body of [{ brandColor: 'red' }, { brandColor: '#00AA00"/><script>' }, {}, { cornerRadius: 99 }]) {
       t.equal((await json('PUT', `/api/shows/${show.id}/theme`, body)).statusCode, 400, JSON.stringify(body));
     }
+  });
+
+  await t.test('deleting a show deletes its overlay pictures and state', async (t) => {
+    t.ok(existsSync(join(dataDir, 'overlay', show.id)));
+    t.equal((await json('DELETE', `/api/shows/${show.id}`)).statusCode, 204);
+    t.notOk(existsSync(join(dataDir, 'overlay', show.id)), 'the slot files are gone');
+    t.equal((await json('GET', `/api/shows/${show.id}/overlay`)).json().code, 'SHOW_NOT_FOUND');
+    t.equal(db.prepare('SELECT count(*) FROM show_overlays WHERE show_id = ?').pluck().get(show.id), 0, 'state rows cascade');
   });
 
   await t.test('overlay routes need the admin token', async (t) => {

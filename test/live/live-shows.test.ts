@@ -42,6 +42,7 @@ function setup(reconnectWindowMs = 200) {
     },
     end: (showId) => void log.push(`end ${showId}`),
     mediaDir: (showId) => join(tmpdir(), 'nothing-here', showId),
+    forget: (showId) => void log.push(`forget ${showId}`),
   };
   const logger = createLogger({ level: 'silent', pretty: false, destination: new Writable({ write: (_c, _e, cb) => cb() }) });
   const live = new LiveShows({ shows, events, pipelines: launcher, logger, reconnectWindowMs });
