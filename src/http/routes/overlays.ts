@@ -4,11 +4,11 @@ import { ANNOUNCEMENT_MAX } from '../../domain/overlay.js';
 import type { ShowEvent } from '../../domain/show.js';
 import type { OverlayView, ShowOverlays } from '../../live/show-overlays.js';
 import { ErrorResponseSchema } from '../errors.js';
+import { ID_PATTERN, PRINTABLE_TEXT } from '../schemas.js';
 import type { AdminScope } from './admin-scope.js';
 import { ShowParams } from './shows.js';
 
 const Color = Type.String({ pattern: '^#[0-9A-Fa-f]{6}$' });
-const PRINTABLE = '^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$';
 
 const OverlayViewSchema = Type.Object({
   showId: Type.String(),
@@ -97,7 +97,7 @@ export const overlayRoutes: FastifyPluginAsyncTypebox<OverlayRoutesOptions> = as
   app.post(
     '/api/shows/:id/pin',
     route('Pin a product: its card (image, title, price, discount) goes on the video', {
-      body: Type.Object({ productId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) }, { additionalProperties: false }),
+      body: Type.Object({ productId: Type.String({ pattern: ID_PATTERN }) }, { additionalProperties: false }),
     }),
     async (request) => respond(request.params.id, overlays.pin(request.params.id, (request.body as { productId: string }).productId)),
   );
@@ -113,7 +113,7 @@ export const overlayRoutes: FastifyPluginAsyncTypebox<OverlayRoutesOptions> = as
         params: ShowParams,
         body: Type.Object(
           {
-            productId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+            productId: Type.String({ pattern: ID_PATTERN }),
             price: Type.Integer({ minimum: 0, maximum: 10_000_000_000 }),
             quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
             durationSeconds: Type.Integer({ minimum: 5, maximum: 6 * 3600 }),
@@ -133,7 +133,7 @@ export const overlayRoutes: FastifyPluginAsyncTypebox<OverlayRoutesOptions> = as
   app.put(
     '/api/shows/:id/announcement',
     route('Show a lower-third announcement (a promo code, "free gift for the next 10 orders")', {
-      body: Type.Object({ text: Type.String({ minLength: 1, maxLength: ANNOUNCEMENT_MAX, pattern: PRINTABLE }) }, { additionalProperties: false }),
+      body: Type.Object({ text: Type.String({ minLength: 1, maxLength: ANNOUNCEMENT_MAX, pattern: PRINTABLE_TEXT }) }, { additionalProperties: false }),
     }),
     async (request) => respond(request.params.id, overlays.announce(request.params.id, (request.body as { text: string }).text.trim())),
   );

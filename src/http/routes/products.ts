@@ -4,9 +4,9 @@ import type { ProductCatalog } from '../../commerce/product-catalog.js';
 import { HawkerError } from '../../domain/errors.js';
 import { PRODUCT_TITLE_MAX, type Product } from '../../domain/product.js';
 import { ErrorResponseSchema } from '../errors.js';
+import { ID_PATTERN, PRINTABLE_TEXT } from '../schemas.js';
 import type { AdminScope } from './admin-scope.js';
 
-const PRINTABLE = '^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$';
 const MinorUnits = Type.Integer({ minimum: 0, maximum: 10_000_000_000, description: 'integer minor units (cents)' });
 
 export const ProductSchema = Type.Object(
@@ -29,7 +29,7 @@ export const ProductSchema = Type.Object(
 const CreateProductBody = Type.Object(
   {
     sku: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }),
-    title: Type.String({ minLength: 1, maxLength: PRODUCT_TITLE_MAX, pattern: PRINTABLE }),
+    title: Type.String({ minLength: 1, maxLength: PRODUCT_TITLE_MAX, pattern: PRINTABLE_TEXT }),
     description: Type.Optional(Type.String({ maxLength: 5000 })),
     price: MinorUnits,
     currency: Type.String({ pattern: '^[A-Za-z]{3}$', description: 'ISO 4217' }),
@@ -39,7 +39,7 @@ const CreateProductBody = Type.Object(
   { additionalProperties: false },
 );
 
-const ProductParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) });
+const ProductParams = Type.Object({ id: Type.String({ pattern: ID_PATTERN }) });
 
 export const productToBody = (p: Product): Static<typeof ProductSchema> => ({
   ...p,

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SHOW_TITLE_MAX, showEventTypes, showStatuses, type Show } from '../../domain/show.js';
 import type { ShowCatalog } from '../../live/show-catalog.js';
 import { ErrorResponseSchema } from '../errors.js';
+import { ID_PATTERN, PRINTABLE_TEXT } from '../schemas.js';
 import type { AdminScope } from './admin-scope.js';
 
 export interface ShowUrls {
@@ -37,13 +38,13 @@ const CreateShowBody = Type.Object(
       minLength: 1,
       maxLength: SHOW_TITLE_MAX,
       // printable, not blank: control characters have no place in a title drawn on video
-      pattern: '^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$',
+      pattern: PRINTABLE_TEXT,
     }),
   },
   { additionalProperties: false },
 );
 
-export const ShowParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) });
+export const ShowParams = Type.Object({ id: Type.String({ pattern: ID_PATTERN }) });
 
 const TimelineEvent = Type.Object({
   id: Type.Integer(),

@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ShowCatalog } from '../../live/show-catalog.js';
 import { renderWatchPage, watchScript } from '../../web/watch-page.js';
+import { ID_PATTERN } from '../schemas.js';
 
 export interface WatchRoutesOptions {
   catalog: ShowCatalog;
@@ -23,7 +24,7 @@ export const watchRoutes: FastifyPluginAsyncTypebox<WatchRoutesOptions> = async 
 
   app.get(
     '/watch/:id',
-    { schema: { tags: ['viewer'], summary: 'Viewer page', params: Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) }) } },
+    { schema: { tags: ['viewer'], summary: 'Viewer page', params: Type.Object({ id: Type.String({ pattern: ID_PATTERN }) }) } },
     async (request, reply) => {
       const show = catalog.get(request.params.id);
       reply
