@@ -11,6 +11,11 @@ import { createFlashSaleRepository, createOverlayStateRepository, createProductR
 import { ProductCatalog } from './commerce/product-catalog.js';
 import { ProductImages } from './commerce/product-images.js';
 import { ShowOverlays } from './live/show-overlays.js';
+import { createOrderLedger, createViewerRepository } from './db/order-ledger.js';
+import { createWebhookStore } from './db/webhook-store.js';
+import { Orders } from './commerce/orders.js';
+import { Viewers } from './commerce/viewers.js';
+import { WebhookDispatcher } from './commerce/webhook-dispatcher.js';
 import { loadOverlayTheme } from './overlay/templates.js';
 import { createShowEventRepository, createShowRepository } from './db/show-repository.js';
 import { buildApp } from './http/app.js';
@@ -71,9 +76,20 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     inputUrlFor,
     overlays: { inputsFor: (id) => overlays.inputsFor(id), release: (id) => overlays.release(id) },
   });
-  const live = new LiveShows({ shows, events, pipelines: launcher, logger, reconnectWindowMs: config.live.reconnectWindowSeconds * 1000 });
+  const webhooks = createWebhookStore(db);
+  const live = new LiveShows({
+    shows,
+    events,
+    pipelines: launcher,
+    logger,
+    reconnectWindowMs: config.live.reconnectWindowSeconds * 1000,
+    onShowEvent: (type, showId, at) => webhooks.enqueue(type === 'show.live' ? 'show.started' : 'show.ended', { showId }, at),
+  });
+  const viewers = new Viewers(createViewerRepository(db));
+  const orders = new Orders(createOrderLedger(db, webhooks), createOverlayStateRepository(db));
+  const dispatcher = new WebhookDispatcher({ store: webhooks, logger: logger.child({ module: 'webhooks' }) });
   const catalog = new ShowCatalog(shows, events, live);
-  return { shows, events, products, overlays, launcher, live, catalog };
+  return { shows, events, products, overlays, launcher, live, catalog, viewers, orders, webhooks, dispatcher };
 }
 
 /** The composition root: the only place that knows every module. */
@@ -117,6 +133,7 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
   }
   ingest = rtmp;
   live.recover();
+  services.dispatcher.start();
 
   const ingestUrl =
     (config.rtmp.publicUrl || `rtmp://${new URL(publicUrl).hostname}:${rtmp.port}`) + `/${config.rtmp.app}`;
@@ -131,6 +148,10 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
     products: services.products,
     overlays: services.overlays,
     imageUploadLimitBytes: config.http.imageUploadLimitBytes,
+    viewerRateLimitPerMinute: config.http.viewerRateLimitPerMinute,
+    viewers: services.viewers,
+    orders: services.orders,
+    webhooks: services.webhooks,
     liveStats: () => live.stats(),
     hlsRoot,
     version,
@@ -164,6 +185,7 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
         logger.info('shutting down: ending live shows');
         await live.shutdown();
         services.overlays.shutdown();
+        await services.dispatcher.stop();
         await rtmp.stop();
         await app.close();
         db.close();

@@ -11,6 +11,7 @@ export const defaultConfig: HawkerConfig = {
     bodyLimitBytes: 65536,
     apiRateLimitPerMinute: 600,
     imageUploadLimitBytes: 10485760,
+    viewerRateLimitPerMinute: 120,
     trustProxy: false,
   },
   rtmp: {

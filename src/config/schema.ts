@@ -25,6 +25,7 @@ export const ConfigSchema = Type.Object(
         bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 10 * 1024 * 1024 }),
         apiRateLimitPerMinute: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
         imageUploadLimitBytes: Type.Integer({ minimum: 1024, maximum: 100 * 1024 * 1024 }),
+        viewerRateLimitPerMinute: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
         trustProxy: Type.Boolean(),
       },
       { additionalProperties: false },

@@ -1,4 +1,5 @@
 import type { FlashSale, OverlayState } from './overlay.js';
+import type { Order, OrderStatus, PlaceOrder, PlaceOrderResult, Viewer, WebhookEventType } from './order.js';
 import type { Product } from './product.js';
 import type { Show, ShowEvent } from './show.js';
 
@@ -39,4 +40,46 @@ export interface FlashSaleRepository {
   listForShow(showId: string): FlashSale[];
   /** ends it now (ends_at = at) if it is still running */
   end(id: string, at: number): void;
+}
+
+export interface ViewerRepository {
+  create(viewer: Viewer, tokenHash: string): void;
+  findByTokenHash(tokenHash: string): Viewer | undefined;
+}
+
+/** Orders, stock and the webhook outbox change together, in one transaction per call. */
+export interface OrderLedger {
+  place(request: PlaceOrder): PlaceOrderResult;
+  get(id: string): Order | undefined;
+  /** status change with its side effects (stock back on cancel), or undefined when not allowed */
+  transition(id: string, from: readonly OrderStatus[], to: OrderStatus, at: number): Order | undefined;
+  listForShow(showId: string): Order[];
+}
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  secret: string;
+  createdAt: number;
+}
+
+export interface OutboxItem {
+  id: number;
+  endpointId: string;
+  url: string;
+  secret: string;
+  eventId: string;
+  eventType: WebhookEventType;
+  payload: string;
+  attempts: number;
+}
+
+export interface WebhookStore {
+  addEndpoint(endpoint: WebhookEndpoint): void;
+  listEndpoints(): WebhookEndpoint[];
+  removeEndpoint(id: string): boolean;
+  enqueue(eventType: WebhookEventType, payload: Record<string, unknown>, at: number): void;
+  due(now: number, limit: number): OutboxItem[];
+  recordAttempt(item: OutboxItem, result: { at: number; statusCode: number | null; error: string | null; durationMs: number; delivered: boolean; nextAttemptAt: number | null }): void;
+  deliveries(endpointId: string, limit: number): Array<{ eventId: string; eventType: string; attempt: number; at: number; statusCode: number | null; error: string | null; durationMs: number }>;
 }

@@ -22,6 +22,9 @@ export const showEventTypes = [
   'pipeline.restarted',
   'streamkey.rotated',
   'overlay.changed',
+  'order.created',
+  'order.paid',
+  'order.cancelled',
 ] as const;
 export type ShowEventType = (typeof showEventTypes)[number];
 

@@ -16,6 +16,11 @@ import { adminScope } from './routes/admin-scope.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { overlayRoutes } from './routes/overlays.js';
 import { productRoutes } from './routes/products.js';
+import { commerceRoutes } from './routes/commerce.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import type { Orders } from '../commerce/orders.js';
+import type { Viewers } from '../commerce/viewers.js';
+import type { WebhookStore } from '../domain/ports.js';
 import { hlsRoutes } from './routes/hls.js';
 import { showRoutes, type ShowUrls } from './routes/shows.js';
 import { watchRoutes } from './routes/watch.js';
@@ -31,6 +36,10 @@ export interface AppDeps {
   products: ProductCatalog;
   overlays: ShowOverlays;
   imageUploadLimitBytes: number;
+  viewerRateLimitPerMinute: number;
+  viewers: Viewers;
+  orders: Orders;
+  webhooks: WebhookStore;
   liveStats: () => LiveStats;
   hlsRoot: string;
   readiness: ReadinessCheck[];
@@ -56,7 +65,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       info: { title: 'Hawker API', version: deps.version, description: 'Self-hosted live-shopping stream server' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'the admin token' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'the admin token' },
+          viewer: { type: 'http', scheme: 'bearer', description: 'a viewer token from POST /api/viewers' },
+        },
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -74,6 +88,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(showRoutes, { catalog: deps.catalog, urls: deps.urls, admin });
   await app.register(productRoutes, { catalog: deps.products, admin, imageLimitBytes: deps.imageUploadLimitBytes });
   await app.register(overlayRoutes, { overlays: deps.overlays, admin });
+  await app.register(commerceRoutes, { viewers: deps.viewers, orders: deps.orders, admin, viewerRateLimitPerMinute: deps.viewerRateLimitPerMinute });
+  await app.register(webhookRoutes, { store: deps.webhooks, admin });
   await app.register(hlsRoutes, { hlsRoot: deps.hlsRoot });
   await app.register(watchRoutes, { catalog: deps.catalog });
   return app;

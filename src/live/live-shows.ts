@@ -35,6 +35,8 @@ export interface LiveShowsOptions {
   /** how long a show whose publisher dropped stays live, waiting for the host to reconnect */
   reconnectWindowMs: number;
   now?: () => number;
+  /** told when a show goes live or ends (the webhook outbox listens) */
+  onShowEvent?(type: 'show.live' | 'show.ended', showId: string, at: number): void;
 }
 
 interface ActiveShow {
@@ -241,5 +243,6 @@ export class LiveShows {
     const show = this.options.shows.get(showId);
     const streamMs = show?.startedAt != null ? at - show.startedAt : null;
     this.options.events.append({ showId, type, at, streamMs, payload });
+    if (type === 'show.live' || type === 'show.ended') this.options.onShowEvent?.(type, showId, at);
   }
 }

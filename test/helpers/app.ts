@@ -22,7 +22,7 @@ export interface TestApp {
 }
 
 /** The real HTTP app and services on a real SQLite file, without the RTMP listener. */
-export async function buildTestApp(options: { apiRateLimitPerMinute?: number } = {}): Promise<TestApp> {
+export async function buildTestApp(options: { apiRateLimitPerMinute?: number; viewerRateLimitPerMinute?: number } = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hawker-http-'));
   const hlsRoot = join(dataDir, 'media', 'hls');
   let logText = '';
@@ -51,6 +51,10 @@ export async function buildTestApp(options: { apiRateLimitPerMinute?: number } =
     bodyLimitBytes: defaultConfig.http.bodyLimitBytes,
     apiRateLimitPerMinute: options.apiRateLimitPerMinute ?? defaultConfig.http.apiRateLimitPerMinute,
     imageUploadLimitBytes: defaultConfig.http.imageUploadLimitBytes,
+    viewerRateLimitPerMinute: options.viewerRateLimitPerMinute ?? defaultConfig.http.viewerRateLimitPerMinute,
+    viewers: services.viewers,
+    orders: services.orders,
+    webhooks: services.webhooks,
     trustProxy: false,
     urls: { publicUrl: 'https://shop.example', ingestUrl: 'rtmp://shop.example:1935/live' },
     catalog: services.catalog,
@@ -61,6 +65,9 @@ export async function buildTestApp(options: { apiRateLimitPerMinute?: number } =
     version: '0.0.0-test',
     readiness: [{ name: 'database', check: () => true }],
   });
-  app.addHook('onClose', async () => services.overlays.shutdown());
+  app.addHook('onClose', async () => {
+    services.overlays.shutdown();
+    await services.dispatcher.stop();
+  });
   return { app, db, dataDir, hlsRoot, services, logs: () => logText, auth: { authorization: `Bearer ${ADMIN_TOKEN}` } };
 }

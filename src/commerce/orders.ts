@@ -1,0 +1,75 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { HawkerError } from '../domain/errors.js';
+import type { Order, OrderStatus } from '../domain/order.js';
+import type { OrderLedger, OverlayStateRepository } from '../domain/ports.js';
+
+export interface OrderRequest {
+  showId: string;
+  viewerId: string;
+  productId: string;
+  quantity: number;
+  idempotencyKey: string;
+}
+
+/**
+ * The order flow: place (stock and flash-sale stock taken in one transaction, never oversold,
+ * replayed for a repeated Idempotency-Key), then pay (a stub payment step for now), cancel (stock
+ * goes back) or refund.
+ */
+export class Orders {
+  constructor(
+    private readonly ledger: OrderLedger,
+    private readonly overlays: OverlayStateRepository,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** `replayed` tells the caller to answer exactly as the first time. */
+  place(request: OrderRequest): { order: Order; replayed: boolean } {
+    const state = this.overlays.get(request.showId);
+    const requestHash = createHash('sha256')
+      .update(JSON.stringify([request.showId, request.productId, request.quantity]))
+      .digest('hex');
+    const result = this.ledger.place({
+      ...request,
+      orderId: randomBytes(9).toString('base64url'),
+      requestHash,
+      onScreen: { pinnedProductId: state?.pinnedProductId ?? null, flashSaleId: state?.flashSaleId ?? null },
+      at: this.now(),
+    });
+    if (result.kind === 'refused') throw new HawkerError(result.code, result.message);
+    return { order: result.order, replayed: result.kind === 'replayed' };
+  }
+
+  get(id: string, viewerId?: string): Order {
+    const order = this.ledger.get(id);
+    if (!order || (viewerId !== undefined && order.viewerId !== viewerId)) {
+      throw new HawkerError('ORDER_NOT_FOUND', `no order with id ${id}`);
+    }
+    return order;
+  }
+
+  listForShow(showId: string): Order[] {
+    return this.ledger.listForShow(showId);
+  }
+
+  /** The stub payment step: a real payment provider plugs in here. */
+  pay(id: string, viewerId: string): Order {
+    return this.move(id, viewerId, ['pending'], 'paid');
+  }
+
+  cancel(id: string, viewerId?: string): Order {
+    return this.move(id, viewerId, ['pending'], 'cancelled');
+  }
+
+  refund(id: string): Order {
+    return this.move(id, undefined, ['paid'], 'refunded');
+  }
+
+  private move(id: string, viewerId: string | undefined, from: readonly OrderStatus[], to: OrderStatus): Order {
+    const order = this.get(id, viewerId);
+    if (order.status === to) return order;
+    const moved = this.ledger.transition(id, from, to, this.now());
+    if (!moved) throw new HawkerError('ORDER_STATE', `a ${order.status} order cannot become ${to}`);
+    return moved;
+  }
+}

@@ -1,0 +1,29 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { HawkerError } from '../domain/errors.js';
+import type { Viewer } from '../domain/order.js';
+import type { ViewerRepository } from '../domain/ports.js';
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Viewers need no account: a name to chat and buy, and a token that is only ever stored hashed. */
+export class Viewers {
+  constructor(
+    private readonly repo: ViewerRepository,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  register(displayName: string): { viewer: Viewer; token: string } {
+    const viewer: Viewer = { id: randomBytes(9).toString('base64url'), displayName: displayName.trim(), createdAt: this.now() };
+    const token = `v_${randomBytes(32).toString('base64url')}`;
+    this.repo.create(viewer, hashToken(token));
+    return { viewer, token };
+  }
+
+  /** The viewer a bearer token belongs to; forged, truncated or missing tokens get 401. */
+  authenticate(authorization: string | undefined): Viewer {
+    const match = /^Bearer\s+(v_[A-Za-z0-9_-]{43})\s*$/.exec(authorization ?? '');
+    const viewer = match ? this.repo.findByTokenHash(hashToken(match[1] as string)) : undefined;
+    if (!viewer) throw new HawkerError('INVALID_VIEWER_TOKEN');
+    return viewer;
+  }
+}

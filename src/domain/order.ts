@@ -1,0 +1,53 @@
+export const orderStatuses = ['pending', 'paid', 'cancelled', 'refunded'] as const;
+export type OrderStatus = (typeof orderStatuses)[number];
+
+export interface Viewer {
+  id: string;
+  displayName: string;
+  createdAt: number;
+}
+
+/** What was on screen when the order was placed. */
+export interface OnScreen {
+  pinnedProductId: string | null;
+  flashSaleId: string | null;
+}
+
+export interface Order {
+  id: string;
+  showId: string;
+  viewerId: string;
+  productId: string;
+  flashSaleId: string | null;
+  quantity: number;
+  unitPrice: number;
+  total: number;
+  currency: string;
+  status: OrderStatus;
+  onScreen: OnScreen;
+  /** ms since the show went live; null when it never did */
+  streamMs: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface PlaceOrder {
+  orderId: string;
+  showId: string;
+  viewerId: string;
+  productId: string;
+  quantity: number;
+  idempotencyKey: string;
+  /** sha256 of what was asked: the same key with a different request is refused */
+  requestHash: string;
+  onScreen: OnScreen;
+  at: number;
+}
+
+export type PlaceOrderResult =
+  | { kind: 'placed'; order: Order }
+  | { kind: 'replayed'; order: Order }
+  | { kind: 'refused'; code: 'SOLD_OUT' | 'LIMIT_REACHED' | 'IDEMPOTENCY_KEY_REUSED' | 'PRODUCT_NOT_FOUND' | 'SHOW_NOT_FOUND'; message: string };
+
+export const webhookEventTypes = ['order.created', 'order.paid', 'order.cancelled', 'show.started', 'show.ended'] as const;
+export type WebhookEventType = (typeof webhookEventTypes)[number];

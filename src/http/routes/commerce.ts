@@ -1,0 +1,120 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Orders } from '../../commerce/orders.js';
+import type { Viewers } from '../../commerce/viewers.js';
+import { orderStatuses, type Order } from '../../domain/order.js';
+import { ErrorResponseSchema } from '../errors.js';
+import { ID_PATTERN, PRINTABLE_TEXT } from '../schemas.js';
+import type { AdminScope } from './admin-scope.js';
+
+const OrderSchema = Type.Object({
+  id: Type.String(),
+  showId: Type.String(),
+  viewerId: Type.String(),
+  productId: Type.String(),
+  flashSaleId: Type.Union([Type.String(), Type.Null()]),
+  quantity: Type.Integer(),
+  unitPrice: Type.Integer(),
+  total: Type.Integer(),
+  currency: Type.String(),
+  status: Type.Union(orderStatuses.map((s) => Type.Literal(s))),
+  onScreen: Type.Object({ pinnedProductId: Type.Union([Type.String(), Type.Null()]), flashSaleId: Type.Union([Type.String(), Type.Null()]) }),
+  streamMs: Type.Union([Type.Integer(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+
+const orderToBody = (o: Order) => ({ ...o, createdAt: new Date(o.createdAt).toISOString(), updatedAt: new Date(o.updatedAt).toISOString() });
+
+const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 404: ErrorResponseSchema, 409: ErrorResponseSchema, 422: ErrorResponseSchema, 429: ErrorResponseSchema };
+const viewerSecurity = [{ viewer: [] }];
+const IdParams = Type.Object({ id: Type.String({ pattern: ID_PATTERN }) });
+
+export interface CommerceRoutesOptions {
+  viewers: Viewers;
+  orders: Orders;
+  admin: AdminScope;
+  viewerRateLimitPerMinute: number;
+}
+
+/** Viewer routes (registration, orders) and the merchant's order routes. */
+export const commerceRoutes: FastifyPluginAsyncTypebox<CommerceRoutesOptions> = async (app, { viewers, orders, admin, viewerRateLimitPerMinute }) => {
+  // Per viewer token where there is one (a show's buyers can share one address), else per address.
+  app.addHook(
+    'onRequest',
+    app.rateLimit({
+      max: viewerRateLimitPerMinute,
+      timeWindow: 60_000,
+      keyGenerator: (request) => (request.headers.authorization ?? request.ip).slice(0, 200),
+    }),
+  );
+
+  app.post(
+    '/api/viewers',
+    {
+      schema: {
+        tags: ['viewers'],
+        summary: 'Become a viewer: a name to chat and buy with, and the token viewer routes take',
+        body: Type.Object({ displayName: Type.String({ minLength: 1, maxLength: 40, pattern: PRINTABLE_TEXT }) }, { additionalProperties: false }),
+        response: { 201: Type.Object({ viewerId: Type.String(), displayName: Type.String(), token: Type.String() }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { viewer, token } = viewers.register(request.body.displayName);
+      return reply.status(201).send({ viewerId: viewer.id, displayName: viewer.displayName, token });
+    },
+  );
+
+  app.post(
+    '/api/shows/:id/orders',
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'Buy: stock is taken at once and never oversold; the same Idempotency-Key replays the same answer',
+        security: viewerSecurity,
+        params: IdParams,
+        headers: Type.Object({ 'idempotency-key': Type.String({ minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' }) }),
+        body: Type.Object(
+          { productId: Type.String({ pattern: ID_PATTERN }), quantity: Type.Integer({ minimum: 1, maximum: 100 }) },
+          { additionalProperties: false },
+        ),
+        response: { 201: OrderSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const viewer = viewers.authenticate(request.headers.authorization);
+      const { order } = orders.place({
+        showId: request.params.id,
+        viewerId: viewer.id,
+        productId: request.body.productId,
+        quantity: request.body.quantity,
+        idempotencyKey: request.headers['idempotency-key'],
+      });
+      return reply.status(201).send(orderToBody(order));
+    },
+  );
+
+  app.get('/api/orders/:id', { schema: { tags: ['orders'], summary: "A viewer's own order", security: viewerSecurity, params: IdParams, response: { 200: OrderSchema, ...errors } } }, async (request) =>
+    orderToBody(orders.get(request.params.id, viewers.authenticate(request.headers.authorization).id)),
+  );
+  app.post('/api/orders/:id/pay', { schema: { tags: ['orders'], summary: 'Pay (a stub payment step)', security: viewerSecurity, params: IdParams, response: { 200: OrderSchema, ...errors } } }, async (request) =>
+    orderToBody(orders.pay(request.params.id, viewers.authenticate(request.headers.authorization).id)),
+  );
+  app.post('/api/orders/:id/cancel', { schema: { tags: ['orders'], summary: 'Cancel a pending order; its stock goes back', security: viewerSecurity, params: IdParams, response: { 200: OrderSchema, ...errors } } }, async (request) =>
+    orderToBody(orders.cancel(request.params.id, viewers.authenticate(request.headers.authorization).id)),
+  );
+
+  await app.register(async (scope) => {
+    await admin(scope);
+    const merchant = scope.withTypeProvider<TypeBoxTypeProvider>();
+    merchant.get('/api/shows/:id/orders', { schema: { tags: ['orders'], summary: "A show's orders", security: [{ bearer: [] }], params: IdParams, response: { 200: Type.Array(OrderSchema), ...errors } } }, async (request) =>
+      orders.listForShow(request.params.id).map(orderToBody),
+    );
+    merchant.post('/api/orders/:id/refund', { schema: { tags: ['orders'], summary: 'Refund a paid order', security: [{ bearer: [] }], params: IdParams, response: { 200: OrderSchema, ...errors } } }, async (request) =>
+      orderToBody(orders.refund(request.params.id)),
+    );
+    merchant.post('/api/orders/:id/cancel-by-merchant', { schema: { tags: ['orders'], summary: 'Cancel any pending order; its stock goes back', security: [{ bearer: [] }], params: IdParams, response: { 200: OrderSchema, ...errors } } }, async (request) =>
+      orderToBody(orders.cancel(request.params.id)),
+    );
+  });
+};
