@@ -24,12 +24,12 @@ export class Orders {
   ) {}
 
   /** `replayed` tells the caller to answer exactly as the first time. */
-  place(request: OrderRequest): { order: Order; replayed: boolean } {
+  async place(request: OrderRequest): Promise<{ order: Order; replayed: boolean }> {
     const state = this.overlays.get(request.showId);
     const requestHash = createHash('sha256')
       .update(JSON.stringify([request.showId, request.productId, request.quantity]))
       .digest('hex');
-    const result = this.ledger.place({
+    const result = await this.ledger.place({
       ...request,
       orderId: randomBytes(9).toString('base64url'),
       requestHash,

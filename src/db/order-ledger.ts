@@ -141,15 +141,45 @@ export function createOrderLedger(db: Db, webhooks: WebhookStore): OrderLedger {
     return order;
   });
 
+  const placeOne = (req: Parameters<OrderLedger['place']>[0]): PlaceOrderResult => {
+    try {
+      return place(req);
+    } catch (err) {
+      if (err instanceof SoldOut) return { kind: 'refused', code: 'SOLD_OUT', message: 'sold out' };
+      throw err;
+    }
+  };
+
+  // Group commit: orders that arrive in the same turn of the event loop are placed one after
+  // the other, each in its own savepoint, inside one transaction, so they share one fsync
+  // (synchronous=FULL). Nobody is answered before the commit that holds their order.
+  let queue: Array<{ req: Parameters<OrderLedger['place']>[0]; resolve(r: PlaceOrderResult): void; reject(e: unknown): void }> = [];
+  const flush = () => {
+    const batch = queue;
+    queue = [];
+    let outcomes: Array<{ ok: PlaceOrderResult } | { err: unknown }>;
+    try {
+      outcomes = db.transaction(() =>
+        batch.map((item) => {
+          try {
+            return { ok: placeOne(item.req) };
+          } catch (err) {
+            return { err };
+          }
+        }),
+      )();
+    } catch (err) {
+      batch.forEach((item) => item.reject(err));
+      return;
+    }
+    outcomes.forEach((o, i) => ('ok' in o ? batch[i]!.resolve(o.ok) : batch[i]!.reject(o.err)));
+  };
+
   return {
-    place: (req) => {
-      try {
-        return place(req);
-      } catch (err) {
-        if (err instanceof SoldOut) return { kind: 'refused', code: 'SOLD_OUT', message: 'sold out' };
-        throw err;
-      }
-    },
+    place: (req) =>
+      new Promise<PlaceOrderResult>((resolve, reject) => {
+        if (queue.push({ req, resolve, reject }) === 1) setImmediate(flush);
+      }),
     get: (id) => {
       const row = byId.get(id) as OrderRow | undefined;
       return row && toOrder(row);

@@ -49,7 +49,8 @@ export interface ViewerRepository {
 
 /** Orders, stock and the webhook outbox change together, in one transaction per call. */
 export interface OrderLedger {
-  place(request: PlaceOrder): PlaceOrderResult;
+  /** resolves once the order (or the refusal) is durable on disk */
+  place(request: PlaceOrder): Promise<PlaceOrderResult>;
   get(id: string): Order | undefined;
   /** status change with its side effects (stock back on cancel), or undefined when not allowed */
   transition(id: string, from: readonly OrderStatus[], to: OrderStatus, at: number): Order | undefined;

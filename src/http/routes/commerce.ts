@@ -83,7 +83,7 @@ export const commerceRoutes: FastifyPluginAsyncTypebox<CommerceRoutesOptions> = 
     },
     async (request, reply) => {
       const viewer = viewers.authenticate(request.headers.authorization);
-      const { order } = orders.place({
+      const { order } = await orders.place({
         showId: request.params.id,
         viewerId: viewer.id,
         productId: request.body.productId,
