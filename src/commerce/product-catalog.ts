@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { parse } from 'csv-parse/sync';
 import { HawkerError } from '../domain/errors.js';
 import type { ProductRepository } from '../domain/ports.js';
-import { currencyExponents, type Product } from '../domain/product.js';
+import { currencyExponents, PRODUCT_TITLE_MAX, type Product } from '../domain/product.js';
 import type { ProductImages, StoredImage } from './product-images.js';
 
 export interface NewProduct {
@@ -14,7 +15,34 @@ export interface NewProduct {
   stock: number;
 }
 
-/** Products a merchant sells; the overlay shows them, orders (later) sell them. */
+export type ProductPatch = Partial<NewProduct>;
+
+export interface FieldProblem {
+  field: string;
+  problem: string;
+}
+
+export interface CsvRowError {
+  /** 1-based line of the data row (the header is line 1) */
+  line: number;
+  sku: string | null;
+  problems: FieldProblem[];
+}
+
+export const CSV_MAX_ROWS = 10_000;
+const CSV_COLUMNS = ['sku', 'title', 'description', 'price', 'currency', 'compareAtPrice', 'stock'] as const;
+const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const MAX_MINOR = 10_000_000_000;
+
+/** "19.99" in USD -> 1999; more decimals than the currency has is an error, not a rounding. */
+export function parseMoney(text: string, currency: string): number | null {
+  const exponent = currencyExponents[currency];
+  const m = /^(\d{1,12})(?:\.(\d+))?$/.exec(text.trim());
+  if (exponent === undefined || !m || (m[2] ?? '').length > exponent) return null;
+  return Number(m[1]) * 10 ** exponent + Number((m[2] ?? '').padEnd(exponent, '0') || 0);
+}
+
+/** Products a merchant sells; the overlay shows them, orders sell them. */
 export class ProductCatalog {
   constructor(
     private readonly products: ProductRepository,
@@ -23,13 +51,8 @@ export class ProductCatalog {
   ) {}
 
   create(input: NewProduct): Product {
-    const currency = input.currency.toUpperCase();
-    if (currencyExponents[currency] === undefined) {
-      throw new HawkerError('INVALID_PRODUCT', `unknown or unsupported currency ${input.currency}`, [{ field: 'currency', problem: 'is not an ISO 4217 code Hawker supports' }]);
-    }
-    if (input.compareAtPrice != null && input.compareAtPrice <= input.price) {
-      throw new HawkerError('INVALID_PRODUCT', 'compareAtPrice must be higher than price', [{ field: 'compareAtPrice', problem: 'must be higher than price' }]);
-    }
+    const problems = this.problems(input);
+    if (problems.length) throw new HawkerError('INVALID_PRODUCT', problems.map((p) => `${p.field} ${p.problem}`).join('; '), problems);
     if (this.products.findBySku(input.sku)) throw new HawkerError('SKU_TAKEN', `a product with SKU ${input.sku} exists`);
     const at = this.now();
     const product: Product = {
@@ -38,7 +61,7 @@ export class ProductCatalog {
       title: input.title.trim(),
       description: input.description ?? '',
       price: input.price,
-      currency,
+      currency: input.currency.toUpperCase(),
       compareAtPrice: input.compareAtPrice ?? null,
       stock: input.stock,
       hasImage: false,
@@ -47,6 +70,29 @@ export class ProductCatalog {
     };
     this.products.create(product);
     return product;
+  }
+
+  update(id: string, patch: ProductPatch): Product {
+    const current = this.get(id);
+    const next: Product = {
+      ...current,
+      ...patch,
+      title: (patch.title ?? current.title).trim(),
+      currency: (patch.currency ?? current.currency).toUpperCase(),
+      compareAtPrice: patch.compareAtPrice === undefined ? current.compareAtPrice : patch.compareAtPrice,
+      updatedAt: this.now(),
+    };
+    const problems = this.problems(next);
+    if (problems.length) throw new HawkerError('INVALID_PRODUCT', problems.map((p) => `${p.field} ${p.problem}`).join('; '), problems);
+    const other = this.products.findBySku(next.sku);
+    if (other && other.id !== id) throw new HawkerError('SKU_TAKEN', `a product with SKU ${next.sku} exists`);
+    this.products.update(next);
+    return this.get(id);
+  }
+
+  delete(id: string): void {
+    this.get(id);
+    if (!this.products.delete(id)) throw new HawkerError('PRODUCT_IN_USE');
   }
 
   get(id: string): Product {
@@ -59,6 +105,77 @@ export class ProductCatalog {
     return this.products.list();
   }
 
+  /**
+   * A catalog as CSV (header: sku,title,description,price,currency,compareAtPrice,stock; prices
+   * as decimals in the currency, "19.99"). Rows create products or update the one with the
+   * same SKU. Every row is checked first: one bad row and nothing is imported, and the report
+   * says what is wrong on which line.
+   */
+  importCsv(text: string, dryRun = false): { created: number; updated: number; rows: number } {
+    let records: string[][];
+    try {
+      records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as string[][];
+    } catch (err) {
+      throw new HawkerError('CSV_INVALID', `not readable as CSV: ${(err as Error).message}`);
+    }
+    const [header, ...rows] = records;
+    const columns = (header ?? []).map((c) => c.trim());
+    const missing = CSV_COLUMNS.filter((c) => c !== 'description' && c !== 'compareAtPrice' && !columns.includes(c));
+    const unknown = columns.filter((c) => !(CSV_COLUMNS as readonly string[]).includes(c));
+    if (missing.length || unknown.length) {
+      throw new HawkerError('CSV_INVALID', `header must name ${CSV_COLUMNS.join(',')}${missing.length ? `; missing: ${missing.join(', ')}` : ''}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`);
+    }
+    if (rows.length > CSV_MAX_ROWS) throw new HawkerError('CSV_INVALID', `at most ${CSV_MAX_ROWS} rows in one import, got ${rows.length}`);
+    const errors: CsvRowError[] = [];
+    const parsed: NewProduct[] = [];
+    const seen = new Set<string>();
+    rows.forEach((row, i) => {
+      const cell = (name: (typeof CSV_COLUMNS)[number]) => row[columns.indexOf(name)] ?? '';
+      const problems: FieldProblem[] = [];
+      const currency = cell('currency').toUpperCase();
+      const price = parseMoney(cell('price'), currency);
+      const compareText = cell('compareAtPrice');
+      const compareAtPrice = compareText ? parseMoney(compareText, currency) : null;
+      const stockText = cell('stock');
+      const stock = /^\d{1,10}$/.test(stockText) ? Number(stockText) : null;
+      if (row.length !== columns.length) problems.push({ field: 'row', problem: `has ${row.length} cells, the header has ${columns.length}` });
+      if (price === null) problems.push({ field: 'price', problem: `"${cell('price')}" is not an amount in ${currency || 'the currency'}` });
+      if (compareText && compareAtPrice === null) problems.push({ field: 'compareAtPrice', problem: `"${compareText}" is not an amount` });
+      if (stock === null) problems.push({ field: 'stock', problem: `"${stockText}" is not a whole number >= 0` });
+      const candidate: NewProduct = {
+        sku: cell('sku'),
+        title: cell('title'),
+        description: cell('description'),
+        price: price ?? 0,
+        currency,
+        compareAtPrice,
+        stock: stock ?? 0,
+      };
+      problems.push(...this.problems(candidate).filter((p) => !problems.some((q) => q.field === p.field)));
+      if (seen.has(candidate.sku)) problems.push({ field: 'sku', problem: 'appears twice in this file' });
+      seen.add(candidate.sku);
+      if (problems.length) errors.push({ line: i + 2, sku: candidate.sku || null, problems });
+      else parsed.push(candidate);
+    });
+    if (errors.length) throw new HawkerError('CSV_INVALID', `${errors.length} of ${rows.length} rows have errors; nothing was imported`, errors.slice(0, 200));
+    if (dryRun) return { created: parsed.filter((p) => !this.products.findBySku(p.sku)).length, updated: parsed.filter((p) => this.products.findBySku(p.sku)).length, rows: rows.length };
+    return this.products.atomically(() => {
+      let created = 0;
+      let updated = 0;
+      for (const p of parsed) {
+        const existing = this.products.findBySku(p.sku);
+        if (existing) {
+          this.update(existing.id, p);
+          updated++;
+        } else {
+          this.create(p);
+          created++;
+        }
+      }
+      return { created, updated, rows: rows.length };
+    });
+  }
+
   async setImage(id: string, upload: Buffer): Promise<{ product: Product; image: StoredImage }> {
     this.get(id);
     const image = await this.images.store(id, upload);
@@ -68,5 +185,19 @@ export class ProductCatalog {
 
   overlayImage(id: string): Buffer | null {
     return this.images.overlayPng(id);
+  }
+
+  private problems(p: NewProduct): FieldProblem[] {
+    const out: FieldProblem[] = [];
+    const currency = p.currency.toUpperCase();
+    if (!SKU.test(p.sku)) out.push({ field: 'sku', problem: 'must be 1-64 letters, digits, dot, dash or underscore' });
+    const title = p.title.trim();
+    if (!title || title.length > PRODUCT_TITLE_MAX || /[\u0000-\u001f\u007f]/.test(title)) out.push({ field: 'title', problem: `must be 1-${PRODUCT_TITLE_MAX} printable characters` });
+    if ((p.description ?? '').length > 5000) out.push({ field: 'description', problem: 'must be at most 5000 characters' });
+    if (currencyExponents[currency] === undefined) out.push({ field: 'currency', problem: 'is not an ISO 4217 code Hawker supports' });
+    if (!Number.isInteger(p.price) || p.price < 0 || p.price > MAX_MINOR) out.push({ field: 'price', problem: 'must be a whole number of minor units >= 0' });
+    if (p.compareAtPrice != null && p.compareAtPrice <= p.price) out.push({ field: 'compareAtPrice', problem: 'must be higher than price' });
+    if (!Number.isInteger(p.stock) || p.stock < 0) out.push({ field: 'stock', problem: 'must be a whole number >= 0' });
+    return out;
   }
 }

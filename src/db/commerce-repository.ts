@@ -40,6 +40,12 @@ export function createProductRepository(db: Db): ProductRepository {
   const bySku = db.prepare('SELECT * FROM products WHERE sku = ?');
   const all = db.prepare('SELECT * FROM products ORDER BY created_at, id');
   const image = db.prepare('UPDATE products SET has_image = ?, updated_at = ? WHERE id = ?');
+  const update = db.prepare(
+    `UPDATE products SET sku = @sku, title = @title, description = @description, price = @price, currency = @currency,
+       compare_at_price = @compareAtPrice, stock = @stock, updated_at = @updatedAt WHERE id = @id`,
+  );
+  const inUse = db.prepare('SELECT (SELECT count(*) FROM orders WHERE product_id = ?) + (SELECT count(*) FROM flash_sales WHERE product_id = ?)').pluck();
+  const remove = db.prepare('DELETE FROM products WHERE id = ?');
   return {
     create: (p) => void insert.run({ ...p, hasImage: p.hasImage ? 1 : 0 }),
     get: (id) => {
@@ -52,6 +58,9 @@ export function createProductRepository(db: Db): ProductRepository {
     },
     list: () => (all.all() as ProductRow[]).map(toProduct),
     setHasImage: (id, hasImage, at) => void image.run(hasImage ? 1 : 0, at, id),
+    update: (p) => void update.run(p),
+    delete: (id) => ((inUse.get(id, id) as number) > 0 ? false : remove.run(id).changes > 0),
+    atomically: (fn) => db.transaction(fn)(),
   };
 }
 

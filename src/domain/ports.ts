@@ -27,6 +27,11 @@ export interface ProductRepository {
   findBySku(sku: string): Product | undefined;
   list(): Product[];
   setHasImage(id: string, hasImage: boolean, at: number): void;
+  update(product: Product): void;
+  /** false when orders or flash sales still point at it */
+  delete(id: string): boolean;
+  /** runs fn in one transaction: all of it is stored or none */
+  atomically<T>(fn: () => T): T;
 }
 
 export interface OverlayStateRepository {

@@ -7,6 +7,8 @@ import { ErrorResponseSchema } from '../errors.js';
 import { ID_PATTERN, PRINTABLE_TEXT } from '../schemas.js';
 import type { AdminScope } from './admin-scope.js';
 
+/** a catalog of 10,000 rows fits easily */
+const CSV_LIMIT_BYTES = 4 * 1024 * 1024;
 const MinorUnits = Type.Integer({ minimum: 0, maximum: 10_000_000_000, description: 'integer minor units (cents)' });
 
 export const ProductSchema = Type.Object(
@@ -68,6 +70,51 @@ export const productRoutes: FastifyPluginAsyncTypebox<ProductRoutesOptions> = as
     { schema: { tags: ['products'], summary: 'Create a product', security, body: CreateProductBody, response: { 201: ProductSchema, ...errors } } },
     async (request, reply) => reply.status(201).send(productToBody(catalog.create(request.body))),
   );
+  app.addContentTypeParser(/^text\/csv/, { parseAs: 'string', bodyLimit: CSV_LIMIT_BYTES }, (_req, body, done) => done(null, body));
+
+  app.post(
+    '/api/products/import',
+    {
+      schema: {
+        tags: ['products'],
+        summary: 'Import a catalog CSV (sku,title,description,price,currency,compareAtPrice,stock; prices as decimals). All rows or none; errors per line',
+        security,
+        querystring: Type.Object({ dryRun: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ created: Type.Integer(), updated: Type.Integer(), rows: Type.Integer(), dryRun: Type.Boolean() }), ...errors },
+      },
+    },
+    async (request) => {
+      const body = request.body as unknown;
+      if (typeof body !== 'string') throw new HawkerError('UNSUPPORTED_MEDIA_TYPE', 'send the catalog as text/csv');
+      const dryRun = request.query.dryRun ?? false;
+      return { ...catalog.importCsv(body, dryRun), dryRun };
+    },
+  );
+
+  app.patch(
+    '/api/products/:id',
+    {
+      schema: {
+        tags: ['products'],
+        summary: 'Change a product',
+        security,
+        params: ProductParams,
+        body: Type.Partial(CreateProductBody, { additionalProperties: false, minProperties: 1 }),
+        response: { 200: ProductSchema, ...errors },
+      },
+    },
+    async (request) => productToBody(catalog.update(request.params.id, request.body)),
+  );
+
+  app.delete(
+    '/api/products/:id',
+    { schema: { tags: ['products'], summary: 'Delete a product no order or flash sale refers to', security, params: ProductParams, response: { 204: Type.Null(), ...errors } } },
+    async (request, reply) => {
+      catalog.delete(request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
   app.get(
     '/api/products',
     { schema: { tags: ['products'], summary: 'List products', security, response: { 200: Type.Array(ProductSchema), ...errors } } },
