@@ -14,6 +14,7 @@ import { ShowOverlays } from './live/show-overlays.js';
 import { createOrderLedger, createViewerRepository } from './db/order-ledger.js';
 import { createWebhookStore } from './db/webhook-store.js';
 import { Orders } from './commerce/orders.js';
+import { ShowStatsReport } from './commerce/show-stats.js';
 import { Viewers } from './commerce/viewers.js';
 import { WebhookDispatcher } from './commerce/webhook-dispatcher.js';
 import { loadOverlayTheme } from './overlay/templates.js';
@@ -86,10 +87,12 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     onShowEvent: (type, showId, at) => webhooks.enqueue(type === 'show.live' ? 'show.started' : 'show.ended', { showId }, at),
   });
   const viewers = new Viewers(createViewerRepository(db));
-  const orders = new Orders(createOrderLedger(db, webhooks), createOverlayStateRepository(db));
+  const ledger = createOrderLedger(db, webhooks);
+  const orders = new Orders(ledger, createOverlayStateRepository(db));
+  const stats = new ShowStatsReport(shows, ledger, events);
   const dispatcher = new WebhookDispatcher({ store: webhooks, logger: logger.child({ module: 'webhooks' }) });
   const catalog = new ShowCatalog(shows, events, live);
-  return { shows, events, products, overlays, launcher, live, catalog, viewers, orders, webhooks, dispatcher };
+  return { shows, events, products, overlays, launcher, live, catalog, viewers, orders, stats, webhooks, dispatcher };
 }
 
 /** The composition root: the only place that knows every module. */
@@ -151,6 +154,7 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
     viewerRateLimitPerMinute: config.http.viewerRateLimitPerMinute,
     viewers: services.viewers,
     orders: services.orders,
+    stats: services.stats,
     webhooks: services.webhooks,
     liveStats: () => live.stats(),
     hlsRoot,

@@ -19,6 +19,7 @@ import { productRoutes } from './routes/products.js';
 import { commerceRoutes } from './routes/commerce.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import type { Orders } from '../commerce/orders.js';
+import type { ShowStatsReport } from '../commerce/show-stats.js';
 import type { Viewers } from '../commerce/viewers.js';
 import type { WebhookStore } from '../domain/ports.js';
 import { hlsRoutes } from './routes/hls.js';
@@ -39,6 +40,7 @@ export interface AppDeps {
   viewerRateLimitPerMinute: number;
   viewers: Viewers;
   orders: Orders;
+  stats: ShowStatsReport;
   webhooks: WebhookStore;
   liveStats: () => LiveStats;
   hlsRoot: string;
@@ -88,7 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(showRoutes, { catalog: deps.catalog, urls: deps.urls, admin });
   await app.register(productRoutes, { catalog: deps.products, admin, imageLimitBytes: deps.imageUploadLimitBytes });
   await app.register(overlayRoutes, { overlays: deps.overlays, admin });
-  await app.register(commerceRoutes, { viewers: deps.viewers, orders: deps.orders, admin, viewerRateLimitPerMinute: deps.viewerRateLimitPerMinute });
+  await app.register(commerceRoutes, { viewers: deps.viewers, orders: deps.orders, stats: deps.stats, admin, viewerRateLimitPerMinute: deps.viewerRateLimitPerMinute });
   await app.register(webhookRoutes, { store: deps.webhooks, admin });
   await app.register(hlsRoutes, { hlsRoot: deps.hlsRoot });
   await app.register(watchRoutes, { catalog: deps.catalog });

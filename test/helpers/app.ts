@@ -54,6 +54,7 @@ export async function buildTestApp(options: { apiRateLimitPerMinute?: number; vi
     viewerRateLimitPerMinute: options.viewerRateLimitPerMinute ?? defaultConfig.http.viewerRateLimitPerMinute,
     viewers: services.viewers,
     orders: services.orders,
+    stats: services.stats,
     webhooks: services.webhooks,
     trustProxy: false,
     urls: { publicUrl: 'https://shop.example', ingestUrl: 'rtmp://shop.example:1935/live' },

@@ -131,3 +131,44 @@ t.test('viewers, orders, flash sales, idempotency, webhooks', async (t) => {
     t.ok(log.some((d: { statusCode: number }) => d.statusCode === 204));
   });
 });
+
+t.test('stats: per minute, per product, and while pinned', async (t) => {
+  let now = Date.parse('2026-11-21T10:00:00Z');
+  // a clock the test moves, in place before the services capture Date.now
+  const realNow = Date.now;
+  Date.now = () => now;
+  t.teardown(() => {
+    Date.now = realNow;
+  });
+  const { app, auth, db } = await buildTestApp();
+  t.teardown(async () => {
+    await app.close();
+    db.close();
+  });
+  const admin = (method: 'POST' | 'GET' | 'DELETE', url: string, body?: unknown) =>
+    app.inject({ method, url, headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { payload: JSON.stringify(body) }) });
+  const a = (await admin('POST', '/api/products', { sku: 'A', title: 'A', price: 1000, currency: 'USD', stock: 100 })).json();
+  const b = (await admin('POST', '/api/products', { sku: 'B', title: 'B', price: 500, currency: 'USD', stock: 100 })).json();
+  const show = (await admin('POST', '/api/shows', { title: 'S' })).json();
+  const v = (await app.inject({ method: 'POST', url: '/api/viewers', headers: { 'content-type': 'application/json' }, payload: '{"displayName":"V"}' })).json();
+  const buy = (productId: string) =>
+    app.inject({ method: 'POST', url: `/api/shows/${show.id}/orders`, headers: { authorization: `Bearer ${v.token}`, 'content-type': 'application/json', 'idempotency-key': `k${Math.random()}` }, payload: JSON.stringify({ productId, quantity: 1 }) });
+
+  await admin('POST', `/api/shows/${show.id}/pin`, { productId: a.id }); // A pinned 10:00:00-10:02:00
+  await buy(a.id);
+  now += 30_000;
+  await buy(a.id);
+  now += 60_000;
+  await buy(b.id); // 10:01:30, B not pinned
+  now += 30_000;
+  await admin('DELETE', `/api/shows/${show.id}/pin`);
+  now += 60_000;
+  await buy(a.id); // 10:03:00, A no longer pinned
+  const stats = (await admin('GET', `/api/shows/${show.id}/stats`)).json();
+  t.equal(stats.orders, 4);
+  t.same(stats.revenue, { USD: 3500 });
+  t.same(stats.perMinute.map((m: { minute: string; orders: number }) => [m.minute.slice(11, 16), m.orders]), [['10:00', 2], ['10:01', 1], ['10:03', 1]]);
+  const pa = stats.perProduct.find((p: { productId: string }) => p.productId === a.id);
+  t.match(pa, { orders: 3, revenue: 3000, pinnedMs: 120_000, ordersWhilePinned: 2, ordersPerPinnedMinute: 1 });
+  t.match(stats.perProduct.find((p: { productId: string }) => p.productId === b.id), { orders: 1, pinnedMs: 0, ordersPerPinnedMinute: null });
+});

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Orders } from '../../commerce/orders.js';
+import type { ShowStatsReport } from '../../commerce/show-stats.js';
 import type { Viewers } from '../../commerce/viewers.js';
 import { orderStatuses, type Order } from '../../domain/order.js';
 import { ErrorResponseSchema } from '../errors.js';
@@ -33,12 +34,13 @@ const IdParams = Type.Object({ id: Type.String({ pattern: ID_PATTERN }) });
 export interface CommerceRoutesOptions {
   viewers: Viewers;
   orders: Orders;
+  stats: ShowStatsReport;
   admin: AdminScope;
   viewerRateLimitPerMinute: number;
 }
 
 /** Viewer routes (registration, orders) and the merchant's order routes. */
-export const commerceRoutes: FastifyPluginAsyncTypebox<CommerceRoutesOptions> = async (app, { viewers, orders, admin, viewerRateLimitPerMinute }) => {
+export const commerceRoutes: FastifyPluginAsyncTypebox<CommerceRoutesOptions> = async (app, { viewers, orders, stats, admin, viewerRateLimitPerMinute }) => {
   // Per viewer token where there is one (a show's buyers can share one address), else per address.
   app.addHook(
     'onRequest',
@@ -109,6 +111,11 @@ export const commerceRoutes: FastifyPluginAsyncTypebox<CommerceRoutesOptions> = 
     const merchant = scope.withTypeProvider<TypeBoxTypeProvider>();
     merchant.get('/api/shows/:id/orders', { schema: { tags: ['orders'], summary: "A show's orders", security: [{ bearer: [] }], params: IdParams, response: { 200: Type.Array(OrderSchema), ...errors } } }, async (request) =>
       orders.listForShow(request.params.id).map(orderToBody),
+    );
+    merchant.get(
+      '/api/shows/:id/stats',
+      { schema: { tags: ['orders'], summary: 'Orders and revenue per minute and per product, and sales while each product was pinned', security: [{ bearer: [] }], params: IdParams } },
+      async (request) => stats.build(request.params.id),
     );
     merchant.post('/api/orders/:id/refund', { schema: { tags: ['orders'], summary: 'Refund a paid order', security: [{ bearer: [] }], params: IdParams, response: { 200: OrderSchema, ...errors } } }, async (request) =>
       orderToBody(orders.refund(request.params.id)),
