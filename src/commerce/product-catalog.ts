@@ -158,7 +158,10 @@ export class ProductCatalog {
       else parsed.push(candidate);
     });
     if (errors.length) throw new HawkerError('CSV_INVALID', `${errors.length} of ${rows.length} rows have errors; nothing was imported`, errors.slice(0, 200));
-    if (dryRun) return { created: parsed.filter((p) => !this.products.findBySku(p.sku)).length, updated: parsed.filter((p) => this.products.findBySku(p.sku)).length, rows: rows.length };
+    if (dryRun) {
+      const updated = parsed.filter((p) => this.products.findBySku(p.sku)).length;
+      return { created: parsed.length - updated, updated, rows: rows.length };
+    }
     return this.products.atomically(() => {
       let created = 0;
       let updated = 0;

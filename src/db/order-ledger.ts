@@ -71,8 +71,8 @@ export function createOrderLedger(db: Db, webhooks: WebhookStore): OrderLedger {
   const giveStock = db.prepare('UPDATE products SET stock = stock + ?, updated_at = ? WHERE id = ?');
   const giveSale = db.prepare('UPDATE flash_sales SET remaining = MIN(quantity, remaining + ?) WHERE id = ?');
 
-  const timeline = (o: Order, type: ShowEventType, at: number) => {
-    const started = (show.get(o.showId) as { started_at: number | null } | undefined)?.started_at ?? null;
+  const timeline = (o: Order, type: ShowEventType, at: number, startedAt?: number | null) => {
+    const started = startedAt !== undefined ? startedAt : ((show.get(o.showId) as { started_at: number | null } | undefined)?.started_at ?? null);
     event.run(o.showId, type, at, started != null ? at - started : null, JSON.stringify(orderPayload(o)));
   };
 
@@ -103,7 +103,8 @@ export function createOrderLedger(db: Db, webhooks: WebhookStore): OrderLedger {
       throw new SoldOut();
     }
     const unitPrice = sale ? sale.price : p.price;
-    insert.run({
+    // built from what was just written: no read-back on the hot path
+    const order: Order = {
       id: req.orderId,
       showId: req.showId,
       viewerId: req.viewerId,
@@ -113,14 +114,14 @@ export function createOrderLedger(db: Db, webhooks: WebhookStore): OrderLedger {
       unitPrice,
       total: unitPrice * req.quantity,
       currency: p.currency,
-      idempotencyKey: req.idempotencyKey,
-      requestHash: req.requestHash,
-      onScreen: JSON.stringify(req.onScreen),
+      status: 'pending',
+      onScreen: req.onScreen,
       streamMs: s.started_at != null ? req.at - s.started_at : null,
-      at: req.at,
-    });
-    const order = toOrder(byId.get(req.orderId) as OrderRow);
-    timeline(order, 'order.created', req.at);
+      createdAt: req.at,
+      updatedAt: req.at,
+    };
+    insert.run({ ...order, idempotencyKey: req.idempotencyKey, requestHash: req.requestHash, onScreen: JSON.stringify(req.onScreen), at: req.at });
+    timeline(order, 'order.created', req.at, s.started_at);
     webhooks.enqueue('order.created', orderPayload(order), req.at);
     return { kind: 'placed', order };
   });

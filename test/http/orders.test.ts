@@ -172,3 +172,18 @@ t.test('stats: per minute, per product, and while pinned', async (t) => {
   t.match(pa, { orders: 3, revenue: 3000, pinnedMs: 120_000, ordersWhilePinned: 2, ordersPerPinnedMinute: 1 });
   t.match(stats.perProduct.find((p: { productId: string }) => p.productId === b.id), { orders: 1, pinnedMs: 0, ordersPerPinnedMinute: null });
 });
+
+t.test('viewer routes are limited per viewer; merchant routes are not held to that limit', async (t) => {
+  const { app, auth, db } = await buildTestApp({ viewerRateLimitPerMinute: 3, apiRateLimitPerMinute: 1000 });
+  t.teardown(async () => {
+    await app.close();
+    db.close();
+  });
+  const show = (await app.inject({ method: 'POST', url: '/api/shows', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"title":"S"}' })).json();
+  const merchant = [];
+  for (let i = 0; i < 6; i++) merchant.push((await app.inject({ url: `/api/shows/${show.id}/orders`, headers: auth })).statusCode);
+  t.same(merchant, [200, 200, 200, 200, 200, 200]);
+  const signups = [];
+  for (let i = 0; i < 5; i++) signups.push((await app.inject({ method: 'POST', url: '/api/viewers', headers: { 'content-type': 'application/json' }, payload: '{"displayName":"V"}' })).statusCode);
+  t.same(signups, [201, 201, 201, 429, 429]);
+});

@@ -41,70 +41,74 @@ export interface CommerceRoutesOptions {
 
 /** Viewer routes (registration, orders) and the merchant's order routes. */
 export const commerceRoutes: FastifyPluginAsyncTypebox<CommerceRoutesOptions> = async (app, { viewers, orders, stats, admin, viewerRateLimitPerMinute }) => {
-  // Per viewer token where there is one (a show's buyers can share one address), else per address.
-  app.addHook(
-    'onRequest',
-    app.rateLimit({
-      max: viewerRateLimitPerMinute,
-      timeWindow: 60_000,
-      keyGenerator: (request) => (request.headers.authorization ?? request.ip).slice(0, 200),
-    }),
-  );
+  // Viewer routes, limited per viewer token where there is one (a show's buyers can share one
+  // address), else per address; the merchant routes below have the admin limit instead.
+  await app.register(async (scope) => {
+    const viewerApp = scope.withTypeProvider<TypeBoxTypeProvider>();
+    viewerApp.addHook(
+      'onRequest',
+      viewerApp.rateLimit({
+        max: viewerRateLimitPerMinute,
+        timeWindow: 60_000,
+        keyGenerator: (request) => (request.headers.authorization ?? request.ip).slice(0, 200),
+      }),
+    );
 
-  app.post(
-    '/api/viewers',
-    {
-      schema: {
-        tags: ['viewers'],
-        summary: 'Become a viewer: a name to chat and buy with, and the token viewer routes take',
-        body: Type.Object({ displayName: Type.String({ minLength: 1, maxLength: 40, pattern: PRINTABLE_TEXT }) }, { additionalProperties: false }),
-        response: { 201: Type.Object({ viewerId: Type.String(), displayName: Type.String(), token: Type.String() }), ...errors },
+    viewerApp.post(
+      '/api/viewers',
+      {
+        schema: {
+          tags: ['viewers'],
+          summary: 'Become a viewer: a name to chat and buy with, and the token viewer routes take',
+          body: Type.Object({ displayName: Type.String({ minLength: 1, maxLength: 40, pattern: PRINTABLE_TEXT }) }, { additionalProperties: false }),
+          response: { 201: Type.Object({ viewerId: Type.String(), displayName: Type.String(), token: Type.String() }), ...errors },
+        },
       },
-    },
-    async (request, reply) => {
-      const { viewer, token } = viewers.register(request.body.displayName);
-      return reply.status(201).send({ viewerId: viewer.id, displayName: viewer.displayName, token });
-    },
-  );
-
-  app.post(
-    '/api/shows/:id/orders',
-    {
-      schema: {
-        tags: ['orders'],
-        summary: 'Buy: stock is taken at once and never oversold; the same Idempotency-Key replays the same answer',
-        security: viewerSecurity,
-        params: IdParams,
-        headers: Type.Object({ 'idempotency-key': Type.String({ minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' }) }),
-        body: Type.Object(
-          { productId: Type.String({ pattern: ID_PATTERN }), quantity: Type.Integer({ minimum: 1, maximum: 100 }) },
-          { additionalProperties: false },
-        ),
-        response: { 201: OrderSchema, ...errors },
+      async (request, reply) => {
+        const { viewer, token } = viewers.register(request.body.displayName);
+        return reply.status(201).send({ viewerId: viewer.id, displayName: viewer.displayName, token });
       },
-    },
-    async (request, reply) => {
-      const viewer = viewers.authenticate(request.headers.authorization);
-      const { order } = await orders.place({
-        showId: request.params.id,
-        viewerId: viewer.id,
-        productId: request.body.productId,
-        quantity: request.body.quantity,
-        idempotencyKey: request.headers['idempotency-key'],
-      });
-      return reply.status(201).send(orderToBody(order));
-    },
-  );
+    );
 
-  app.get('/api/orders/:id', { schema: { tags: ['orders'], summary: "A viewer's own order", security: viewerSecurity, params: IdParams, response: { 200: OrderSchema, ...errors } } }, async (request) =>
-    orderToBody(orders.get(request.params.id, viewers.authenticate(request.headers.authorization).id)),
-  );
-  app.post('/api/orders/:id/pay', { schema: { tags: ['orders'], summary: 'Pay (a stub payment step)', security: viewerSecurity, params: IdParams, response: { 200: OrderSchema, ...errors } } }, async (request) =>
-    orderToBody(orders.pay(request.params.id, viewers.authenticate(request.headers.authorization).id)),
-  );
-  app.post('/api/orders/:id/cancel', { schema: { tags: ['orders'], summary: 'Cancel a pending order; its stock goes back', security: viewerSecurity, params: IdParams, response: { 200: OrderSchema, ...errors } } }, async (request) =>
-    orderToBody(orders.cancel(request.params.id, viewers.authenticate(request.headers.authorization).id)),
-  );
+    viewerApp.post(
+      '/api/shows/:id/orders',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'Buy: stock is taken at once and never oversold; the same Idempotency-Key replays the same answer',
+          security: viewerSecurity,
+          params: IdParams,
+          headers: Type.Object({ 'idempotency-key': Type.String({ minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' }) }),
+          body: Type.Object(
+            { productId: Type.String({ pattern: ID_PATTERN }), quantity: Type.Integer({ minimum: 1, maximum: 100 }) },
+            { additionalProperties: false },
+          ),
+          response: { 201: OrderSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const viewer = viewers.authenticate(request.headers.authorization);
+        const { order } = await orders.place({
+          showId: request.params.id,
+          viewerId: viewer.id,
+          productId: request.body.productId,
+          quantity: request.body.quantity,
+          idempotencyKey: request.headers['idempotency-key'],
+        });
+        return reply.status(201).send(orderToBody(order));
+      },
+    );
+
+    viewerApp.get('/api/orders/:id', { schema: { tags: ['orders'], summary: "A viewer's own order", security: viewerSecurity, params: IdParams, response: { 200: OrderSchema, ...errors } } }, async (request) =>
+      orderToBody(orders.get(request.params.id, viewers.authenticate(request.headers.authorization).id)),
+    );
+    viewerApp.post('/api/orders/:id/pay', { schema: { tags: ['orders'], summary: 'Pay (a stub payment step)', security: viewerSecurity, params: IdParams, response: { 200: OrderSchema, ...errors } } }, async (request) =>
+      orderToBody(orders.pay(request.params.id, viewers.authenticate(request.headers.authorization).id)),
+    );
+    viewerApp.post('/api/orders/:id/cancel', { schema: { tags: ['orders'], summary: 'Cancel a pending order; its stock goes back', security: viewerSecurity, params: IdParams, response: { 200: OrderSchema, ...errors } } }, async (request) =>
+      orderToBody(orders.cancel(request.params.id, viewers.authenticate(request.headers.authorization).id)),
+    );
+  });
 
   await app.register(async (scope) => {
     await admin(scope);
