@@ -25,6 +25,11 @@ import { LiveShows } from './live/live-shows.js';
 import { ShowCatalog } from './live/show-catalog.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { TranscodeLauncher } from './pipeline/launcher.js';
+import { createAudienceRepository, createChatRepository, createLineupRepository, createPollRepository, createQuestionRepository } from './db/audience-repository.js';
+import { Loyalty } from './commerce/loyalty.js';
+import { ShowLineup } from './commerce/show-lineup.js';
+import { ChatRules } from './realtime/chat-rules.js';
+import { LiveHub } from './realtime/live-hub.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -58,11 +63,15 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   const events = createShowEventRepository(db);
   const products = new ProductCatalog(createProductRepository(db), new ProductImages(join(dataDir, 'media', 'products')));
   let launcher: TranscodeLauncher | null = null;
-  const overlays = new ShowOverlays({
+  let hub: LiveHub | null = null;
+  const flashSales = createFlashSaleRepository(db);
+  const overlays: ShowOverlays = new ShowOverlays({
+    onChange: (showId, change, programDateTime, at) =>
+      hub?.publish(showId, { type: 'overlay', change, overlay: overlays.view(showId), programDateTime, at: new Date(at).toISOString() }),
     shows,
     events,
     states: createOverlayStateRepository(db),
-    flashSales: createFlashSaleRepository(db),
+    flashSales,
     catalog: products,
     theme: loadOverlayTheme(),
     feedRoot: join(dataDir, 'overlay'),
@@ -84,15 +93,55 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     pipelines: launcher,
     logger,
     reconnectWindowMs: config.live.reconnectWindowSeconds * 1000,
-    onShowEvent: (type, showId, at) => webhooks.enqueue(type === 'show.live' ? 'show.started' : 'show.ended', { showId }, at),
+    onShowEvent: (type, showId, at) => {
+      webhooks.enqueue(type === 'show.live' ? 'show.started' : 'show.ended', { showId }, at);
+      hub?.publish(showId, { type: 'show', status: type === 'show.live' ? 'live' : 'ended' });
+    },
   });
   const viewers = new Viewers(createViewerRepository(db));
   const ledger = createOrderLedger(db, webhooks);
   const orders = new Orders(ledger, createOverlayStateRepository(db));
   const stats = new ShowStatsReport(shows, ledger, events);
+  const audience = createAudienceRepository(db);
+  const loyalty = new Loyalty(audience);
+  const lineup = new ShowLineup(shows, createLineupRepository(db), products);
+  const limits = config.audience;
+  hub = new LiveHub({
+    shows,
+    events,
+    chat: createChatRepository(db),
+    polls: createPollRepository(db),
+    questions: createQuestionRepository(db),
+    audience,
+    lineup: createLineupRepository(db),
+    rules: new ChatRules(limits.blocklist),
+    limits,
+    levelOf: (viewerId, host) => loyalty.of(viewerId, host),
+    viewerByToken: (token) => viewers.byToken(token),
+    overlayView: (showId) => overlays.view(showId),
+    showPollOnOverlay: (showId, poll, record) => overlays.setPoll(showId, poll, record),
+    logger,
+  });
+  const liveHub = hub;
+  orders.onPlaced((order) => {
+    loyalty.forget(order.viewerId);
+    const sale = order.flashSaleId ? flashSales.get(order.flashSaleId) : undefined;
+    if (sale) {
+      liveHub.publishLatest(order.showId, `sale:${sale.id}`, {
+        type: 'flash_sale',
+        sale: { id: sale.id, productId: sale.productId, price: sale.price, quantity: sale.quantity, remaining: sale.remaining, endsAt: new Date(sale.endsAt).toISOString() },
+      });
+    }
+  });
   const dispatcher = new WebhookDispatcher({ store: webhooks, logger: logger.child({ module: 'webhooks' }) });
   const catalog = new ShowCatalog(shows, events, live);
-  return { shows, events, products, overlays, launcher, live, catalog, viewers, orders, stats, webhooks, dispatcher };
+  return { shows, events, products, overlays, launcher, live, catalog, viewers, orders, stats, webhooks, dispatcher, hub: liveHub, lineup, loyalty };
+}
+
+/** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */
+export function servicesForHttp(services: ReturnType<typeof buildServices>) {
+  const { catalog, products, overlays, viewers, orders, stats, webhooks, hub, lineup, live } = services;
+  return { catalog, products, overlays, viewers, orders, stats, webhooks, hub, lineup, liveStats: () => live.stats() };
 }
 
 /** The composition root: the only place that knows every module. */
@@ -124,7 +173,7 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
       return ingest.localPlayUrl(streamKey);
     },
   });
-  const { live, catalog } = services;
+  const { live } = services;
 
   const rtmp = new RtmpIngest({ host: config.rtmp.host, port: config.rtmp.port, app: config.rtmp.app, logger }, live);
   try {
@@ -137,6 +186,7 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
   ingest = rtmp;
   live.recover();
   services.dispatcher.start();
+  services.hub.start();
 
   const ingestUrl =
     (config.rtmp.publicUrl || `rtmp://${new URL(publicUrl).hostname}:${rtmp.port}`) + `/${config.rtmp.app}`;
@@ -147,16 +197,10 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
     apiRateLimitPerMinute: config.http.apiRateLimitPerMinute,
     trustProxy: config.http.trustProxy,
     urls: { publicUrl, ingestUrl },
-    catalog,
-    products: services.products,
-    overlays: services.overlays,
+    ...servicesForHttp(services),
     imageUploadLimitBytes: config.http.imageUploadLimitBytes,
     viewerRateLimitPerMinute: config.http.viewerRateLimitPerMinute,
-    viewers: services.viewers,
-    orders: services.orders,
-    stats: services.stats,
-    webhooks: services.webhooks,
-    liveStats: () => live.stats(),
+    maxConnectionsPerAddress: config.audience.maxConnectionsPerAddress,
     hlsRoot,
     version,
     readiness: [
@@ -188,6 +232,7 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
       closing ??= (async () => {
         logger.info('shutting down: ending live shows');
         await live.shutdown();
+        services.hub.stop();
         services.overlays.shutdown();
         await services.dispatcher.stop();
         await rtmp.stop();

@@ -17,6 +17,8 @@ export interface OrderRequest {
  * goes back) or refund.
  */
 export class Orders {
+  private readonly placedListeners: Array<(order: Order) => void> = [];
+
   constructor(
     private readonly ledger: OrderLedger,
     private readonly overlays: OverlayStateRepository,
@@ -37,7 +39,13 @@ export class Orders {
       at: this.now(),
     });
     if (result.kind === 'refused') throw new HawkerError(result.code, result.message);
+    if (result.kind !== 'replayed') for (const listener of this.placedListeners) listener(result.order);
     return { order: result.order, replayed: result.kind === 'replayed' };
+  }
+
+  /** told of each new order once it is durable (stock left on screen, loyalty, coupons) */
+  onPlaced(listener: (order: Order) => void): void {
+    this.placedListeners.push(listener);
   }
 
   get(id: string, viewerId?: string): Order {

@@ -186,6 +186,10 @@ export class ProductCatalog {
     return { product: this.get(id), image };
   }
 
+  picture(id: string, size: 'image' | 'thumb'): Buffer | null {
+    return this.images.webp(id, size);
+  }
+
   overlayImage(id: string): Buffer | null {
     return this.images.overlayPng(id);
   }

@@ -63,6 +63,12 @@ export class ProductImages {
     return existsSync(file) ? readFileSync(file) : null;
   }
 
+  /** The stored WebP (full size or thumbnail), or null when the product has none. */
+  webp(productId: string, size: 'image' | 'thumb'): Buffer | null {
+    const file = join(this.root, productId, `${size}.webp`);
+    return existsSync(file) ? readFileSync(file) : null;
+  }
+
   private writeAtomically(file: string, data: Buffer): void {
     writeFileSync(`${file}.tmp`, data);
     renameSync(`${file}.tmp`, file);

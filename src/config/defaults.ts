@@ -44,4 +44,14 @@ export const defaultConfig: HawkerConfig = {
   live: {
     reconnectWindowSeconds: 20,
   },
+  audience: {
+    chatPerMinute: 20,
+    chatBurst: 5,
+    historySize: 50,
+    blocklist: [],
+    maxBufferedBytes: 262144,
+    maxConnectionsPerShow: 20000,
+    maxConnectionsPerAddress: 200,
+    framesPerSecond: 10,
+  },
 };

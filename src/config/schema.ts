@@ -74,6 +74,19 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    audience: Type.Object(
+      {
+        chatPerMinute: Type.Integer({ minimum: 1, maximum: 100_000 }),
+        chatBurst: Type.Integer({ minimum: 1, maximum: 10_000 }),
+        historySize: Type.Integer({ minimum: 0, maximum: 500 }),
+        blocklist: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 10_000 }),
+        maxBufferedBytes: Type.Integer({ minimum: 16 * 1024, maximum: 64 * 1024 * 1024 }),
+        maxConnectionsPerShow: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+        maxConnectionsPerAddress: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+        framesPerSecond: Type.Integer({ minimum: 1, maximum: 10_000 }),
+      },
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );

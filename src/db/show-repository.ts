@@ -5,6 +5,8 @@ import type { Db } from './open.js';
 interface ShowRow {
   id: string;
   title: string;
+  host: string;
+  scheduled_at: number | null;
   status: ShowStatus;
   stream_key: string;
   created_at: number;
@@ -16,6 +18,8 @@ function toShow(row: ShowRow): Show {
   return {
     id: row.id,
     title: row.title,
+    host: row.host,
+    scheduledAt: row.scheduled_at,
     status: row.status,
     streamKey: row.stream_key,
     createdAt: row.created_at,
@@ -26,8 +30,8 @@ function toShow(row: ShowRow): Show {
 
 export function createShowRepository(db: Db): ShowRepository {
   const insert = db.prepare(
-    `INSERT INTO shows (id, title, status, stream_key, created_at, started_at, ended_at)
-     VALUES (@id, @title, @status, @streamKey, @createdAt, @startedAt, @endedAt)`,
+    `INSERT INTO shows (id, title, host, scheduled_at, status, stream_key, created_at, started_at, ended_at)
+     VALUES (@id, @title, @host, @scheduledAt, @status, @streamKey, @createdAt, @startedAt, @endedAt)`,
   );
   const byId = db.prepare('SELECT * FROM shows WHERE id = ?');
   const byKey = db.prepare('SELECT * FROM shows WHERE stream_key = ?');

@@ -1,3 +1,4 @@
+import type { ChatMessage, ChatSettings, HostActivity, Poll, Question, Sanction } from './audience.js';
 import type { FlashSale, OverlayState } from './overlay.js';
 import type { Order, OrderStatus, PlaceOrder, PlaceOrderResult, Viewer, WebhookEventType } from './order.js';
 import type { Product } from './product.js';
@@ -88,4 +89,57 @@ export interface WebhookStore {
   due(now: number, limit: number): OutboxItem[];
   recordAttempt(item: OutboxItem, result: { at: number; statusCode: number | null; error: string | null; durationMs: number; delivered: boolean; nextAttemptAt: number | null }): void;
   deliveries(endpointId: string, limit: number): Array<{ eventId: string; eventType: string; attempt: number; at: number; statusCode: number | null; error: string | null; durationMs: number }>;
+}
+
+export interface ChatRepository {
+  /** many messages in one transaction: chat is written once per tick, not once per message */
+  insertMany(messages: ChatMessage[]): void;
+  recent(showId: string, limit: number): ChatMessage[];
+  get(id: string): ChatMessage | undefined;
+  markDeleted(id: string, at: number, by: string): boolean;
+  settings(showId: string): ChatSettings;
+  saveSettings(showId: string, settings: ChatSettings): void;
+  addSanction(sanction: Sanction, at: number): void;
+  /** lifts bans and timeouts of the viewer (in the show, or everywhere when showId is null) */
+  liftSanctions(viewerId: string, at: number): number;
+  activeSanction(viewerId: string, showId: string, now: number): Sanction | undefined;
+  isModerator(viewerId: string): boolean;
+  setModerator(viewerId: string, moderator: boolean, at: number): void;
+  moderators(): Array<{ viewerId: string; displayName: string; grantedAt: number }>;
+  countForViewer(viewerId: string, showId: string): number;
+}
+
+export interface PollRepository {
+  create(poll: Poll): void;
+  get(id: string): Poll | undefined;
+  current(showId: string): Poll | undefined;
+  close(id: string, at: number): void;
+  /** false when the viewer has voted in this poll already */
+  vote(pollId: string, viewerId: string, option: number, at: number): boolean;
+  tally(pollId: string): number[];
+  hasVoted(viewerId: string, showId: string): boolean;
+}
+
+export interface QuestionRepository {
+  create(question: Omit<Question, 'votes' | 'displayName'>): void;
+  get(id: string): Question | undefined;
+  /** open ones first by votes, then oldest first */
+  ranked(showId: string, includeAnswered: boolean, limit: number): Question[];
+  /** false when the viewer has upvoted it already */
+  upvote(questionId: string, viewerId: string): boolean;
+  markAnswered(id: string, at: number): boolean;
+}
+
+export interface AudienceRepository {
+  openSession(showId: string, viewerId: string, at: number): number;
+  touchSessions(ids: number[], at: number): void;
+  watchMs(viewerId: string, showId: string): number;
+  /** watch time, comments and paid-or-pending purchases of a viewer across the host's shows */
+  hostActivity(viewerId: string, host: string): HostActivity;
+  viewer(id: string): Viewer | undefined;
+}
+
+export interface LineupRepository {
+  get(showId: string): string[];
+  set(showId: string, productIds: string[]): void;
 }

@@ -4,6 +4,10 @@ export type ShowStatus = (typeof showStatuses)[number];
 export interface Show {
   id: string;
   title: string;
+  /** who presents it: loyalty levels are earned per host ('' when not given) */
+  host: string;
+  /** when the merchant plans to go live (the viewer page counts down to it) */
+  scheduledAt: number | null;
   status: ShowStatus;
   /** secret: whoever holds it can publish to this show */
   streamKey: string;
@@ -25,6 +29,11 @@ export const showEventTypes = [
   'order.created',
   'order.paid',
   'order.cancelled',
+  'presence',
+  'poll.opened',
+  'poll.closed',
+  'chat.moderated',
+  'coupon.claimed',
 ] as const;
 export type ShowEventType = (typeof showEventTypes)[number];
 
@@ -40,3 +49,4 @@ export interface ShowEvent {
 }
 
 export const SHOW_TITLE_MAX = 200;
+export const SHOW_HOST_MAX = 60;

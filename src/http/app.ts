@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import rateLimit from '@fastify/rate-limit';
+import websocket from '@fastify/websocket';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { LiveStats } from '../live/live-shows.js';
 import type { ShowCatalog } from '../live/show-catalog.js';
@@ -9,7 +10,12 @@ import type { ShowOverlays } from '../live/show-overlays.js';
 import type { ProductCatalog } from '../commerce/product-catalog.js';
 import { HawkerError } from '../domain/errors.js';
 import type { Logger } from '../log/logger.js';
-import { adminGuard } from './auth.js';
+import { adminCheck, adminGuard } from './auth.js';
+import type { ShowLineup } from '../commerce/show-lineup.js';
+import type { LiveHub } from '../realtime/live-hub.js';
+import { redactSecrets } from '../log/logger.js';
+import { lineupRoutes } from './routes/lineup.js';
+import { liveRoutes, liveWebSocketOptions } from './routes/live.js';
 import { frameworkErrorHandler, installErrorHandling } from './errors.js';
 import { installMetrics } from './metrics.js';
 import { adminScope } from './routes/admin-scope.js';
@@ -43,6 +49,9 @@ export interface AppDeps {
   stats: ShowStatsReport;
   webhooks: WebhookStore;
   liveStats: () => LiveStats;
+  hub: LiveHub;
+  lineup: ShowLineup;
+  maxConnectionsPerAddress: number;
   hlsRoot: string;
   readiness: ReadinessCheck[];
   version: string;
@@ -52,7 +61,15 @@ export interface AppDeps {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     // pino's Logger carries more type parameters than Fastify's base logger; it is one.
-    loggerInstance: deps.logger.child({ module: 'http' }) as FastifyBaseLogger,
+    loggerInstance: deps.logger.child(
+      { module: 'http' },
+      {
+        // viewer tokens may ride in the live socket's query string (browsers cannot set headers there)
+        serializers: {
+          req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactSecrets(req.url), remoteAddress: req.ip }),
+        },
+      },
+    ) as FastifyBaseLogger,
     bodyLimit: deps.bodyLimitBytes,
     trustProxy: deps.trustProxy,
     frameworkErrors: frameworkErrorHandler,
@@ -85,12 +102,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     errorResponseBuilder: (_request, context) =>
       new HawkerError('RATE_LIMITED', `too many requests: at most ${context.max} a minute; retry in ${Math.ceil(context.ttl / 1000)} s`),
   });
+  await app.register(websocket, { options: liveWebSocketOptions });
   const admin = adminScope(adminGuard(deps.adminToken));
   await app.register(healthRoutes, { readiness: deps.readiness, metrics });
   await app.register(showRoutes, { catalog: deps.catalog, urls: deps.urls, admin });
   await app.register(productRoutes, { catalog: deps.products, admin, imageLimitBytes: deps.imageUploadLimitBytes });
   await app.register(overlayRoutes, { overlays: deps.overlays, admin });
   await app.register(commerceRoutes, { viewers: deps.viewers, orders: deps.orders, stats: deps.stats, admin, viewerRateLimitPerMinute: deps.viewerRateLimitPerMinute });
+  await app.register(lineupRoutes, { lineup: deps.lineup, catalog: deps.products, admin });
+  await app.register(liveRoutes, { hub: deps.hub, admin, isAdmin: adminCheck(deps.adminToken), maxConnectionsPerAddress: deps.maxConnectionsPerAddress });
   await app.register(webhookRoutes, { store: deps.webhooks, admin });
   await app.register(hlsRoutes, { hlsRoot: deps.hlsRoot });
   await app.register(watchRoutes, { catalog: deps.catalog });

@@ -4,14 +4,21 @@ import { HawkerError } from '../domain/errors.js';
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
+/** Whether an Authorization header carries the admin token. */
+export function adminCheck(adminToken: string): (authorization: string | undefined) => boolean {
+  const expected = digest(adminToken);
+  return (authorization) => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+    // Compare digests: equal length, constant time, whatever the caller sent.
+    return match !== null && timingSafeEqual(digest(match[1] as string), expected);
+  };
+}
+
 /** A hook that lets a request through only with `Authorization: Bearer <admin token>`. */
 export function adminGuard(adminToken: string) {
-  const expected = digest(adminToken);
+  const isAdmin = adminCheck(adminToken);
   return async function requireAdmin(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    // Compare digests: equal length, constant time, whatever the caller sent.
-    if (!match || !timingSafeEqual(digest(match[1] as string), expected)) {
+    if (!isAdmin(request.headers.authorization)) {
       reply.header('www-authenticate', 'Bearer realm="hawker"');
       throw new HawkerError('UNAUTHORIZED');
     }

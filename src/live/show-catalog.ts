@@ -13,10 +13,12 @@ export class ShowCatalog {
     private readonly now: () => number = Date.now,
   ) {}
 
-  create(title: string): Show {
+  create(title: string, details: { host?: string; scheduledAt?: number | null } = {}): Show {
     const show: Show = {
       id: newShowId(),
       title,
+      host: details.host ?? '',
+      scheduledAt: details.scheduledAt ?? null,
       status: 'scheduled',
       streamKey: newStreamKey(),
       createdAt: this.now(),

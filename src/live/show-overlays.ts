@@ -23,6 +23,8 @@ export interface ShowOverlaysOptions {
   programDateTimeNow(showId: string): number | null;
   logger: Logger;
   now?: () => number;
+  /** after each change is stored and on the timeline: viewers hear of it with its PDT */
+  onChange?(showId: string, change: OverlayChange, programDateTime: string | null, at: number): void;
 }
 
 export type OverlayChange =
@@ -33,7 +35,8 @@ export type OverlayChange =
   | { change: 'announcement'; text: string | null }
   | { change: 'qr'; enabled: boolean }
   | { change: 'hidden'; hidden: boolean }
-  | { change: 'theme'; theme: Partial<Theme> };
+  | { change: 'theme'; theme: Partial<Theme> }
+  | { change: 'poll'; pollId: string | null; question: string | null };
 
 export interface OverlayView {
   showId: string;
@@ -150,6 +153,17 @@ export class ShowOverlays {
     return this.change(showId, (s) => ({ ...s, theme: { ...s.theme, ...theme } }), { change: 'theme', theme });
   }
 
+  /**
+   * The poll box on the video. Opening, closing or hiding it is a change on the timeline; the
+   * tally moving while votes come in is only a redraw.
+   */
+  setPoll(showId: string, poll: { id: string; question: string; options: Array<{ label: string; votes: number }> } | null, record: boolean) {
+    const drawn = poll && { question: poll.question, options: poll.options.map((o) => ({ label: o.label, votes: o.votes })) };
+    if (record) return void this.change(showId, (s) => ({ ...s, poll: drawn }), { change: 'poll', pollId: poll?.id ?? null, question: poll?.question ?? null });
+    this.o.states.save(showId, { ...this.state(showId), poll: drawn }, this.now());
+    void this.redraw(showId).catch((err: unknown) => this.log.error({ err, show: showId }, 'overlay redraw failed'));
+  }
+
   /** The pipeline's overlay inputs for a show about to be transcoded; drawn from the stored state. */
   inputsFor(showId: string): OverlayInput[] {
     const inputs = this.feed(showId).inputs();
@@ -199,6 +213,7 @@ export class ShowOverlays {
       streamMs: show.startedAt != null ? at - show.startedAt : null,
       payload: { ...change, programDateTime: pdt != null ? new Date(pdt).toISOString() : null },
     });
+    this.o.onChange?.(showId, change, (event.payload.programDateTime as string | null) ?? null, at);
     const drawn = this.redraw(showId).catch((err: unknown) => {
       this.log.error({ err, show: showId }, 'overlay redraw failed');
       return null;

@@ -10,7 +10,8 @@ export function redactSecrets(text: string): string {
   return text
     .replace(/(rtmps?:\/\/[^\s/]+\/[A-Za-z0-9_-]+\/)[A-Za-z0-9_-]+/g, '$1[redacted]')
     .replace(/(\/[A-Za-z0-9_-]+\/)[A-Za-z0-9_-]{43}\b/g, '$1[redacted]')
-    .replace(/(Bearer\s+)\S+/gi, '$1[redacted]');
+    .replace(/(Bearer\s+)\S+/gi, '$1[redacted]')
+    .replace(/([?&]token=)[^&\s]+/gi, '$1[redacted]');
 }
 
 export interface LoggerOptions {

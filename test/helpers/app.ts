@@ -7,7 +7,7 @@ import { defaultConfig } from '../../src/config/defaults.js';
 import { openDatabase, type Db } from '../../src/db/open.js';
 import { buildApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/log/logger.js';
-import { buildServices } from '../../src/main.js';
+import { buildServices, servicesForHttp } from '../../src/main.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -22,7 +22,9 @@ export interface TestApp {
 }
 
 /** The real HTTP app and services on a real SQLite file, without the RTMP listener. */
-export async function buildTestApp(options: { apiRateLimitPerMinute?: number; viewerRateLimitPerMinute?: number } = {}): Promise<TestApp> {
+export async function buildTestApp(
+  options: { apiRateLimitPerMinute?: number; viewerRateLimitPerMinute?: number; audience?: Partial<typeof defaultConfig.audience> } = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hawker-http-'));
   const hlsRoot = join(dataDir, 'media', 'hls');
   let logText = '';
@@ -39,7 +41,7 @@ export async function buildTestApp(options: { apiRateLimitPerMinute?: number; vi
   const db = openDatabase(join(dataDir, 'hawker.db'));
   const services = buildServices({
     db,
-    config: defaultConfig,
+    config: { ...defaultConfig, audience: { ...defaultConfig.audience, ...options.audience } },
     dataDir,
     publicUrl: 'https://shop.example',
     logger,
@@ -52,21 +54,17 @@ export async function buildTestApp(options: { apiRateLimitPerMinute?: number; vi
     apiRateLimitPerMinute: options.apiRateLimitPerMinute ?? defaultConfig.http.apiRateLimitPerMinute,
     imageUploadLimitBytes: defaultConfig.http.imageUploadLimitBytes,
     viewerRateLimitPerMinute: options.viewerRateLimitPerMinute ?? defaultConfig.http.viewerRateLimitPerMinute,
-    viewers: services.viewers,
-    orders: services.orders,
-    stats: services.stats,
-    webhooks: services.webhooks,
+    ...servicesForHttp(services),
+    maxConnectionsPerAddress: options.audience?.maxConnectionsPerAddress ?? defaultConfig.audience.maxConnectionsPerAddress,
     trustProxy: false,
     urls: { publicUrl: 'https://shop.example', ingestUrl: 'rtmp://shop.example:1935/live' },
-    catalog: services.catalog,
-    products: services.products,
-    overlays: services.overlays,
-    liveStats: () => services.live.stats(),
     hlsRoot,
     version: '0.0.0-test',
     readiness: [{ name: 'database', check: () => true }],
   });
+  services.hub.start();
   app.addHook('onClose', async () => {
+    services.hub.stop();
     services.overlays.shutdown();
     await services.dispatcher.stop();
   });

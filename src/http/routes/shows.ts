@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { SHOW_TITLE_MAX, showEventTypes, showStatuses, type Show } from '../../domain/show.js';
+import { SHOW_HOST_MAX, SHOW_TITLE_MAX, showEventTypes, showStatuses, type Show } from '../../domain/show.js';
 import type { ShowCatalog } from '../../live/show-catalog.js';
 import { ErrorResponseSchema } from '../errors.js';
 import { ID_PATTERN, PRINTABLE_TEXT } from '../schemas.js';
@@ -19,6 +19,8 @@ export const ShowSchema = Type.Object(
   {
     id: Type.String(),
     title: Type.String(),
+    host: Type.String({ description: 'who presents it; loyalty levels are per host' }),
+    scheduledAt: Type.Union([IsoTime, Type.Null()]),
     status: Type.Union(showStatuses.map((s) => Type.Literal(s))),
     streamKey: Type.String({ description: 'secret: paste into OBS as the Stream Key' }),
     ingestUrl: Type.String({ description: 'paste into OBS as the Server' }),
@@ -40,6 +42,8 @@ const CreateShowBody = Type.Object(
       // printable, not blank: control characters have no place in a title drawn on video
       pattern: PRINTABLE_TEXT,
     }),
+    host: Type.Optional(Type.String({ maxLength: SHOW_HOST_MAX, pattern: PRINTABLE_TEXT })),
+    scheduledAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
   },
   { additionalProperties: false },
 );
@@ -60,6 +64,8 @@ export function showToBody(show: Show, urls: ShowUrls): ShowBody {
   return {
     id: show.id,
     title: show.title,
+    host: show.host,
+    scheduledAt: iso(show.scheduledAt),
     status: show.status,
     streamKey: show.streamKey,
     ingestUrl: urls.ingestUrl,
@@ -87,7 +93,11 @@ export const showRoutes: FastifyPluginAsyncTypebox<ShowRoutesOptions> = async (a
   app.post(
     '/api/shows',
     { schema: { tags: ['shows'], summary: 'Create a show', security, body: CreateShowBody, response: { 201: ShowSchema, ...errors } } },
-    async (request, reply) => reply.status(201).send(toBody(catalog.create(request.body.title.trim()))),
+    async (request, reply) => {
+      const { title, host, scheduledAt } = request.body;
+      const show = catalog.create(title.trim(), { host: host?.trim() ?? '', scheduledAt: scheduledAt ? Date.parse(scheduledAt) : null });
+      return reply.status(201).send(toBody(show));
+    },
   );
 
   app.get(

@@ -1,0 +1,239 @@
+import type { ChatMessage, ChatSettings, Poll, Question, Sanction } from '../domain/audience.js';
+import type { AudienceRepository, ChatRepository, LineupRepository, PollRepository, QuestionRepository } from '../domain/ports.js';
+import type { Viewer } from '../domain/order.js';
+import type { Db } from './open.js';
+
+interface ChatRow {
+  id: string;
+  show_id: string;
+  viewer_id: string;
+  display_name: string;
+  text: string;
+  at: number;
+  stream_ms: number | null;
+  deleted_at: number | null;
+}
+
+const toChat = (r: ChatRow): ChatMessage => ({
+  id: r.id,
+  showId: r.show_id,
+  viewerId: r.viewer_id,
+  displayName: r.display_name,
+  text: r.text,
+  at: r.at,
+  streamMs: r.stream_ms,
+  deletedAt: r.deleted_at,
+});
+
+export function createChatRepository(db: Db): ChatRepository {
+  const insert = db.prepare(
+    'INSERT INTO chat_messages (id, show_id, viewer_id, text, at, stream_ms, deleted_at) VALUES (@id, @showId, @viewerId, @text, @at, @streamMs, @deletedAt)',
+  );
+  const insertMany = db.transaction((messages: ChatMessage[]) => {
+    for (const m of messages) insert.run(m);
+  });
+  const recent = db.prepare(
+    `SELECT m.*, v.display_name FROM chat_messages m JOIN viewers v ON v.id = m.viewer_id
+     WHERE m.show_id = ? AND m.deleted_at IS NULL ORDER BY m.at DESC, m.rowid DESC LIMIT ?`,
+  );
+  const byId = db.prepare('SELECT m.*, v.display_name FROM chat_messages m JOIN viewers v ON v.id = m.viewer_id WHERE m.id = ?');
+  const del = db.prepare('UPDATE chat_messages SET deleted_at = ?, deleted_by = ? WHERE id = ? AND deleted_at IS NULL');
+  const settings = db.prepare('SELECT slow_mode_seconds, links_allowed, pinned_message_id FROM chat_settings WHERE show_id = ?');
+  const saveSettings = db.prepare(
+    `INSERT INTO chat_settings (show_id, slow_mode_seconds, links_allowed, pinned_message_id) VALUES (?, ?, ?, ?)
+     ON CONFLICT (show_id) DO UPDATE SET slow_mode_seconds = excluded.slow_mode_seconds,
+       links_allowed = excluded.links_allowed, pinned_message_id = excluded.pinned_message_id`,
+  );
+  const addSanction = db.prepare('INSERT INTO chat_sanctions (viewer_id, show_id, kind, until, created_at) VALUES (?, ?, ?, ?, ?)');
+  const lift = db.prepare('UPDATE chat_sanctions SET lifted_at = ? WHERE viewer_id = ? AND lifted_at IS NULL');
+  const active = db.prepare(
+    `SELECT viewer_id, show_id, kind, until FROM chat_sanctions
+     WHERE viewer_id = ? AND lifted_at IS NULL AND (show_id IS NULL OR show_id = ?) AND (until IS NULL OR until > ?)
+     ORDER BY kind = 'ban' DESC, until IS NULL DESC, until DESC LIMIT 1`,
+  );
+  const isMod = db.prepare('SELECT 1 FROM moderators WHERE viewer_id = ?');
+  const addMod = db.prepare('INSERT INTO moderators (viewer_id, granted_at) VALUES (?, ?) ON CONFLICT DO NOTHING');
+  const removeMod = db.prepare('DELETE FROM moderators WHERE viewer_id = ?');
+  const mods = db.prepare('SELECT m.viewer_id, v.display_name, m.granted_at FROM moderators m JOIN viewers v ON v.id = m.viewer_id ORDER BY m.granted_at');
+  const countForViewer = db.prepare('SELECT count(*) AS n FROM chat_messages WHERE viewer_id = ? AND show_id = ? AND deleted_at IS NULL');
+
+  return {
+    insertMany: (messages) => insertMany(messages),
+    recent: (showId, limit) => (recent.all(showId, limit) as ChatRow[]).map(toChat).reverse(),
+    get: (id) => {
+      const row = byId.get(id) as ChatRow | undefined;
+      return row && toChat(row);
+    },
+    markDeleted: (id, at, by) => del.run(at, by, id).changes > 0,
+    settings: (showId) => {
+      const row = settings.get(showId) as { slow_mode_seconds: number; links_allowed: number; pinned_message_id: string | null } | undefined;
+      return row
+        ? { slowModeSeconds: row.slow_mode_seconds, linksAllowed: row.links_allowed === 1, pinnedMessageId: row.pinned_message_id }
+        : { slowModeSeconds: 0, linksAllowed: false, pinnedMessageId: null };
+    },
+    saveSettings: (showId, s: ChatSettings) => void saveSettings.run(showId, s.slowModeSeconds, s.linksAllowed ? 1 : 0, s.pinnedMessageId),
+    addSanction: (s: Sanction, at) => void addSanction.run(s.viewerId, s.showId, s.kind, s.until, at),
+    liftSanctions: (viewerId, at) => lift.run(at, viewerId).changes,
+    activeSanction: (viewerId, showId, now) => {
+      const row = active.get(viewerId, showId, now) as { viewer_id: string; show_id: string | null; kind: Sanction['kind']; until: number | null } | undefined;
+      return row && { viewerId: row.viewer_id, showId: row.show_id, kind: row.kind, until: row.until };
+    },
+    isModerator: (viewerId) => isMod.get(viewerId) !== undefined,
+    setModerator: (viewerId, moderator, at) => void (moderator ? addMod.run(viewerId, at) : removeMod.run(viewerId)),
+    moderators: () =>
+      (mods.all() as Array<{ viewer_id: string; display_name: string; granted_at: number }>).map((r) => ({
+        viewerId: r.viewer_id,
+        displayName: r.display_name,
+        grantedAt: r.granted_at,
+      })),
+    countForViewer: (viewerId, showId) => (countForViewer.get(viewerId, showId) as { n: number }).n,
+  };
+}
+
+interface PollRow {
+  id: string;
+  show_id: string;
+  question: string;
+  options: string;
+  on_overlay: number;
+  opened_at: number;
+  closed_at: number | null;
+}
+
+const toPoll = (r: PollRow): Poll => ({
+  id: r.id,
+  showId: r.show_id,
+  question: r.question,
+  options: JSON.parse(r.options) as string[],
+  onOverlay: r.on_overlay === 1,
+  openedAt: r.opened_at,
+  closedAt: r.closed_at,
+});
+
+export function createPollRepository(db: Db): PollRepository {
+  const insert = db.prepare('INSERT INTO polls (id, show_id, question, options, on_overlay, opened_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, NULL)');
+  const byId = db.prepare('SELECT * FROM polls WHERE id = ?');
+  const current = db.prepare('SELECT * FROM polls WHERE show_id = ? ORDER BY opened_at DESC, rowid DESC LIMIT 1');
+  const close = db.prepare('UPDATE polls SET closed_at = ? WHERE id = ? AND closed_at IS NULL');
+  const vote = db.prepare('INSERT INTO poll_votes (poll_id, viewer_id, option_index, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+  const tally = db.prepare('SELECT option_index, count(*) AS n FROM poll_votes WHERE poll_id = ? GROUP BY option_index');
+  const voted = db.prepare('SELECT 1 FROM poll_votes v JOIN polls p ON p.id = v.poll_id WHERE v.viewer_id = ? AND p.show_id = ? LIMIT 1');
+  return {
+    create: (p) => void insert.run(p.id, p.showId, p.question, JSON.stringify(p.options), p.onOverlay ? 1 : 0, p.openedAt),
+    get: (id) => {
+      const row = byId.get(id) as PollRow | undefined;
+      return row && toPoll(row);
+    },
+    current: (showId) => {
+      const row = current.get(showId) as PollRow | undefined;
+      return row && toPoll(row);
+    },
+    close: (id, at) => void close.run(at, id),
+    vote: (pollId, viewerId, option, at) => vote.run(pollId, viewerId, option, at).changes > 0,
+    tally: (pollId) => {
+      const counts: number[] = [];
+      for (const r of tally.all(pollId) as Array<{ option_index: number; n: number }>) counts[r.option_index] = r.n;
+      return counts;
+    },
+    hasVoted: (viewerId, showId) => voted.get(viewerId, showId) !== undefined,
+  };
+}
+
+interface QuestionRow {
+  id: string;
+  show_id: string;
+  viewer_id: string;
+  display_name: string;
+  kind: Question['kind'];
+  text: string;
+  product_id: string | null;
+  at: number;
+  answered_at: number | null;
+  votes: number;
+}
+
+const toQuestion = (r: QuestionRow): Question => ({
+  id: r.id,
+  showId: r.show_id,
+  viewerId: r.viewer_id,
+  displayName: r.display_name,
+  kind: r.kind,
+  text: r.text,
+  productId: r.product_id,
+  at: r.at,
+  answeredAt: r.answered_at,
+  votes: r.votes,
+});
+
+export function createQuestionRepository(db: Db): QuestionRepository {
+  const insert = db.prepare(
+    'INSERT INTO questions (id, show_id, viewer_id, kind, text, product_id, at, answered_at) VALUES (@id, @showId, @viewerId, @kind, @text, @productId, @at, NULL)',
+  );
+  const select = `SELECT q.*, v.display_name, (SELECT count(*) FROM question_votes qv WHERE qv.question_id = q.id) AS votes
+    FROM questions q JOIN viewers v ON v.id = q.viewer_id`;
+  const byId = db.prepare(`${select} WHERE q.id = ?`);
+  const ranked = db.prepare(
+    `${select} WHERE q.show_id = ? AND (? OR q.answered_at IS NULL)
+     ORDER BY q.answered_at IS NOT NULL, votes DESC, q.at, q.id LIMIT ?`,
+  );
+  const upvote = db.prepare('INSERT INTO question_votes (question_id, viewer_id) VALUES (?, ?) ON CONFLICT DO NOTHING');
+  const answered = db.prepare('UPDATE questions SET answered_at = ? WHERE id = ? AND answered_at IS NULL');
+  return {
+    create: (q) => void insert.run(q),
+    get: (id) => {
+      const row = byId.get(id) as QuestionRow | undefined;
+      return row && toQuestion(row);
+    },
+    ranked: (showId, includeAnswered, limit) => (ranked.all(showId, includeAnswered ? 1 : 0, limit) as QuestionRow[]).map(toQuestion),
+    upvote: (questionId, viewerId) => upvote.run(questionId, viewerId).changes > 0,
+    markAnswered: (id, at) => answered.run(at, id).changes > 0,
+  };
+}
+
+export function createAudienceRepository(db: Db): AudienceRepository {
+  const open = db.prepare('INSERT INTO watch_sessions (show_id, viewer_id, joined_at, last_seen_at) VALUES (?, ?, ?, ?)');
+  const touch = db.prepare('UPDATE watch_sessions SET last_seen_at = ? WHERE id = ?');
+  const touchMany = db.transaction((ids: number[], at: number) => {
+    for (const id of ids) touch.run(at, id);
+  });
+  const watch = db.prepare('SELECT coalesce(sum(last_seen_at - joined_at), 0) AS ms FROM watch_sessions WHERE viewer_id = ? AND show_id = ?');
+  const hostWatch = db.prepare(
+    `SELECT coalesce(sum(w.last_seen_at - w.joined_at), 0) AS ms FROM watch_sessions w JOIN shows s ON s.id = w.show_id
+     WHERE w.viewer_id = ? AND s.host = ?`,
+  );
+  const hostComments = db.prepare(
+    `SELECT count(*) AS n FROM chat_messages m JOIN shows s ON s.id = m.show_id WHERE m.viewer_id = ? AND s.host = ? AND m.deleted_at IS NULL`,
+  );
+  const hostPurchases = db.prepare(
+    `SELECT count(*) AS n FROM orders o JOIN shows s ON s.id = o.show_id WHERE o.viewer_id = ? AND s.host = ? AND o.status IN ('pending', 'paid')`,
+  );
+  const viewer = db.prepare('SELECT id, display_name, created_at FROM viewers WHERE id = ?');
+  return {
+    openSession: (showId, viewerId, at) => Number(open.run(showId, viewerId, at, at).lastInsertRowid),
+    touchSessions: (ids, at) => touchMany(ids, at),
+    watchMs: (viewerId, showId) => (watch.get(viewerId, showId) as { ms: number }).ms,
+    hostActivity: (viewerId, host) => ({
+      watchMs: (hostWatch.get(viewerId, host) as { ms: number }).ms,
+      comments: (hostComments.get(viewerId, host) as { n: number }).n,
+      purchases: (hostPurchases.get(viewerId, host) as { n: number }).n,
+    }),
+    viewer: (id) => {
+      const row = viewer.get(id) as { id: string; display_name: string; created_at: number } | undefined;
+      return row && ({ id: row.id, displayName: row.display_name, createdAt: row.created_at } satisfies Viewer);
+    },
+  };
+}
+
+export function createLineupRepository(db: Db): LineupRepository {
+  const get = db.prepare('SELECT product_id FROM show_lineup WHERE show_id = ? ORDER BY position');
+  const clear = db.prepare('DELETE FROM show_lineup WHERE show_id = ?');
+  const add = db.prepare('INSERT INTO show_lineup (show_id, product_id, position) VALUES (?, ?, ?)');
+  const set = db.transaction((showId: string, ids: string[]) => {
+    clear.run(showId);
+    ids.forEach((id, i) => add.run(showId, id, i));
+  });
+  return {
+    get: (showId) => (get.all(showId) as Array<{ product_id: string }>).map((r) => r.product_id),
+    set: (showId, ids) => set(showId, ids),
+  };
+}

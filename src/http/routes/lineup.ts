@@ -1,0 +1,97 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { ProductCatalog } from '../../commerce/product-catalog.js';
+import { LINEUP_MAX, type ShowLineup } from '../../commerce/show-lineup.js';
+import { HawkerError } from '../../domain/errors.js';
+import type { Product } from '../../domain/product.js';
+import { ErrorResponseSchema } from '../errors.js';
+import { ID_PATTERN } from '../schemas.js';
+import type { AdminScope } from './admin-scope.js';
+
+const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 404: ErrorResponseSchema, 422: ErrorResponseSchema, 429: ErrorResponseSchema };
+const ShowParams = Type.Object({ id: Type.String({ pattern: ID_PATTERN }) });
+
+/** What a viewer may see of a product: no SKU, no timestamps. */
+const LineupItem = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  description: Type.String(),
+  price: Type.Integer(),
+  currency: Type.String(),
+  compareAtPrice: Type.Union([Type.Integer(), Type.Null()]),
+  stock: Type.Integer(),
+  imageUrl: Type.Union([Type.String(), Type.Null()]),
+  thumbUrl: Type.Union([Type.String(), Type.Null()]),
+});
+
+const toItem = (p: Product) => ({
+  id: p.id,
+  title: p.title,
+  description: p.description,
+  price: p.price,
+  currency: p.currency,
+  compareAtPrice: p.compareAtPrice,
+  stock: p.stock,
+  // the update time in the URL lets the images be cached for good
+  imageUrl: p.hasImage ? `/media/products/${p.id}/image.webp?v=${p.updatedAt}` : null,
+  thumbUrl: p.hasImage ? `/media/products/${p.id}/thumb.webp?v=${p.updatedAt}` : null,
+});
+
+export interface LineupRoutesOptions {
+  lineup: ShowLineup;
+  catalog: ProductCatalog;
+  admin: AdminScope;
+}
+
+/** A show's lineup (public to read, the merchant's to set) and the product pictures. */
+export const lineupRoutes: FastifyPluginAsyncTypebox<LineupRoutesOptions> = async (app, { lineup, catalog, admin }) => {
+  await app.register(async (scope) => {
+    scope.addHook('onRequest', scope.rateLimit());
+    const pub = scope.withTypeProvider<TypeBoxTypeProvider>();
+    pub.get(
+      '/api/shows/:id/lineup',
+      { schema: { tags: ['shows'], summary: 'The products this show presents, in order (public: the viewer page lists them)', params: ShowParams, response: { 200: Type.Array(LineupItem), ...errors } } },
+      async (request) => lineup.get(request.params.id).map(toItem),
+    );
+  });
+
+  app.get(
+    '/media/products/:id/:file',
+    {
+      schema: {
+        tags: ['products'],
+        summary: 'A product picture (WebP)',
+        params: Type.Object({ id: Type.String({ pattern: ID_PATTERN }), file: Type.Union([Type.Literal('image.webp'), Type.Literal('thumb.webp')]) }),
+      },
+    },
+    async (request, reply) => {
+      const { id, file } = request.params as { id: string; file: 'image.webp' | 'thumb.webp' };
+      const bytes = catalog.picture(id, file === 'image.webp' ? 'image' : 'thumb');
+      if (!bytes) throw new HawkerError('MEDIA_NOT_FOUND', `product ${id} has no picture`);
+      return reply
+        .header('content-type', 'image/webp')
+        .header('cache-control', (request.query as Record<string, unknown>).v ? 'public, max-age=31536000, immutable' : 'public, max-age=60')
+        .header('x-content-type-options', 'nosniff')
+        .send(bytes);
+    },
+  );
+
+  await app.register(async (scope) => {
+    await admin(scope);
+    const merchant = scope.withTypeProvider<TypeBoxTypeProvider>();
+    merchant.put(
+      '/api/shows/:id/lineup',
+      {
+        schema: {
+          tags: ['shows'],
+          summary: 'Set the lineup: the products this show presents, in order',
+          security: [{ bearer: [] }],
+          params: ShowParams,
+          body: Type.Object({ productIds: Type.Array(Type.String({ pattern: ID_PATTERN }), { maxItems: LINEUP_MAX }) }, { additionalProperties: false }),
+          response: { 200: Type.Array(LineupItem), ...errors },
+        },
+      },
+      async (request) => lineup.set(request.params.id, request.body.productIds).map(toItem),
+    );
+  });
+};

@@ -1,0 +1,230 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { WebSocket } from 'ws';
+import type {} from '@fastify/websocket'; // brings in the websocket route option and handler types
+import { POLL_OPTION_MAX, POLL_OPTIONS_MAX, POLL_QUESTION_MAX } from '../../domain/audience.js';
+import type { Credentials, LiveHub } from '../../realtime/live-hub.js';
+import { ClientMessageSchema, CloseCodes, PROTOCOL_VERSION } from '../../realtime/protocol.js';
+import { ChatLineSchema, PollResultsSchema, QuestionViewSchema, ServerMessageSchema } from '../../realtime/server-messages.js';
+import { ErrorResponseSchema } from '../errors.js';
+import { ID_PATTERN, PRINTABLE_TEXT } from '../schemas.js';
+import type { AdminScope } from './admin-scope.js';
+
+const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 403: ErrorResponseSchema, 404: ErrorResponseSchema, 409: ErrorResponseSchema, 422: ErrorResponseSchema, 429: ErrorResponseSchema };
+const security = [{ bearer: [] }];
+const ShowParams = Type.Object({ id: Type.String({ pattern: ID_PATTERN }) });
+const ViewerParams = Type.Object({ viewerId: Type.String({ pattern: ID_PATTERN }) });
+/** frames larger than this get an error; frames over the hard limit close the socket (1009) */
+const SOFT_FRAME_BYTES = 4096;
+const HARD_FRAME_BYTES = 64 * 1024;
+
+export interface LiveRoutesOptions {
+  hub: LiveHub;
+  admin: AdminScope;
+  isAdmin(authorization: string | undefined): boolean;
+  maxConnectionsPerAddress: number;
+}
+
+export const liveWebSocketOptions = { maxPayload: HARD_FRAME_BYTES, perMessageDeflate: false } as const;
+
+/** The live socket, its protocol document, and the host's chat, poll and question routes. */
+export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (app, { hub, admin, isAdmin, maxConnectionsPerAddress }) => {
+  const perAddress = new Map<string, number>();
+
+  app.get(
+    '/api/live/protocol',
+    { schema: { tags: ['live'], summary: `The live WebSocket protocol (version ${PROTOCOL_VERSION}) as JSON Schema, both directions` } },
+    async () => ({
+      version: PROTOCOL_VERSION,
+      endpoint: '/api/shows/{id}/live?token=<viewer token>&protocol=1',
+      framing: 'client: one JSON object per text frame; server: one JSON array of messages per text frame',
+      closeCodes: CloseCodes,
+      clientMessages: ClientMessageSchema,
+      serverMessages: ServerMessageSchema,
+    }),
+  );
+
+  app.get(
+    '/api/shows/:id/live',
+    {
+      websocket: true,
+      schema: {
+        tags: ['live'],
+        summary: 'The live socket: chat, reactions, polls, questions, overlay changes, stock, presence (see /api/live/protocol)',
+        params: ShowParams,
+        querystring: Type.Object({ token: Type.Optional(Type.String({ maxLength: 200 })), protocol: Type.Optional(Type.Integer()) }),
+      },
+    },
+    (socket: WebSocket, request) => {
+      const address = request.ip;
+      const held = perAddress.get(address) ?? 0;
+      const link = {
+        send: (frame: Buffer) => socket.send(frame, { binary: false }),
+        get bufferedAmount() {
+          return socket.bufferedAmount;
+        },
+        close: (code: number, reason: string) => {
+          socket.close(code, reason);
+          // a peer that never reads never answers the close either
+          setTimeout(() => socket.terminate(), 5000).unref();
+        },
+      };
+      socket.on('error', () => socket.terminate());
+      if (held >= maxConnectionsPerAddress) {
+        link.send(Buffer.from(JSON.stringify([{ type: 'error', code: 'RATE_LIMITED', message: `at most ${maxConnectionsPerAddress} connections from one address` }])));
+        link.close(CloseCodes.FULL, 'RATE_LIMITED');
+        return;
+      }
+      perAddress.set(address, held + 1);
+      const query = request.query as { token?: string; protocol?: number };
+      const authorization = request.headers.authorization;
+      let credentials: Credentials = { kind: 'anonymous' };
+      if (authorization && isAdmin(authorization)) credentials = { kind: 'host' };
+      else if (authorization) credentials = { kind: 'viewer', token: /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] ?? '' };
+      else if (query.token !== undefined) credentials = { kind: 'viewer', token: query.token };
+      const session = hub.connect((request.params as { id: string }).id, credentials, link, query.protocol ?? PROTOCOL_VERSION);
+      socket.on('close', () => {
+        const left = (perAddress.get(address) ?? 1) - 1;
+        if (left <= 0) perAddress.delete(address);
+        else perAddress.set(address, left);
+        session?.closed();
+      });
+      if (!session) return;
+      socket.on('message', (data, isBinary) => {
+        const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+        if (isBinary) return session.receive('{"type":"binary frame"}');
+        if (bytes.length > SOFT_FRAME_BYTES) return session.receive(JSON.stringify({ type: 'chat', text: 'x'.repeat(SOFT_FRAME_BYTES) }));
+        session.receive(bytes.toString('utf8'));
+      });
+    },
+  );
+
+  await app.register(async (scope) => {
+    await admin(scope);
+    const host = scope.withTypeProvider<TypeBoxTypeProvider>();
+    const route = (summary: string, extra: Record<string, unknown> = {}) => ({ schema: { tags: ['live'], summary, security, params: ShowParams, ...extra } });
+
+    host.get(
+      '/api/shows/:id/chat',
+      route('The chat as it stands (last messages, not deleted)', {
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }),
+        response: { 200: Type.Array(ChatLineSchema), ...errors },
+      }),
+      async (request) => hub.recentChat(request.params.id, (request.query as { limit?: number }).limit ?? 100),
+    );
+    host.delete(
+      '/api/shows/:id/chat/:messageId',
+      { schema: { tags: ['live'], summary: 'Delete a message: it disappears for everyone', security, params: Type.Object({ id: Type.String({ pattern: ID_PATTERN }), messageId: Type.String({ pattern: ID_PATTERN }) }), response: { ...errors } } },
+      async (request, reply) => {
+        hub.deleteMessage(request.params.id, request.params.messageId, 'host');
+        return reply.status(204).send();
+      },
+    );
+    host.put(
+      '/api/shows/:id/chat/pin',
+      route('Pin a message above the chat (null: unpin)', {
+        body: Type.Object({ messageId: Type.Union([Type.String({ pattern: ID_PATTERN }), Type.Null()]) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ pinned: Type.Union([ChatLineSchema, Type.Null()]) }), ...errors },
+      }),
+      async (request) => ({ pinned: hub.pin(request.params.id, (request.body as { messageId: string | null }).messageId) }),
+    );
+    const Settings = Type.Object({ slowModeSeconds: Type.Integer(), linksAllowed: Type.Boolean(), pinnedMessageId: Type.Union([Type.String(), Type.Null()]) });
+    host.get('/api/shows/:id/chat/settings', route('Chat settings', { response: { 200: Settings, ...errors } }), async (request) => hub.chatSettings(request.params.id));
+    host.patch(
+      '/api/shows/:id/chat/settings',
+      route('Slow mode, links', {
+        body: Type.Object(
+          { slowModeSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })), linksAllowed: Type.Optional(Type.Boolean()) },
+          { additionalProperties: false, minProperties: 1 },
+        ),
+        response: { 200: Settings, ...errors },
+      }),
+      async (request) => hub.updateSettings(request.params.id, request.body as { slowModeSeconds?: number; linksAllowed?: boolean }),
+    );
+    host.post(
+      '/api/shows/:id/timeouts',
+      route('Time a viewer out of this show\'s chat', {
+        body: Type.Object({ viewerId: Type.String({ pattern: ID_PATTERN }), seconds: Type.Integer({ minimum: 1, maximum: 86_400 }) }, { additionalProperties: false }),
+        response: { 201: Type.Object({ viewerId: Type.String(), until: Type.String({ format: 'date-time' }) }), ...errors },
+      }),
+      async (request, reply) => {
+        const body = request.body as { viewerId: string; seconds: number };
+        const { until } = hub.timeout(request.params.id, body.viewerId, body.seconds);
+        return reply.status(201).send({ viewerId: body.viewerId, until: new Date(until).toISOString() });
+      },
+    );
+    host.put(
+      '/api/viewers/:viewerId/ban',
+      { schema: { tags: ['live'], summary: 'Ban a viewer from chat in every show; their messages in live rooms disappear', security, params: ViewerParams, response: { ...errors } } },
+      async (request, reply) => {
+        hub.ban(request.params.viewerId);
+        return reply.status(204).send();
+      },
+    );
+    host.delete(
+      '/api/viewers/:viewerId/ban',
+      { schema: { tags: ['live'], summary: 'Lift the bans and timeouts of a viewer', security, params: ViewerParams, response: { 200: Type.Object({ lifted: Type.Integer() }), ...errors } } },
+      async (request) => ({ lifted: hub.lift(request.params.viewerId) }),
+    );
+    host.get('/api/moderators', { schema: { tags: ['live'], summary: 'Viewers who moderate chat', security } }, async () =>
+      hub.moderators().map((m) => ({ ...m, grantedAt: new Date(m.grantedAt).toISOString() })),
+    );
+    host.put('/api/viewers/:viewerId/moderator', { schema: { tags: ['live'], summary: 'Make a viewer a moderator', security, params: ViewerParams, response: { ...errors } } }, async (request, reply) => {
+      hub.setModerator(request.params.viewerId, true);
+      return reply.status(204).send();
+    });
+    host.delete('/api/viewers/:viewerId/moderator', { schema: { tags: ['live'], summary: 'No longer a moderator', security, params: ViewerParams, response: { ...errors } } }, async (request, reply) => {
+      hub.setModerator(request.params.viewerId, false);
+      return reply.status(204).send();
+    });
+
+    host.post(
+      '/api/shows/:id/polls',
+      route('Open a poll (closes the one open before); optionally on the video', {
+        body: Type.Object(
+          {
+            question: Type.String({ minLength: 1, maxLength: POLL_QUESTION_MAX, pattern: PRINTABLE_TEXT }),
+            options: Type.Array(Type.String({ minLength: 1, maxLength: POLL_OPTION_MAX, pattern: PRINTABLE_TEXT }), { minItems: 2, maxItems: POLL_OPTIONS_MAX }),
+            onOverlay: Type.Optional(Type.Boolean({ default: false })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: PollResultsSchema, ...errors },
+      }),
+      async (request, reply) => {
+        const body = request.body as { question: string; options: string[]; onOverlay?: boolean };
+        return reply.status(201).send(hub.openPoll(request.params.id, { question: body.question, options: body.options, onOverlay: body.onOverlay ?? false }));
+      },
+    );
+    host.get('/api/shows/:id/polls/current', route('The latest poll and its results', { response: { 200: Type.Union([PollResultsSchema, Type.Null()]), ...errors } }), async (request) =>
+      hub.currentPoll(request.params.id),
+    );
+    host.post('/api/shows/:id/polls/current/close', route('Close the poll: results are final', { response: { 200: PollResultsSchema, ...errors } }), async (request) =>
+      hub.closePoll(request.params.id),
+    );
+    host.delete('/api/shows/:id/polls/overlay', route('Take the poll off the video'), async (request, reply) => {
+      hub.hidePoll(request.params.id);
+      return reply.status(204).send();
+    });
+
+    host.get(
+      '/api/shows/:id/questions',
+      route('Questions and demo requests, open ones first, ranked by votes', {
+        querystring: Type.Object({ answered: Type.Optional(Type.Boolean()) }),
+        response: { 200: Type.Array(QuestionViewSchema), ...errors },
+      }),
+      async (request) => hub.questionQueue(request.params.id, (request.query as { answered?: boolean }).answered ?? false),
+    );
+    host.post(
+      '/api/shows/:id/questions/:questionId/answered',
+      { schema: { tags: ['live'], summary: 'Mark a question or demo request answered', security, params: Type.Object({ id: Type.String({ pattern: ID_PATTERN }), questionId: Type.String({ pattern: ID_PATTERN }) }), response: { ...errors } } },
+      async (request, reply) => {
+        hub.answer(request.params.id, request.params.questionId);
+        return reply.status(204).send();
+      },
+    );
+    host.get('/api/shows/:id/presence', route('Viewers connected now and the peak', { response: { 200: Type.Object({ viewers: Type.Integer(), peak: Type.Integer() }), ...errors } }), async (request) =>
+      hub.presence(request.params.id),
+    );
+  });
+};

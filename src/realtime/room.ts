@@ -1,0 +1,120 @@
+import { reactionKinds, type ReactionKind } from '../domain/audience.js';
+import { CloseCodes } from './protocol.js';
+import type { ServerMessage } from './server-messages.js';
+
+/** The socket as the hub sees it; the HTTP layer adapts a `ws` WebSocket to this. */
+export interface LiveLink {
+  /** one text frame, already serialised: the same Buffer goes to every member of a room */
+  send(frame: Buffer): void;
+  /** bytes queued and not yet written to the network */
+  readonly bufferedAmount: number;
+  close(code: number, reason: string): void;
+}
+
+export interface RoomMember {
+  readonly link: LiveLink;
+  readonly viewerId: string | null;
+  dropped: boolean;
+}
+
+const zeroCounts = (): Record<ReactionKind, number> => Object.fromEntries(reactionKinds.map((k) => [k, 0])) as Record<ReactionKind, number>;
+
+export const encodeFrame = (messages: readonly ServerMessage[]): Buffer => Buffer.from(JSON.stringify(messages));
+
+/**
+ * One show's connections and what is waiting to go to all of them. Messages gather in an
+ * outbox and leave once per tick as one frame: serialised once, written to every socket that
+ * keeps up. A socket whose unsent bytes pass the limit is dropped, never waited for.
+ */
+export class Room {
+  readonly members = new Set<RoomMember>();
+  peak = 0;
+  private outbox: ServerMessage[] = [];
+  /** messages where only the newest matters (stock left): one per key per tick */
+  private readonly latest = new Map<string, ServerMessage>();
+  private reactions = zeroCounts();
+  private reactionTotals = zeroCounts();
+  private reactionsPending = false;
+  private presenceSent = { viewers: -1, peak: -1 };
+  reactionsThisMinute = 0;
+  chatThisMinute = 0;
+
+  constructor(
+    readonly showId: string,
+    readonly host: string,
+    private readonly maxBufferedBytes: number,
+    private readonly onDrop: (member: RoomMember) => void,
+  ) {}
+
+  join(member: RoomMember): void {
+    this.members.add(member);
+    this.peak = Math.max(this.peak, this.members.size);
+  }
+
+  leave(member: RoomMember): void {
+    this.members.delete(member);
+  }
+
+  get presence() {
+    return { viewers: this.members.size, peak: this.peak };
+  }
+
+  broadcast(message: ServerMessage): void {
+    this.outbox.push(message);
+  }
+
+  broadcastLatest(key: string, message: ServerMessage): void {
+    this.latest.set(key, message);
+  }
+
+  react(kind: ReactionKind): void {
+    this.reactions[kind] += 1;
+    this.reactionTotals[kind] += 1;
+    this.reactionsThisMinute += 1;
+    this.reactionsPending = true;
+  }
+
+  /** Reaction taps since the last time, as one aggregate message. */
+  queueReactions(): void {
+    if (!this.reactionsPending) return;
+    this.outbox.push({ type: 'reactions', counts: this.reactions, totals: { ...this.reactionTotals } });
+    this.reactions = zeroCounts();
+    this.reactionsPending = false;
+  }
+
+  queuePresence(): void {
+    const { viewers, peak } = this.presence;
+    if (viewers === this.presenceSent.viewers && peak === this.presenceSent.peak) return;
+    this.presenceSent = { viewers, peak };
+    this.outbox.push({ type: 'presence', viewers, peak });
+  }
+
+  /** Sends what gathered since the last tick; returns how many messages left. */
+  flush(): number {
+    if (this.latest.size) {
+      this.outbox.push(...this.latest.values());
+      this.latest.clear();
+    }
+    if (this.outbox.length === 0) return 0;
+    const messages = this.outbox;
+    this.outbox = [];
+    const frame = encodeFrame(messages);
+    for (const member of this.members) sendOrDrop(member, frame, this.maxBufferedBytes, this.onDrop);
+    return messages.length;
+  }
+
+  sendTo(member: RoomMember, messages: readonly ServerMessage[]): void {
+    sendOrDrop(member, encodeFrame(messages), this.maxBufferedBytes, this.onDrop);
+  }
+}
+
+function sendOrDrop(member: RoomMember, frame: Buffer, maxBufferedBytes: number, onDrop: (m: RoomMember) => void): void {
+  if (member.dropped) return;
+  if (member.link.bufferedAmount > maxBufferedBytes) {
+    member.dropped = true;
+    member.link.close(CloseCodes.TOO_SLOW, 'too slow: reconnect');
+    onDrop(member);
+    return;
+  }
+  member.link.send(frame);
+}

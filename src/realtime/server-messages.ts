@@ -1,0 +1,99 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { reactionKinds } from '../domain/audience.js';
+
+/** What the server sends on /api/shows/:id/live (protocol 1); tests check every frame against these. */
+const Nullable = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()]);
+const Iso = Type.String({ format: 'date-time' });
+
+export const ChatViewerSchema = Type.Object({
+  id: Type.String(),
+  displayName: Type.String(),
+  level: Type.Integer({ minimum: 0 }),
+  badge: Type.String(),
+  role: Type.Union([Type.Literal('host'), Type.Literal('moderator'), Type.Literal('viewer')]),
+});
+
+export const ChatLineSchema = Type.Object({
+  id: Type.String(),
+  viewer: ChatViewerSchema,
+  text: Type.String({ description: 'as typed: draw it as text (textContent), never as HTML' }),
+  at: Iso,
+  streamMs: Nullable(Type.Integer()),
+});
+export type ChatLine = Static<typeof ChatLineSchema>;
+
+export const PollResultsSchema = Type.Object({
+  id: Type.String(),
+  question: Type.String(),
+  options: Type.Array(Type.Object({ label: Type.String(), votes: Type.Integer({ minimum: 0 }) })),
+  totalVotes: Type.Integer({ minimum: 0 }),
+  open: Type.Boolean(),
+  onOverlay: Type.Boolean(),
+});
+
+export const QuestionViewSchema = Type.Object({
+  id: Type.String(),
+  kind: Type.Union([Type.Literal('question'), Type.Literal('demo')]),
+  text: Type.String(),
+  productId: Nullable(Type.String()),
+  viewer: Type.Object({ id: Type.String(), displayName: Type.String() }),
+  votes: Type.Integer({ minimum: 0 }),
+  at: Iso,
+  answered: Type.Boolean(),
+});
+export type QuestionView = Static<typeof QuestionViewSchema>;
+
+const Counts = Type.Object(Object.fromEntries(reactionKinds.map((k) => [k, Type.Integer({ minimum: 0 })])));
+
+export const FlashSaleViewSchema = Type.Object({
+  id: Type.String(),
+  productId: Type.String(),
+  price: Type.Integer(),
+  quantity: Type.Integer(),
+  remaining: Type.Integer({ minimum: 0 }),
+  endsAt: Iso,
+});
+
+export const ServerMessageSchema = Type.Union([
+  Type.Object({
+    type: Type.Literal('welcome'),
+    protocol: Type.Integer(),
+    show: Type.Object({ id: Type.String(), title: Type.String(), host: Type.String(), status: Type.String(), scheduledAt: Nullable(Iso), startedAt: Nullable(Iso) }),
+    you: Type.Object({
+      viewerId: Nullable(Type.String()),
+      displayName: Nullable(Type.String()),
+      role: Type.Union([Type.Literal('host'), Type.Literal('moderator'), Type.Literal('viewer'), Type.Literal('anonymous')]),
+      level: Nullable(Type.Integer()),
+      badge: Nullable(Type.String()),
+    }),
+    history: Type.Array(ChatLineSchema),
+    pinned: Nullable(ChatLineSchema),
+    settings: Type.Object({ slowModeSeconds: Type.Integer(), linksAllowed: Type.Boolean(), maxLength: Type.Integer() }),
+    poll: Nullable(PollResultsSchema),
+    questions: Type.Array(QuestionViewSchema),
+    overlay: Type.Unknown(),
+    presence: Type.Object({ viewers: Type.Integer(), peak: Type.Integer() }),
+    serverTime: Iso,
+  }),
+  Type.Object({ type: Type.Literal('chat'), ...ChatLineSchema.properties }),
+  Type.Object({ type: Type.Literal('chat.deleted'), id: Type.String() }),
+  Type.Object({ type: Type.Literal('chat.pinned'), message: Nullable(ChatLineSchema) }),
+  Type.Object({ type: Type.Literal('chat.settings'), slowModeSeconds: Type.Integer(), linksAllowed: Type.Boolean(), maxLength: Type.Integer() }),
+  Type.Object({
+    type: Type.Literal('overlay'),
+    change: Type.Record(Type.String(), Type.Unknown()),
+    overlay: Type.Unknown({ description: 'the overlay view after the change (pinned product, flash sale)' }),
+    programDateTime: Nullable(Iso),
+    at: Iso,
+  }),
+  Type.Object({ type: Type.Literal('flash_sale'), sale: FlashSaleViewSchema }),
+  Type.Object({ type: Type.Literal('poll'), poll: PollResultsSchema }),
+  Type.Object({ type: Type.Literal('reactions'), counts: Counts, totals: Counts }),
+  Type.Object({ type: Type.Literal('presence'), viewers: Type.Integer(), peak: Type.Integer() }),
+  Type.Object({ type: Type.Literal('questions'), items: Type.Array(QuestionViewSchema) }),
+  Type.Object({ type: Type.Literal('show'), status: Type.String() }),
+  Type.Object({ type: Type.Literal('notice'), code: Type.String(), message: Type.String(), until: Nullable(Iso) }),
+  Type.Object({ type: Type.Literal('coupon.unlocked'), coupon: Type.Record(Type.String(), Type.Unknown()) }),
+  Type.Object({ type: Type.Literal('error'), code: Type.String(), message: Type.String(), ref: Type.Optional(Type.String()) }),
+]);
+export type ServerMessage = Static<typeof ServerMessageSchema>;
