@@ -12,7 +12,7 @@ interface Setup {
   open(options?: { token?: string; authorization?: string; query?: string }): Promise<LiveClient>;
 }
 
-async function setup(tap: Tap.Test, audience: Parameters<typeof buildTestApp>[0] = {}): Promise<Setup> {
+async function setup(tap: { teardown(fn: () => Promise<void>): void }, audience: Parameters<typeof buildTestApp>[0] = {}): Promise<Setup> {
   const app = await buildTestApp({ viewerRateLimitPerMinute: 100_000, ...audience });
   await app.app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.app.server.address();
@@ -188,7 +188,7 @@ t.test('reactions are counted and sent as aggregates, not one message per tap', 
   await watcher.next((m) => m.type === 'welcome');
   const framesBefore = watcher.frames;
   for (let i = 0; i < 15; i++) tapper.send({ type: 'react', reaction: i % 3 === 0 ? 'fire' : 'heart' });
-  await watcher.next((m) => m.type === 'reactions' && (m.totals as Record<string, number>).heart + (m.totals as Record<string, number>).fire === 15);
+  await watcher.next((m) => m.type === 'reactions' && (m.totals as Record<string, number>).heart! + (m.totals as Record<string, number>).fire! === 15);
   const messages = watcher.ofType('reactions') as Array<Received & { counts: Record<string, number> }>;
   t.ok(messages.length <= 4, `15 taps arrived as ${messages.length} aggregate message(s)`);
   t.equal(messages.reduce((n, m) => n + (m.counts.heart ?? 0) + (m.counts.fire ?? 0), 0), 15, 'every tap counted once');
