@@ -27,6 +27,9 @@ import { createLogger, type Logger } from './log/logger.js';
 import { TranscodeLauncher } from './pipeline/launcher.js';
 import { createAudienceRepository, createChatRepository, createLineupRepository, createPollRepository, createQuestionRepository } from './db/audience-repository.js';
 import { Loyalty } from './commerce/loyalty.js';
+import { Coupons } from './commerce/coupons.js';
+import { createCouponRepository } from './db/coupon-repository.js';
+import { centreEntryToBody } from './http/routes/coupons.js';
 import { ShowLineup } from './commerce/show-lineup.js';
 import { ChatRules } from './realtime/chat-rules.js';
 import { LiveHub } from './realtime/live-hub.js';
@@ -100,17 +103,30 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   });
   const viewers = new Viewers(createViewerRepository(db));
   const ledger = createOrderLedger(db, webhooks);
-  const orders = new Orders(ledger, createOverlayStateRepository(db));
+  // loyalty is built below; the level is only asked for when an order comes in
+  const orders = new Orders(ledger, createOverlayStateRepository(db), (viewerId, showId) => loyalty.of(viewerId, shows.get(showId)?.host ?? '').level);
   const stats = new ShowStatsReport(shows, ledger, events);
   const audience = createAudienceRepository(db);
   const loyalty = new Loyalty(audience);
   const lineup = new ShowLineup(shows, createLineupRepository(db), products);
   const limits = config.audience;
+  const chat = createChatRepository(db);
+  const polls = createPollRepository(db);
+  const coupons: Coupons = new Coupons({
+    coupons: createCouponRepository(db),
+    shows,
+    events,
+    audience,
+    chat,
+    polls,
+    levelOf: (viewerId, host) => loyalty.of(viewerId, host).level,
+    notify: (showId, viewerId, coupon) => hub?.sendToViewer(showId, viewerId, { type: 'coupon.unlocked', coupon: centreEntryToBody(coupon) }),
+  });
   hub = new LiveHub({
     shows,
     events,
-    chat: createChatRepository(db),
-    polls: createPollRepository(db),
+    chat,
+    polls,
     questions: createQuestionRepository(db),
     audience,
     lineup: createLineupRepository(db),
@@ -120,6 +136,10 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     viewerByToken: (token) => viewers.byToken(token),
     overlayView: (showId) => overlays.view(showId),
     showPollOnOverlay: (showId, poll, record) => overlays.setPoll(showId, poll, record),
+    onActivity: (showId, viewerId, kind, text) => {
+      loyalty.forget(viewerId);
+      coupons.activity(showId, viewerId, kind, text);
+    },
     logger,
   });
   const liveHub = hub;
@@ -135,13 +155,13 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   });
   const dispatcher = new WebhookDispatcher({ store: webhooks, logger: logger.child({ module: 'webhooks' }) });
   const catalog = new ShowCatalog(shows, events, live);
-  return { shows, events, products, overlays, launcher, live, catalog, viewers, orders, stats, webhooks, dispatcher, hub: liveHub, lineup, loyalty };
+  return { shows, events, products, overlays, launcher, live, catalog, viewers, orders, stats, webhooks, dispatcher, hub: liveHub, lineup, loyalty, coupons };
 }
 
 /** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */
 export function servicesForHttp(services: ReturnType<typeof buildServices>) {
-  const { catalog, products, overlays, viewers, orders, stats, webhooks, hub, lineup, live } = services;
-  return { catalog, products, overlays, viewers, orders, stats, webhooks, hub, lineup, liveStats: () => live.stats() };
+  const { catalog, products, overlays, viewers, orders, stats, webhooks, hub, lineup, live, coupons } = services;
+  return { catalog, products, overlays, viewers, orders, stats, webhooks, hub, lineup, coupons, liveStats: () => live.stats() };
 }
 
 /** The composition root: the only place that knows every module. */

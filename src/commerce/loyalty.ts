@@ -38,7 +38,8 @@ export interface ViewerLoyalty extends LoyaltyLevel {
  * for a minute: chat asks for it on every message and it moves slowly.
  */
 export class Loyalty {
-  private readonly cache = new Map<string, { value: ViewerLoyalty; until: number }>();
+  /** viewer -> host -> level: forgetting a viewer is one delete */
+  private readonly cache = new Map<string, Map<string, { value: ViewerLoyalty; until: number }>>();
 
   constructor(
     private readonly audience: AudienceRepository,
@@ -47,20 +48,21 @@ export class Loyalty {
   ) {}
 
   of(viewerId: string, host: string): ViewerLoyalty {
-    const key = `${viewerId}\u0000${host}`;
-    const hit = this.cache.get(key);
+    const hit = this.cache.get(viewerId)?.get(host);
     const now = this.now();
     if (hit && hit.until > now) return hit.value;
     const activity = this.audience.hostActivity(viewerId, host);
     const earned = loyaltyPoints(activity);
     const value = { ...levelFor(earned), earned, activity };
     if (this.cache.size > 50_000) this.cache.clear();
-    this.cache.set(key, { value, until: now + this.cacheMs });
+    let hosts = this.cache.get(viewerId);
+    if (!hosts) this.cache.set(viewerId, (hosts = new Map()));
+    hosts.set(host, { value, until: now + this.cacheMs });
     return value;
   }
 
-  /** after a purchase: the next look counts it */
+  /** after a purchase or a message: the next look counts it */
   forget(viewerId: string): void {
-    for (const key of this.cache.keys()) if (key.startsWith(`${viewerId}\u0000`)) this.cache.delete(key);
+    this.cache.delete(viewerId);
   }
 }

@@ -9,6 +9,7 @@ export interface OrderRequest {
   productId: string;
   quantity: number;
   idempotencyKey: string;
+  couponCode?: string;
 }
 
 /**
@@ -22,6 +23,8 @@ export class Orders {
   constructor(
     private readonly ledger: OrderLedger,
     private readonly overlays: OverlayStateRepository,
+    /** the buyer's loyalty level with the show's host (coupons can ask for one) */
+    private readonly levelOf: (viewerId: string, showId: string) => number,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -29,7 +32,8 @@ export class Orders {
   async place(request: OrderRequest): Promise<{ order: Order; replayed: boolean }> {
     const state = this.overlays.get(request.showId);
     const requestHash = createHash('sha256')
-      .update(JSON.stringify([request.showId, request.productId, request.quantity]))
+      // the coupon joins the hash only when there is one: keys of older orders still replay
+      .update(JSON.stringify([request.showId, request.productId, request.quantity, ...(request.couponCode !== undefined ? [request.couponCode.toUpperCase()] : [])]))
       .digest('hex');
     const result = await this.ledger.place({
       ...request,
@@ -37,6 +41,7 @@ export class Orders {
       requestHash,
       onScreen: { pinnedProductId: state?.pinnedProductId ?? null, flashSaleId: state?.flashSaleId ?? null },
       at: this.now(),
+      viewerLevel: request.couponCode !== undefined ? this.levelOf(request.viewerId, request.showId) : 0,
     });
     if (result.kind === 'refused') throw new HawkerError(result.code, result.message);
     if (result.kind !== 'replayed') for (const listener of this.placedListeners) listener(result.order);

@@ -117,7 +117,7 @@ export function createPollRepository(db: Db): PollRepository {
   const close = db.prepare('UPDATE polls SET closed_at = ? WHERE id = ? AND closed_at IS NULL');
   const vote = db.prepare('INSERT INTO poll_votes (poll_id, viewer_id, option_index, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
   const tally = db.prepare('SELECT option_index, count(*) AS n FROM poll_votes WHERE poll_id = ? GROUP BY option_index');
-  const voted = db.prepare('SELECT 1 FROM poll_votes v JOIN polls p ON p.id = v.poll_id WHERE v.viewer_id = ? AND p.show_id = ? LIMIT 1');
+  const votes = db.prepare('SELECT count(*) AS n FROM poll_votes v JOIN polls p ON p.id = v.poll_id WHERE v.viewer_id = ? AND p.show_id = ?');
   return {
     create: (p) => void insert.run(p.id, p.showId, p.question, JSON.stringify(p.options), p.onOverlay ? 1 : 0, p.openedAt),
     get: (id) => {
@@ -135,7 +135,7 @@ export function createPollRepository(db: Db): PollRepository {
       for (const r of tally.all(pollId) as Array<{ option_index: number; n: number }>) counts[r.option_index] = r.n;
       return counts;
     },
-    hasVoted: (viewerId, showId) => voted.get(viewerId, showId) !== undefined,
+    votesInShow: (viewerId, showId) => (votes.get(viewerId, showId) as { n: number }).n,
   };
 }
 

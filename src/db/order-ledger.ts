@@ -1,4 +1,6 @@
+import { couponVerdict } from '../domain/coupon.js';
 import type { Order, OrderStatus, PlaceOrderResult } from '../domain/order.js';
+import { toCoupon, type CouponRow } from './coupon-repository.js';
 import type { OrderLedger, ViewerRepository, WebhookStore } from '../domain/ports.js';
 import type { ShowEventType } from '../domain/show.js';
 import type { Db } from './open.js';
@@ -19,6 +21,8 @@ interface OrderRow {
   stream_ms: number | null;
   created_at: number;
   updated_at: number;
+  coupon_id: string | null;
+  discount: number;
 }
 
 const toOrder = (r: OrderRow): Order => ({
@@ -30,6 +34,8 @@ const toOrder = (r: OrderRow): Order => ({
   quantity: r.quantity,
   unitPrice: r.unit_price,
   total: r.total,
+  couponId: r.coupon_id,
+  discount: r.discount,
   currency: r.currency,
   status: r.status,
   onScreen: JSON.parse(r.on_screen) as Order['onScreen'],
@@ -38,7 +44,18 @@ const toOrder = (r: OrderRow): Order => ({
   updatedAt: r.updated_at,
 });
 
-const orderPayload = (o: Order) => ({ orderId: o.id, showId: o.showId, viewerId: o.viewerId, productId: o.productId, quantity: o.quantity, total: o.total, currency: o.currency, status: o.status });
+const orderPayload = (o: Order) => ({
+  orderId: o.id,
+  showId: o.showId,
+  viewerId: o.viewerId,
+  productId: o.productId,
+  quantity: o.quantity,
+  total: o.total,
+  discount: o.discount,
+  couponId: o.couponId,
+  currency: o.currency,
+  status: o.status,
+});
 
 /**
  * Every order is one SQLite transaction: the idempotency lookup, the conditional stock (and
@@ -49,7 +66,12 @@ export function createOrderLedger(db: Db, webhooks: WebhookStore): OrderLedger {
   const byKey = db.prepare('SELECT * FROM orders WHERE viewer_id = ? AND idempotency_key = ?');
   const byId = db.prepare('SELECT * FROM orders WHERE id = ?');
   const forShow = db.prepare('SELECT * FROM orders WHERE show_id = ? ORDER BY created_at, id');
-  const show = db.prepare('SELECT started_at FROM shows WHERE id = ?');
+  const show = db.prepare('SELECT started_at, status, ended_at FROM shows WHERE id = ?');
+  const couponByCode = db.prepare('SELECT * FROM coupons WHERE code = ?');
+  const claimed = db.prepare('SELECT 1 FROM coupon_claims WHERE coupon_id = ? AND viewer_id = ?');
+  const couponUsesBy = db.prepare("SELECT count(*) FROM orders WHERE coupon_id = ? AND viewer_id = ? AND status IN ('pending', 'paid')").pluck();
+  const useCoupon = db.prepare('UPDATE coupons SET uses = uses + 1 WHERE id = ? AND (max_uses IS NULL OR uses < max_uses)');
+  const releaseCoupon = db.prepare('UPDATE coupons SET uses = MAX(0, uses - 1) WHERE id = ?');
   const product = db.prepare('SELECT price, currency FROM products WHERE id = ?');
   const activeSale = db.prepare(
     `SELECT id, price, remaining, per_customer_limit FROM flash_sales
@@ -62,9 +84,9 @@ export function createOrderLedger(db: Db, webhooks: WebhookStore): OrderLedger {
   ).pluck();
   const insert = db.prepare(
     `INSERT INTO orders (id, show_id, viewer_id, product_id, flash_sale_id, quantity, unit_price, total, currency, status,
-       idempotency_key, request_hash, on_screen, stream_ms, created_at, updated_at)
+       idempotency_key, request_hash, on_screen, stream_ms, created_at, updated_at, coupon_id, discount)
      VALUES (@id, @showId, @viewerId, @productId, @flashSaleId, @quantity, @unitPrice, @total, @currency, 'pending',
-       @idempotencyKey, @requestHash, @onScreen, @streamMs, @at, @at)`,
+       @idempotencyKey, @requestHash, @onScreen, @streamMs, @at, @at, @couponId, @discount)`,
   );
   const event = db.prepare('INSERT INTO show_events (show_id, type, at, stream_ms, payload) VALUES (?, ?, ?, ?, ?)');
   const setStatus = db.prepare('UPDATE orders SET status = ?, updated_at = ? WHERE id = ?');
@@ -83,13 +105,14 @@ export function createOrderLedger(db: Db, webhooks: WebhookStore): OrderLedger {
         ? { kind: 'replayed', order: toOrder(existing) }
         : { kind: 'refused', code: 'IDEMPOTENCY_KEY_REUSED', message: 'this Idempotency-Key was used for a different order' };
     }
-    const s = show.get(req.showId) as { started_at: number | null } | undefined;
+    const s = show.get(req.showId) as { started_at: number | null; status: 'scheduled' | 'live' | 'ended'; ended_at: number | null } | undefined;
     if (!s) return { kind: 'refused', code: 'SHOW_NOT_FOUND', message: `no show with id ${req.showId}` };
     const p = product.get(req.productId) as { price: number; currency: string } | undefined;
     if (!p) return { kind: 'refused', code: 'PRODUCT_NOT_FOUND', message: `no product with id ${req.productId}` };
     const sale = activeSale.get(req.showId, req.productId, req.at, req.at) as
       | { id: string; price: number; remaining: number; per_customer_limit: number | null }
       | undefined;
+    const unitPrice = sale ? sale.price : p.price;
     if (sale) {
       if (sale.per_customer_limit != null && (boughtInSale.get(sale.id, req.viewerId) as number) + req.quantity > sale.per_customer_limit) {
         return { kind: 'refused', code: 'LIMIT_REACHED', message: `at most ${sale.per_customer_limit} per customer in this flash sale` };
@@ -100,9 +123,31 @@ export function createOrderLedger(db: Db, webhooks: WebhookStore): OrderLedger {
     }
     if (takeStock.run(req.quantity, req.at, req.productId, req.quantity).changes === 0) {
       // throwing rolls the flash-sale decrement back with everything else
-      throw new SoldOut();
+      throw new Refused('SOLD_OUT', 'sold out');
     }
-    const unitPrice = sale ? sale.price : p.price;
+    // last, after the stock: a refused coupon throws, and the savepoint takes the stock back
+    let couponId: string | null = null;
+    let discount = 0;
+    if (req.couponCode !== undefined) {
+      const row = couponByCode.get(req.couponCode) as CouponRow | undefined;
+      if (!row) throw new Refused('COUPON_INVALID', `no coupon ${req.couponCode}`);
+      const coupon = toCoupon(row);
+      const verdict = couponVerdict(coupon, {
+        showId: req.showId,
+        showStatus: s.status,
+        showEndedAt: s.ended_at,
+        currency: p.currency,
+        subtotal: unitPrice * req.quantity,
+        viewerLevel: req.viewerLevel,
+        usedByViewer: couponUsesBy.get(coupon.id, req.viewerId) as number,
+        claimed: coupon.unlock ? claimed.get(coupon.id, req.viewerId) !== undefined : true,
+        now: req.at,
+      });
+      if (!verdict.ok) throw new Refused(verdict.code, verdict.message);
+      if (useCoupon.run(coupon.id).changes === 0) throw new Refused('COUPON_USED_UP', `${coupon.code} has been used up`);
+      couponId = coupon.id;
+      discount = verdict.discount;
+    }
     // built from what was just written: no read-back on the hot path
     const order: Order = {
       id: req.orderId,
@@ -112,7 +157,9 @@ export function createOrderLedger(db: Db, webhooks: WebhookStore): OrderLedger {
       flashSaleId: sale?.id ?? null,
       quantity: req.quantity,
       unitPrice,
-      total: unitPrice * req.quantity,
+      total: unitPrice * req.quantity - discount,
+      couponId,
+      discount,
       currency: p.currency,
       status: 'pending',
       onScreen: req.onScreen,
@@ -133,6 +180,7 @@ export function createOrderLedger(db: Db, webhooks: WebhookStore): OrderLedger {
     if (to === 'cancelled') {
       giveStock.run(row.quantity, at, row.product_id);
       if (row.flash_sale_id) giveSale.run(row.quantity, row.flash_sale_id);
+      if (row.coupon_id) releaseCoupon.run(row.coupon_id);
     }
     const order = toOrder(byId.get(id) as OrderRow);
     if (to === 'paid' || to === 'cancelled') {
@@ -146,7 +194,7 @@ export function createOrderLedger(db: Db, webhooks: WebhookStore): OrderLedger {
     try {
       return place(req);
     } catch (err) {
-      if (err instanceof SoldOut) return { kind: 'refused', code: 'SOLD_OUT', message: 'sold out' };
+      if (err instanceof Refused) return { kind: 'refused', code: err.code, message: err.message };
       throw err;
     }
   };
@@ -190,7 +238,15 @@ export function createOrderLedger(db: Db, webhooks: WebhookStore): OrderLedger {
   };
 }
 
-class SoldOut extends Error {}
+/** Thrown inside an order's savepoint: everything it wrote is rolled back, the buyer is told why. */
+class Refused extends Error {
+  constructor(
+    readonly code: Extract<PlaceOrderResult, { kind: 'refused' }>['code'],
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export function createViewerRepository(db: Db): ViewerRepository {
   const insert = db.prepare('INSERT INTO viewers (id, display_name, token_hash, created_at) VALUES (?, ?, ?, ?)');

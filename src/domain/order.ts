@@ -1,3 +1,5 @@
+import type { CouponRefusal } from './coupon.js';
+
 export const orderStatuses = ['pending', 'paid', 'cancelled', 'refunded'] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
 
@@ -21,7 +23,10 @@ export interface Order {
   flashSaleId: string | null;
   quantity: number;
   unitPrice: number;
+  /** unitPrice x quantity, less the coupon's discount */
   total: number;
+  couponId: string | null;
+  discount: number;
   currency: string;
   status: OrderStatus;
   onScreen: OnScreen;
@@ -42,12 +47,15 @@ export interface PlaceOrder {
   requestHash: string;
   onScreen: OnScreen;
   at: number;
+  couponCode?: string;
+  /** the buyer's loyalty level with the show's host, for coupons that ask for one */
+  viewerLevel: number;
 }
 
 export type PlaceOrderResult =
   | { kind: 'placed'; order: Order }
   | { kind: 'replayed'; order: Order }
-  | { kind: 'refused'; code: 'SOLD_OUT' | 'LIMIT_REACHED' | 'IDEMPOTENCY_KEY_REUSED' | 'PRODUCT_NOT_FOUND' | 'SHOW_NOT_FOUND'; message: string };
+  | { kind: 'refused'; code: 'SOLD_OUT' | 'LIMIT_REACHED' | 'IDEMPOTENCY_KEY_REUSED' | 'PRODUCT_NOT_FOUND' | 'SHOW_NOT_FOUND' | CouponRefusal; message: string };
 
 export const webhookEventTypes = ['order.created', 'order.paid', 'order.cancelled', 'show.started', 'show.ended'] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];

@@ -1,3 +1,4 @@
+import type { Coupon } from './coupon.js';
 import type { ChatMessage, ChatSettings, HostActivity, Poll, Question, Sanction } from './audience.js';
 import type { FlashSale, OverlayState } from './overlay.js';
 import type { Order, OrderStatus, PlaceOrder, PlaceOrderResult, Viewer, WebhookEventType } from './order.js';
@@ -117,7 +118,7 @@ export interface PollRepository {
   /** false when the viewer has voted in this poll already */
   vote(pollId: string, viewerId: string, option: number, at: number): boolean;
   tally(pollId: string): number[];
-  hasVoted(viewerId: string, showId: string): boolean;
+  votesInShow(viewerId: string, showId: string): number;
 }
 
 export interface QuestionRepository {
@@ -142,4 +143,19 @@ export interface AudienceRepository {
 export interface LineupRepository {
   get(showId: string): string[];
   set(showId: string, productIds: string[]): void;
+}
+
+export interface CouponRepository {
+  create(coupon: Coupon): void;
+  get(id: string): Coupon | undefined;
+  byCode(code: string): Coupon | undefined;
+  list(): Coupon[];
+  /** the show's own coupons and the store-wide ones */
+  forShow(showId: string): Coupon[];
+  disable(id: string, at: number): boolean;
+  /** records that a viewer unlocked a gated coupon; for first-N coupons only while fewer than `firstN` have */
+  claim(couponId: string, viewerId: string, showId: string, at: number, firstN: number | null): boolean;
+  claimed(couponId: string, viewerId: string): boolean;
+  claims(couponId: string): number;
+  usesBy(couponId: string, viewerId: string): number;
 }

@@ -15,6 +15,8 @@ import type { ShowLineup } from '../commerce/show-lineup.js';
 import type { LiveHub } from '../realtime/live-hub.js';
 import { redactSecrets } from '../log/logger.js';
 import { lineupRoutes } from './routes/lineup.js';
+import { couponRoutes } from './routes/coupons.js';
+import type { Coupons } from '../commerce/coupons.js';
 import { liveRoutes, liveWebSocketOptions } from './routes/live.js';
 import { frameworkErrorHandler, installErrorHandling } from './errors.js';
 import { installMetrics } from './metrics.js';
@@ -50,6 +52,7 @@ export interface AppDeps {
   webhooks: WebhookStore;
   liveStats: () => LiveStats;
   hub: LiveHub;
+  coupons: Coupons;
   lineup: ShowLineup;
   maxConnectionsPerAddress: number;
   hlsRoot: string;
@@ -111,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(commerceRoutes, { viewers: deps.viewers, orders: deps.orders, stats: deps.stats, admin, viewerRateLimitPerMinute: deps.viewerRateLimitPerMinute });
   await app.register(lineupRoutes, { lineup: deps.lineup, catalog: deps.products, admin });
   await app.register(liveRoutes, { hub: deps.hub, admin, isAdmin: adminCheck(deps.adminToken), maxConnectionsPerAddress: deps.maxConnectionsPerAddress });
+  await app.register(couponRoutes, { coupons: deps.coupons, viewers: deps.viewers, admin });
   await app.register(webhookRoutes, { store: deps.webhooks, admin });
   await app.register(hlsRoutes, { hlsRoot: deps.hlsRoot });
   await app.register(watchRoutes, { catalog: deps.catalog });

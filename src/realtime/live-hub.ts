@@ -57,12 +57,17 @@ export interface LiveHubOptions {
   overlayView(showId: string): unknown;
   /** draws (or clears) the poll on the video; `record` puts it on the timeline */
   showPollOnOverlay(showId: string, poll: PollResults | null, record: boolean): void;
-  /** a viewer did something an engagement-gated coupon may count */
-  onActivity?(showId: string, viewerId: string, kind: 'chat' | 'vote' | 'watch'): void;
+  /**
+   * A viewer did something an engagement-gated coupon may count. Told after the tick has
+   * written it to SQLite, so whoever listens can count from the stored timeline.
+   */
+  onActivity?(showId: string, viewerId: string, kind: ActivityKind, text?: string): void;
   logger: Logger;
   tickMs?: number;
   now?: () => number;
 }
+
+export type ActivityKind = 'chat' | 'vote' | 'watch';
 
 export type Credentials = { kind: 'host' } | { kind: 'viewer'; token: string } | { kind: 'anonymous' };
 
@@ -98,6 +103,7 @@ export class LiveHub {
   private readonly lastChatAt = new Map<string, number>();
   private readonly history = new Map<string, ChatLine[]>();
   private pendingChat: ChatMessage[] = [];
+  private pendingActivity: Array<{ showId: string; viewerId: string; kind: ActivityKind; text?: string }> = [];
   private readonly dirtyPolls = new Set<string>();
   private readonly dirtyQuestions = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
@@ -181,7 +187,7 @@ export class LiveHub {
     };
     room.join(member);
     room.sendTo(member, [this.welcome(show, member)]);
-    if (viewer) this.o.onActivity?.(show.id, viewer.id, 'watch');
+    if (viewer) this.activity(show.id, viewer.id, 'watch');
     return {
       receive: (frame) => this.receive(member, frame),
       closed: () => this.left(member),
@@ -351,11 +357,13 @@ export class LiveHub {
       deletedAt: null,
     };
     this.pendingChat.push(message);
+    // levels move while a viewer watches, comments and buys
+    m.level = this.o.levelOf(viewer.id, m.room.host);
     const line = this.line(message, m.room.host, m.role === 'moderator' ? 'moderator' : 'viewer', m.level);
     this.remember(showId, line);
     m.room.chatThisMinute += 1;
     m.room.broadcast({ type: 'chat', ...line });
-    this.o.onActivity?.(showId, viewer.id, 'chat');
+    this.activity(showId, viewer.id, 'chat', message.text);
   }
 
   private line(message: ChatMessage, host: string, role?: 'host' | 'moderator' | 'viewer', level?: { level: number; badge: string } | null): ChatLine {
@@ -570,7 +578,7 @@ export class LiveHub {
     if (option >= poll.options.length) throw new HawkerError('INVALID_MESSAGE', `option must be 0 to ${poll.options.length - 1}`);
     if (!this.o.polls.vote(pollId, viewerId, option, this.now())) throw new HawkerError('ALREADY_VOTED');
     this.dirtyPolls.add(showId);
-    this.o.onActivity?.(showId, viewerId, 'vote');
+    this.activity(showId, viewerId, 'vote');
   }
 
   private results(poll: Poll): PollResults {
@@ -653,6 +661,7 @@ export class LiveHub {
   private tick(): void {
     const now = this.now();
     this.writePendingChat();
+    this.dispatchActivity();
     const reactions = now - this.lastReactions >= REACTIONS_EVERY_MS;
     const presence = now - this.lastPresence >= PRESENCE_EVERY_MS;
     const results = now - this.lastResults >= RESULTS_EVERY_MS;
@@ -681,6 +690,23 @@ export class LiveHub {
     if (poll.onOverlay && results.open) this.o.showPollOnOverlay(room.showId, results, false);
   }
 
+  private activity(showId: string, viewerId: string, kind: ActivityKind, text?: string): void {
+    if (this.o.onActivity) this.pendingActivity.push({ showId, viewerId, kind, ...(text !== undefined ? { text } : {}) });
+  }
+
+  private dispatchActivity(): void {
+    if (this.pendingActivity.length === 0) return;
+    const batch = this.pendingActivity;
+    this.pendingActivity = [];
+    for (const a of batch) {
+      try {
+        this.o.onActivity?.(a.showId, a.viewerId, a.kind, a.text);
+      } catch (err) {
+        this.log.error({ err, show: a.showId }, 'activity listener failed');
+      }
+    }
+  }
+
   private writePendingChat(): void {
     if (this.pendingChat.length === 0) return;
     const batch = this.pendingChat;
@@ -702,7 +728,7 @@ export class LiveHub {
         const member = m as Member;
         if (member.sessionId != null) {
           sessions.push(member.sessionId);
-          if (!final && member.viewerId) this.o.onActivity?.(room.showId, member.viewerId, 'watch');
+          if (!final && member.viewerId) this.activity(room.showId, member.viewerId, 'watch');
         }
       }
       const show = this.o.shows.get(room.showId);

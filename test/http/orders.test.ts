@@ -69,7 +69,8 @@ t.test('viewers, orders, flash sales, idempotency, webhooks', async (t) => {
       ['unknown product', () => order(alice.token, show.id, { productId: 'nope', quantity: 1 }), 404, 'PRODUCT_NOT_FOUND'],
       ['unknown show', () => order(alice.token, 'nope', { productId: product.id, quantity: 1 }), 404, 'SHOW_NOT_FOUND'],
       ['more than in stock', () => order(alice.token, show.id, { productId: product.id, quantity: 9 }), 409, 'SOLD_OUT'],
-      ['a coupon field (coupons are not there yet)', () => order(alice.token, show.id, { productId: product.id, quantity: 1, couponCode: 'X' }), 400, 'VALIDATION_FAILED'],
+      ['an unknown coupon', () => order(alice.token, show.id, { productId: product.id, quantity: 1, couponCode: 'NOSUCH' }), 422, 'COUPON_INVALID'],
+      ['a coupon code that cannot be one', () => order(alice.token, show.id, { productId: product.id, quantity: 1, couponCode: '<script>' }), 400, 'VALIDATION_FAILED'],
     ];
     for (const [name, send, status, code] of cases) {
       const res = await send();

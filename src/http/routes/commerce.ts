@@ -17,6 +17,8 @@ const OrderSchema = Type.Object({
   quantity: Type.Integer(),
   unitPrice: Type.Integer(),
   total: Type.Integer(),
+  discount: Type.Integer(),
+  couponId: Type.Union([Type.String(), Type.Null()]),
   currency: Type.String(),
   status: Type.Union(orderStatuses.map((s) => Type.Literal(s))),
   onScreen: Type.Object({ pinnedProductId: Type.Union([Type.String(), Type.Null()]), flashSaleId: Type.Union([Type.String(), Type.Null()]) }),
@@ -80,7 +82,11 @@ export const commerceRoutes: FastifyPluginAsyncTypebox<CommerceRoutesOptions> = 
           params: IdParams,
           headers: Type.Object({ 'idempotency-key': Type.String({ minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' }) }),
           body: Type.Object(
-            { productId: Type.String({ pattern: ID_PATTERN }), quantity: Type.Integer({ minimum: 1, maximum: 100 }) },
+            {
+              productId: Type.String({ pattern: ID_PATTERN }),
+              quantity: Type.Integer({ minimum: 1, maximum: 100 }),
+              couponCode: Type.Optional(Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9_-]+$' })),
+            },
             { additionalProperties: false },
           ),
           response: { 201: OrderSchema, ...errors },
@@ -94,6 +100,7 @@ export const commerceRoutes: FastifyPluginAsyncTypebox<CommerceRoutesOptions> = 
           productId: request.body.productId,
           quantity: request.body.quantity,
           idempotencyKey: request.headers['idempotency-key'],
+          ...(request.body.couponCode !== undefined ? { couponCode: request.body.couponCode } : {}),
         });
         return reply.status(201).send(orderToBody(order));
       },

@@ -1,0 +1,212 @@
+import { randomBytes } from 'node:crypto';
+import { couponVerdict, type Coupon, type CouponUnlock } from '../domain/coupon.js';
+import { HawkerError } from '../domain/errors.js';
+import type { AudienceRepository, ChatRepository, CouponRepository, PollRepository, ShowEventRepository, ShowRepository } from '../domain/ports.js';
+import { currencyExponents } from '../domain/product.js';
+
+export interface NewCoupon {
+  code: string;
+  kind: 'fixed' | 'percent';
+  amount: number;
+  currency?: string | null;
+  showId?: string | null;
+  liveOnly?: boolean;
+  listed?: boolean;
+  startsAt?: number | null;
+  expiresAt?: number | null;
+  expiresAfterShowMinutes?: number | null;
+  maxUses?: number | null;
+  perViewerLimit?: number;
+  minLevel?: number;
+  unlock?: CouponUnlock | null;
+  unlockThreshold?: number | null;
+  keyword?: string | null;
+}
+
+/** One line of a viewer's coupon centre. The code shows once the coupon is theirs to use. */
+export interface CouponCentreEntry {
+  id: string;
+  code: string | null;
+  kind: Coupon['kind'];
+  amount: number;
+  currency: string | null;
+  expiresAt: number | null;
+  liveOnly: boolean;
+  minLevel: number;
+  unlock: CouponUnlock | null;
+  /** what is left to do: "watch 10 minutes", with how far the viewer is */
+  progress: { have: number; need: number } | null;
+  state: 'available' | 'locked' | 'used' | 'used up' | 'expired' | 'level' | 'not live' | 'not yet';
+}
+
+export interface CouponsOptions {
+  coupons: CouponRepository;
+  shows: ShowRepository;
+  events: ShowEventRepository;
+  audience: AudienceRepository;
+  chat: ChatRepository;
+  polls: PollRepository;
+  levelOf(viewerId: string, host: string): number;
+  /** tell a viewer, live, that a coupon is now theirs */
+  notify(showId: string, viewerId: string, coupon: CouponCentreEntry): void;
+  now?: () => number;
+}
+
+const KEYWORD = /^[\p{L}\p{N}#_-]{2,40}$/u;
+
+/**
+ * Coupons and the rules that unlock them. Engagement is counted on the server from what the
+ * timeline holds (watch sessions, stored chat, stored votes), never from what a client says.
+ */
+export class Coupons {
+  private readonly now: () => number;
+
+  constructor(private readonly o: CouponsOptions) {
+    this.now = o.now ?? Date.now;
+  }
+
+  create(input: NewCoupon): Coupon {
+    const code = input.code.trim().toUpperCase();
+    const problems: string[] = [];
+    if (!/^[A-Z0-9][A-Z0-9_-]{2,31}$/.test(code)) problems.push('code: 3 to 32 letters, digits, - or _');
+    if (!Number.isSafeInteger(input.amount) || input.amount <= 0) problems.push('amount: a positive integer (minor units, or percent)');
+    if (input.kind === 'percent' && input.amount > 100) problems.push('amount: a percentage is at most 100');
+    const currency = input.currency ? input.currency.toUpperCase() : null;
+    if (input.kind === 'fixed' && (!currency || !(currency in currencyExponents))) problems.push('currency: a fixed coupon needs a known ISO 4217 currency');
+    if (input.kind === 'percent' && currency) problems.push('currency: only for fixed coupons');
+    const showId = input.showId ?? null;
+    if (showId && !this.o.shows.get(showId)) throw new HawkerError('SHOW_NOT_FOUND', `no show with id ${showId}`);
+    const unlock = input.unlock ?? null;
+    if ((input.liveOnly || unlock || input.expiresAfterShowMinutes != null) && !showId) problems.push('showId: live-only, gated and after-the-show coupons belong to one show');
+    if (unlock && (input.unlockThreshold == null || !Number.isSafeInteger(input.unlockThreshold) || input.unlockThreshold < 1)) {
+      problems.push('unlockThreshold: minutes to watch, messages, votes, or (keyword) how many viewers get it');
+    }
+    if (!unlock && input.unlockThreshold != null) problems.push('unlockThreshold: only with unlock');
+    if (unlock === 'keyword' && !(input.keyword && KEYWORD.test(input.keyword))) problems.push('keyword: one word of 2 to 40 letters or digits');
+    if (unlock !== 'keyword' && input.keyword) problems.push('keyword: only with unlock "keyword"');
+    if (input.startsAt != null && input.expiresAt != null && input.expiresAt <= input.startsAt) problems.push('expiresAt: after startsAt');
+    if (problems.length) throw new HawkerError('INVALID_COUPON', problems.join('; '), { problems });
+    if (this.o.coupons.byCode(code)) throw new HawkerError('CODE_TAKEN', `a coupon with code ${code} exists`);
+    const coupon: Coupon = {
+      id: randomBytes(9).toString('base64url'),
+      code,
+      kind: input.kind,
+      amount: input.amount,
+      currency: input.kind === 'fixed' ? currency : null,
+      showId,
+      liveOnly: input.liveOnly ?? false,
+      // an on-air promo code is a secret until the host says it
+      listed: input.listed ?? !input.liveOnly,
+      startsAt: input.startsAt ?? null,
+      expiresAt: input.expiresAt ?? null,
+      expiresAfterShowMinutes: input.expiresAfterShowMinutes ?? null,
+      maxUses: input.maxUses ?? null,
+      perViewerLimit: input.perViewerLimit ?? 1,
+      minLevel: input.minLevel ?? 0,
+      unlock,
+      unlockThreshold: input.unlockThreshold ?? null,
+      keyword: input.keyword ? input.keyword.toLowerCase() : null,
+      uses: 0,
+      createdAt: this.now(),
+      disabledAt: null,
+    };
+    this.o.coupons.create(coupon);
+    return coupon;
+  }
+
+  list(): Coupon[] {
+    return this.o.coupons.list();
+  }
+
+  get(id: string): Coupon & { claims: number } {
+    const coupon = this.o.coupons.get(id);
+    if (!coupon) throw new HawkerError('COUPON_NOT_FOUND', `no coupon with id ${id}`);
+    return { ...coupon, claims: this.o.coupons.claims(id) };
+  }
+
+  disable(id: string): Coupon {
+    this.get(id);
+    this.o.coupons.disable(id, this.now());
+    return this.get(id);
+  }
+
+  /** The coupon centre of one viewer in one show. */
+  centre(showId: string, viewerId: string): { level: number; coupons: CouponCentreEntry[] } {
+    const show = this.o.shows.get(showId);
+    if (!show) throw new HawkerError('SHOW_NOT_FOUND', `no show with id ${showId}`);
+    const level = this.o.levelOf(viewerId, show.host);
+    const entries = this.o.coupons
+      .forShow(showId)
+      .filter((c) => c.listed || (c.unlock && this.o.coupons.claimed(c.id, viewerId)))
+      .map((c) => this.entry(c, showId, viewerId, level));
+    return { level, coupons: entries };
+  }
+
+  private entry(c: Coupon, showId: string, viewerId: string, level: number): CouponCentreEntry {
+    const show = this.o.shows.get(showId);
+    const claimed = c.unlock ? this.o.coupons.claimed(c.id, viewerId) : true;
+    const verdict = couponVerdict(c, {
+      showId,
+      showStatus: show?.status ?? 'ended',
+      showEndedAt: show?.endedAt ?? null,
+      currency: c.currency ?? '',
+      subtotal: 0,
+      viewerLevel: level,
+      usedByViewer: this.o.coupons.usesBy(c.id, viewerId),
+      claimed,
+      now: this.now(),
+    });
+    const states = { COUPON_LOCKED: 'locked', COUPON_ALREADY_USED: 'used', COUPON_USED_UP: 'used up', COUPON_LEVEL: 'level', COUPON_EXPIRED: 'expired', COUPON_NOT_LIVE: 'not live', COUPON_INVALID: 'not yet' } as const;
+    const state: CouponCentreEntry['state'] = verdict.ok ? 'available' : states[verdict.code];
+    const expiresAt = c.expiresAt ?? (c.expiresAfterShowMinutes != null && show?.endedAt != null ? show.endedAt + c.expiresAfterShowMinutes * 60_000 : null);
+    return {
+      id: c.id,
+      code: claimed && state !== 'level' ? c.code : null,
+      kind: c.kind,
+      amount: c.amount,
+      currency: c.currency,
+      expiresAt,
+      liveOnly: c.liveOnly,
+      minLevel: c.minLevel,
+      unlock: c.unlock,
+      progress: c.unlock && !claimed ? { have: this.progress(c, showId, viewerId), need: c.unlock === 'keyword' ? 1 : (c.unlockThreshold ?? 1) } : null,
+      state,
+    };
+  }
+
+  private progress(c: Coupon, showId: string, viewerId: string): number {
+    if (c.unlock === 'watch') return Math.floor(this.o.audience.watchMs(viewerId, showId) / 60_000);
+    if (c.unlock === 'chat') return this.o.chat.countForViewer(viewerId, showId);
+    if (c.unlock === 'vote') return this.o.polls.votesInShow(viewerId, showId);
+    return 0;
+  }
+
+  /** Something a viewer did (already stored): unlock what it earned them. */
+  activity(showId: string, viewerId: string, kind: 'chat' | 'vote' | 'watch', text?: string): void {
+    const now = this.now();
+    for (const c of this.o.coupons.forShow(showId)) {
+      if (!c.unlock || c.showId !== showId) continue;
+      if ((c.expiresAt != null && now >= c.expiresAt) || (c.startsAt != null && now < c.startsAt)) continue;
+      if (this.o.coupons.claimed(c.id, viewerId)) continue;
+      let earned = false;
+      let firstN: number | null = null;
+      if (c.unlock === 'keyword') {
+        if (kind !== 'chat' || !text || !c.keyword) continue;
+        earned = new RegExp(`(?<![\\p{L}\\p{N}])${c.keyword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'iu').test(text);
+        firstN = c.unlockThreshold;
+      } else if (c.unlock === kind) {
+        earned = this.progress(c, showId, viewerId) >= (c.unlockThreshold ?? 1);
+      }
+      if (!earned || !this.o.coupons.claim(c.id, viewerId, showId, now, firstN)) continue;
+      const show = this.o.shows.get(showId);
+      this.o.events.append({
+        showId,
+        type: 'coupon.claimed',
+        at: now,
+        streamMs: show?.startedAt != null ? now - show.startedAt : null,
+        payload: { couponId: c.id, code: c.code, viewerId, unlock: c.unlock },
+      });
+      this.o.notify(showId, viewerId, this.entry(c, showId, viewerId, this.o.levelOf(viewerId, show?.host ?? '')));
+    }
+  }
+}
