@@ -105,8 +105,8 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   const ledger = createOrderLedger(db, webhooks);
   // loyalty is built below; the level is only asked for when an order comes in
   const orders = new Orders(ledger, createOverlayStateRepository(db), (viewerId, showId) => loyalty.of(viewerId, shows.get(showId)?.host ?? '').level);
-  const stats = new ShowStatsReport(shows, ledger, events);
   const audience = createAudienceRepository(db);
+  const stats = new ShowStatsReport(shows, ledger, events, audience);
   const loyalty = new Loyalty(audience);
   const lineup = new ShowLineup(shows, createLineupRepository(db), products);
   const limits = config.audience;

@@ -1,5 +1,5 @@
 import type { Order } from '../domain/order.js';
-import type { OrderLedger, ShowEventRepository, ShowRepository } from '../domain/ports.js';
+import type { AudienceRepository, OrderLedger, ShowEventRepository, ShowRepository } from '../domain/ports.js';
 import { HawkerError } from '../domain/errors.js';
 
 export interface ShowStats {
@@ -8,7 +8,7 @@ export interface ShowStats {
   units: number;
   revenue: Record<string, number>;
   perMinute: Array<{ minute: string; orders: number; revenue: Record<string, number> }>;
-  perProduct: Array<{ productId: string; orders: number; units: number; revenue: number; currency: string; pinnedMs: number; ordersWhilePinned: number; ordersPerPinnedMinute: number | null }>;
+  perProduct: Array<{ productId: string; orders: number; units: number; revenue: number; currency: string; pinnedMs: number; ordersWhilePinned: number; ordersPerPinnedMinute: number | null; viewersWhilePinned: number; buyersWhilePinned: number; conversionWhilePinned: number | null }>;
 }
 
 const counts = (o: Order) => o.status === 'pending' || o.status === 'paid';
@@ -22,6 +22,7 @@ export class ShowStatsReport {
     private readonly shows: ShowRepository,
     private readonly ledger: OrderLedger,
     private readonly events: ShowEventRepository,
+    private readonly audience: Pick<AudienceRepository, 'viewersBetween'>,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -67,22 +68,35 @@ export class ShowStatsReport {
     const entry = (productId: string, currency: string) => {
       let p = perProduct.get(productId);
       if (!p) {
-        p = { productId, orders: 0, units: 0, revenue: 0, currency, pinnedMs: 0, ordersWhilePinned: 0, ordersPerPinnedMinute: null };
+        p = { productId, orders: 0, units: 0, revenue: 0, currency, pinnedMs: 0, ordersWhilePinned: 0, ordersPerPinnedMinute: null, viewersWhilePinned: 0, buyersWhilePinned: 0, conversionWhilePinned: null };
         perProduct.set(productId, p);
       }
       return p;
     };
+    const buyers = new Map<string, Set<string>>();
     for (const o of orders) {
       const p = entry(o.productId, o.currency);
       p.orders++;
       p.units += o.quantity;
       p.revenue += o.total;
-      if ((spans.get(o.productId) ?? []).some(([from, to]) => o.createdAt >= from && o.createdAt < to)) p.ordersWhilePinned++;
+      if ((spans.get(o.productId) ?? []).some(([from, to]) => o.createdAt >= from && o.createdAt < to)) {
+        p.ordersWhilePinned++;
+        let set = buyers.get(o.productId);
+        if (!set) buyers.set(o.productId, (set = new Set()));
+        set.add(o.viewerId);
+      }
     }
     for (const [productId, list] of spans) {
       const p = perProduct.get(productId) ?? entry(productId, '');
       p.pinnedMs = list.reduce((sum, [from, to]) => sum + (to - from), 0);
       p.ordersPerPinnedMinute = p.pinnedMs > 0 ? Math.round((p.ordersWhilePinned / (p.pinnedMs / 60_000)) * 100) / 100 : null;
+      // conversion: of the signed-in viewers watching while it was pinned, how many bought it
+      const bought = buyers.get(productId) ?? new Set<string>();
+      const watching = new Set<string>(bought);
+      for (const [from, to] of list) for (const id of this.audience.viewersBetween(showId, from, to)) watching.add(id);
+      p.viewersWhilePinned = watching.size;
+      p.buyersWhilePinned = bought.size;
+      p.conversionWhilePinned = watching.size > 0 ? Math.round((bought.size / watching.size) * 10_000) / 10_000 : null;
     }
 
     return {

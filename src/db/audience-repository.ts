@@ -208,9 +208,11 @@ export function createAudienceRepository(db: Db): AudienceRepository {
     `SELECT count(*) AS n FROM orders o JOIN shows s ON s.id = o.show_id WHERE o.viewer_id = ? AND s.host = ? AND o.status IN ('pending', 'paid')`,
   );
   const viewer = db.prepare('SELECT id, display_name, created_at FROM viewers WHERE id = ?');
+  const between = db.prepare('SELECT DISTINCT viewer_id FROM watch_sessions WHERE show_id = ? AND joined_at < ? AND last_seen_at >= ?').pluck();
   return {
     openSession: (showId, viewerId, at) => Number(open.run(showId, viewerId, at, at).lastInsertRowid),
     touchSessions: (ids, at) => touchMany(ids, at),
+    viewersBetween: (showId, from, to) => between.all(showId, to, from) as string[],
     watchMs: (viewerId, showId) => (watch.get(viewerId, showId) as { ms: number }).ms,
     hostActivity: (viewerId, host) => ({
       watchMs: (hostWatch.get(viewerId, host) as { ms: number }).ms,

@@ -135,6 +135,8 @@ export interface AudienceRepository {
   openSession(showId: string, viewerId: string, at: number): number;
   touchSessions(ids: number[], at: number): void;
   watchMs(viewerId: string, showId: string): number;
+  /** signed-in viewers who were watching at some moment between from and to */
+  viewersBetween(showId: string, from: number, to: number): string[];
   /** watch time, comments and paid-or-pending purchases of a viewer across the host's shows */
   hostActivity(viewerId: string, host: string): HostActivity;
   viewer(id: string): Viewer | undefined;

@@ -165,12 +165,19 @@ t.test('stats: per minute, per product, and while pinned', async (t) => {
   await admin('DELETE', `/api/shows/${show.id}/pin`);
   now += 60_000;
   await buy(a.id); // 10:03:00, A no longer pinned
+  // two signed-in watchers while A was pinned, as the live hub records them: V (who bought) and W
+  const w = (await app.inject({ method: 'POST', url: '/api/viewers', headers: { 'content-type': 'application/json' }, payload: '{"displayName":"W"}' })).json();
+  const start = Date.parse('2026-11-21T10:00:00Z');
+  const session = db.prepare('INSERT INTO watch_sessions (show_id, viewer_id, joined_at, last_seen_at) VALUES (?, ?, ?, ?)');
+  session.run(show.id, v.viewerId, start, start + 180_000);
+  session.run(show.id, w.viewerId, start + 10_000, start + 60_000);
+  session.run(show.id, w.viewerId, start + 150_000, start + 170_000); // after the pin: not counted twice, not counted
   const stats = (await admin('GET', `/api/shows/${show.id}/stats`)).json();
   t.equal(stats.orders, 4);
   t.same(stats.revenue, { USD: 3500 });
   t.same(stats.perMinute.map((m: { minute: string; orders: number }) => [m.minute.slice(11, 16), m.orders]), [['10:00', 2], ['10:01', 1], ['10:03', 1]]);
   const pa = stats.perProduct.find((p: { productId: string }) => p.productId === a.id);
-  t.match(pa, { orders: 3, revenue: 3000, pinnedMs: 120_000, ordersWhilePinned: 2, ordersPerPinnedMinute: 1 });
+  t.match(pa, { orders: 3, revenue: 3000, pinnedMs: 120_000, ordersWhilePinned: 2, ordersPerPinnedMinute: 1, viewersWhilePinned: 2, buyersWhilePinned: 1, conversionWhilePinned: 0.5 });
   t.match(stats.perProduct.find((p: { productId: string }) => p.productId === b.id), { orders: 1, pinnedMs: 0, ordersPerPinnedMinute: null });
 });
 
