@@ -82,7 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
 
   installErrorHandling(app);
-  const metrics = installMetrics(app, deps.liveStats);
+  const metrics = installMetrics(app, deps.liveStats, () => deps.hub);
 
   await app.register(swagger, {
     openapi: {

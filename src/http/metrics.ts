@@ -3,9 +3,39 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { LiveStats } from '../live/live-shows.js';
 
 /** One registry per app (never the global one): two servers in one process stay apart. */
-export function installMetrics(app: FastifyInstance, liveStats: () => LiveStats): Registry {
+export interface AudienceStats {
+  connections: number;
+  counters: { messagesIn: number; messagesOut: number; droppedSlow: number; refused: number };
+}
+
+export function installMetrics(app: FastifyInstance, liveStats: () => LiveStats, audience: () => AudienceStats): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'hawker_' });
+
+  new Gauge({
+    name: 'hawker_live_connections',
+    help: 'WebSocket viewers connected now, all shows',
+    registers: [registry],
+    collect() {
+      this.set(audience().connections);
+    },
+  });
+  for (const [name, key, help] of [
+    ['hawker_live_frames_in_total', 'messagesIn', 'Frames viewers sent on live sockets'],
+    ['hawker_live_messages_out_total', 'messagesOut', 'Messages broadcast to shows (each once, whatever the audience)'],
+    ['hawker_live_dropped_slow_total', 'droppedSlow', 'Viewers dropped for falling too far behind (close 4008)'],
+    ['hawker_live_refused_total', 'refused', 'Viewer messages answered with an error'],
+  ] as const) {
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(audience().counters[key]);
+      },
+    });
+  }
 
   new Gauge({
     name: 'hawker_live_shows',

@@ -91,7 +91,7 @@ t.test('HLS files, health, metrics, docs, viewer page', async (t) => {
     await app.inject({ url: '/healthz' });
     const metrics = await app.inject({ url: '/metrics' });
     t.match(metrics.headers['content-type'], /text\/plain/);
-    for (const name of ['hawker_live_shows 0', 'hawker_pipelines_running 0', 'hawker_ffmpeg_restarts_total 0', '# TYPE hawker_encode_speed_ratio gauge', 'hawker_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/healthz",status="200"}', 'hawker_process_resident_memory_bytes']) {
+    for (const name of ['hawker_live_shows 0', 'hawker_live_connections 0', 'hawker_live_dropped_slow_total 0', 'hawker_pipelines_running 0', 'hawker_ffmpeg_restarts_total 0', '# TYPE hawker_encode_speed_ratio gauge', 'hawker_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/healthz",status="200"}', 'hawker_process_resident_memory_bytes']) {
       t.match(metrics.payload, name);
     }
     t.match(metrics.payload, '# TYPE hawker_ffmpeg_restarts_total counter');
