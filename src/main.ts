@@ -33,6 +33,7 @@ import { centreEntryToBody } from './http/routes/coupons.js';
 import { ShowLineup } from './commerce/show-lineup.js';
 import { ChatRules } from './realtime/chat-rules.js';
 import { LiveHub } from './realtime/live-hub.js';
+import { TestPatterns } from './pipeline/test-pattern.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -155,13 +156,13 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   });
   const dispatcher = new WebhookDispatcher({ store: webhooks, logger: logger.child({ module: 'webhooks' }) });
   const catalog = new ShowCatalog(shows, events, live);
-  return { shows, events, products, overlays, launcher, live, catalog, viewers, orders, stats, webhooks, dispatcher, hub: liveHub, lineup, loyalty, coupons };
+  return { shows, events, products, overlays, launcher, live, catalog, viewers, orders, stats, webhooks, dispatcher, hub: liveHub, lineup, loyalty, coupons, testPatterns: new TestPatterns({ ffmpegPath: config.ffmpeg.path, publishUrlFor: inputUrlFor }) };
 }
 
 /** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */
 export function servicesForHttp(services: ReturnType<typeof buildServices>) {
-  const { catalog, products, overlays, viewers, orders, stats, webhooks, hub, lineup, live, coupons } = services;
-  return { catalog, products, overlays, viewers, orders, stats, webhooks, hub, lineup, coupons, liveStats: () => live.stats() };
+  const { catalog, products, overlays, viewers, orders, stats, webhooks, hub, lineup, live, coupons, testPatterns } = services;
+  return { catalog, products, overlays, viewers, orders, stats, webhooks, hub, lineup, coupons, testPatterns, liveStats: () => live.stats() };
 }
 
 /** The composition root: the only place that knows every module. */
@@ -251,6 +252,7 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
     close: () => {
       closing ??= (async () => {
         logger.info('shutting down: ending live shows');
+        services.testPatterns.stopAll();
         await live.shutdown();
         services.hub.stop();
         services.overlays.shutdown();

@@ -32,7 +32,10 @@ import type { Viewers } from '../commerce/viewers.js';
 import type { WebhookStore } from '../domain/ports.js';
 import { hlsRoutes } from './routes/hls.js';
 import { showRoutes, type ShowUrls } from './routes/shows.js';
-import { watchRoutes } from './routes/watch.js';
+import { pageRoutes } from './routes/pages.js';
+import { testPatternRoutes } from './routes/test-pattern.js';
+import { AdminSessions } from './admin-session.js';
+import type { TestPatterns } from '../pipeline/test-pattern.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -53,11 +56,21 @@ export interface AppDeps {
   liveStats: () => LiveStats;
   hub: LiveHub;
   coupons: Coupons;
+  testPatterns: TestPatterns;
   lineup: ShowLineup;
   maxConnectionsPerAddress: number;
   hlsRoot: string;
   readiness: ReadinessCheck[];
   version: string;
+}
+
+function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (!origin || !host) return false;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }
 
 /** The whole HTTP surface as one Fastify instance; main.ts listens, tests inject. */
@@ -106,17 +119,27 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       new HawkerError('RATE_LIMITED', `too many requests: at most ${context.max} a minute; retry in ${Math.ceil(context.ttl / 1000)} s`),
   });
   await app.register(websocket, { options: liveWebSocketOptions });
-  const admin = adminScope(adminGuard(deps.adminToken));
+  const sessions = new AdminSessions();
+  const isAdmin = adminCheck(deps.adminToken);
+  const admin = adminScope(adminGuard(deps.adminToken, sessions));
   await app.register(healthRoutes, { readiness: deps.readiness, metrics });
   await app.register(showRoutes, { catalog: deps.catalog, urls: deps.urls, admin });
   await app.register(productRoutes, { catalog: deps.products, admin, imageLimitBytes: deps.imageUploadLimitBytes });
   await app.register(overlayRoutes, { overlays: deps.overlays, admin });
   await app.register(commerceRoutes, { viewers: deps.viewers, orders: deps.orders, stats: deps.stats, admin, viewerRateLimitPerMinute: deps.viewerRateLimitPerMinute });
   await app.register(lineupRoutes, { lineup: deps.lineup, catalog: deps.products, admin });
-  await app.register(liveRoutes, { hub: deps.hub, admin, isAdmin: adminCheck(deps.adminToken), maxConnectionsPerAddress: deps.maxConnectionsPerAddress });
+  await app.register(liveRoutes, {
+    hub: deps.hub,
+    admin,
+    isAdmin,
+    // the control panel's socket: its session cookie, from a page of this very server
+    isHostSession: (request) => sessions.fromRequest(request) !== null && sameOrigin(request.headers.origin, request.headers.host),
+    maxConnectionsPerAddress: deps.maxConnectionsPerAddress,
+  });
+  await app.register(testPatternRoutes, { catalog: deps.catalog, patterns: deps.testPatterns, admin });
   await app.register(couponRoutes, { coupons: deps.coupons, viewers: deps.viewers, admin });
   await app.register(webhookRoutes, { store: deps.webhooks, admin });
   await app.register(hlsRoutes, { hlsRoot: deps.hlsRoot });
-  await app.register(watchRoutes, { catalog: deps.catalog });
+  await app.register(pageRoutes, { catalog: deps.catalog, sessions, isAdmin, urls: deps.urls });
   return app;
 }

@@ -2,60 +2,113 @@ import type { ShowStatus } from '../domain/show.js';
 import { escapeHtml } from './html.js';
 
 export interface WatchPageInput {
+  showId: string;
   title: string;
+  host: string;
   status: ShowStatus;
+  scheduledAt: number | null;
   playbackUrl: string;
-  hlsScriptUrl: string;
+  assetUrl(file: string): string;
+  /** inside a merchant's page (iframe): no header, compact */
+  embed: boolean;
 }
 
 /**
- * The smallest viewer page that plays a show (the full viewer page with products, chat and
- * checkout is its own work). Native HLS where the browser has it, hls.js elsewhere, held near
- * the live edge. No inline script: the CSP forbids it.
+ * The viewer page: mobile first, the video on top, then what is on screen now, and the
+ * products, chat, poll, coupons and questions. The page is static HTML; /assets/viewer.js
+ * fills it from the API and the live socket. No inline script: the CSP forbids it.
  */
 export function renderWatchPage(input: WatchPageInput): string {
   const title = escapeHtml(input.title);
   const statusText = { scheduled: 'Starting soon', live: 'Live', ended: 'Replay' }[input.status];
+  const scheduled = input.scheduledAt != null ? new Date(input.scheduledAt).toISOString() : '';
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · Hawker</title>
-<style>
-  body { margin: 0; font: 16px/1.4 system-ui, sans-serif; background: #111; color: #f4f4f4; }
-  main { max-width: 960px; margin: 0 auto; padding: 12px; }
-  video { width: 100%; aspect-ratio: 16 / 9; background: #000; display: block; }
-  h1 { font-size: 1.25rem; margin: 12px 0 4px; }
-  .status { display: inline-block; padding: 2px 8px; border-radius: 4px; background: #333; font-size: .875rem; }
-  .status[data-status="live"] { background: #c4122f; }
-</style>
+<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
+<title>${title} · Live shopping</title>
+<link rel="stylesheet" href="${input.assetUrl('hawker.css')}">
 </head>
-<body>
-<main>
-  <video id="player" controls playsinline muted autoplay data-src="${escapeHtml(input.playbackUrl)}" aria-label="Live video: ${title}"></video>
-  <h1>${title}</h1>
-  <span class="status" data-status="${input.status}">${statusText}</span>
+<body class="viewer${input.embed ? ' embed' : ''}" data-show-id="${escapeHtml(input.showId)}" data-status="${input.status}" data-scheduled-at="${scheduled}" data-src="${escapeHtml(input.playbackUrl)}">
+<a class="skip" href="#panels">Skip to products and chat</a>
+<main class="watch">
+  <div class="stage-col">
+    <div class="stage">
+      <video id="player" playsinline muted autoplay controls aria-label="Live video: ${title}"></video>
+      <div id="offline" class="offline" hidden>
+        <p id="offline-text">The show starts soon</p>
+        <p class="countdown" id="countdown" aria-live="polite"></p>
+      </div>
+      <div id="floaters" class="floaters" aria-hidden="true"></div>
+    </div>
+    <header class="show-head">
+      <div>
+        <h1>${title}</h1>
+        ${input.host ? `<p class="host">with ${escapeHtml(input.host)}</p>` : ''}
+      </div>
+      <p class="meta"><span class="status" id="status" data-status="${input.status}">${statusText}</span> <span id="viewers" aria-label="viewers watching"></span></p>
+    </header>
+    <section id="now" class="now" aria-live="polite" aria-label="On screen now" hidden></section>
+  </div>
+  <div class="panels" id="panels">
+    <div class="tabs" role="tablist" aria-label="Show sections">
+      <button role="tab" id="tab-products" aria-controls="panel-products" aria-selected="true">Products</button>
+      <button role="tab" id="tab-chat" aria-controls="panel-chat" aria-selected="false" tabindex="-1">Chat</button>
+      <button role="tab" id="tab-poll" aria-controls="panel-poll" aria-selected="false" tabindex="-1">Poll <span id="poll-dot" class="dot" hidden></span></button>
+      <button role="tab" id="tab-coupons" aria-controls="panel-coupons" aria-selected="false" tabindex="-1">Coupons</button>
+      <button role="tab" id="tab-questions" aria-controls="panel-questions" aria-selected="false" tabindex="-1">Ask</button>
+    </div>
+    <section role="tabpanel" id="panel-products" aria-labelledby="tab-products">
+      <ul id="products" class="products"></ul>
+    </section>
+    <section role="tabpanel" id="panel-chat" aria-labelledby="tab-chat" hidden>
+      <div id="pinned" class="pinned" hidden></div>
+      <ol id="chat" class="chat" aria-live="polite" aria-label="Chat messages"></ol>
+      <form id="chat-form" class="row">
+        <label for="chat-input" class="sr-only">Message</label>
+        <input id="chat-input" name="text" maxlength="300" autocomplete="off" placeholder="Say something…" required>
+        <button type="submit">Send</button>
+      </form>
+      <div class="reactions" role="group" aria-label="React">
+        <button type="button" data-reaction="heart" aria-label="Heart">❤️</button>
+        <button type="button" data-reaction="fire" aria-label="Fire">🔥</button>
+        <button type="button" data-reaction="clap" aria-label="Clap">👏</button>
+        <button type="button" data-reaction="laugh" aria-label="Laugh">😂</button>
+        <button type="button" data-reaction="wow" aria-label="Wow">😮</button>
+      </div>
+    </section>
+    <section role="tabpanel" id="panel-poll" aria-labelledby="tab-poll" hidden>
+      <div id="poll"><p class="muted">No poll right now.</p></div>
+    </section>
+    <section role="tabpanel" id="panel-coupons" aria-labelledby="tab-coupons" hidden>
+      <p id="level" class="muted"></p>
+      <ul id="coupons" class="coupons"></ul>
+    </section>
+    <section role="tabpanel" id="panel-questions" aria-labelledby="tab-questions" hidden>
+      <form id="ask-form" class="row">
+        <label for="ask-input" class="sr-only">Your question</label>
+        <input id="ask-input" maxlength="300" autocomplete="off" placeholder="Ask the host…" required>
+        <button type="submit">Ask</button>
+      </form>
+      <ol id="questions" class="questions"></ol>
+    </section>
+  </div>
 </main>
-<script src="${escapeHtml(input.hlsScriptUrl)}"></script>
-<script src="/assets/watch.js"></script>
+<dialog id="name-dialog" aria-labelledby="name-title">
+  <form id="name-form" method="dialog">
+    <h2 id="name-title">Your name</h2>
+    <p class="muted">Shown next to your messages. No account needed.</p>
+    <label for="name-input">Name</label>
+    <input id="name-input" maxlength="40" required autocomplete="nickname">
+    <p id="name-error" class="field-error" role="alert"></p>
+    <div class="row end"><button type="button" id="name-cancel" class="secondary">Cancel</button><button type="submit">Continue</button></div>
+  </form>
+</dialog>
+<div id="toast" class="toast" role="status" aria-live="polite"></div>
+<script src="${input.assetUrl('hls.min.js')}"></script>
+<script src="${input.assetUrl('viewer.js')}"></script>
 </body>
 </html>
 `;
 }
-
-/** Served as /assets/watch.js. */
-export const watchScript = `(() => {
-  const video = document.getElementById('player');
-  const src = video.dataset.src;
-  if (video.canPlayType('application/vnd.apple.mpegurl')) { video.src = src; return; }
-  if (!window.Hls || !window.Hls.isSupported()) return;
-  const hls = new window.Hls({ liveSyncDurationCount: 2, lowLatencyMode: false });
-  hls.loadSource(src);
-  hls.attachMedia(video);
-  hls.on(window.Hls.Events.ERROR, (_e, data) => {
-    // a show that has not started yet has no playlist: try again shortly
-    if (data.fatal) setTimeout(() => hls.loadSource(src), 3000);
-  });
-})();
-`;

@@ -65,6 +65,7 @@ export async function buildTestApp(
   services.hub.start();
   app.addHook('onClose', async () => {
     services.hub.stop();
+    services.testPatterns.stopAll();
     services.overlays.shutdown();
     await services.dispatcher.stop();
   });

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { WebSocket } from 'ws';
+import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/websocket'; // brings in the websocket route option and handler types
 import { POLL_OPTION_MAX, POLL_OPTIONS_MAX, POLL_QUESTION_MAX } from '../../domain/audience.js';
 import type { Credentials, LiveHub } from '../../realtime/live-hub.js';
@@ -22,13 +23,14 @@ export interface LiveRoutesOptions {
   hub: LiveHub;
   admin: AdminScope;
   isAdmin(authorization: string | undefined): boolean;
+  isHostSession(request: FastifyRequest): boolean;
   maxConnectionsPerAddress: number;
 }
 
 export const liveWebSocketOptions = { maxPayload: HARD_FRAME_BYTES, perMessageDeflate: false } as const;
 
 /** The live socket, its protocol document, and the host's chat, poll and question routes. */
-export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (app, { hub, admin, isAdmin, maxConnectionsPerAddress }) => {
+export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (app, { hub, admin, isAdmin, isHostSession, maxConnectionsPerAddress }) => {
   const perAddress = new Map<string, number>();
 
   app.get(
@@ -82,6 +84,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
       if (authorization && isAdmin(authorization)) credentials = { kind: 'host' };
       else if (authorization) credentials = { kind: 'viewer', token: /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] ?? '' };
       else if (query.token !== undefined) credentials = { kind: 'viewer', token: query.token };
+      else if (isHostSession(request)) credentials = { kind: 'host' };
       const session = hub.connect((request.params as { id: string }).id, credentials, link, query.protocol ?? PROTOCOL_VERSION);
       socket.on('close', () => {
         const left = (perAddress.get(address) ?? 1) - 1;

@@ -165,4 +165,24 @@ export const showRoutes: FastifyPluginAsyncTypebox<ShowRoutesOptions> = async (a
       })),
     }),
   );
+
+  app.get(
+    '/api/shows/:id/timeline.csv',
+    { schema: { tags: ['shows'], summary: 'The timeline as CSV: at, streamMs, type, then the event as JSON', security, params: ShowParams } },
+    async (request, reply) => {
+      const show = catalog.get(request.params.id);
+      const rows = catalog.timeline(show.id, 100_000).map((e) => [new Date(e.at).toISOString(), e.streamMs ?? '', e.type, JSON.stringify(e.payload)].map(csvCell).join(','));
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="show-${show.id}-timeline.csv"`)
+        .send(['at,streamMs,type,payload', ...rows].join('\r\n') + '\r\n');
+    },
+  );
 };
+
+/** RFC 4180 quoting, and no formula injection when the file is opened in a spreadsheet. */
+function csvCell(value: string | number): string {
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

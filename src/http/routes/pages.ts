@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { HawkerError } from '../../domain/errors.js';
+import type { ShowCatalog } from '../../live/show-catalog.js';
+import { renderAdminPage } from '../../web/admin-page.js';
+import { renderWatchPage } from '../../web/watch-page.js';
+import type { AdminSessions } from '../admin-session.js';
+import { ID_PATTERN } from '../schemas.js';
+import type { ShowUrls } from './shows.js';
+
+const assetsDir = fileURLToPath(new URL('../../web/assets/', import.meta.url));
+const hlsJsPath = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');
+const contentTypes: Record<string, string> = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
+
+interface Asset {
+  body: Buffer;
+  type: string;
+  version: string;
+}
+
+/** The page assets, read once; URLs carry a content hash so browsers may cache them for good. */
+function loadAssets(): Map<string, Asset> {
+  const files = new Map<string, Buffer>(readdirSync(assetsDir).filter((f) => /^[a-z0-9-]+\.(js|css)$/.test(f)).map((f) => [f, readFileSync(assetsDir + f)]));
+  files.set('hls.min.js', readFileSync(hlsJsPath));
+  const assets = new Map<string, Asset>();
+  for (const [name, body] of files) {
+    assets.set(name, { body, type: contentTypes[name.split('.').pop() as string] ?? 'application/octet-stream', version: createHash('sha256').update(body).digest('hex').slice(0, 12) });
+  }
+  return assets;
+}
+
+const PAGE_CSP = "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'";
+
+export interface PageRoutesOptions {
+  catalog: ShowCatalog;
+  sessions: AdminSessions;
+  isAdmin(authorization: string | undefined): boolean;
+  urls: ShowUrls;
+}
+
+/** The control panel (/admin), the viewer page (/watch/:id, embeddable), their assets, and the panel's login. */
+export const pageRoutes: FastifyPluginAsyncTypebox<PageRoutesOptions> = async (app, { catalog, sessions, isAdmin, urls }) => {
+  const assets = loadAssets();
+  const assetUrl = (file: string) => `/assets/${file}?v=${assets.get(file)?.version ?? '0'}`;
+  const secure = urls.publicUrl.startsWith('https:');
+
+  app.get('/assets/:file', { schema: { hide: true, params: Type.Object({ file: Type.String({ pattern: '^[a-z0-9.-]{1,64}$' }) }) } }, async (request, reply) => {
+    const asset = assets.get((request.params as { file: string }).file);
+    if (!asset) throw new HawkerError('NOT_FOUND', 'no such asset');
+    const versioned = (request.query as Record<string, unknown>).v === asset.version;
+    return reply
+      .header('content-type', asset.type)
+      .header('cache-control', versioned ? 'public, max-age=31536000, immutable' : 'public, max-age=60')
+      .header('x-content-type-options', 'nosniff')
+      .send(asset.body);
+  });
+
+  app.get(
+    '/watch/:id',
+    {
+      schema: {
+        tags: ['viewer'],
+        summary: 'The viewer page (add ?embed=1 inside an iframe on a shop page)',
+        params: Type.Object({ id: Type.String({ pattern: ID_PATTERN }) }),
+        querystring: Type.Object({ embed: Type.Optional(Type.String({ maxLength: 8 })), product: Type.Optional(Type.String({ maxLength: 64 })) }),
+      },
+    },
+    async (request, reply) => {
+      const show = catalog.get(request.params.id);
+      const embed = request.query.embed === '1';
+      reply
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .header('referrer-policy', 'strict-origin-when-cross-origin')
+        // an embed is meant to sit in a merchant's own page; the full page is not framed
+        .header('content-security-policy', `${PAGE_CSP}; frame-ancestors ${embed ? '*' : "'none'"}`);
+      return renderWatchPage({
+        showId: show.id,
+        title: show.title,
+        host: show.host,
+        status: show.status,
+        scheduledAt: show.scheduledAt,
+        // same origin as the page, whatever name the viewer reached us by (the CSP allows only self)
+        playbackUrl: `/hls/${show.id}/master.m3u8`,
+        assetUrl,
+        embed,
+      });
+    },
+  );
+
+  app.get('/admin', { schema: { hide: true } }, async (_request, reply) =>
+    reply
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .header('referrer-policy', 'no-referrer')
+      .header('content-security-policy', `${PAGE_CSP}; frame-ancestors 'none'`)
+      .send(renderAdminPage({ assetUrl, ingestUrl: urls.ingestUrl, publicUrl: urls.publicUrl })),
+  );
+
+  await app.register(async (scope) => {
+    // guessing the token is limited like any API call
+    scope.addHook('onRequest', scope.rateLimit());
+    scope.post(
+      '/admin/login',
+      { schema: { tags: ['admin'], summary: 'Control-panel login: the admin token for a session cookie and a CSRF token', body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }) } },
+      async (request, reply) => {
+        if (!isAdmin(`Bearer ${(request.body as { token: string }).token}`)) throw new HawkerError('UNAUTHORIZED', 'that is not the admin token');
+        const session = sessions.create();
+        sessions.cookie(reply, session.id, session.maxAgeSeconds, secure);
+        return { csrfToken: session.csrf };
+      },
+    );
+    scope.get('/admin/session', { schema: { tags: ['admin'], summary: 'The CSRF token of the current control-panel session' } }, async (request) => {
+      const session = sessions.fromRequest(request);
+      if (!session) throw new HawkerError('UNAUTHORIZED', 'not signed in');
+      return { csrfToken: session.csrf };
+    });
+    scope.post('/admin/logout', { schema: { tags: ['admin'], summary: 'End the control-panel session' } }, async (request, reply) => {
+      if (!sessions.allows(request)) throw new HawkerError('UNAUTHORIZED', 'not signed in');
+      sessions.revoke(request);
+      sessions.cookie(reply, '', 0, secure);
+      return reply.status(204).send();
+    });
+  });
+};

@@ -1,0 +1,52 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { HawkerError } from '../../domain/errors.js';
+import type { ShowCatalog } from '../../live/show-catalog.js';
+import type { TestPatterns } from '../../pipeline/test-pattern.js';
+import { ErrorResponseSchema } from '../errors.js';
+import { ID_PATTERN } from '../schemas.js';
+import type { AdminScope } from './admin-scope.js';
+
+const errors = { 401: ErrorResponseSchema, 404: ErrorResponseSchema, 409: ErrorResponseSchema };
+const security = [{ bearer: [] }];
+const params = Type.Object({ id: Type.String({ pattern: ID_PATTERN }) });
+
+export interface TestPatternRoutesOptions {
+  catalog: ShowCatalog;
+  patterns: TestPatterns;
+  admin: AdminScope;
+}
+
+/** "Start test pattern": try a show without OBS. */
+export const testPatternRoutes: FastifyPluginAsyncTypebox<TestPatternRoutesOptions> = async (app, { catalog, patterns, admin }) => {
+  await admin(app);
+  app.get('/api/shows/:id/test-pattern', { schema: { tags: ['shows'], summary: 'Whether a test pattern is publishing to this show', security, params, response: { 200: Type.Object({ running: Type.Boolean() }), ...errors } } }, async (request) => {
+    catalog.get(request.params.id);
+    return { running: patterns.isRunning(request.params.id) };
+  });
+  app.post(
+    '/api/shows/:id/test-pattern',
+    {
+      schema: {
+        tags: ['shows'],
+        summary: 'Publish a test card with a tone to this show from the server itself (the show goes live as from OBS)',
+        security,
+        params,
+        body: Type.Object({ seconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 3600 })) }, { additionalProperties: false }),
+        response: { 202: Type.Object({ running: Type.Boolean(), seconds: Type.Integer() }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const show = catalog.get(request.params.id);
+      if (show.status === 'ended') throw new HawkerError('SHOW_ENDED', 'the show has ended; create a new one');
+      const seconds = (request.body as { seconds?: number } | undefined)?.seconds ?? 600;
+      patterns.start(show.id, show.streamKey, seconds);
+      return reply.status(202).send({ running: true, seconds });
+    },
+  );
+  app.delete('/api/shows/:id/test-pattern', { schema: { tags: ['shows'], summary: 'Stop the test pattern', security, params, response: { ...errors } } }, async (request, reply) => {
+    catalog.get(request.params.id);
+    patterns.stop(request.params.id);
+    return reply.status(204).send();
+  });
+};
