@@ -4,6 +4,8 @@
   'use strict';
   const $ = (id) => document.getElementById(id);
   const main = $('main');
+  /** replaceChildren that skips the null and false of conditional parts */
+  const put = (node, ...kids) => node.replaceChildren(...kids.flat().filter((k) => k != null && k !== false));
   const el = (tag, props = {}, ...children) => {
     const node = document.createElement(tag);
     for (const [k, v] of Object.entries(props)) {
@@ -49,7 +51,8 @@
     if (raw) headers['content-type'] = raw;
     const res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : raw ? body : JSON.stringify(body) });
     const data = res.status === 204 ? null : res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text();
-    if (res.status === 401 && path !== '/admin/login') {
+    // a session that expired mid-show: back to the login (the login's own 401s stay put)
+    if (res.status === 401 && !path.startsWith('/admin/')) {
       csrf = null;
       route();
     }
@@ -91,7 +94,7 @@
         $('token-error').textContent = err.status === 401 ? 'That is not the admin token.' : err.message;
       }
     });
-    main.replaceChildren(form);
+    put(main, form);
     $('token').focus();
   };
   $('logout').addEventListener('click', async () => {
@@ -125,7 +128,7 @@
     const table = el('table', {},
       el('thead', {}, el('tr', {}, el('th', { text: 'Show' }), el('th', { text: 'Host' }), el('th', { text: 'Status' }), el('th', { text: 'Starts' }))),
       el('tbody', {}, ...shows.map((s) => el('tr', {}, el('td', {}, el('a', { href: `#/shows/${s.id}`, text: s.title })), el('td', { text: s.host || '—' }), el('td', {}, el('span', { class: 'status', 'data-status': s.status, text: s.status })), el('td', { text: fmtTime(s.scheduledAt || s.startedAt) })))));
-    main.replaceChildren(el('h1', { text: 'Shows' }), el('div', { class: 'grid', style: 'margin-top:1rem' }, el('div', { class: 'card' }, shows.length ? table : el('p', { class: 'muted', text: 'No shows yet: create the first one.' })), form));
+    put(main, el('h1', { text: 'Shows' }), el('div', { class: 'grid', style: 'margin-top:1rem' }, el('div', { class: 'card' }, shows.length ? table : el('p', { class: 'muted', text: 'No shows yet: create the first one.' })), form));
   };
 
   // ---- the cockpit ----------------------------------------------------------------------------
@@ -158,7 +161,11 @@
       el('div', {}, 'Peak', el('strong', { id: 'n-peak', text: '0' })),
       el('div', {}, 'Orders', el('strong', { id: 'n-orders', text: '0' })),
       el('div', {}, 'Revenue', el('strong', { id: 'n-revenue', text: '0' })));
-    const chart = el('svg', { class: 'chart', id: 'chart', role: 'img', 'aria-label': 'Orders per minute' });
+    const chart = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    chart.setAttribute('class', 'chart');
+    chart.setAttribute('id', 'chart');
+    chart.setAttribute('role', 'img');
+    chart.setAttribute('aria-label', 'Orders per minute, with the spans each product was pinned');
 
     // setup: OBS
     let keyShown = false;
@@ -194,7 +201,7 @@
     const renderLineup = () => {
       const pinned = c.overlay && c.overlay.state.pinnedProductId;
       const sale = c.overlay && c.overlay.flashSale;
-      lineupBox.replaceChildren(
+      put(lineupBox, 
         ...(c.lineup.length ? [] : [el('p', { class: 'muted', text: 'Add products to the lineup below.' })]),
         ...c.lineup.map((p) => {
           const priceId = `sale-price-${p.id}`, qtyId = `sale-qty-${p.id}`, durId = `sale-dur-${p.id}`;
@@ -212,7 +219,7 @@
                 el('div', {}, el('label', { for: durId, text: 'Minutes' }), el('input', { id: durId, type: 'number', min: '1', max: '120', required: true, value: '5' })),
                 el('button', { type: 'submit', 'data-flash-sale': p.id }, 'Start'))));
         }),
-        sale ? el('div', { class: 'row', style: 'margin-top:.5rem' }, el('span', { text: `Flash sale running: ${sale.remaining}/${sale.quantity} left, ${sale.secondsLeft} s` }), el('button', { type: 'button', class: 'secondary small', onclick: () => act('DELETE', `/api/shows/${showId}/flash-sales/current`, undefined, 'Flash sale stopped') }, 'Stop sale')) : null);
+        sale ? el('div', { class: 'row', style: 'margin-top:.5rem' }, el('span', { text: `Flash sale running: ${sale.remaining}/${sale.quantity} left, ends ${new Date(sale.endsAt).toLocaleTimeString()}` }), el('button', { type: 'button', class: 'secondary small', onclick: () => act('DELETE', `/api/shows/${showId}/flash-sales/current`, undefined, 'Flash sale stopped') }, 'Stop sale')) : null);
     };
     const lineupEditor = el('details', {},
       el('summary', { text: 'Edit lineup' }),
@@ -247,7 +254,7 @@
 
     // poll
     const pollBox = el('div', { id: 'poll-results' });
-    const renderPoll = (poll) => pollBox.replaceChildren(...(poll ? [el('strong', { text: poll.question }), el('ul', {}, ...poll.options.map((o) => el('li', { text: `${o.label}: ${o.votes}` }))), el('p', { class: 'muted', text: `${poll.totalVotes} votes · ${poll.open ? 'open' : 'closed'}` }), poll.open ? el('button', { type: 'button', class: 'secondary small', onclick: () => act('POST', `/api/shows/${showId}/polls/current/close`, {}, 'Poll closed') }, 'Close poll') : null] : [el('p', { class: 'muted', text: 'No poll yet.' })]));
+    const renderPoll = (poll) => put(pollBox, ...(poll ? [el('strong', { text: poll.question }), el('ul', {}, ...poll.options.map((o) => el('li', { text: `${o.label}: ${o.votes}` }))), el('p', { class: 'muted', text: `${poll.totalVotes} votes · ${poll.open ? 'open' : 'closed'}` }), poll.open ? el('button', { type: 'button', class: 'secondary small', onclick: () => act('POST', `/api/shows/${showId}/polls/current/close`, {}, 'Poll closed') }, 'Close poll') : null] : [el('p', { class: 'muted', text: 'No poll yet.' })]));
     const pollForm = el('form', { 'data-prefix': 'poll-', onsubmit: async (e) => { e.preventDefault(); const options = [1, 2, 3, 4].map((i) => $(`poll-opt${i}`).value.trim()).filter(Boolean); try { const poll = await api('POST', `/api/shows/${showId}/polls`, { question: $('poll-question').value.trim(), options, onOverlay: $('poll-overlay').checked }); renderPoll(poll); confirmIn(doneLine, 'Poll opened'); } catch (err) { showErrors(e.currentTarget, { ...err, details: (err.details || []).map((d) => ({ ...d, field: `poll-${String(d.field || '').replace(/^\//, '').split('/')[0]}` })) }); } } },
       ...field('poll-question', 'Question', { maxlength: '120', required: true }),
       el('p', { class: 'field-error', id: 'poll-options-error' }),
@@ -267,7 +274,7 @@
     const slow = el('select', { id: 'slow-mode', onchange: (e) => act('PATCH', `/api/shows/${showId}/chat/settings`, { slowModeSeconds: Number(e.currentTarget.value) }, 'Slow mode set') },
       ...[['0', 'Off'], ['5', '5 s'], ['15', '15 s'], ['60', '1 min']].map(([v, t]) => el('option', { value: v, text: t })));
     const questionsList = el('ol', { id: 'mod-questions', class: 'questions' });
-    const renderQuestions = (items) => questionsList.replaceChildren(...(items.length ? items : []).map((q) => el('li', { class: 'question' },
+    const renderQuestions = (items) => put(questionsList, ...(items.length ? [] : [el('li', { class: 'muted', text: 'No questions yet.' })]), ...items.map((q) => el('li', { class: 'question' },
       el('strong', { text: `▲ ${q.votes}` }),
       el('span', { class: 'text', text: q.kind === 'demo' ? `Show me: ${(c.lineup.find((p) => p.id === q.productId) || { title: 'a product' }).title}` : q.text }),
       el('span', { class: 'muted', text: q.viewer.displayName }),
@@ -275,7 +282,7 @@
     const loadQuestions = async () => renderQuestions(await api('GET', `/api/shows/${showId}/questions`));
 
     const card = (title, ...kids) => el('section', { class: 'card', 'aria-label': title }, el('h2', { text: title }), ...kids);
-    main.replaceChildren(
+    put(main, 
       el('div', { class: 'row', style: 'justify-content:space-between;flex-wrap:wrap;margin-bottom:.6rem' },
         el('div', {}, el('h1', { text: show.title }), el('span', { class: 'muted', text: show.host ? `with ${show.host} · ` : '' }), status, ' ', el('a', { href: `/watch/${showId}`, target: '_blank', rel: 'noopener', text: 'Open viewer page' })),
         doneLine),
@@ -305,7 +312,7 @@
       ws.onmessage = (e) => {
         for (const m of JSON.parse(e.data)) {
           if (m.type === 'welcome') {
-            chatList.replaceChildren(...m.history.map(modLine));
+            put(chatList, ...m.history.map(modLine));
             renderQuestions(m.questions);
             renderPoll(m.poll);
             slow.value = String(m.settings.slowModeSeconds);
@@ -393,7 +400,7 @@
         r.append(t);
         shapes.push(r);
       }
-      svg.replaceChildren(...shapes);
+      put(svg, ...shapes);
     };
     await Promise.all([refreshOverlay(), refreshStats()]);
     const tp = await api('GET', `/api/shows/${showId}/test-pattern`);
@@ -479,14 +486,14 @@
       const file = $('csv-file').files[0];
       if (!file) return;
       const report = $('csv-report');
-      report.replaceChildren();
+      put(report, );
       try {
         const r = await api('POST', '/api/products/import', await file.text(), 'text/csv');
         toast(`Imported: ${r.created} new, ${r.updated} updated`);
         route();
       } catch (err) {
         const rows = Array.isArray(err.details) ? err.details : (err.details && err.details.errors) || [];
-        report.replaceChildren(el('li', { text: err.message }), ...rows.slice(0, 50).map((row) => el('li', { text: `line ${row.line}${row.sku ? ` (${row.sku})` : ''}: ${(row.problems || []).map((p) => `${p.field} ${p.problem}`).join('; ')}` })));
+        put(report, el('li', { text: err.message }), ...rows.slice(0, 50).map((row) => el('li', { text: `line ${row.line}${row.sku ? ` (${row.sku})` : ''}: ${(row.problems || []).map((p) => `${p.field} ${p.problem}`).join('; ')}` })));
       }
     });
     const table = el('table', {},
@@ -497,7 +504,7 @@
         el('td', { text: money(p.price, p.currency) }),
         el('td', { text: String(p.stock) }),
         el('td', {}, el('button', { type: 'button', class: 'secondary small', 'aria-label': `Edit ${p.title}`, onclick: () => { fill(p); $('p-title').focus(); } }, 'Edit'))))));
-    main.replaceChildren(el('h1', { text: 'Products' }), el('div', { class: 'grid', style: 'margin-top:1rem' }, el('div', { class: 'card' }, products.length ? table : el('p', { class: 'muted', text: 'No products yet.' })), el('div', { style: 'display:grid;gap:1rem' }, form, csv)));
+    put(main, el('h1', { text: 'Products' }), el('div', { class: 'grid', style: 'margin-top:1rem' }, el('div', { class: 'card' }, products.length ? table : el('p', { class: 'muted', text: 'No products yet.' })), el('div', { style: 'display:grid;gap:1rem' }, form, csv)));
   };
 
   // ---- coupons ---------------------------------------------------------------------------------
@@ -543,7 +550,7 @@
         el('td', { text: [c.liveOnly ? 'live only' : '', c.unlock ? `${c.unlock} ${c.keyword || c.unlockThreshold}` : '', c.minLevel ? `level ${c.minLevel}+` : ''].filter(Boolean).join(', ') || 'anyone' }),
         el('td', { text: `${c.uses}${c.maxUses ? ` / ${c.maxUses}` : ''}` }),
         el('td', {}, c.disabledAt ? el('span', { class: 'muted', text: 'disabled' }) : el('button', { type: 'button', class: 'secondary small', onclick: async () => { await api('DELETE', `/api/coupons/${c.id}`); toast(`${c.code} disabled`); route(); } }, 'Disable'))))));
-    main.replaceChildren(el('h1', { text: 'Coupons' }), el('div', { class: 'grid', style: 'margin-top:1rem' }, el('div', { class: 'card' }, coupons.length ? table : el('p', { class: 'muted', text: 'No coupons yet.' })), form));
+    put(main, el('h1', { text: 'Coupons' }), el('div', { class: 'grid', style: 'margin-top:1rem' }, el('div', { class: 'card' }, coupons.length ? table : el('p', { class: 'muted', text: 'No coupons yet.' })), form));
   };
 
   // ---- routing ---------------------------------------------------------------------------------
@@ -566,7 +573,7 @@
       else if (hash === '#/coupons') await couponsView();
       else await showsView();
     } catch (err) {
-      if (err.status !== 401) main.replaceChildren(el('p', { class: 'field-error', role: 'alert', text: err.message }));
+      if (err.status !== 401) put(main, el('p', { class: 'field-error', role: 'alert', text: err.message }));
     }
     main.focus();
   };

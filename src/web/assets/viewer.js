@@ -5,6 +5,8 @@
   const body = document.body;
   const showId = body.dataset.showId;
   const $ = (id) => document.getElementById(id);
+  /** replaceChildren that skips the null and false of conditional parts */
+  const put = (node, ...kids) => node.replaceChildren(...kids.flat().filter((k) => k != null && k !== false));
   const el = (tag, props = {}, ...children) => {
     const node = document.createElement(tag);
     for (const [k, v] of Object.entries(props)) {
@@ -116,11 +118,15 @@
   let hls = null;
   const startPlayer = () => {
     const src = body.dataset.src;
-    if (video.canPlayType('application/vnd.apple.mpegurl')) {
-      video.src = src;
+    // hls.js wherever Media Source Extensions exist (it gives us the program date time);
+    // the browser's own HLS (iPhone Safari) elsewhere
+    if (!window.Hls || !window.Hls.isSupported()) {
+      if (video.canPlayType('application/vnd.apple.mpegurl')) {
+        video.src = src;
+        video.onerror = () => setTimeout(() => (video.src = src), 3000);
+      }
       return;
     }
-    if (!window.Hls || !window.Hls.isSupported()) return;
     if (hls) hls.destroy();
     hls = new window.Hls({ liveSyncDurationCount: 2 });
     hls.loadSource(src);
@@ -166,12 +172,14 @@
   let products = [];
   let onScreen = { productId: null, sale: null };
   let chosenCoupon = null;
+  // the overlay view carries ms, flash_sale messages an ISO time
+  const endsAt = (sale) => (typeof sale.endsAt === 'number' ? sale.endsAt : Date.parse(sale.endsAt));
   const renderProducts = () => {
     const list = $('products');
-    list.replaceChildren();
+    put(list, );
     if (!products.length) list.append(el('li', { class: 'muted', text: 'The products of this show appear here.' }));
     for (const p of products) {
-      const sale = onScreen.sale && onScreen.sale.productId === p.id && onScreen.sale.remaining > 0 && Date.parse(onScreen.sale.endsAt) > Date.now() ? onScreen.sale : null;
+      const sale = onScreen.sale && onScreen.sale.productId === p.id && onScreen.sale.remaining > 0 && endsAt(onScreen.sale) > Date.now() ? onScreen.sale : null;
       const price = sale ? sale.price : p.price;
       const stockText = sale ? `${sale.remaining} of ${sale.quantity} left at this price` : p.stock > 0 ? `${p.stock} in stock` : 'Sold out';
       list.append(
@@ -196,8 +204,8 @@
     }
     const sale = onScreen.sale && onScreen.sale.productId === p.id ? onScreen.sale : null;
     now.hidden = false;
-    now.replaceChildren(
-      p.thumbUrl ? el('img', { src: p.thumbUrl, alt: '' }) : null,
+    put(now, 
+      ...(p.thumbUrl ? [el('img', { src: p.thumbUrl, alt: '' })] : []),
       el('div', { class: 'info' },
         el('div', { class: 'title', text: p.title }),
         el('div', { class: sale ? 'sale' : 'price', text: sale ? `Flash sale ${money(sale.price, p.currency)} · ${sale.remaining} left` : money(p.price, p.currency) })),
@@ -268,7 +276,7 @@
   const renderPinned = (m) => {
     const p = $('pinned');
     p.hidden = !m;
-    p.replaceChildren(...(m ? [el('strong', { text: 'Pinned: ' }), el('span', { text: `${m.viewer.displayName}: ${m.text}` })] : []));
+    put(p, ...(m ? [el('strong', { text: 'Pinned: ' }), el('span', { text: `${m.viewer.displayName}: ${m.text}` })] : []));
   };
   $('chat-form').addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -301,11 +309,11 @@
   const renderPoll = (poll) => {
     const box = $('poll');
     if (!poll) {
-      box.replaceChildren(el('p', { class: 'muted', text: 'No poll right now.' }));
+      put(box, el('p', { class: 'muted', text: 'No poll right now.' }));
       return;
     }
     const voted = myVotes.has(poll.id) || !poll.open;
-    box.replaceChildren(
+    put(box, 
       el('h2', { text: poll.question }),
       ...poll.options.map((o, i) => {
         const share = poll.totalVotes ? Math.round((o.votes / poll.totalVotes) * 100) : 0;
@@ -324,7 +332,7 @@
   };
   const renderQuestions = (items) => {
     const list = $('questions');
-    list.replaceChildren(
+    put(list, 
       ...items.map((q) =>
         el('li', { class: 'question' },
           el('span', { class: 'text', text: q.kind === 'demo' ? `Show me: ${(products.find((p) => p.id === q.productId) || {}).title || 'a product'}` : q.text }),
@@ -344,13 +352,13 @@
   const loadCoupons = async () => {
     const list = $('coupons');
     if (!me) {
-      list.replaceChildren(el('li', { class: 'muted', text: 'Chat or buy once and your coupons appear here.' }));
+      put(list, el('li', { class: 'muted', text: 'Chat or buy once and your coupons appear here.' }));
       return;
     }
     try {
       const centre = await api('GET', `/api/shows/${showId}/coupons`);
       $('level').textContent = `Your level with this host: ${centre.level}`;
-      list.replaceChildren(
+      put(list, 
         ...(centre.coupons.length ? [] : [el('li', { class: 'muted', text: 'No coupons yet. Stay tuned!' })]),
         ...centre.coupons.map((c) =>
           el('li', { class: 'coupon' },
@@ -360,29 +368,31 @@
               ? el('button', { type: 'button', class: 'small', 'aria-pressed': String(chosenCoupon === c.code), onclick: (e) => { chosenCoupon = chosenCoupon === c.code ? null : c.code; e.currentTarget.setAttribute('aria-pressed', String(chosenCoupon === c.code)); toast(chosenCoupon ? `${c.code} will apply to your next order` : 'Coupon removed'); } }, 'Use at checkout')
               : null)));
     } catch (err) {
-      list.replaceChildren(el('li', { class: 'muted', text: err.message }));
+      put(list, el('li', { class: 'muted', text: err.message }));
     }
   };
 
   // ---- the live socket ------------------------------------------------------------------------
   let ws = null;
   let retry = 0;
+  // what someone sent while the socket (re)connects goes out once it is open
+  let outbox = [];
   const send = (m) => {
     if (ws && ws.readyState === 1) ws.send(JSON.stringify(m));
+    else if (outbox.length < 20) outbox.push(m);
     else toast('Reconnecting… try again in a moment', true);
   };
   const handle = (m) => {
     switch (m.type) {
       case 'welcome':
         setStatus(m.show.status);
-        $('chat').replaceChildren(...m.history.map(chatLine));
+        put($('chat'), ...m.history.map(chatLine));
         renderPinned(m.pinned);
         lastPoll = m.poll;
         renderPoll(m.poll);
         renderQuestions(m.questions);
         applyOverlay(m.overlay);
         $('viewers').textContent = `👀 ${m.presence.viewers}`;
-        if (m.you.viewerId === null && me) forget();
         break;
       case 'chat':
         addChat(m);
@@ -443,6 +453,11 @@
     }
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     ws = new WebSocket(`${scheme}://${location.host}/api/shows/${showId}/live${me ? `?token=${encodeURIComponent(me.token)}` : ''}`);
+    ws.onopen = () => {
+      const queued = outbox;
+      outbox = [];
+      for (const m of queued) ws.send(JSON.stringify(m));
+    };
     ws.onmessage = (e) => {
       retry = 0;
       for (const m of JSON.parse(e.data)) handle(m);
