@@ -186,6 +186,13 @@ t.test('a merchant runs a show from the control panel; a phone viewer watches, c
   await viewer.keyboard.press('Enter');
   await admin.locator('#mod-chat .mod-msg').filter({ hasText: 'typed with the keyboard' }).waitFor({ timeout: 5000 });
 
+  // ---- a scheduled show counts down; the page works before anything streams ---------------
+  const later = (await (await server.api('/api/shows', { method: 'POST', headers: auth, body: JSON.stringify({ title: 'Tomorrow', scheduledAt: new Date(Date.now() + 2 * 3600_000).toISOString() }) })).json()) as { id: string };
+  const waiting = await phone.newPage();
+  await waiting.goto(`${server.httpUrl}/watch/${later.id}`);
+  await waiting.locator('#countdown').filter({ hasText: /^1:59:\d\d$/ }).waitFor({ timeout: 5000 });
+  t.equal(await waiting.locator('#offline').isVisible(), true, 'the offline card with the countdown is shown');
+
   // ---- bad input in a form: a message next to the field, nothing half-saved -----------------
   await admin.goto(`${server.httpUrl}/admin#/products`);
   await admin.getByRole('heading', { name: 'Products' }).waitFor();

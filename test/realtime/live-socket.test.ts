@@ -64,6 +64,9 @@ t.test('two viewers see each other\'s messages, in order, with names and levels;
     t.same(order(c, 'a'), Array.from({ length: 10 }, (_, i) => `a${i}`), 'each sender\'s messages arrive in the order sent');
     t.same(order(c, 'b'), Array.from({ length: 10 }, (_, i) => `b${i}`));
   }
+  // presence: live counts, and on the timeline (once a minute, and when the hub stops)
+  await a.next((m) => m.type === 'presence' && m.viewers === 3);
+  t.same(s.t.services.hub.presence(s.showId), { viewers: 3, peak: 3 });
   const fromBen = a.ofType('chat').find((m) => m.text === 'b0') as Received & { viewer: { displayName: string; level: number; badge: string } };
   t.equal(fromBen.viewer.displayName, 'Ben <b>', 'names travel as text; the page draws them with textContent');
   t.equal(fromBen.viewer.level, 0);
@@ -81,6 +84,10 @@ t.test('two viewers see each other\'s messages, in order, with names and levels;
   t.equal(history.at(-1)?.text, 'more44');
   await waitFor('chat in SQLite', () => (s.t.db.prepare('SELECT count(*) AS n FROM chat_messages').get() as { n: number }).n === 65);
   for (const c of [a, b, anon, late]) t.same(c.invalid, [], 'every server message matches the protocol schema');
+  s.t.services.hub.stop();
+  const presence = s.t.db.prepare("SELECT payload FROM show_events WHERE show_id = ? AND type = 'presence'").all(s.showId) as Array<{ payload: string }>;
+  t.match(JSON.parse(presence.at(-1)!.payload), { viewers: 4, peak: 4, chat: 65 }, 'presence and the minute\'s chat count are on the timeline');
+  t.equal(await a.closedP, 1001, 'viewers are told the server is going away');
 });
 
 t.test('rate limit, burst, length, blocklist and links hold; errors echo the ref', async (t) => {
