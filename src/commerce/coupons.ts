@@ -199,13 +199,7 @@ export class Coupons {
       }
       if (!earned || !this.o.coupons.claim(c.id, viewerId, showId, now, firstN)) continue;
       const show = this.o.shows.get(showId);
-      this.o.events.append({
-        showId,
-        type: 'coupon.claimed',
-        at: now,
-        streamMs: show?.startedAt != null ? now - show.startedAt : null,
-        payload: { couponId: c.id, code: c.code, viewerId, unlock: c.unlock },
-      });
+      this.o.events.append({ showId, type: 'coupon.claimed', at: now, payload: { couponId: c.id, code: c.code, viewerId, unlock: c.unlock } });
       this.o.notify(showId, viewerId, this.entry(c, showId, viewerId, this.o.levelOf(viewerId, show?.host ?? '')));
     }
   }

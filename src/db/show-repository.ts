@@ -75,13 +75,15 @@ interface EventRow {
 
 export function createShowEventRepository(db: Db): ShowEventRepository {
   const insert = db.prepare(
-    'INSERT INTO show_events (show_id, type, at, stream_ms, payload) VALUES (?, ?, ?, ?, ?)',
+    `INSERT INTO show_events (show_id, type, at, stream_ms, payload)
+     VALUES (@showId, @type, @at, @at - (SELECT started_at FROM shows WHERE id = @showId), @payload)
+     RETURNING id, stream_ms`,
   );
   const forShow = db.prepare('SELECT * FROM show_events WHERE show_id = ? ORDER BY id LIMIT ?');
   return {
     append: (event) => {
-      const info = insert.run(event.showId, event.type, event.at, event.streamMs, JSON.stringify(event.payload));
-      return { ...event, id: Number(info.lastInsertRowid) };
+      const row = insert.get({ showId: event.showId, type: event.type, at: event.at, payload: JSON.stringify(event.payload) }) as { id: number; stream_ms: number | null };
+      return { ...event, id: row.id, streamMs: row.stream_ms };
     },
     listForShow: (showId, limit) =>
       (forShow.all(showId, limit) as EventRow[]).map(

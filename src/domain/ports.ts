@@ -19,7 +19,8 @@ export interface ShowRepository {
 }
 
 export interface ShowEventRepository {
-  append(event: Omit<ShowEvent, 'id'>): ShowEvent;
+  /** stream time is worked out here, from when the show first went live */
+  append(event: Omit<ShowEvent, 'id' | 'streamMs'>): ShowEvent;
   listForShow(showId: string, limit: number): ShowEvent[];
 }
 

@@ -240,9 +240,7 @@ export class LiveShows {
   }
 
   private record(showId: string, type: ShowEventType, at: number, payload: Record<string, unknown>): void {
-    const show = this.options.shows.get(showId);
-    const streamMs = show?.startedAt != null ? at - show.startedAt : null;
-    this.options.events.append({ showId, type, at, streamMs, payload });
+    this.options.events.append({ showId, type, at, payload });
     if (type === 'show.live' || type === 'show.ended') this.options.onShowEvent?.(type, showId, at);
   }
 }

@@ -201,7 +201,7 @@ export class ShowOverlays {
   }
 
   private change(showId: string, apply: (s: OverlayState) => OverlayState, change: OverlayChange) {
-    const show = this.show(showId);
+    this.show(showId);
     const at = this.now();
     const state = apply(this.state(showId));
     this.o.states.save(showId, state, at);
@@ -210,7 +210,6 @@ export class ShowOverlays {
       showId,
       type: 'overlay.changed',
       at,
-      streamMs: show.startedAt != null ? at - show.startedAt : null,
       payload: { ...change, programDateTime: pdt != null ? new Date(pdt).toISOString() : null },
     });
     this.o.onChange?.(showId, change, (event.payload.programDateTime as string | null) ?? null, at);

@@ -748,9 +748,7 @@ export class LiveHub {
   }
 
   private events(showId: string, type: 'presence' | 'poll.opened' | 'poll.closed' | 'chat.moderated', payload: Record<string, unknown>): void {
-    const show = this.o.shows.get(showId);
-    const at = this.now();
-    this.o.events.append({ showId, type, at, streamMs: show?.startedAt != null ? at - show.startedAt : null, payload });
+    this.o.events.append({ showId, type, at: this.now(), payload });
   }
 
   private record(showId: string, payload: Record<string, unknown>): void {
