@@ -137,10 +137,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     viewerByToken: (token) => viewers.byToken(token),
     overlayView: (showId) => overlays.view(showId),
     showPollOnOverlay: (showId, poll, record) => overlays.setPoll(showId, poll, record),
-    onActivity: (showId, viewerId, kind, text) => {
-      loyalty.forget(viewerId);
-      coupons.activity(showId, viewerId, kind, text);
-    },
+    onActivity: (showId, viewerId, kind, text) => coupons.activity(showId, viewerId, kind, text),
     logger,
   });
   const liveHub = hub;

@@ -60,6 +60,8 @@ const KEYWORD = /^[\p{L}\p{N}#_-]{2,40}$/u;
  */
 export class Coupons {
   private readonly now: () => number;
+  /** each show's engagement-gated coupons: asked for on every chat message, changed only here */
+  private readonly gated = new Map<string, Coupon[]>();
 
   constructor(private readonly o: CouponsOptions) {
     this.now = o.now ?? Date.now;
@@ -111,6 +113,7 @@ export class Coupons {
       disabledAt: null,
     };
     this.o.coupons.create(coupon);
+    if (coupon.showId) this.gated.delete(coupon.showId);
     return coupon;
   }
 
@@ -125,8 +128,9 @@ export class Coupons {
   }
 
   disable(id: string): Coupon {
-    this.get(id);
+    const coupon = this.get(id);
     this.o.coupons.disable(id, this.now());
+    if (coupon.showId) this.gated.delete(coupon.showId);
     return this.get(id);
   }
 
@@ -184,8 +188,12 @@ export class Coupons {
   /** Something a viewer did (already stored): unlock what it earned them. */
   activity(showId: string, viewerId: string, kind: 'chat' | 'vote' | 'watch', text?: string): void {
     const now = this.now();
-    for (const c of this.o.coupons.forShow(showId)) {
-      if (!c.unlock || c.showId !== showId) continue;
+    let gated = this.gated.get(showId);
+    if (!gated) {
+      gated = this.o.coupons.forShow(showId).filter((c) => c.unlock && c.showId === showId);
+      this.gated.set(showId, gated);
+    }
+    for (const c of gated) {
       if ((c.expiresAt != null && now >= c.expiresAt) || (c.startsAt != null && now < c.startsAt)) continue;
       if (this.o.coupons.claimed(c.id, viewerId)) continue;
       let earned = false;

@@ -61,7 +61,7 @@ export class Loyalty {
     return value;
   }
 
-  /** after a purchase or a message: the next look counts it */
+  /** after a purchase (worth a level on its own): the next look counts it */
   forget(viewerId: string): void {
     this.cache.delete(viewerId);
   }

@@ -102,6 +102,7 @@ export class LiveHub {
   private readonly chatBuckets = new Map<string, TokenBucket>();
   private readonly lastChatAt = new Map<string, number>();
   private readonly history = new Map<string, ChatLine[]>();
+  private readonly settings = new Map<string, ChatSettings>();
   private pendingChat: ChatMessage[] = [];
   private pendingActivity: Array<{ showId: string; viewerId: string; kind: ActivityKind; text?: string }> = [];
   private readonly dirtyPolls = new Set<string>();
@@ -213,7 +214,7 @@ export class LiveHub {
   }
 
   private welcome(show: Show, m: Member): ServerMessage {
-    const settings = this.o.chat.settings(show.id);
+    const settings = this.settingsOf(show.id);
     const pinned = settings.pinnedMessageId ? this.o.chat.get(settings.pinnedMessageId) : undefined;
     const poll = this.o.polls.current(show.id);
     return {
@@ -276,46 +277,53 @@ export class LiveHub {
 
   private handle(m: Member, msg: ClientMessage, now: number): void {
     if (msg.type === 'react') return m.room.react(msg.reaction);
-    const viewerId = m.viewer?.id;
-    if (m.role === 'host') {
-      // The host acts through the same socket as moderators do, and does not chat as a viewer.
-      switch (msg.type) {
-        case 'delete':
-          return void this.deleteMessage(m.room.showId, msg.messageId, 'host');
-        case 'timeout':
-          return void this.timeout(m.room.showId, msg.viewerId, msg.seconds);
-        case 'ban':
-          return void this.ban(msg.viewerId);
-        case 'pin':
-          return void this.pin(m.room.showId, msg.messageId);
-        case 'slowmode':
-          return void this.updateSettings(m.room.showId, { slowModeSeconds: msg.seconds });
-        default:
-          throw new HawkerError('SIGN_IN_REQUIRED', 'the host moderates here; chat, votes and questions come from viewers');
-      }
+    const showId = m.room.showId;
+    if (msg.type === 'delete' || msg.type === 'timeout' || msg.type === 'ban' || msg.type === 'pin' || msg.type === 'slowmode') {
+      // the host and moderators act through the same socket messages
+      if (m.role !== 'host' && m.role !== 'moderator') throw new HawkerError(m.viewer ? 'NOT_A_MODERATOR' : 'SIGN_IN_REQUIRED');
+      const by = m.viewer?.id ?? 'host';
+      if (m.role === 'moderator') this.o.logger.info({ show: showId, moderator: by, action: msg.type }, 'moderator action');
+      if (msg.type === 'delete') return this.deleteMessage(showId, msg.messageId, by);
+      if (msg.type === 'timeout') return void this.timeout(showId, msg.viewerId, msg.seconds);
+      if (msg.type === 'ban') return this.ban(msg.viewerId);
+      if (msg.type === 'pin') return void this.pin(showId, msg.messageId);
+      return void this.updateSettings(showId, { slowModeSeconds: msg.seconds });
     }
-    if (!viewerId || !m.viewer) throw new HawkerError('SIGN_IN_REQUIRED');
-    switch (msg.type) {
-      case 'chat':
-        return this.chat(m, m.viewer, msg.text, now);
-      case 'vote':
-        return this.vote(m.room.showId, viewerId, msg.pollId, msg.option);
-      case 'ask':
-        return void this.ask(m, viewerId, 'question', msg.text, msg.productId ?? null, now);
-      case 'demo':
-        return void this.ask(m, viewerId, 'demo', '', msg.productId, now);
-      case 'upvote':
-        return this.upvote(m.room.showId, viewerId, msg.questionId);
-      default: {
-        if (m.role !== 'moderator') throw new HawkerError('NOT_A_MODERATOR');
-        this.o.logger.info({ show: m.room.showId, moderator: viewerId, action: msg.type }, 'moderator action');
-        if (msg.type === 'delete') return void this.deleteMessage(m.room.showId, msg.messageId, viewerId);
-        if (msg.type === 'timeout') return void this.timeout(m.room.showId, msg.viewerId, msg.seconds);
-        if (msg.type === 'ban') return void this.ban(msg.viewerId);
-        if (msg.type === 'pin') return void this.pin(m.room.showId, msg.messageId);
-        return void this.updateSettings(m.room.showId, { slowModeSeconds: msg.seconds });
-      }
+    if (!m.viewer) {
+      throw new HawkerError('SIGN_IN_REQUIRED', m.role === 'host' ? 'the host moderates here; chat, votes and questions come from viewers' : undefined);
     }
+    const viewer = m.viewer;
+    if (msg.type === 'chat') return this.chat(m, viewer, msg.text, now);
+    if (msg.type === 'vote') return this.vote(showId, viewer.id, msg.pollId, msg.option);
+    if (msg.type === 'upvote') return this.upvote(showId, viewer.id, msg.questionId);
+    if (msg.type === 'ask') return void this.ask(m, viewer.id, 'question', msg.text, msg.productId ?? null, now);
+    return void this.ask(m, viewer.id, 'demo', '', msg.productId, now);
+  }
+
+  /** Chat messages and questions share one per-viewer rate. */
+  private takeChatToken(viewerId: string, now: number): void {
+    let bucket = this.chatBuckets.get(viewerId);
+    if (!bucket) {
+      bucket = new TokenBucket(this.o.limits.chatBurst, this.o.limits.chatPerMinute / 60, now);
+      this.chatBuckets.set(viewerId, bucket);
+    }
+    const taken = bucket.take(now);
+    if (!taken.ok) throw new HawkerError('RATE_LIMITED', `at most ${this.o.limits.chatPerMinute} messages a minute; wait ${Math.ceil(taken.retryInMs / 1000)} s`);
+  }
+
+  /** Read on every message, changed only here: kept in memory, written through. */
+  private settingsOf(showId: string): ChatSettings {
+    let settings = this.settings.get(showId);
+    if (!settings) {
+      settings = this.o.chat.settings(showId);
+      this.settings.set(showId, settings);
+    }
+    return settings;
+  }
+
+  private saveSettings(showId: string, settings: ChatSettings): void {
+    this.o.chat.saveSettings(showId, settings);
+    this.settings.set(showId, settings);
   }
 
   private checkSanctions(showId: string, viewerId: string, now: number): void {
@@ -328,22 +336,16 @@ export class LiveHub {
   private chat(m: Member, viewer: Viewer, raw: string, now: number): void {
     const showId = m.room.showId;
     this.checkSanctions(showId, viewer.id, now);
-    const settings = this.o.chat.settings(showId);
+    const settings = this.settingsOf(showId);
     const privileged = m.role === 'moderator';
     if (!privileged && settings.slowModeSeconds > 0) {
       const last = this.lastChatAt.get(`${showId}:${viewer.id}`) ?? 0;
       const wait = last + settings.slowModeSeconds * 1000 - now;
       if (wait > 0) throw new HawkerError('SLOW_MODE', `slow mode: one message every ${settings.slowModeSeconds} s; wait ${Math.ceil(wait / 1000)} s`);
     }
-    let bucket = this.chatBuckets.get(viewer.id);
-    if (!bucket) {
-      bucket = new TokenBucket(this.o.limits.chatBurst, this.o.limits.chatPerMinute / 60, now);
-      this.chatBuckets.set(viewer.id, bucket);
-    }
     const verdict = this.o.rules.check(raw, settings.linksAllowed);
     if (!verdict.ok) throw new HawkerError(verdict.code, verdict.message);
-    const taken = bucket.take(now);
-    if (!taken.ok) throw new HawkerError('RATE_LIMITED', `at most ${this.o.limits.chatPerMinute} messages a minute; wait ${Math.ceil(taken.retryInMs / 1000)} s`);
+    this.takeChatToken(viewer.id, now);
     this.lastChatAt.set(`${showId}:${viewer.id}`, now);
     const show = this.o.shows.get(showId);
     const message: ChatMessage = {
@@ -392,10 +394,10 @@ export class LiveHub {
     return lines;
   }
 
+  /** the sender is in the room, so its history was loaded when they joined */
   private remember(showId: string, line: ChatLine): void {
-    const show = this.o.shows.get(showId);
-    if (!show) return;
-    const lines = this.chatHistory(show);
+    const lines = this.history.get(showId);
+    if (!lines) return;
     lines.push(line);
     if (lines.length > this.o.limits.historySize) lines.splice(0, lines.length - this.o.limits.historySize);
   }
@@ -432,7 +434,7 @@ export class LiveHub {
       }
       room?.broadcast({ type: 'chat.deleted', id });
     }
-    const settings = this.o.chat.settings(showId);
+    const settings = this.settingsOf(showId);
     if (settings.pinnedMessageId && ids.includes(settings.pinnedMessageId)) this.pin(showId, null);
   }
 
@@ -490,20 +492,20 @@ export class LiveHub {
       if (!message || message.showId !== showId || message.deletedAt != null) throw new HawkerError('MESSAGE_NOT_FOUND', `no message ${messageId} in this show`);
       line = this.line(message, show.host);
     }
-    this.o.chat.saveSettings(showId, { ...this.o.chat.settings(showId), pinnedMessageId: messageId });
+    this.saveSettings(showId, { ...this.settingsOf(showId), pinnedMessageId: messageId });
     this.rooms.get(showId)?.broadcast({ type: 'chat.pinned', message: line });
     return line;
   }
 
   chatSettings(showId: string): ChatSettings {
     this.requireShow(showId);
-    return this.o.chat.settings(showId);
+    return this.settingsOf(showId);
   }
 
   updateSettings(showId: string, change: Partial<Pick<ChatSettings, 'slowModeSeconds' | 'linksAllowed'>>): ChatSettings {
     this.requireShow(showId);
-    const settings = { ...this.o.chat.settings(showId), ...change };
-    this.o.chat.saveSettings(showId, settings);
+    const settings = { ...this.settingsOf(showId), ...change };
+    this.saveSettings(showId, settings);
     this.rooms.get(showId)?.broadcast({ type: 'chat.settings', slowModeSeconds: settings.slowModeSeconds, linksAllowed: settings.linksAllowed, maxLength: CHAT_TEXT_MAX });
     return settings;
   }
@@ -602,13 +604,7 @@ export class LiveHub {
       const lineup = this.o.lineup.get(showId);
       if (!lineup.includes(productId)) throw new HawkerError('NOT_IN_LINEUP', `product ${productId} is not in this show's lineup`);
     }
-    let bucket = this.chatBuckets.get(viewerId);
-    if (!bucket) {
-      bucket = new TokenBucket(this.o.limits.chatBurst, this.o.limits.chatPerMinute / 60, now);
-      this.chatBuckets.set(viewerId, bucket);
-    }
-    const taken = bucket.take(now);
-    if (!taken.ok) throw new HawkerError('RATE_LIMITED', `too fast; wait ${Math.ceil(taken.retryInMs / 1000)} s`);
+    this.takeChatToken(viewerId, now);
     const question = { id: randomBytes(9).toString('base64url'), showId, viewerId, kind, text, productId, at: now, answeredAt: null };
     this.o.questions.create(question);
     this.dirtyQuestions.add(showId);
@@ -740,6 +736,7 @@ export class LiveHub {
       if (room.members.size === 0 && !final) {
         this.rooms.delete(room.showId);
         this.history.delete(room.showId);
+        this.settings.delete(room.showId);
       }
     }
     if (sessions.length) this.o.audience.touchSessions(sessions, now);
