@@ -25,7 +25,7 @@ import type {
 import type { Show } from '../domain/show.js';
 import type { Logger } from '../log/logger.js';
 import type { ChatRules } from './chat-rules.js';
-import { CloseCodes, PROTOCOL_VERSION, parseClientMessage, type ClientMessage } from './protocol.js';
+import { CloseCodes, MAX_CLIENT_FRAME_BYTES, PROTOCOL_VERSION, parseClientMessage, type ClientMessage } from './protocol.js';
 import { Room, type LiveLink, type RoomMember } from './room.js';
 import type { ChatLine, QuestionView, ServerMessage } from './server-messages.js';
 import { TokenBucket } from './token-bucket.js';
@@ -81,7 +81,8 @@ interface Member extends RoomMember {
 }
 
 export interface LiveSession {
-  receive(frame: string): void;
+  /** one frame as it came off the socket */
+  receive(frame: Buffer, binary: boolean): void;
   closed(): void;
 }
 
@@ -190,7 +191,7 @@ export class LiveHub {
     room.sendTo(member, [this.welcome(show, member)]);
     if (viewer) this.activity(show.id, viewer.id, 'watch');
     return {
-      receive: (frame) => this.receive(member, frame),
+      receive: (frame, binary) => this.receive(member, frame, binary),
       closed: () => this.left(member),
     };
   }
@@ -248,7 +249,7 @@ export class LiveHub {
 
   // ---- what viewers send --------------------------------------------------------------
 
-  private receive(m: Member, frame: string): void {
+  private receive(m: Member, frame: Buffer, binary: boolean): void {
     if (m.dropped) return;
     const now = this.now();
     if (!m.frames.take(now).ok) {
@@ -258,7 +259,9 @@ export class LiveHub {
       return;
     }
     this.counters.messagesIn += 1;
-    const parsed = parseClientMessage(frame);
+    if (binary) return this.refuse(m, 'INVALID_MESSAGE', 'send JSON in text frames');
+    if (frame.length > MAX_CLIENT_FRAME_BYTES) return this.refuse(m, 'MESSAGE_TOO_LONG', `a frame is at most ${MAX_CLIENT_FRAME_BYTES} bytes; this one has ${frame.length}`);
+    const parsed = parseClientMessage(frame.toString('utf8'));
     if (!parsed.ok) return this.refuse(m, parsed.code, parsed.message, parsed.ref);
     const message = parsed.message;
     try {

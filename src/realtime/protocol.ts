@@ -10,6 +10,9 @@ import { CHAT_TEXT_MAX, QUESTION_TEXT_MAX, reactionKinds } from '../domain/audie
  */
 export const PROTOCOL_VERSION = 1;
 
+/** A client frame larger than this gets an error (the WebSocket layer closes at a hard limit above it). */
+export const MAX_CLIENT_FRAME_BYTES = 4096;
+
 const Ref = Type.Optional(Type.String({ maxLength: 64 }));
 const Id = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
 
