@@ -27,6 +27,7 @@ export function renderAdminPage(input: AdminPageInput): string {
 <main id="main" class="admin-main" tabindex="-1"></main>
 <div id="toast" class="toast" role="status" aria-live="polite"></div>
 <script src="${input.assetUrl('hls.min.js')}"></script>
+<script src="${input.assetUrl('ui.js')}"></script>
 <script src="${input.assetUrl('admin.js')}"></script>
 </body>
 </html>

@@ -2,45 +2,9 @@
 // talks; every action is confirmed on screen. Text from viewers is drawn with textContent.
 (() => {
   'use strict';
-  const $ = (id) => document.getElementById(id);
+  const { $, put, el, exponent, money, toast } = window.HawkerUI;
   const main = $('main');
-  /** replaceChildren that skips the null and false of conditional parts */
-  const put = (node, ...kids) => node.replaceChildren(...kids.flat().filter((k) => k != null && k !== false));
-  const el = (tag, props = {}, ...children) => {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(props)) {
-      if (k === 'class') node.className = v;
-      else if (k === 'text') node.textContent = v;
-      else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-      else if (v !== false && v != null) node.setAttribute(k, v === true ? '' : v);
-    }
-    for (const c of children) if (c != null) node.append(c);
-    return node;
-  };
   const field = (id, label, props = {}) => [el('label', { for: id, text: label }), el(props.tag || 'input', { id, name: id, ...props, tag: null }), el('p', { class: 'field-error', id: `${id}-error`, 'aria-live': 'polite' })];
-  const money = (minor, currency) => {
-    try {
-      const f = new Intl.NumberFormat(undefined, { style: 'currency', currency });
-      return f.format(minor / 10 ** f.resolvedOptions().maximumFractionDigits);
-    } catch {
-      return `${minor} ${currency}`;
-    }
-  };
-  const exponent = (currency) => {
-    try {
-      return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits;
-    } catch {
-      return 2;
-    }
-  };
-  let toastTimer = 0;
-  const toast = (text, error = false) => {
-    const t = $('toast');
-    t.textContent = text;
-    t.className = `toast show${error ? ' error' : ''}`;
-    clearTimeout(toastTimer);
-    toastTimer = setTimeout(() => (t.className = 'toast'), 3500);
-  };
 
   // ---- session ------------------------------------------------------------------------------
   let csrf = null;

@@ -4,40 +4,7 @@
   'use strict';
   const body = document.body;
   const showId = body.dataset.showId;
-  const $ = (id) => document.getElementById(id);
-  /** replaceChildren that skips the null and false of conditional parts */
-  const put = (node, ...kids) => node.replaceChildren(...kids.flat().filter((k) => k != null && k !== false));
-  const el = (tag, props = {}, ...children) => {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(props)) {
-      if (k === 'class') node.className = v;
-      else if (k === 'text') node.textContent = v;
-      else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-      else if (v !== false && v != null) node.setAttribute(k, v === true ? '' : v);
-    }
-    for (const c of children) if (c != null) node.append(c);
-    return node;
-  };
-
-  // ---- money ------------------------------------------------------------------------------
-  const money = (minor, currency) => {
-    try {
-      const f = new Intl.NumberFormat(undefined, { style: 'currency', currency });
-      return f.format(minor / 10 ** f.resolvedOptions().maximumFractionDigits);
-    } catch {
-      return `${minor} ${currency}`;
-    }
-  };
-
-  // ---- toast --------------------------------------------------------------------------------
-  let toastTimer = 0;
-  const toast = (text, error = false) => {
-    const t = $('toast');
-    t.textContent = text;
-    t.className = `toast show${error ? ' error' : ''}`;
-    clearTimeout(toastTimer);
-    toastTimer = setTimeout(() => (t.className = 'toast'), 3500);
-  };
+  const { $, put, el, money, toast } = window.HawkerUI;
 
   // ---- who am I -------------------------------------------------------------------------------
   const storeKey = 'hawker.viewer';
