@@ -27,9 +27,8 @@ import { createLogger, type Logger } from './log/logger.js';
 import { TranscodeLauncher } from './pipeline/launcher.js';
 import { createAudienceRepository, createChatRepository, createLineupRepository, createPollRepository, createQuestionRepository } from './db/audience-repository.js';
 import { Loyalty } from './commerce/loyalty.js';
-import { Coupons } from './commerce/coupons.js';
+import { Coupons, centreEntryForClients } from './commerce/coupons.js';
 import { createCouponRepository } from './db/coupon-repository.js';
-import { centreEntryToBody } from './http/routes/coupons.js';
 import { ShowLineup } from './commerce/show-lineup.js';
 import { ChatRules } from './realtime/chat-rules.js';
 import { LiveHub } from './realtime/live-hub.js';
@@ -121,7 +120,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     chat,
     polls,
     levelOf: (viewerId, host) => loyalty.of(viewerId, host).level,
-    notify: (showId, viewerId, coupon) => hub?.sendToViewer(showId, viewerId, { type: 'coupon.unlocked', coupon: centreEntryToBody(coupon) }),
+    notify: (showId, viewerId, coupon) => hub?.sendToViewer(showId, viewerId, { type: 'coupon.unlocked', coupon: centreEntryForClients(coupon) }),
   });
   hub = new LiveHub({
     shows,

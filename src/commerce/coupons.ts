@@ -39,6 +39,9 @@ export interface CouponCentreEntry {
   state: 'available' | 'locked' | 'used' | 'used up' | 'expired' | 'level' | 'not live' | 'not yet';
 }
 
+/** The entry as the API and the live socket send it: times as ISO strings. */
+export const centreEntryForClients = (e: CouponCentreEntry) => ({ ...e, expiresAt: e.expiresAt == null ? null : new Date(e.expiresAt).toISOString() });
+
 export interface CouponsOptions {
   coupons: CouponRepository;
   shows: ShowRepository;

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { CouponCentreEntry, Coupons } from '../../commerce/coupons.js';
+import { centreEntryForClients, type Coupons } from '../../commerce/coupons.js';
 import type { Viewers } from '../../commerce/viewers.js';
 import { couponUnlocks, type Coupon } from '../../domain/coupon.js';
 import { ErrorResponseSchema } from '../errors.js';
@@ -81,7 +81,6 @@ const CentreEntry = Type.Object({
   progress: Nullable(Type.Object({ have: Type.Integer(), need: Type.Integer() })),
   state: Type.String(),
 });
-export const centreEntryToBody = (e: CouponCentreEntry) => ({ ...e, expiresAt: iso(e.expiresAt) });
 
 export interface CouponRoutesOptions {
   coupons: Coupons;
@@ -108,7 +107,7 @@ export const couponRoutes: FastifyPluginAsyncTypebox<CouponRoutesOptions> = asyn
       async (request) => {
         const viewer = viewers.authenticate(request.headers.authorization);
         const centre = coupons.centre(request.params.id, viewer.id);
-        return { level: centre.level, coupons: centre.coupons.map(centreEntryToBody) };
+        return { level: centre.level, coupons: centre.coupons.map(centreEntryForClients) };
       },
     );
   });

@@ -5,24 +5,18 @@ import { LINEUP_MAX, type ShowLineup } from '../../commerce/show-lineup.js';
 import { HawkerError } from '../../domain/errors.js';
 import type { Product } from '../../domain/product.js';
 import { ErrorResponseSchema } from '../errors.js';
+import { ProductSchema } from './products.js';
 import { ID_PATTERN } from '../schemas.js';
 import type { AdminScope } from './admin-scope.js';
 
 const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 404: ErrorResponseSchema, 422: ErrorResponseSchema, 429: ErrorResponseSchema };
 const ShowParams = Type.Object({ id: Type.String({ pattern: ID_PATTERN }) });
 
-/** What a viewer may see of a product: no SKU, no timestamps. */
-const LineupItem = Type.Object({
-  id: Type.String(),
-  title: Type.String(),
-  description: Type.String(),
-  price: Type.Integer(),
-  currency: Type.String(),
-  compareAtPrice: Type.Union([Type.Integer(), Type.Null()]),
-  stock: Type.Integer(),
-  imageUrl: Type.Union([Type.String(), Type.Null()]),
-  thumbUrl: Type.Union([Type.String(), Type.Null()]),
-});
+/** What a viewer may see of a product: no SKU, no timestamps; picture URLs. */
+const LineupItem = Type.Composite([
+  Type.Pick(ProductSchema, ['id', 'title', 'description', 'price', 'currency', 'compareAtPrice', 'stock']),
+  Type.Object({ imageUrl: Type.Union([Type.String(), Type.Null()]), thumbUrl: Type.Union([Type.String(), Type.Null()]) }),
+]);
 
 const toItem = (p: Product) => ({
   id: p.id,
