@@ -142,13 +142,16 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   const liveHub = hub;
   orders.onPlaced((order) => {
     loyalty.forget(order.viewerId);
-    const sale = order.flashSaleId ? flashSales.get(order.flashSaleId) : undefined;
-    if (sale) {
-      liveHub.publishLatest(order.showId, `sale:${sale.id}`, {
+    const saleId = order.flashSaleId;
+    if (!saleId) return;
+    liveHub.publishLatest(order.showId, `sale:${saleId}`, () => {
+      const sale = flashSales.get(saleId);
+      if (!sale) return null;
+      return {
         type: 'flash_sale',
         sale: { id: sale.id, productId: sale.productId, price: sale.price, quantity: sale.quantity, remaining: sale.remaining, endsAt: new Date(sale.endsAt).toISOString() },
-      });
-    }
+      };
+    });
   });
   const dispatcher = new WebhookDispatcher({ store: webhooks, logger: logger.child({ module: 'webhooks' }) });
   const catalog = new ShowCatalog(shows, events, live);

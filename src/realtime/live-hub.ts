@@ -646,8 +646,8 @@ export class LiveHub {
   }
 
   /** Like publish, but a newer message with the same key replaces one not yet sent. */
-  publishLatest(showId: string, key: string, message: ServerMessage): void {
-    this.rooms.get(showId)?.broadcastLatest(key, message);
+  publishLatest(showId: string, key: string, build: () => ServerMessage | null): void {
+    this.rooms.get(showId)?.broadcastLatest(key, build);
   }
 
   presence(showId: string): { viewers: number; peak: number } {

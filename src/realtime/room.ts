@@ -30,8 +30,11 @@ export class Room {
   readonly members = new Set<RoomMember>();
   peak = 0;
   private outbox: ServerMessage[] = [];
-  /** messages where only the newest matters (stock left): one per key per tick */
-  private readonly latest = new Map<string, ServerMessage>();
+  /**
+   * Messages where only the newest matters (stock left): one per key per tick, built when the
+   * tick sends them, so a burst of orders costs one read, not one per order.
+   */
+  private readonly latest = new Map<string, () => ServerMessage | null>();
   private reactions = zeroCounts();
   private reactionTotals = zeroCounts();
   private reactionsPending = false;
@@ -63,8 +66,8 @@ export class Room {
     this.outbox.push(message);
   }
 
-  broadcastLatest(key: string, message: ServerMessage): void {
-    this.latest.set(key, message);
+  broadcastLatest(key: string, build: () => ServerMessage | null): void {
+    this.latest.set(key, build);
   }
 
   react(kind: ReactionKind): void {
@@ -92,7 +95,16 @@ export class Room {
   /** Sends what gathered since the last tick; returns how many messages left. */
   flush(): number {
     if (this.latest.size) {
-      this.outbox.push(...this.latest.values());
+      for (const build of this.latest.values()) {
+        // a failed read must not stop the tick for everyone: that update is skipped, the next one comes
+        let message: ServerMessage | null = null;
+        try {
+          message = build();
+        } catch {
+          message = null;
+        }
+        if (message) this.outbox.push(message);
+      }
       this.latest.clear();
     }
     if (this.outbox.length === 0) return 0;
