@@ -3,6 +3,7 @@ import { couponVerdict, type Coupon, type CouponUnlock } from '../domain/coupon.
 import { HawkerError } from '../domain/errors.js';
 import type { AudienceRepository, ChatRepository, CouponRepository, PollRepository, ShowEventRepository, ShowRepository } from '../domain/ports.js';
 import { currencyExponents } from '../domain/product.js';
+import type { Show } from '../domain/show.js';
 
 export interface NewCoupon {
   code: string;
@@ -145,17 +146,16 @@ export class Coupons {
     const entries = this.o.coupons
       .forShow(showId)
       .filter((c) => c.listed || (c.unlock && this.o.coupons.claimed(c.id, viewerId)))
-      .map((c) => this.entry(c, showId, viewerId, level));
+      .map((c) => this.entry(c, show, viewerId, level));
     return { level, coupons: entries };
   }
 
-  private entry(c: Coupon, showId: string, viewerId: string, level: number): CouponCentreEntry {
-    const show = this.o.shows.get(showId);
+  private entry(c: Coupon, show: Show, viewerId: string, level: number): CouponCentreEntry {
     const claimed = c.unlock ? this.o.coupons.claimed(c.id, viewerId) : true;
     const verdict = couponVerdict(c, {
-      showId,
-      showStatus: show?.status ?? 'ended',
-      showEndedAt: show?.endedAt ?? null,
+      showId: show.id,
+      showStatus: show.status,
+      showEndedAt: show.endedAt,
       currency: c.currency ?? '',
       subtotal: 0,
       viewerLevel: level,
@@ -165,7 +165,7 @@ export class Coupons {
     });
     const states = { COUPON_LOCKED: 'locked', COUPON_ALREADY_USED: 'used', COUPON_USED_UP: 'used up', COUPON_LEVEL: 'level', COUPON_EXPIRED: 'expired', COUPON_NOT_LIVE: 'not live', COUPON_INVALID: 'not yet' } as const;
     const state: CouponCentreEntry['state'] = verdict.ok ? 'available' : states[verdict.code];
-    const expiresAt = c.expiresAt ?? (c.expiresAfterShowMinutes != null && show?.endedAt != null ? show.endedAt + c.expiresAfterShowMinutes * 60_000 : null);
+    const expiresAt = c.expiresAt ?? (c.expiresAfterShowMinutes != null && show.endedAt != null ? show.endedAt + c.expiresAfterShowMinutes * 60_000 : null);
     return {
       id: c.id,
       code: claimed && state !== 'level' ? c.code : null,
@@ -176,7 +176,7 @@ export class Coupons {
       liveOnly: c.liveOnly,
       minLevel: c.minLevel,
       unlock: c.unlock,
-      progress: c.unlock && !claimed ? { have: this.progress(c, showId, viewerId), need: c.unlock === 'keyword' ? 1 : (c.unlockThreshold ?? 1) } : null,
+      progress: c.unlock && !claimed ? { have: this.progress(c, show.id, viewerId), need: c.unlock === 'keyword' ? 1 : (c.unlockThreshold ?? 1) } : null,
       state,
     };
   }
@@ -209,9 +209,9 @@ export class Coupons {
         earned = this.progress(c, showId, viewerId) >= (c.unlockThreshold ?? 1);
       }
       if (!earned || !this.o.coupons.claim(c.id, viewerId, showId, now, firstN)) continue;
-      const show = this.o.shows.get(showId);
       this.o.events.append({ showId, type: 'coupon.claimed', at: now, payload: { couponId: c.id, code: c.code, viewerId, unlock: c.unlock } });
-      this.o.notify(showId, viewerId, this.entry(c, showId, viewerId, this.o.levelOf(viewerId, show?.host ?? '')));
+      const show = this.o.shows.get(showId);
+      if (show) this.o.notify(showId, viewerId, this.entry(c, show, viewerId, this.o.levelOf(viewerId, show.host)));
     }
   }
 }
