@@ -38,7 +38,7 @@ export function createProductRepository(db: Db): ProductRepository {
   );
   const byId = db.prepare('SELECT * FROM products WHERE id = ?');
   const bySku = db.prepare('SELECT * FROM products WHERE sku = ?');
-  const all = db.prepare('SELECT * FROM products ORDER BY created_at, id');
+  const all = db.prepare('SELECT * FROM products ORDER BY created_at, rowid');
   const image = db.prepare('UPDATE products SET has_image = ?, updated_at = ? WHERE id = ?');
   const update = db.prepare(
     `UPDATE products SET sku = @sku, title = @title, description = @description, price = @price, currency = @currency,
@@ -112,7 +112,7 @@ export function createFlashSaleRepository(db: Db): FlashSaleRepository {
      VALUES (@id, @showId, @productId, @price, @quantity, @remaining, @perCustomerLimit, @startsAt, @endsAt, @createdAt)`,
   );
   const byId = db.prepare('SELECT * FROM flash_sales WHERE id = ?');
-  const forShow = db.prepare('SELECT * FROM flash_sales WHERE show_id = ? ORDER BY starts_at, id');
+  const forShow = db.prepare('SELECT * FROM flash_sales WHERE show_id = ? ORDER BY starts_at, rowid');
   const end = db.prepare('UPDATE flash_sales SET ends_at = MAX(starts_at + 1, ?) WHERE id = ? AND ends_at > ?');
   return {
     create: (sale) => void insert.run(sale),

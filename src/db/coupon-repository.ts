@@ -57,8 +57,8 @@ export function createCouponRepository(db: Db): CouponRepository {
   );
   const byId = db.prepare('SELECT * FROM coupons WHERE id = ?');
   const byCode = db.prepare('SELECT * FROM coupons WHERE code = ?');
-  const all = db.prepare('SELECT * FROM coupons ORDER BY created_at DESC, id');
-  const forShow = db.prepare('SELECT * FROM coupons WHERE (show_id = ? OR show_id IS NULL) AND disabled_at IS NULL ORDER BY created_at, id');
+  const all = db.prepare('SELECT * FROM coupons ORDER BY created_at DESC, rowid DESC');
+  const forShow = db.prepare('SELECT * FROM coupons WHERE (show_id = ? OR show_id IS NULL) AND disabled_at IS NULL ORDER BY created_at, rowid');
   const disable = db.prepare('UPDATE coupons SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL');
   const claimAny = db.prepare('INSERT INTO coupon_claims (coupon_id, viewer_id, show_id, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
   // first N: the count and the insert in one statement, so two viewers cannot both be the Nth

@@ -65,7 +65,7 @@ const orderPayload = (o: Order) => ({
 export function createOrderLedger(db: Db, webhooks: WebhookStore): OrderLedger {
   const byKey = db.prepare('SELECT * FROM orders WHERE viewer_id = ? AND idempotency_key = ?');
   const byId = db.prepare('SELECT * FROM orders WHERE id = ?');
-  const forShow = db.prepare('SELECT * FROM orders WHERE show_id = ? ORDER BY created_at, id');
+  const forShow = db.prepare('SELECT * FROM orders WHERE show_id = ? ORDER BY created_at, rowid');
   const show = db.prepare('SELECT started_at, status, ended_at FROM shows WHERE id = ?');
   const couponByCode = db.prepare('SELECT * FROM coupons WHERE code = ?');
   const claimed = db.prepare('SELECT 1 FROM coupon_claims WHERE coupon_id = ? AND viewer_id = ?');

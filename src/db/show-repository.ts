@@ -35,8 +35,8 @@ export function createShowRepository(db: Db): ShowRepository {
   );
   const byId = db.prepare('SELECT * FROM shows WHERE id = ?');
   const byKey = db.prepare('SELECT * FROM shows WHERE stream_key = ?');
-  const all = db.prepare('SELECT * FROM shows ORDER BY created_at DESC, id');
-  const byStatus = db.prepare('SELECT * FROM shows WHERE status = ? ORDER BY created_at DESC, id');
+  const all = db.prepare('SELECT * FROM shows ORDER BY created_at DESC, rowid DESC');
+  const byStatus = db.prepare('SELECT * FROM shows WHERE status = ? ORDER BY created_at DESC, rowid DESC');
   const setKey = db.prepare('UPDATE shows SET stream_key = ? WHERE id = ?');
   // started_at is kept from the first time the show went live: stream time never restarts.
   const live = db.prepare(

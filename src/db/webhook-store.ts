@@ -5,7 +5,7 @@ import type { Db } from './open.js';
 
 export function createWebhookStore(db: Db): WebhookStore {
   const addEndpoint = db.prepare('INSERT INTO webhook_endpoints (id, url, secret, created_at) VALUES (@id, @url, @secret, @createdAt)');
-  const endpoints = db.prepare('SELECT id, url, secret, created_at AS createdAt FROM webhook_endpoints ORDER BY created_at, id');
+  const endpoints = db.prepare('SELECT id, url, secret, created_at AS createdAt FROM webhook_endpoints ORDER BY created_at, rowid');
   const removeEndpoint = db.prepare('DELETE FROM webhook_endpoints WHERE id = ?');
   const endpointIds = db.prepare('SELECT id FROM webhook_endpoints').pluck();
   const insert = db.prepare(
