@@ -93,7 +93,10 @@ t.test('overlays are burned into every rendition, live, without restarting FFmpe
   }
   t.ok(changes.length >= 2, `the countdown changed ${changes.length} times in ${sale.length} frames`);
   const gaps = changes.slice(1).map((c, i) => c - changes[i]!);
-  t.ok(gaps.every((g) => Math.abs(g - FPS) <= 3), `once per second: frames between changes ${gaps.join(', ')}`);
+  // The redraw runs on the wall clock and FFmpeg takes the new picture with the next frame it
+  // encodes: on a busy machine FFmpeg runs below real time and a second holds fewer frames, so
+  // "once a second" is checked as neither per frame nor stuck, not to the frame.
+  t.ok(gaps.every((g) => g >= FPS / 2 && g <= FPS * 1.5), `about once per second: frames between changes ${gaps.join(', ')} (${FPS} fps)`);
 
   const after = server.logs.filter((l) => l.msg === 'ffmpeg started');
   t.equal(after.length, 1, 'FFmpeg was never restarted for an overlay change');
