@@ -38,6 +38,7 @@ export function createChatRepository(db: Db): ChatRepository {
   );
   const byId = db.prepare('SELECT m.*, v.display_name FROM chat_messages m JOIN viewers v ON v.id = m.viewer_id WHERE m.id = ?');
   const del = db.prepare('UPDATE chat_messages SET deleted_at = ?, deleted_by = ? WHERE id = ? AND deleted_at IS NULL');
+  const delAllBy = db.prepare('UPDATE chat_messages SET deleted_at = ?, deleted_by = ? WHERE viewer_id = ? AND deleted_at IS NULL RETURNING id, show_id AS showId');
   const settings = db.prepare('SELECT slow_mode_seconds, links_allowed, pinned_message_id FROM chat_settings WHERE show_id = ?');
   const saveSettings = db.prepare(
     `INSERT INTO chat_settings (show_id, slow_mode_seconds, links_allowed, pinned_message_id) VALUES (?, ?, ?, ?)
@@ -65,6 +66,7 @@ export function createChatRepository(db: Db): ChatRepository {
       return row && toChat(row);
     },
     markDeleted: (id, at, by) => del.run(at, by, id).changes > 0,
+    markAllDeletedBy: (viewerId, at, by) => delAllBy.all(at, by, viewerId) as Array<{ id: string; showId: string }>,
     settings: (showId) => {
       const row = settings.get(showId) as { slow_mode_seconds: number; links_allowed: number; pinned_message_id: string | null } | undefined;
       return row

@@ -99,6 +99,8 @@ export interface ChatRepository {
   recent(showId: string, limit: number): ChatMessage[];
   get(id: string): ChatMessage | undefined;
   markDeleted(id: string, at: number, by: string): boolean;
+  /** every message of the viewer not yet deleted, in every show; returns what it deleted */
+  markAllDeletedBy(viewerId: string, at: number, by: string): Array<{ id: string; showId: string }>;
   settings(showId: string): ChatSettings;
   saveSettings(showId: string, settings: ChatSettings): void;
   addSanction(sanction: Sanction, at: number): void;

@@ -451,18 +451,17 @@ export class LiveHub {
     return { until };
   }
 
-  /** Banned in every show of this server; what they said in live rooms disappears. */
+  /** Banned in every show of this server; everything they said, in every show, disappears. */
   ban(viewerId: string): void {
     this.requireViewer(viewerId);
     const at = this.now();
     this.o.chat.addSanction({ viewerId, showId: null, kind: 'ban', until: null }, at);
-    for (const p of this.pendingChat) if (p.viewerId === viewerId && p.deletedAt == null) p.deletedAt = at;
-    for (const [showId, lines] of this.history) {
-      const theirs = lines.filter((l) => l.viewer.id === viewerId).map((l) => l.id);
-      for (const id of theirs) this.o.chat.markDeleted(id, at, 'ban');
-      if (theirs.length) this.forget(showId, theirs);
-      if (this.rooms.has(showId)) this.record(showId, { action: 'ban', viewerId });
-    }
+    // pending lines go to SQLite first, so one UPDATE deletes stored and pending alike
+    this.writePendingChat();
+    const byShow = new Map<string, string[]>();
+    for (const { id, showId } of this.o.chat.markAllDeletedBy(viewerId, at, 'ban')) byShow.set(showId, [...(byShow.get(showId) ?? []), id]);
+    for (const [showId, ids] of byShow) this.forget(showId, ids);
+    for (const showId of this.rooms.keys()) this.record(showId, { action: 'ban', viewerId });
     this.notify(viewerId, null, { type: 'notice', code: 'BANNED', message: 'you are banned from this chat', until: null });
   }
 

@@ -147,7 +147,11 @@ t.test('moderation: delete for everyone, timeout, ban, slow mode, pin, moderator
   tr.send({ type: 'chat', text: 'still here' });
   t.match(await tr.next(isError('TIMED_OUT')), { message: /timed out for (59|60) s/ });
 
-  // ban: refused everywhere, their messages gone from live rooms
+  // ban: refused everywhere, their messages gone from live rooms and from earlier shows
+  const earlier = (await s.t.app.inject({ method: 'POST', url: '/api/shows', headers: s.t.auth, payload: { title: 'Last week' } })).json() as { id: string };
+  s.t.db.prepare("INSERT INTO chat_messages (id, show_id, viewer_id, text, at) VALUES ('old-troll', ?, ?, 'spam from last week', ?)").run(earlier.id, troll.viewerId, Date.now() - 7 * 86_400_000);
+  const earlierChat = async () => ((await s.t.app.inject({ method: 'GET', url: `/api/shows/${earlier.id}/chat`, headers: s.t.auth })).json() as Array<{ id: string }>).map((l) => l.id);
+  t.same(await earlierChat(), ['old-troll']);
   await s.t.app.inject({ method: 'DELETE', url: `/api/viewers/${troll.viewerId}/ban`, headers: s.t.auth });
   tr.send({ type: 'chat', text: 'back again' });
   const back = await a.next(isChat('back again'));
@@ -156,6 +160,7 @@ t.test('moderation: delete for everyone, timeout, ban, slow mode, pin, moderator
   tr.send({ type: 'chat', text: 'banned words' });
   await tr.next(isError('BANNED'));
   t.notOk(a.messages.some((m) => m.type === 'chat' && m.text === 'banned words'), 'a banned viewer\'s message reaches nobody');
+  t.same(await earlierChat(), [], 'and what they said in an earlier show is gone from its stored chat');
   t.equal((await s.t.app.inject({ method: 'PUT', url: `/api/viewers/nobody/ban`, headers: s.t.auth })).json().code, 'VIEWER_NOT_FOUND');
 
   // moderators act over the socket; viewers cannot
