@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { ChatMessage, ChatSettings, Poll, Question, Sanction } from '../domain/audience.js';
 import type { AudienceRepository, ChatRepository, LineupRepository, PollRepository, QuestionRepository } from '../domain/ports.js';
 import type { Viewer } from '../domain/order.js';
@@ -57,6 +58,19 @@ export function createChatRepository(db: Db): ChatRepository {
   const removeMod = db.prepare('DELETE FROM moderators WHERE viewer_id = ?');
   const mods = db.prepare('SELECT m.viewer_id, v.display_name, m.granted_at FROM moderators m JOIN viewers v ON v.id = m.viewer_id ORDER BY m.granted_at');
   const countForViewer = db.prepare('SELECT count(*) AS n FROM chat_messages WHERE viewer_id = ? AND show_id = ? AND deleted_at IS NULL');
+  const voiceOf = db.prepare('SELECT v.id, v.display_name AS displayName FROM host_voices h JOIN viewers v ON v.id = h.viewer_id WHERE h.host = ?');
+  const addVoiceViewer = db.prepare('INSERT INTO viewers (id, display_name, token_hash, created_at) VALUES (?, ?, ?, ?)');
+  const addVoice = db.prepare('INSERT INTO host_voices (host, viewer_id) VALUES (?, ?)');
+  const voiceIds = db.prepare('SELECT viewer_id FROM host_voices');
+  const hostVoice = db.transaction((host: string, displayName: string, at: number) => {
+    const found = voiceOf.get(host) as { id: string; displayName: string } | undefined;
+    if (found) return found;
+    const id = randomBytes(9).toString('base64url');
+    // not hex, so never equal to the SHA-256 of a token: no token can open this row
+    addVoiceViewer.run(id, displayName, `host-voice:${randomBytes(18).toString('base64url')}`, at);
+    addVoice.run(host, id);
+    return { id, displayName };
+  });
 
   return {
     insertMany: (messages) => insertMany(messages),
@@ -66,6 +80,8 @@ export function createChatRepository(db: Db): ChatRepository {
       return row && toChat(row);
     },
     markDeleted: (id, at, by) => del.run(at, by, id).changes > 0,
+    hostVoice: (host, displayName, at) => hostVoice(host, displayName, at),
+    hostVoiceIds: () => voiceIds.pluck().all() as string[],
     markAllDeletedBy: (viewerId, at, by) => delAllBy.all(at, by, viewerId) as Array<{ id: string; showId: string }>,
     settings: (showId) => {
       const row = settings.get(showId) as { slow_mode_seconds: number; links_allowed: number; pinned_message_id: string | null } | undefined;

@@ -111,6 +111,9 @@ export interface ChatRepository {
   setModerator(viewerId: string, moderator: boolean, at: number): void;
   moderators(): Array<{ viewerId: string; displayName: string; grantedAt: number }>;
   countForViewer(viewerId: string, showId: string): number;
+  /** the viewer row the host speaks through in chat, made on first use */
+  hostVoice(host: string, displayName: string, at: number): { id: string; displayName: string };
+  hostVoiceIds(): string[];
 }
 
 export interface PollRepository {

@@ -93,6 +93,8 @@ const REACTIONS_EVERY_MS = 250;
 const RESULTS_EVERY_MS = 500;
 const MINUTE_MS = 60_000;
 
+const HOST_BADGE = { level: 0, badge: 'host' };
+
 /**
  * The audience of every show in real time: one WebSocket per viewer per show, chat with its
  * rules and moderation, reactions, polls, questions, presence. Knows nothing of HTTP: a socket
@@ -105,6 +107,8 @@ export class LiveHub {
   private readonly history = new Map<string, ChatLine[]>();
   private readonly settings = new Map<string, ChatSettings>();
   private pendingChat: ChatMessage[] = [];
+  /** the viewer rows hosts speak through (few, read on every line drawn): loaded once */
+  private hostVoices: Set<string> | null = null;
   private pendingActivity: Array<{ showId: string; viewerId: string; kind: ActivityKind; text?: string }> = [];
   private readonly dirtyPolls = new Set<string>();
   private readonly dirtyQuestions = new Set<string>();
@@ -292,8 +296,9 @@ export class LiveHub {
       if (msg.type === 'pin') return void this.pin(showId, msg.messageId);
       return void this.updateSettings(showId, { slowModeSeconds: msg.seconds });
     }
+    if (m.role === 'host' && msg.type === 'chat') return void this.hostSay(showId, msg.text);
     if (!m.viewer) {
-      throw new HawkerError('SIGN_IN_REQUIRED', m.role === 'host' ? 'the host moderates here; chat, votes and questions come from viewers' : undefined);
+      throw new HawkerError('SIGN_IN_REQUIRED', m.role === 'host' ? 'the host chats and moderates here; votes and questions come from viewers' : undefined);
     }
     const viewer = m.viewer;
     if (msg.type === 'chat') return this.chat(m, viewer, msg.text, now);
@@ -350,18 +355,7 @@ export class LiveHub {
     if (!verdict.ok) throw new HawkerError(verdict.code, verdict.message);
     this.takeChatToken(viewer.id, now);
     this.lastChatAt.set(`${showId}:${viewer.id}`, now);
-    const show = this.o.shows.get(showId);
-    const message: ChatMessage = {
-      id: randomBytes(9).toString('base64url'),
-      showId,
-      viewerId: viewer.id,
-      displayName: viewer.displayName,
-      text: verdict.text,
-      at: now,
-      streamMs: show?.startedAt != null ? now - show.startedAt : null,
-      deletedAt: null,
-    };
-    this.pendingChat.push(message);
+    const message = this.queueChat(this.o.shows.get(showId), showId, viewer, verdict.text, now);
     // levels move while a viewer watches, comments and buys
     m.level = this.o.levelOf(viewer.id, m.room.host);
     const line = this.line(message, m.room.host, m.role === 'moderator' ? 'moderator' : 'viewer', m.level);
@@ -371,8 +365,57 @@ export class LiveHub {
     this.activity(showId, viewer.id, 'chat', message.text);
   }
 
+  /**
+   * The merchant in chat, as the show's host (the panel's REST call or the host's socket):
+   * the text rules hold, links are allowed; no rate limit or slow mode, it is their show.
+   */
+  hostSay(showId: string, raw: string): ChatLine {
+    const show = this.requireShow(showId);
+    const verdict = this.o.rules.check(raw, true);
+    if (!verdict.ok) throw new HawkerError(verdict.code, verdict.message);
+    const now = this.now();
+    const voice = this.o.chat.hostVoice(show.host, show.host || 'Host', now);
+    this.hostVoiceSet().add(voice.id);
+    const message = this.queueChat(show, showId, voice, verdict.text, now);
+    const line = this.line(message, show.host, 'host');
+    this.remember(showId, line);
+    const room = this.rooms.get(showId);
+    if (room) {
+      room.chatThisMinute += 1;
+      room.broadcast({ type: 'chat', ...line });
+    }
+    return line;
+  }
+
+  /** a line in stream time, written with the next tick's batch */
+  private queueChat(show: Show | undefined, showId: string, author: { id: string; displayName: string }, text: string, now: number): ChatMessage {
+    const message: ChatMessage = {
+      id: randomBytes(9).toString('base64url'),
+      showId,
+      viewerId: author.id,
+      displayName: author.displayName,
+      text,
+      at: now,
+      streamMs: show?.startedAt != null ? now - show.startedAt : null,
+      deletedAt: null,
+    };
+    this.pendingChat.push(message);
+    return message;
+  }
+
+  private hostVoiceSet(): Set<string> {
+    this.hostVoices ??= new Set(this.o.chat.hostVoiceIds());
+    return this.hostVoices;
+  }
+
+  private isHostVoice(viewerId: string): boolean {
+    return this.hostVoiceSet().has(viewerId);
+  }
+
   private line(message: ChatMessage, host: string, role?: 'host' | 'moderator' | 'viewer', level?: { level: number; badge: string } | null): ChatLine {
-    const lv = level ?? this.o.levelOf(message.viewerId, host);
+    const byHost = role === 'host' || this.isHostVoice(message.viewerId);
+    // the host earns no loyalty from their own show: the badge says who they are instead
+    const lv = byHost ? HOST_BADGE : (level ?? this.o.levelOf(message.viewerId, host));
     return {
       id: message.id,
       viewer: {
@@ -380,7 +423,7 @@ export class LiveHub {
         displayName: message.displayName,
         level: lv.level,
         badge: lv.badge,
-        role: role ?? (this.o.chat.isModerator(message.viewerId) ? 'moderator' : 'viewer'),
+        role: byHost ? 'host' : (role ?? (this.o.chat.isModerator(message.viewerId) ? 'moderator' : 'viewer')),
       },
       text: message.text,
       at: iso(message.at),
@@ -760,9 +803,11 @@ export class LiveHub {
     return show;
   }
 
+  /** a viewer a moderator can act on: never the host's own voice */
   private requireViewer(viewerId: string): Viewer {
     const viewer = this.o.audience.viewer(viewerId);
     if (!viewer) throw new HawkerError('VIEWER_NOT_FOUND', `no viewer with id ${viewerId}`);
+    if (this.isHostVoice(viewerId)) throw new HawkerError('HOST_NOT_SANCTIONABLE');
     return viewer;
   }
 }

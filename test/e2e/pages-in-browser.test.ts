@@ -139,6 +139,21 @@ t.test('a merchant runs a show from the control panel; a phone viewer watches, c
   await viewer.locator('#chat li').filter({ hasText: 'Is it long enough for a second floor?' }).waitFor();
   t.equal(await viewer.locator('#chat li .name').first().textContent(), 'Ana <b>', 'names are drawn as text');
   await admin.locator('#mod-chat .mod-msg').filter({ hasText: 'Is it long enough for a second floor?' }).waitFor({ timeout: 5000 });
+  // the merchant answers in chat as the host
+  await admin.getByLabel('Say in chat as Mia').fill('Yes: 30 m reaches a second floor');
+  await admin.getByLabel('Say in chat as Mia').press('Enter');
+  await admin.getByText('✓ Said in chat as Mia').waitFor({ timeout: 5000 });
+  t.equal(await admin.getByLabel('Say in chat as Mia').inputValue(), '', 'the field empties once it is said');
+  const answer = viewer.locator('#chat li').filter({ hasText: 'Yes: 30 m reaches a second floor' });
+  await answer.waitFor({ timeout: 5000 });
+  t.equal(await answer.locator('.name').textContent(), 'Mia');
+  t.equal(await answer.locator('.badge.role').textContent(), 'host', 'the phone marks it as the host');
+  t.equal(await admin.locator('#mod-chat .mod-msg').filter({ hasText: 'Yes: 30 m' }).getByRole('button', { name: /^Ban/ }).count(), 0, 'no ban button on the host\'s own line');
+  // (the field's maxlength keeps typing under 300; what it cannot stop, the server explains)
+  await admin.getByLabel('Say in chat as Mia').fill('sale ends \u202esoon');
+  await admin.getByLabel('Say in chat as Mia').press('Enter');
+  await admin.locator('#host-say-error').filter({ hasText: 'control and text-direction characters are not allowed' }).waitFor({ timeout: 5000 });
+  await admin.getByLabel('Say in chat as Mia').fill('');
 
   // ---- a flash sale; the viewer buys; stock left drops in both ------------------------------
   await admin.locator(`#lineup [data-product-id="${hose.id}"] summary`).click();

@@ -192,6 +192,42 @@ t.test('moderation: delete for everyone, timeout, ban, slow mode, pin, moderator
   for (const c of [a, tr, m, newcomer, sam]) t.same(c.invalid, []);
 });
 
+t.test('the host speaks in chat as the show\'s host: from the panel and from the host socket', async (t) => {
+  const s = await setup(t);
+  const ana = await s.viewer('Ana');
+  const a = await s.open({ token: ana.token });
+  await a.next((m) => m.type === 'welcome');
+  const say = (text: string, headers: Record<string, string> = s.t.auth) => s.t.app.inject({ method: 'POST', url: `/api/shows/${s.showId}/chat`, headers, payload: { text } });
+
+  const said = await say('Yes: 30 m reaches a second floor. Details at https://shop.example/hose');
+  t.equal(said.statusCode, 201, 'links are the host\'s to post');
+  t.match(said.json(), { viewer: { displayName: 'Mia', role: 'host', badge: 'host', level: 0 }, text: /^Yes: 30 m/ });
+  t.match(await a.next(isChat(said.json().text)), { viewer: { role: 'host', displayName: 'Mia' } }, 'viewers see it marked as the host');
+
+  const host = await s.open({ authorization: s.t.auth.authorization });
+  await host.next((m) => m.type === 'welcome');
+  host.send({ type: 'chat', text: 'Two minutes left on the hose deal' });
+  t.match(await a.next(isChat('Two minutes left on the hose deal')), { viewer: { role: 'host', id: said.json().viewer.id } }, 'the host socket chats as the same voice');
+  host.send({ type: 'vote', pollId: 'p', option: 0 });
+  t.match(await host.next(isError('SIGN_IN_REQUIRED')), { message: /votes and questions come from viewers/ });
+
+  t.equal((await say('x'.repeat(301))).json().code, 'MESSAGE_TOO_LONG', 'the text rules hold for the host too');
+  t.equal((await say('bell\u0007')).json().code, 'INVALID_MESSAGE');
+  t.equal((await say('hello', {})).statusCode, 401, 'speaking as the host needs the admin token');
+  const voice = said.json().viewer.id as string;
+  const ban = await s.t.app.inject({ method: 'PUT', url: `/api/viewers/${voice}/ban`, headers: s.t.auth });
+  t.match({ status: ban.statusCode, body: ban.json() }, { status: 409, body: { code: 'HOST_NOT_SANCTIONABLE' } }, 'the host cannot ban their own voice');
+  t.equal((await s.t.app.inject({ method: 'POST', url: `/api/shows/${s.showId}/timeouts`, headers: s.t.auth, payload: { viewerId: voice, seconds: 60 } })).json().code, 'HOST_NOT_SANCTIONABLE');
+
+  // stored and drawn the same: the panel's read from SQLite and newcomers' history say "host"
+  const history = (await s.t.app.inject({ method: 'GET', url: `/api/shows/${s.showId}/chat`, headers: s.t.auth })).json() as Array<{ viewer: { role: string } }>;
+  t.same(history.map((l) => l.viewer.role), ['host', 'host']);
+  const newcomer = await s.open();
+  t.same(((await newcomer.next((m) => m.type === 'welcome')).history as Array<{ viewer: { role: string } }>).map((l) => l.viewer.role), ['host', 'host']);
+  t.equal(s.t.db.prepare('SELECT count(*) FROM viewers WHERE id = ? AND token_hash GLOB \'[0-9a-f]*\'').pluck().get(voice), 0, 'no token hash a viewer token could match');
+  for (const c of [a, host, newcomer]) t.same(c.invalid, []);
+});
+
 t.test('reactions are counted and sent as aggregates, not one message per tap', async (t) => {
   const s = await setup(t);
   const v = await s.viewer('Tap');

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/ty
 import type { WebSocket } from 'ws';
 import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/websocket'; // brings in the websocket route option and handler types
-import { POLL_OPTION_MAX, POLL_OPTIONS_MAX, POLL_QUESTION_MAX } from '../../domain/audience.js';
+import { CHAT_TEXT_MAX, POLL_OPTION_MAX, POLL_OPTIONS_MAX, POLL_QUESTION_MAX } from '../../domain/audience.js';
 import type { Credentials, LiveHub } from '../../realtime/live-hub.js';
 import { ClientMessageSchema, CloseCodes, PROTOCOL_VERSION } from '../../realtime/protocol.js';
 import { ChatLineSchema, PollResultsSchema, QuestionViewSchema, ServerMessageSchema } from '../../realtime/server-messages.js';
@@ -111,6 +111,15 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
         response: { 200: Type.Array(ChatLineSchema), ...errors },
       }),
       async (request) => hub.recentChat(request.params.id, (request.query as { limit?: number }).limit ?? 100),
+    );
+    host.post(
+      '/api/shows/:id/chat',
+      route('Say something in the chat as the show\'s host (named after the show\'s host, marked "host")', {
+        // the hub counts code points and says how long; the schema only bounds the body
+        body: Type.Object({ text: Type.String({ minLength: 1, maxLength: CHAT_TEXT_MAX * 4 }) }, { additionalProperties: false }),
+        response: { 201: ChatLineSchema, ...errors },
+      }),
+      async (request, reply) => reply.status(201).send(hub.hostSay(request.params.id, (request.body as { text: string }).text)),
     );
     host.delete(
       '/api/shows/:id/chat/:messageId',

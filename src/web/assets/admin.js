@@ -229,12 +229,30 @@
     // chat with moderation
     const chatList = el('div', { id: 'mod-chat', style: 'max-height:360px;overflow-y:auto', 'aria-live': 'polite' });
     const modLine = (m) => el('div', { class: 'mod-msg', 'data-id': m.id },
-      el('strong', { text: m.viewer.displayName }), m.viewer.level ? el('span', { class: `badge level-${Math.min(4, m.viewer.level)}`, text: m.viewer.badge }) : null,
+      el('strong', { text: m.viewer.displayName }), m.viewer.role === 'host' ? el('span', { class: 'badge role', text: 'host' }) : m.viewer.level ? el('span', { class: `badge level-${Math.min(4, m.viewer.level)}`, text: m.viewer.badge }) : null,
       el('span', { class: 'text', text: m.text }),
       el('button', { type: 'button', class: 'secondary small', 'aria-label': `Pin message from ${m.viewer.displayName}`, onclick: () => act('PUT', `/api/shows/${showId}/chat/pin`, { messageId: m.id }, 'Message pinned') }, 'Pin'),
       el('button', { type: 'button', class: 'secondary small', 'aria-label': `Delete message from ${m.viewer.displayName}`, onclick: () => act('DELETE', `/api/shows/${showId}/chat/${m.id}`, undefined, 'Message deleted') }, 'Delete'),
-      el('button', { type: 'button', class: 'secondary small', 'aria-label': `Time out ${m.viewer.displayName} for 5 minutes`, onclick: () => act('POST', `/api/shows/${showId}/timeouts`, { viewerId: m.viewer.id, seconds: 300 }, `${m.viewer.displayName} timed out for 5 min`) }, '5 min'),
-      el('button', { type: 'button', class: 'secondary small', 'aria-label': `Ban ${m.viewer.displayName}`, onclick: () => window.confirm(`Ban ${m.viewer.displayName} from chat in every show?`) && act('PUT', `/api/viewers/${m.viewer.id}/ban`, undefined, `${m.viewer.displayName} banned`) }, 'Ban'));
+      m.viewer.role === 'host' ? null : el('button', { type: 'button', class: 'secondary small', 'aria-label': `Time out ${m.viewer.displayName} for 5 minutes`, onclick: () => act('POST', `/api/shows/${showId}/timeouts`, { viewerId: m.viewer.id, seconds: 300 }, `${m.viewer.displayName} timed out for 5 min`) }, '5 min'),
+      m.viewer.role === 'host' ? null : el('button', { type: 'button', class: 'secondary small', 'aria-label': `Ban ${m.viewer.displayName}`, onclick: () => window.confirm(`Ban ${m.viewer.displayName} from chat in every show?`) && act('PUT', `/api/viewers/${m.viewer.id}/ban`, undefined, `${m.viewer.displayName} banned`) }, 'Ban'));
+    // the merchant answers in chat as the show's host (links allowed, no rate limit)
+    const hostName = show.host || 'Host';
+    const sayError = el('p', { class: 'field-error', id: 'host-say-error', role: 'alert' });
+    const sayForm = el('form', { class: 'row', style: 'margin-top:.5rem', onsubmit: async (e) => {
+      e.preventDefault();
+      const input = $('host-say');
+      sayError.textContent = '';
+      try {
+        await api('POST', `/api/shows/${showId}/chat`, { text: input.value });
+        input.value = '';
+        confirmIn(doneLine, `Said in chat as ${hostName}`);
+      } catch (err) {
+        sayError.textContent = err.message;
+      }
+    } },
+      el('label', { for: 'host-say', class: 'sr-only', text: `Say in chat as ${hostName}` }),
+      el('input', { id: 'host-say', maxlength: '300', placeholder: `Say in chat as ${hostName}`, required: true, autocomplete: 'off', 'aria-describedby': 'host-say-error', oninput: () => (sayError.textContent = '') }),
+      el('button', { type: 'submit', class: 'small' }, 'Send'));
     const slow = el('select', { id: 'slow-mode', onchange: (e) => act('PATCH', `/api/shows/${showId}/chat/settings`, { slowModeSeconds: Number(e.currentTarget.value) }, 'Slow mode set') },
       ...[['0', 'Off'], ['5', '5 s'], ['15', '15 s'], ['60', '1 min']].map(([v, t]) => el('option', { value: v, text: t })));
     const questionsList = el('ol', { id: 'mod-questions', class: 'questions' });
@@ -253,7 +271,7 @@
       el('div', { class: 'cockpit' },
         el('div', { style: 'display:grid;gap:1rem' }, card('Preview', video), card('Live numbers', numbers, chart, el('p', { class: 'muted', text: 'Orders per minute; shaded spans: a product was pinned.' }), el('a', { href: `/api/shows/${showId}/timeline.csv`, download: `show-${showId}-timeline.csv`, text: 'Export the timeline (CSV)' })), setup),
         el('div', { style: 'display:grid;gap:1rem' }, card('Lineup', lineupBox, lineupEditor), card('On the video', announceForm, overlayButtons), card('Poll', pollBox, pollForm)),
-        el('div', { style: 'display:grid;gap:1rem' }, card('Chat', el('div', { class: 'row' }, el('label', { for: 'slow-mode', text: 'Slow mode', style: 'margin:0' }), slow), chatList), card('Questions and demo requests', questionsList))));
+        el('div', { style: 'display:grid;gap:1rem' }, card('Chat', el('div', { class: 'row' }, el('label', { for: 'slow-mode', text: 'Slow mode', style: 'margin:0' }), slow), chatList, sayForm, sayError), card('Questions and demo requests', questionsList))));
     $('embed').value = `<iframe src="${document.body.dataset.publicUrl}/watch/${showId}?embed=1" style="width:100%;max-width:420px;aspect-ratio:9/16;border:0" allow="autoplay; fullscreen" title="${show.title.replace(/"/g, '&quot;')}"></iframe>`;
 
     // preview player
