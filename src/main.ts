@@ -6,33 +6,12 @@ import { pathToFileURL } from 'node:url';
 import { resolveAdminToken } from './config/admin-token.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import type { HawkerConfig } from './config/schema.js';
-import { openDatabase, type Db } from './db/open.js';
-import { createFlashSaleRepository, createOverlayStateRepository, createProductRepository } from './db/commerce-repository.js';
-import { ProductCatalog } from './commerce/product-catalog.js';
-import { ProductImages } from './commerce/product-images.js';
-import { ShowOverlays } from './live/show-overlays.js';
-import { createOrderLedger, createViewerRepository } from './db/order-ledger.js';
-import { createWebhookStore } from './db/webhook-store.js';
-import { Orders } from './commerce/orders.js';
-import { ShowStatsReport } from './commerce/show-stats.js';
-import { Viewers } from './commerce/viewers.js';
-import { WebhookDispatcher } from './commerce/webhook-dispatcher.js';
-import { loadOverlayTheme } from './overlay/templates.js';
-import { createShowEventRepository, createShowRepository } from './db/show-repository.js';
+import { openDatabase } from './db/open.js';
 import { buildApp } from './http/app.js';
 import { RtmpIngest } from './ingest/rtmp-ingest.js';
-import { LiveShows } from './live/live-shows.js';
-import { ShowCatalog } from './live/show-catalog.js';
+import type { LiveShows } from './live/live-shows.js';
 import { createLogger, type Logger } from './log/logger.js';
-import { TranscodeLauncher } from './pipeline/launcher.js';
-import { createAudienceRepository, createChatRepository, createLineupRepository, createPollRepository, createQuestionRepository } from './db/audience-repository.js';
-import { Loyalty } from './commerce/loyalty.js';
-import { Coupons, centreEntryForClients } from './commerce/coupons.js';
-import { createCouponRepository } from './db/coupon-repository.js';
-import { ShowLineup } from './commerce/show-lineup.js';
-import { ChatRules } from './realtime/chat-rules.js';
-import { LiveHub } from './realtime/live-hub.js';
-import { TestPatterns } from './pipeline/test-pattern.js';
+import { buildServices, servicesForHttp } from './services.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -49,119 +28,6 @@ export interface RunningHawker {
 function ffmpegWorks(path: string): boolean {
   const probe = spawnSync(path, ['-hide_banner', '-version'], { timeout: 5000, stdio: 'ignore' });
   return probe.status === 0;
-}
-
-export interface ServiceInputs {
-  db: Db;
-  config: HawkerConfig;
-  dataDir: string;
-  publicUrl: string;
-  logger: Logger;
-  inputUrlFor(streamKey: string): string;
-}
-
-/** Everything behind the API, on one database; the HTTP tests build the same graph. */
-export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrlFor }: ServiceInputs) {
-  const shows = createShowRepository(db);
-  const events = createShowEventRepository(db);
-  const products = new ProductCatalog(createProductRepository(db), new ProductImages(join(dataDir, 'media', 'products')));
-  let launcher: TranscodeLauncher | null = null;
-  let hub: LiveHub | null = null;
-  const flashSales = createFlashSaleRepository(db);
-  const overlays: ShowOverlays = new ShowOverlays({
-    onChange: (showId, change, programDateTime, at) =>
-      hub?.publish(showId, { type: 'overlay', change, overlay: overlays.view(showId), programDateTime, at: new Date(at).toISOString() }),
-    shows,
-    events,
-    states: createOverlayStateRepository(db),
-    flashSales,
-    catalog: products,
-    theme: loadOverlayTheme(),
-    feedRoot: join(dataDir, 'overlay'),
-    checkoutUrl: (showId, productId) => `${publicUrl}/watch/${showId}?product=${encodeURIComponent(productId)}`,
-    programDateTimeNow: (showId) => launcher?.programDateTimeNow(showId) ?? null,
-    logger,
-  });
-  launcher = new TranscodeLauncher({
-    config,
-    hlsRoot: join(dataDir, 'media', 'hls'),
-    logger,
-    inputUrlFor,
-    overlays: { inputsFor: (id) => overlays.inputsFor(id), release: (id) => overlays.release(id) },
-  });
-  const webhooks = createWebhookStore(db);
-  const live = new LiveShows({
-    shows,
-    events,
-    pipelines: launcher,
-    logger,
-    reconnectWindowMs: config.live.reconnectWindowSeconds * 1000,
-    onShowEvent: (type, showId, at) => {
-      webhooks.enqueue(type === 'show.live' ? 'show.started' : 'show.ended', { showId }, at);
-      hub?.publish(showId, { type: 'show', status: type === 'show.live' ? 'live' : 'ended' });
-    },
-  });
-  const viewers = new Viewers(createViewerRepository(db));
-  const ledger = createOrderLedger(db, webhooks);
-  // loyalty is built below; the level is only asked for when an order comes in
-  const orders = new Orders(ledger, createOverlayStateRepository(db), (viewerId, showId) => loyalty.of(viewerId, shows.get(showId)?.host ?? '').level);
-  const audience = createAudienceRepository(db);
-  const stats = new ShowStatsReport(shows, ledger, events, audience);
-  const loyalty = new Loyalty(audience);
-  const lineup = new ShowLineup(shows, createLineupRepository(db), products);
-  const limits = config.audience;
-  const chat = createChatRepository(db);
-  const polls = createPollRepository(db);
-  const coupons: Coupons = new Coupons({
-    coupons: createCouponRepository(db),
-    shows,
-    events,
-    audience,
-    chat,
-    polls,
-    levelOf: (viewerId, host) => loyalty.of(viewerId, host).level,
-    notify: (showId, viewerId, coupon) => hub?.sendToViewer(showId, viewerId, { type: 'coupon.unlocked', coupon: centreEntryForClients(coupon) }),
-  });
-  hub = new LiveHub({
-    shows,
-    events,
-    chat,
-    polls,
-    questions: createQuestionRepository(db),
-    audience,
-    lineup: createLineupRepository(db),
-    rules: new ChatRules(limits.blocklist),
-    limits,
-    levelOf: (viewerId, host) => loyalty.of(viewerId, host),
-    viewerByToken: (token) => viewers.byToken(token),
-    overlayView: (showId) => overlays.view(showId),
-    showPollOnOverlay: (showId, poll, record) => overlays.setPoll(showId, poll, record),
-    onActivity: (showId, viewerId, kind, text) => coupons.activity(showId, viewerId, kind, text),
-    logger,
-  });
-  const liveHub = hub;
-  orders.onPlaced((order) => {
-    loyalty.forget(order.viewerId);
-    const saleId = order.flashSaleId;
-    if (!saleId) return;
-    liveHub.publishLatest(order.showId, `sale:${saleId}`, () => {
-      const sale = flashSales.get(saleId);
-      if (!sale) return null;
-      return {
-        type: 'flash_sale',
-        sale: { id: sale.id, productId: sale.productId, price: sale.price, quantity: sale.quantity, remaining: sale.remaining, endsAt: new Date(sale.endsAt).toISOString() },
-      };
-    });
-  });
-  const dispatcher = new WebhookDispatcher({ store: webhooks, logger: logger.child({ module: 'webhooks' }) });
-  const catalog = new ShowCatalog(shows, events, live);
-  return { shows, events, products, overlays, launcher, live, catalog, viewers, orders, stats, webhooks, dispatcher, hub: liveHub, lineup, loyalty, coupons, testPatterns: new TestPatterns({ ffmpegPath: config.ffmpeg.path, publishUrlFor: inputUrlFor }) };
-}
-
-/** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */
-export function servicesForHttp(services: ReturnType<typeof buildServices>) {
-  const { catalog, products, overlays, viewers, orders, stats, webhooks, hub, lineup, live, coupons, testPatterns } = services;
-  return { catalog, products, overlays, viewers, orders, stats, webhooks, hub, lineup, coupons, testPatterns, liveStats: () => live.stats() };
 }
 
 /** The composition root: the only place that knows every module. */

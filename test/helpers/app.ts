@@ -7,7 +7,7 @@ import { defaultConfig } from '../../src/config/defaults.js';
 import { openDatabase, type Db } from '../../src/db/open.js';
 import { buildApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/log/logger.js';
-import { buildServices, servicesForHttp } from '../../src/main.js';
+import { buildServices, servicesForHttp } from '../../src/services.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
