@@ -100,7 +100,7 @@ t.test('a merchant runs a show from the control panel; a phone viewer watches, c
   t.equal(await viewer.locator('#status').textContent(), 'Starting soon');
 
   await admin.getByRole('button', { name: 'Start test pattern' }).click();
-  await admin.getByText('✓ Test pattern started').waitFor({ timeout: 5000 });
+  await admin.getByText('✓ Test pattern started').waitFor({ timeout: 15_000 });
   await admin.locator('#show-status[data-status="live"]').waitFor({ timeout: 30_000 });
   await viewer.locator('#status[data-status="live"]').waitFor({ timeout: 30_000 });
 
@@ -113,10 +113,11 @@ t.test('a merchant runs a show from the control panel; a phone viewer watches, c
 
   // ---- pin: confirmed in the panel; highlighted on the phone in sync with the video ---------
   // How fast the panel confirms (the issue's "within a second") is measured by
-  // scripts/bench/panel.ts; this test waits long enough to hold on a loaded machine.
+  // scripts/bench/panel.ts; this test waits long enough to hold on a loaded machine (two
+  // whole suites at once on 2 cores took 3-5 s here).
   const clickedAt = Date.now();
   await admin.locator(`#lineup [data-pin="${hose.id}"]`).click();
-  await admin.getByText('✓ Pinned Garden hose 30 m').waitFor({ timeout: 5000 });
+  await admin.getByText('✓ Pinned Garden hose 30 m').waitFor({ timeout: 15_000 });
   t.comment(`the pin was confirmed on screen in ${Date.now() - clickedAt} ms`);
   await viewer.locator(`li.product.on-screen[data-product-id="${hose.id}"]`).waitFor({ timeout: 20_000 });
   // the socket brings the change in ~100 ms; the page waits until the video shows it
@@ -138,36 +139,36 @@ t.test('a merchant runs a show from the control panel; a phone viewer watches, c
   await viewer.getByRole('button', { name: 'Continue' }).click();
   await viewer.locator('#chat li').filter({ hasText: 'Is it long enough for a second floor?' }).waitFor();
   t.equal(await viewer.locator('#chat li .name').first().textContent(), 'Ana <b>', 'names are drawn as text');
-  await admin.locator('#mod-chat .mod-msg').filter({ hasText: 'Is it long enough for a second floor?' }).waitFor({ timeout: 5000 });
+  await admin.locator('#mod-chat .mod-msg').filter({ hasText: 'Is it long enough for a second floor?' }).waitFor({ timeout: 15_000 });
   // the merchant answers in chat as the host
   await admin.getByLabel('Say in chat as Mia').fill('Yes: 30 m reaches a second floor');
   await admin.getByLabel('Say in chat as Mia').press('Enter');
-  await admin.getByText('✓ Said in chat as Mia').waitFor({ timeout: 5000 });
+  await admin.getByText('✓ Said in chat as Mia').waitFor({ timeout: 15_000 });
   t.equal(await admin.getByLabel('Say in chat as Mia').inputValue(), '', 'the field empties once it is said');
   const answer = viewer.locator('#chat li').filter({ hasText: 'Yes: 30 m reaches a second floor' });
-  await answer.waitFor({ timeout: 5000 });
+  await answer.waitFor({ timeout: 15_000 });
   t.equal(await answer.locator('.name').textContent(), 'Mia');
   t.equal(await answer.locator('.badge.role').textContent(), 'host', 'the phone marks it as the host');
   t.equal(await admin.locator('#mod-chat .mod-msg').filter({ hasText: 'Yes: 30 m' }).getByRole('button', { name: /^Ban/ }).count(), 0, 'no ban button on the host\'s own line');
   // (the field's maxlength keeps typing under 300; what it cannot stop, the server explains)
   await admin.getByLabel('Say in chat as Mia').fill('sale ends \u202esoon');
   await admin.getByLabel('Say in chat as Mia').press('Enter');
-  await admin.locator('#host-say-error').filter({ hasText: 'control and text-direction characters are not allowed' }).waitFor({ timeout: 5000 });
+  await admin.locator('#host-say-error').filter({ hasText: 'control and text-direction characters are not allowed' }).waitFor({ timeout: 15_000 });
   await admin.getByLabel('Say in chat as Mia').fill('');
 
   // ---- a flash sale; the viewer buys; stock left drops in both ------------------------------
   await admin.locator(`#lineup [data-product-id="${hose.id}"] summary`).click();
   await admin.locator(`#sale-qty-${hose.id}`).fill('5');
   await admin.locator(`[data-flash-sale="${hose.id}"]`).click();
-  await admin.getByText('✓ Flash sale on Garden hose 30 m').waitFor({ timeout: 5000 });
+  await admin.getByText('✓ Flash sale on Garden hose 30 m').waitFor({ timeout: 15_000 });
   await admin.locator(`#lineup [data-product-id="${hose.id}"] [data-stock]`).filter({ hasText: '5/5 left in sale' }).waitFor();
   await viewer.getByRole('tab', { name: 'Products' }).click();
   const hoseCard = viewer.locator(`li.product[data-product-id="${hose.id}"]`);
   await hoseCard.locator('[data-stock]').filter({ hasText: '5 of 5 left at this price' }).waitFor({ timeout: 20_000 });
   await hoseCard.getByRole('button', { name: /^Buy Garden hose/ }).click();
-  await viewer.getByText(/Ordered Garden hose 30 m/).waitFor({ timeout: 5000 });
-  await hoseCard.locator('[data-stock]').filter({ hasText: '4 of 5 left at this price' }).waitFor({ timeout: 5000 });
-  await admin.locator(`#lineup [data-product-id="${hose.id}"] [data-stock]`).filter({ hasText: '4/5 left in sale' }).waitFor({ timeout: 5000 });
+  await viewer.getByText(/Ordered Garden hose 30 m/).waitFor({ timeout: 15_000 });
+  await hoseCard.locator('[data-stock]').filter({ hasText: '4 of 5 left at this price' }).waitFor({ timeout: 15_000 });
+  await admin.locator(`#lineup [data-product-id="${hose.id}"] [data-stock]`).filter({ hasText: '4/5 left in sale' }).waitFor({ timeout: 15_000 });
   await admin.locator('#n-orders').filter({ hasText: '1' }).waitFor({ timeout: 10_000 });
   const orders = (await (await server.api(`/api/shows/${showId}/orders`, { headers: auth })).json()) as Array<{ unitPrice: number; onScreen: { pinnedProductId: string } }>;
   t.equal(orders.length, 1);
@@ -200,13 +201,13 @@ t.test('a merchant runs a show from the control panel; a phone viewer watches, c
   await viewer.getByLabel('Message', { exact: true }).focus();
   await viewer.keyboard.type('typed with the keyboard');
   await viewer.keyboard.press('Enter');
-  await admin.locator('#mod-chat .mod-msg').filter({ hasText: 'typed with the keyboard' }).waitFor({ timeout: 5000 });
+  await admin.locator('#mod-chat .mod-msg').filter({ hasText: 'typed with the keyboard' }).waitFor({ timeout: 15_000 });
 
   // ---- a scheduled show counts down; the page works before anything streams ---------------
   const later = (await (await server.api('/api/shows', { method: 'POST', headers: auth, body: JSON.stringify({ title: 'Tomorrow', scheduledAt: new Date(Date.now() + 2 * 3600_000).toISOString() }) })).json()) as { id: string };
   const waiting = await phone.newPage();
   await waiting.goto(`${server.httpUrl}/watch/${later.id}`);
-  await waiting.locator('#countdown').filter({ hasText: /^1:59:\d\d$/ }).waitFor({ timeout: 5000 });
+  await waiting.locator('#countdown').filter({ hasText: /^1:59:\d\d$/ }).waitFor({ timeout: 15_000 });
   t.equal(await waiting.locator('#offline').isVisible(), true, 'the offline card with the countdown is shown');
 
   // ---- bad input in a form: a message next to the field, nothing half-saved -----------------
