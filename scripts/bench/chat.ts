@@ -5,12 +5,10 @@
 // against a bare `ws` server doing the same coalesced fan-out, side by side, as ratios.
 // Hawker runs as `npm start` would, with warn logs, a real SQLite file, real viewer tokens.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { sleep, waitFor } from '../../test/helpers/wait.js';
-import { cpuSeconds, freePort } from './lib.js';
+import { sleep } from '../../test/helpers/wait.js';
+import { cpuSeconds, freePort, startBenchServer } from './lib.js';
 
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 5000);
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 200);
@@ -84,32 +82,23 @@ function stop(child: ChildProcess): void {
 }
 
 async function hawker() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hawker-bench-chat-'));
-  const config = join(dataDir, 'hawker.yaml');
   // 200 senders at 0.5 msg/s each is above the default 20 a minute per viewer
-  writeFileSync(
-    config,
-    'http:\n  apiRateLimitPerMinute: 1000000\n  viewerRateLimitPerMinute: 1000000\naudience:\n  chatPerMinute: 120\n  chatBurst: 10\n  maxConnectionsPerAddress: 100000\n',
-  );
-  const [http, rtmp] = [await freePort(), await freePort()];
-  const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    detached: true,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, HAWKER_DATA_DIR: dataDir, HAWKER_HTTP_HOST: '127.0.0.1', HAWKER_HTTP_PORT: String(http), HAWKER_RTMP_HOST: '127.0.0.1', HAWKER_RTMP_PORT: String(rtmp), HAWKER_ADMIN_TOKEN: TOKEN, HAWKER_LOG_LEVEL: 'warn', HAWKER_CONFIG: config },
+  const server = await startBenchServer({
+    name: 'chat',
+    token: TOKEN,
+    configYaml: 'http:\n  apiRateLimitPerMinute: 1000000\n  viewerRateLimitPerMinute: 1000000\naudience:\n  chatPerMinute: 120\n  chatBurst: 10\n  maxConnectionsPerAddress: 100000\n',
   });
-  const base = `http://127.0.0.1:${http}`;
   try {
-    await waitFor('the server', async () => (await fetch(`${base}/healthz`)).ok, 30_000, 200);
     const post = async (path: string, body: unknown, auth?: string) =>
-      (await (await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${auth}` } : {}) }, body: JSON.stringify(body) })).json()) as Record<string, string>;
+      (await (await fetch(server.base + path, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${auth}` } : {}) }, body: JSON.stringify(body) })).json()) as Record<string, string>;
     const show = await post('/api/shows', { title: 'bench', host: 'Bench' }, TOKEN);
     const tokens: string[] = [];
     for (let i = 0; i < SENDERS; i++) tokens.push((await post('/api/viewers', { displayName: `sender ${i}` })).token!);
-    const idleRss = rssMb(server.pid!, 'VmRSS');
-    const result = await load(server.pid!, `ws://127.0.0.1:${http}/api/shows/${show.id}/live`, tokens);
+    const idleRss = rssMb(server.pid, 'VmRSS');
+    const result = await load(server.pid, `ws://127.0.0.1:${server.httpPort}/api/shows/${show.id}/live`, tokens);
     return { ...result, idleRssMb: idleRss };
   } finally {
-    stop(server);
+    server.stop();
   }
 }
 

@@ -1,8 +1,11 @@
 // Shared by the benchmarks: a publisher that burns its frame number into the picture and
-// knows when it made each frame, a reader for that barcode, and CPU accounting from /proc.
+// knows when it made each frame, a reader for that barcode, CPU accounting from /proc, and
+// the Hawker server process the load benchmarks run against.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const FPS = 30;
 export const BITS = 16;
@@ -133,5 +136,60 @@ export async function bareFfmpegCpu(args: string[], url: string, playlist: strin
     publisher.stop();
     ff.kill('SIGKILL');
     clearTimeout(killer);
+  }
+}
+
+export interface BenchServer {
+  pid: number;
+  base: string;
+  httpPort: number;
+  dataDir: string;
+  /** SIGKILL the process group (the server and any FFmpeg it started); the data dir is removed */
+  stop(): void;
+}
+
+/**
+ * Hawker as `npm start` runs it, for benchmarks that put load on it: its output is discarded
+ * (test/helpers/server-process.ts parses every log line, which would spend the cores being
+ * measured), so it is ready when /healthz answers, not on a log line.
+ */
+export async function startBenchServer(o: { name: string; token: string; configYaml: string; logLevel?: string; nodeArgs?: string[] }): Promise<BenchServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), `hawker-bench-${o.name}-`));
+  const config = join(dataDir, 'hawker.yaml');
+  writeFileSync(config, o.configYaml);
+  const [httpPort, rtmpPort] = [await freePort(), await freePort()];
+  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'], {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      HAWKER_DATA_DIR: dataDir,
+      HAWKER_HTTP_HOST: '127.0.0.1',
+      HAWKER_HTTP_PORT: String(httpPort),
+      HAWKER_RTMP_HOST: '127.0.0.1',
+      HAWKER_RTMP_PORT: String(rtmpPort),
+      HAWKER_ADMIN_TOKEN: o.token,
+      HAWKER_LOG_LEVEL: o.logLevel ?? 'warn',
+      HAWKER_CONFIG: config,
+    },
+  });
+  const pid = child.pid!;
+  const stop = () => {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const base = `http://127.0.0.1:${httpPort}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if ((await fetch(`${base}/healthz`).catch(() => null))?.ok) return { pid, base, httpPort, dataDir, stop };
+    if (child.exitCode !== null || Date.now() > deadline) {
+      stop();
+      throw new Error(`the server did not start (exit code ${child.exitCode})`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -4,33 +4,27 @@
 // connections buy from one product until its stock is gone, every request a fresh
 // Idempotency-Key. The load generator shares the 2 cores. Run once with the default log level
 // (every request logged) and once with warn.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Agent, request } from 'undici';
-import { sleep, waitFor } from '../../test/helpers/wait.js';
-import { freePort, percentile } from './lib.js';
+import { sleep } from '../../test/helpers/wait.js';
+import { percentile, startBenchServer } from './lib.js';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const STOCK = Number(process.env.BENCH_STOCK ?? 20_000);
 const TOKEN = 'bench-admin-token-0123456789';
 
 async function run(logLevel: string) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hawker-bench-orders-'));
-  const config = join(dataDir, 'hawker.yaml');
-  writeFileSync(config, 'http:\n  apiRateLimitPerMinute: 1000000\n  viewerRateLimitPerMinute: 1000000\n');
-  const [http, rtmp] = [await freePort(), await freePort()];
-  const server = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=bench-out/prof'] : []), '--import', 'tsx', 'src/main.ts'], {
-    detached: true,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, HAWKER_DATA_DIR: dataDir, HAWKER_HTTP_HOST: '127.0.0.1', HAWKER_HTTP_PORT: String(http), HAWKER_RTMP_HOST: '127.0.0.1', HAWKER_RTMP_PORT: String(rtmp), HAWKER_ADMIN_TOKEN: TOKEN, HAWKER_LOG_LEVEL: logLevel, HAWKER_CONFIG: config },
+  const server = await startBenchServer({
+    name: 'orders',
+    token: TOKEN,
+    logLevel,
+    configYaml: 'http:\n  apiRateLimitPerMinute: 1000000\n  viewerRateLimitPerMinute: 1000000\n',
+    nodeArgs: process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=bench-out/prof'] : [],
   });
-  const base = `http://127.0.0.1:${http}`;
+  const base = server.base;
   const dispatcher = new Agent({ connections: CONNECTIONS, pipelining: 1, keepAliveTimeout: 30_000 });
   try {
-    await waitFor('the server', async () => (await fetch(`${base}/healthz`)).ok, 30_000, 200);
     const call = async (method: 'POST' | 'GET', path: string, body: unknown, auth: string, extra: Record<string, string> = {}) => {
       const res = await request(base + path, { method, dispatcher, headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json', ...extra }, body: body === undefined ? undefined : JSON.stringify(body) });
       return { status: res.statusCode, body: (await res.body.json()) as Record<string, any> };
@@ -61,23 +55,19 @@ async function run(logLevel: string) {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
-    const db = new Database(join(dataDir, 'hawker.db'), { readonly: true });
+    const db = new Database(join(server.dataDir, 'hawker.db'), { readonly: true });
     const inDb = db.prepare('SELECT count(*) FROM orders').pluck().get() as number;
     const stock = db.prepare('SELECT stock FROM products').pluck().get() as number;
     db.close();
     return { logLevel, created, soldOut, other, seconds, perSecond: created / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), inDb, stock };
   } finally {
     await dispatcher.close();
-    try {
-      // SIGINT first: a profiled run writes its profile on a clean exit
-      if (process.env.BENCH_PROF) {
-        process.kill(server.pid!, 'SIGINT');
-        await sleep(3000);
-      }
-      process.kill(-server.pid!, 'SIGKILL');
-    } catch {
-      // gone
+    // SIGINT first: a profiled run writes its profile on a clean exit
+    if (process.env.BENCH_PROF) {
+      process.kill(server.pid, 'SIGINT');
+      await sleep(3000);
     }
+    server.stop();
     await sleep(300);
   }
 }

@@ -6,46 +6,25 @@
 // this process click -> the overlay message on the viewer's socket. Baseline in the same run:
 // the same pin as a bare HTTP call from this process (keep-alive), so the ratio is what the
 // page adds to the API round trip. The issue's goal: every action confirmed within a second.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import WebSocket from 'ws';
 import { sleep, waitFor } from '../../test/helpers/wait.js';
-import { freePort, percentile } from './lib.js';
+import { percentile, startBenchServer } from './lib.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
 const TOKEN = 'bench-admin-token-0123456789';
 const CHROMIUM = process.env.HAWKER_CHROMIUM ?? '/usr/bin/chromium';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'hawker-bench-panel-'));
-const config = join(dataDir, 'hawker.yaml');
-writeFileSync(config, 'http:\n  apiRateLimitPerMinute: 100000\n');
-const [http, rtmp] = [await freePort(), await freePort()];
-const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-  detached: true,
-  stdio: ['ignore', 'ignore', 'inherit'],
-  env: { ...process.env, HAWKER_DATA_DIR: dataDir, HAWKER_HTTP_HOST: '127.0.0.1', HAWKER_HTTP_PORT: String(http), HAWKER_RTMP_HOST: '127.0.0.1', HAWKER_RTMP_PORT: String(rtmp), HAWKER_ADMIN_TOKEN: TOKEN, HAWKER_LOG_LEVEL: 'warn', HAWKER_CONFIG: config },
-});
-const base = `http://127.0.0.1:${http}`;
+const server = await startBenchServer({ name: 'panel', token: TOKEN, configYaml: 'http:\n  apiRateLimitPerMinute: 100000\n' });
+const base = server.base;
 let browser: Browser | null = null;
 let socket: WebSocket | null = null;
 const deadline = setTimeout(() => {
   console.error('bench:panel took over 10 minutes; stopping');
-  cleanup();
+  socket?.terminate();
+  server.stop();
   process.exit(1);
 }, 600_000);
-
-function cleanup() {
-  socket?.terminate();
-  try {
-    process.kill(-server.pid!, 'SIGKILL');
-  } catch {
-    // gone
-  }
-  rmSync(dataDir, { recursive: true, force: true });
-}
 
 const api = async (method: string, path: string, body?: unknown) => {
   const res = await fetch(base + path, { method, headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -54,7 +33,6 @@ const api = async (method: string, path: string, body?: unknown) => {
 };
 
 try {
-  await waitFor('the server', async () => (await fetch(`${base}/healthz`).catch(() => null))?.ok ?? false, 30_000, 200);
   const products = [];
   for (const [sku, title] of [['HOSE', 'Garden hose 30 m'], ['NOZZLE', 'Brass nozzle']] as const) {
     products.push((await api('POST', '/api/products', { sku, title, price: 2999, currency: 'EUR', stock: 100 }))! as { id: string; title: string });
@@ -66,7 +44,7 @@ try {
 
   // a viewer's socket: when does the change reach the audience?
   const overlayArrivals: Array<{ at: number; productId: string | null }> = [];
-  socket = new WebSocket(`ws://127.0.0.1:${http}/api/shows/${show.id}/live`, { perMessageDeflate: false });
+  socket = new WebSocket(`ws://127.0.0.1:${server.httpPort}/api/shows/${show.id}/live`, { perMessageDeflate: false });
   socket.on('message', (data: Buffer) => {
     const at = performance.now();
     for (const m of JSON.parse(data.toString()) as Array<{ type: string; change?: { change: string; productId?: string } }>) {
@@ -132,6 +110,7 @@ try {
 } finally {
   clearTimeout(deadline);
   await browser?.close().catch(() => undefined);
-  cleanup();
+  socket?.terminate();
+  server.stop();
 }
 process.exit(0);
