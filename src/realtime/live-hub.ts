@@ -358,10 +358,7 @@ export class LiveHub {
     const message = this.queueChat(this.o.shows.get(showId), showId, viewer, verdict.text, now);
     // levels move while a viewer watches, comments and buys
     m.level = this.o.levelOf(viewer.id, m.room.host);
-    const line = this.line(message, m.room.host, m.role === 'moderator' ? 'moderator' : 'viewer', m.level);
-    this.remember(showId, line);
-    m.room.chatThisMinute += 1;
-    m.room.broadcast({ type: 'chat', ...line });
+    this.publishLine(showId, this.line(message, m.room.host, m.role === 'moderator' ? 'moderator' : 'viewer', m.level));
     this.activity(showId, viewer.id, 'chat', message.text);
   }
 
@@ -377,7 +374,11 @@ export class LiveHub {
     const voice = this.o.chat.hostVoice(show.host, show.host || 'Host', now);
     this.hostVoiceSet().add(voice.id);
     const message = this.queueChat(show, showId, voice, verdict.text, now);
-    const line = this.line(message, show.host, 'host');
+    return this.publishLine(showId, this.line(message, show.host, 'host'));
+  }
+
+  /** into the history newcomers get, and out to the room if anyone is there */
+  private publishLine(showId: string, line: ChatLine): ChatLine {
     this.remember(showId, line);
     const room = this.rooms.get(showId);
     if (room) {
@@ -502,7 +503,11 @@ export class LiveHub {
     // pending lines go to SQLite first, so one UPDATE deletes stored and pending alike
     this.writePendingChat();
     const byShow = new Map<string, string[]>();
-    for (const { id, showId } of this.o.chat.markAllDeletedBy(viewerId, at, 'ban')) byShow.set(showId, [...(byShow.get(showId) ?? []), id]);
+    for (const { id, showId } of this.o.chat.markAllDeletedBy(viewerId, at, 'ban')) {
+      const ids = byShow.get(showId);
+      if (ids) ids.push(id);
+      else byShow.set(showId, [id]);
+    }
     for (const [showId, ids] of byShow) this.forget(showId, ids);
     for (const showId of this.rooms.keys()) this.record(showId, { action: 'ban', viewerId });
     this.notify(viewerId, null, { type: 'notice', code: 'BANNED', message: 'you are banned from this chat', until: null });
