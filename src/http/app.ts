@@ -95,6 +95,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
 
   installErrorHandling(app);
+  if (!deps.trustProxy) {
+    // Behind a reverse proxy with trustProxy off, every client has the proxy's address: one
+    // rate-limit counter and one connection cap for the whole audience. Say so once.
+    let warned = false;
+    app.addHook('onRequest', async (request) => {
+      if (warned || request.headers['x-forwarded-for'] === undefined) return;
+      warned = true;
+      request.log.warn('requests carry X-Forwarded-For but http.trustProxy is off: every client behind that proxy shares one address for rate limits and connection caps; set http.trustProxy (see README)');
+    });
+  }
   const metrics = installMetrics(app, deps.liveStats, () => deps.hub);
 
   await app.register(swagger, {

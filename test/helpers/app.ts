@@ -23,7 +23,7 @@ export interface TestApp {
 
 /** The real HTTP app and services on a real SQLite file, without the RTMP listener. */
 export async function buildTestApp(
-  options: { apiRateLimitPerMinute?: number; viewerRateLimitPerMinute?: number; audience?: Partial<typeof defaultConfig.audience> } = {},
+  options: { apiRateLimitPerMinute?: number; viewerRateLimitPerMinute?: number; audience?: Partial<typeof defaultConfig.audience>; trustProxy?: boolean } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hawker-http-'));
   const hlsRoot = join(dataDir, 'media', 'hls');
@@ -56,7 +56,7 @@ export async function buildTestApp(
     viewerRateLimitPerMinute: options.viewerRateLimitPerMinute ?? defaultConfig.http.viewerRateLimitPerMinute,
     ...servicesForHttp(services),
     maxConnectionsPerAddress: options.audience?.maxConnectionsPerAddress ?? defaultConfig.audience.maxConnectionsPerAddress,
-    trustProxy: false,
+    trustProxy: options.trustProxy ?? false,
     urls: { publicUrl: 'https://shop.example', ingestUrl: 'rtmp://shop.example:1935/live' },
     hlsRoot,
     version: '0.0.0-test',
