@@ -45,6 +45,7 @@ export const errorCatalogue = {
   SLOW_MODE: { status: 429, message: 'slow mode is on' },
   MESSAGE_NOT_FOUND: { status: 404, message: 'no such chat message' },
   VIEWER_NOT_FOUND: { status: 404, message: 'no such viewer' },
+  MODERATOR_NOT_SANCTIONABLE: { status: 403, message: 'moderators cannot time out, ban or delete the lines of other moderators; the host can' },
   HOST_NOT_SANCTIONABLE: { status: 409, message: 'the host speaks for the show: it cannot be timed out, banned or made a moderator' },
   POLL_NOT_FOUND: { status: 404, message: 'no such poll' },
   POLL_CLOSED: { status: 409, message: 'the poll is closed' },

@@ -289,7 +289,10 @@ export class LiveHub {
       // the host and moderators act through the same socket messages
       if (m.role !== 'host' && m.role !== 'moderator') throw new HawkerError(m.viewer ? 'NOT_A_MODERATOR' : 'SIGN_IN_REQUIRED');
       const by = m.viewer?.id ?? 'host';
-      if (m.role === 'moderator') this.o.logger.info({ show: showId, moderator: by, action: msg.type }, 'moderator action');
+      if (m.role === 'moderator') {
+        this.o.logger.info({ show: showId, moderator: by, action: msg.type }, 'moderator action');
+        this.requireModeratable(showId, msg, by);
+      }
       if (msg.type === 'delete') return this.deleteMessage(showId, msg.messageId, by);
       if (msg.type === 'timeout') return void this.timeout(showId, msg.viewerId, msg.seconds);
       if (msg.type === 'ban') return this.ban(msg.viewerId);
@@ -806,6 +809,26 @@ export class LiveHub {
     const show = this.o.shows.get(showId);
     if (!show) throw new HawkerError('SHOW_NOT_FOUND', `no show with id ${showId}`);
     return show;
+  }
+
+  /**
+   * Moderators keep order among viewers: they cannot time out, ban or delete the lines of the
+   * host or of another moderator (the host can, from the panel or the host socket).
+   */
+  private requireModeratable(showId: string, msg: ClientMessage, by: string): void {
+    let target: string | undefined;
+    if (msg.type === 'timeout' || msg.type === 'ban') target = msg.viewerId;
+    else if (msg.type === 'delete') {
+      target = this.pendingChat.find((p) => p.id === msg.messageId && p.showId === showId)?.viewerId;
+      if (target === undefined) {
+        const stored = this.o.chat.get(msg.messageId);
+        target = stored && stored.showId === showId ? stored.viewerId : undefined;
+      }
+      if (target === by) return; // their own line
+    }
+    if (target === undefined) return;
+    if (this.isHostVoice(target)) throw new HawkerError('HOST_NOT_SANCTIONABLE', msg.type === 'delete' ? "moderators cannot delete the host's lines" : undefined);
+    if (this.o.chat.isModerator(target)) throw new HawkerError('MODERATOR_NOT_SANCTIONABLE');
   }
 
   /** a viewer a moderator can act on: never the host's own voice */
