@@ -20,6 +20,7 @@ import type { Coupons } from '../commerce/coupons.js';
 import { liveRoutes, liveWebSocketOptions } from './routes/live.js';
 import { frameworkErrorHandler, installErrorHandling } from './errors.js';
 import { installMetrics } from './metrics.js';
+import { installSecurityHeaders } from './security-headers.js';
 import { adminScope } from './routes/admin-scope.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { overlayRoutes } from './routes/overlays.js';
@@ -95,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
 
   installErrorHandling(app);
+  installSecurityHeaders(app);
   if (!deps.trustProxy) {
     // Behind a reverse proxy with trustProxy off, every client has the proxy's address: one
     // rate-limit counter and one connection cap for the whole audience. Say so once.
@@ -118,7 +120,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // the validator badge would load an image from validator.swagger.io, which the CSP does not allow
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } });
 
   // One limiter for the whole API (per client address); each admin plugin hooks it in.
   await app.register(rateLimit, {
