@@ -79,6 +79,7 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
   const app = await buildApp({
     logger,
     adminToken: admin.token,
+    metricsToken: config.http.metricsToken,
     bodyLimitBytes: config.http.bodyLimitBytes,
     apiRateLimitPerMinute: config.http.apiRateLimitPerMinute,
     trustProxy: config.http.trustProxy,

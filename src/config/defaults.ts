@@ -13,6 +13,7 @@ export const defaultConfig: HawkerConfig = {
     imageUploadLimitBytes: 10485760,
     viewerRateLimitPerMinute: 120,
     trustProxy: false,
+    metricsToken: '',
   },
   rtmp: {
     host: '0.0.0.0',

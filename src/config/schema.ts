@@ -27,6 +27,7 @@ export const ConfigSchema = Type.Object(
         imageUploadLimitBytes: Type.Integer({ minimum: 1024, maximum: 100 * 1024 * 1024 }),
         viewerRateLimitPerMinute: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
         trustProxy: Type.Boolean(),
+        metricsToken: Type.String({ pattern: '^(|[\\x21-\\x7e]{16,200})$', description: 'empty: /metrics takes the admin token only' }),
       },
       { additionalProperties: false },
     ),

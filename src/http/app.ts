@@ -41,6 +41,8 @@ import type { TestPatterns } from '../pipeline/test-pattern.js';
 export interface AppDeps {
   logger: Logger;
   adminToken: string;
+  /** a token that reads /metrics only; empty: the admin token only */
+  metricsToken: string;
   bodyLimitBytes: number;
   apiRateLimitPerMinute: number;
   trustProxy: boolean;
@@ -135,7 +137,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const sessions = new AdminSessions();
   const isAdmin = adminCheck(deps.adminToken);
   const admin = adminScope(adminGuard(deps.adminToken, sessions));
-  await app.register(healthRoutes, { readiness: deps.readiness, metrics });
+  const isMetricsScraper = deps.metricsToken ? adminCheck(deps.metricsToken) : () => false;
+  await app.register(healthRoutes, { readiness: deps.readiness, metrics, mayScrape: (authorization) => isAdmin(authorization) || isMetricsScraper(authorization) });
   await app.register(showRoutes, { catalog: deps.catalog, urls: deps.urls, admin });
   await app.register(productRoutes, { catalog: deps.products, admin, imageLimitBytes: deps.imageUploadLimitBytes });
   await app.register(overlayRoutes, { overlays: deps.overlays, admin });

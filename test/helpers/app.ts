@@ -23,7 +23,7 @@ export interface TestApp {
 
 /** The real HTTP app and services on a real SQLite file, without the RTMP listener. */
 export async function buildTestApp(
-  options: { apiRateLimitPerMinute?: number; viewerRateLimitPerMinute?: number; audience?: Partial<typeof defaultConfig.audience>; trustProxy?: boolean } = {},
+  options: { apiRateLimitPerMinute?: number; viewerRateLimitPerMinute?: number; audience?: Partial<typeof defaultConfig.audience>; trustProxy?: boolean; metricsToken?: string } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hawker-http-'));
   const hlsRoot = join(dataDir, 'media', 'hls');
@@ -50,6 +50,7 @@ export async function buildTestApp(
   const app = await buildApp({
     logger,
     adminToken: ADMIN_TOKEN,
+    metricsToken: options.metricsToken ?? '',
     bodyLimitBytes: defaultConfig.http.bodyLimitBytes,
     apiRateLimitPerMinute: options.apiRateLimitPerMinute ?? defaultConfig.http.apiRateLimitPerMinute,
     imageUploadLimitBytes: defaultConfig.http.imageUploadLimitBytes,
