@@ -6,6 +6,7 @@ export const errorCatalogue = {
   BAD_REQUEST: { status: 400, message: 'the request is malformed' },
   VALIDATION_FAILED: { status: 400, message: 'the request does not match the schema' },
   INVALID_JSON: { status: 400, message: 'the body is not valid JSON' },
+  INVALID_TEXT: { status: 400, message: 'the text has control, text-direction or broken characters, or draws nothing' },
   BAD_MEDIA_PATH: { status: 400, message: 'not a valid media path' },
   UNAUTHORIZED: { status: 401, message: 'missing or invalid admin token' },
   INVALID_VIEWER_TOKEN: { status: 401, message: 'missing or invalid viewer token' },

@@ -29,6 +29,7 @@ import { CloseCodes, MAX_CLIENT_FRAME_BYTES, PROTOCOL_VERSION, parseClientMessag
 import { Room, type LiveLink, type RoomMember } from './room.js';
 import type { ChatLine, QuestionView, ServerMessage } from './server-messages.js';
 import { TokenBucket } from './token-bucket.js';
+import { requireText } from '../domain/text.js';
 
 export interface LiveLimits {
   chatPerMinute: number;
@@ -580,8 +581,8 @@ export class LiveHub {
   openPoll(showId: string, input: { question: string; options: string[]; onOverlay: boolean }): PollResults {
     const show = this.requireShow(showId);
     if (show.status === 'ended') throw new HawkerError('SHOW_ENDED');
-    const question = input.question.trim();
-    const options = input.options.map((o) => o.trim());
+    const question = requireText('question', input.question);
+    const options = input.options.map((o, i) => requireText(`options.${i}`, o));
     if (!question || question.length > POLL_QUESTION_MAX) throw new HawkerError('INVALID_POLL', `the question needs 1 to ${POLL_QUESTION_MAX} characters`);
     if (options.length < 2 || options.length > POLL_OPTIONS_MAX) throw new HawkerError('INVALID_POLL', `a poll has 2 to ${POLL_OPTIONS_MAX} options`);
     if (options.some((o) => !o || o.length > POLL_OPTION_MAX)) throw new HawkerError('INVALID_POLL', `each option needs 1 to ${POLL_OPTION_MAX} characters`);
