@@ -55,4 +55,7 @@ export const defaultConfig: HawkerConfig = {
     maxConnectionsPerAddress: 200,
     framesPerSecond: 10,
   },
+  webhooks: {
+    allowPrivateTargets: false,
+  },
 };

@@ -88,6 +88,12 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    webhooks: Type.Object(
+      {
+        allowPrivateTargets: Type.Boolean({ description: 'deliver to loopback, private, link-local and metadata addresses too' }),
+      },
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );

@@ -7,6 +7,7 @@ export const errorCatalogue = {
   VALIDATION_FAILED: { status: 400, message: 'the request does not match the schema' },
   INVALID_JSON: { status: 400, message: 'the body is not valid JSON' },
   INVALID_TEXT: { status: 400, message: 'the text has control, text-direction or broken characters, or draws nothing' },
+  WEBHOOK_TARGET_REFUSED: { status: 400, message: 'webhooks may not go to loopback, private, link-local or metadata addresses' },
   BAD_MEDIA_PATH: { status: 400, message: 'not a valid media path' },
   UNAUTHORIZED: { status: 401, message: 'missing or invalid admin token' },
   INVALID_VIEWER_TOKEN: { status: 401, message: 'missing or invalid viewer token' },

@@ -26,7 +26,7 @@ import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { overlayRoutes } from './routes/overlays.js';
 import { productRoutes } from './routes/products.js';
 import { commerceRoutes } from './routes/commerce.js';
-import { webhookRoutes } from './routes/webhooks.js';
+import { webhookRoutes, type WebhookTargets } from './routes/webhooks.js';
 import type { Orders } from '../commerce/orders.js';
 import type { ShowStatsReport } from '../commerce/show-stats.js';
 import type { Viewers } from '../commerce/viewers.js';
@@ -56,6 +56,7 @@ export interface AppDeps {
   orders: Orders;
   stats: ShowStatsReport;
   webhooks: WebhookStore;
+  webhookTargets: WebhookTargets;
   liveStats: () => LiveStats;
   hub: LiveHub;
   coupons: Coupons;
@@ -154,7 +155,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(testPatternRoutes, { catalog: deps.catalog, patterns: deps.testPatterns, admin });
   await app.register(couponRoutes, { coupons: deps.coupons, viewers: deps.viewers, admin });
-  await app.register(webhookRoutes, { store: deps.webhooks, admin });
+  await app.register(webhookRoutes, { store: deps.webhooks, targets: deps.webhookTargets, admin });
   await app.register(hlsRoutes, { hlsRoot: deps.hlsRoot });
   await app.register(pageRoutes, { catalog: deps.catalog, sessions, isAdmin, urls: deps.urls });
   return app;

@@ -23,7 +23,7 @@ export interface TestApp {
 
 /** The real HTTP app and services on a real SQLite file, without the RTMP listener. */
 export async function buildTestApp(
-  options: { apiRateLimitPerMinute?: number; viewerRateLimitPerMinute?: number; audience?: Partial<typeof defaultConfig.audience>; trustProxy?: boolean; metricsToken?: string } = {},
+  options: { apiRateLimitPerMinute?: number; viewerRateLimitPerMinute?: number; audience?: Partial<typeof defaultConfig.audience>; trustProxy?: boolean; metricsToken?: string; webhooks?: Partial<typeof defaultConfig.webhooks> } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hawker-http-'));
   const hlsRoot = join(dataDir, 'media', 'hls');
@@ -41,7 +41,12 @@ export async function buildTestApp(
   const db = openDatabase(join(dataDir, 'hawker.db'));
   const services = buildServices({
     db,
-    config: { ...defaultConfig, audience: { ...defaultConfig.audience, ...options.audience } },
+    config: {
+      ...defaultConfig,
+      audience: { ...defaultConfig.audience, ...options.audience },
+      // the HTTP tests' webhook receivers listen on 127.0.0.1; the refusal itself has its own tests
+      webhooks: { ...defaultConfig.webhooks, allowPrivateTargets: true, ...options.webhooks },
+    },
     dataDir,
     publicUrl: 'https://shop.example',
     logger,
