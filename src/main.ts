@@ -88,6 +88,7 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
     imageUploadLimitBytes: config.http.imageUploadLimitBytes,
     viewerRateLimitPerMinute: config.http.viewerRateLimitPerMinute,
     maxConnectionsPerAddress: config.audience.maxConnectionsPerAddress,
+    heartbeatSeconds: config.audience.heartbeatSeconds,
     hlsRoot,
     version,
     readiness: [

@@ -54,6 +54,7 @@ export const defaultConfig: HawkerConfig = {
     maxConnectionsPerShow: 20000,
     maxConnectionsPerAddress: 200,
     framesPerSecond: 10,
+    heartbeatSeconds: 30,
   },
   webhooks: {
     allowPrivateTargets: false,

@@ -85,6 +85,7 @@ export const ConfigSchema = Type.Object(
         maxConnectionsPerShow: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
         maxConnectionsPerAddress: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
         framesPerSecond: Type.Integer({ minimum: 1, maximum: 10_000 }),
+        heartbeatSeconds: Type.Integer({ minimum: 1, maximum: 3600 }),
       },
       { additionalProperties: false },
     ),

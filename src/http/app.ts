@@ -63,6 +63,7 @@ export interface AppDeps {
   testPatterns: TestPatterns;
   lineup: ShowLineup;
   maxConnectionsPerAddress: number;
+  heartbeatSeconds: number;
   hlsRoot: string;
   readiness: ReadinessCheck[];
   version: string;
@@ -152,6 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // the control panel's socket: its session cookie, from a page of this very server
     isHostSession: (request) => sessions.fromRequest(request) !== null && sameOrigin(request.headers.origin, request.headers.host),
     maxConnectionsPerAddress: deps.maxConnectionsPerAddress,
+    heartbeatSeconds: deps.heartbeatSeconds,
   });
   await app.register(testPatternRoutes, { catalog: deps.catalog, patterns: deps.testPatterns, admin });
   await app.register(couponRoutes, { coupons: deps.coupons, viewers: deps.viewers, admin });

@@ -62,6 +62,7 @@ export async function buildTestApp(
     viewerRateLimitPerMinute: options.viewerRateLimitPerMinute ?? defaultConfig.http.viewerRateLimitPerMinute,
     ...servicesForHttp(services),
     maxConnectionsPerAddress: options.audience?.maxConnectionsPerAddress ?? defaultConfig.audience.maxConnectionsPerAddress,
+    heartbeatSeconds: options.audience?.heartbeatSeconds ?? defaultConfig.audience.heartbeatSeconds,
     trustProxy: options.trustProxy ?? false,
     urls: { publicUrl: 'https://shop.example', ingestUrl: 'rtmp://shop.example:1935/live' },
     hlsRoot,
