@@ -42,7 +42,7 @@ export interface ServiceInputs {
 export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrlFor }: ServiceInputs) {
   const shows = createShowRepository(db);
   const events = createShowEventRepository(db);
-  const products = new ProductCatalog(createProductRepository(db), new ProductImages(join(dataDir, 'media', 'products')));
+  const products = new ProductCatalog(createProductRepository(db), new ProductImages(join(dataDir, 'media', 'products'), config.images));
   let launcher: TranscodeLauncher | null = null;
   let hub: LiveHub | null = null;
   const flashSales = createFlashSaleRepository(db);

@@ -56,6 +56,11 @@ export const defaultConfig: HawkerConfig = {
     framesPerSecond: 10,
     heartbeatSeconds: 30,
   },
+  images: {
+    maxInputPixels: 25000000,
+    concurrency: 1,
+    maxQueued: 4,
+  },
   webhooks: {
     allowPrivateTargets: false,
   },

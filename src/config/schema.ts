@@ -89,6 +89,14 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    images: Type.Object(
+      {
+        maxInputPixels: Type.Integer({ minimum: 1_000_000, maximum: 268_402_689 }),
+        concurrency: Type.Integer({ minimum: 1, maximum: 16 }),
+        maxQueued: Type.Integer({ minimum: 0, maximum: 1000 }),
+      },
+      { additionalProperties: false },
+    ),
     webhooks: Type.Object(
       {
         allowPrivateTargets: Type.Boolean({ description: 'deliver to loopback, private, link-local and metadata addresses too' }),

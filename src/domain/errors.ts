@@ -31,6 +31,8 @@ export const errorCatalogue = {
   BODY_TOO_LARGE: { status: 413, message: 'the body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'send application/json' },
   UNSUPPORTED_IMAGE: { status: 415, message: 'send a JPEG, PNG, WebP, GIF or AVIF image' },
+  IMAGE_TOO_LARGE: { status: 413, message: 'the image has too many pixels' },
+  IMAGES_BUSY: { status: 503, message: 'too many images are being processed; try again in a moment' },
   INVALID_IMAGE: { status: 422, message: 'the image could not be read' },
   INVALID_PRODUCT: { status: 422, message: 'the product is not valid' },
   CSV_INVALID: { status: 422, message: 'the CSV has rows with errors; nothing was imported' },

@@ -23,7 +23,7 @@ export interface TestApp {
 
 /** The real HTTP app and services on a real SQLite file, without the RTMP listener. */
 export async function buildTestApp(
-  options: { apiRateLimitPerMinute?: number; viewerRateLimitPerMinute?: number; audience?: Partial<typeof defaultConfig.audience>; trustProxy?: boolean; metricsToken?: string; webhooks?: Partial<typeof defaultConfig.webhooks> } = {},
+  options: { apiRateLimitPerMinute?: number; viewerRateLimitPerMinute?: number; audience?: Partial<typeof defaultConfig.audience>; trustProxy?: boolean; metricsToken?: string; webhooks?: Partial<typeof defaultConfig.webhooks>; images?: Partial<typeof defaultConfig.images> } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hawker-http-'));
   const hlsRoot = join(dataDir, 'media', 'hls');
@@ -44,6 +44,7 @@ export async function buildTestApp(
     config: {
       ...defaultConfig,
       audience: { ...defaultConfig.audience, ...options.audience },
+      images: { ...defaultConfig.images, ...options.images },
       // the HTTP tests' webhook receivers listen on 127.0.0.1; the refusal itself has its own tests
       webhooks: { ...defaultConfig.webhooks, allowPrivateTargets: true, ...options.webhooks },
     },
