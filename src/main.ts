@@ -79,6 +79,7 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
   const app = await buildApp({
     logger,
     adminToken: admin.token,
+    metricsToken: config.http.metricsToken,
     bodyLimitBytes: config.http.bodyLimitBytes,
     apiRateLimitPerMinute: config.http.apiRateLimitPerMinute,
     trustProxy: config.http.trustProxy,
@@ -87,6 +88,7 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
     imageUploadLimitBytes: config.http.imageUploadLimitBytes,
     viewerRateLimitPerMinute: config.http.viewerRateLimitPerMinute,
     maxConnectionsPerAddress: config.audience.maxConnectionsPerAddress,
+    heartbeatSeconds: config.audience.heartbeatSeconds,
     hlsRoot,
     version,
     readiness: [

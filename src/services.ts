@@ -13,6 +13,7 @@ import { Orders } from './commerce/orders.js';
 import { ShowStatsReport } from './commerce/show-stats.js';
 import { Viewers } from './commerce/viewers.js';
 import { WebhookDispatcher } from './commerce/webhook-dispatcher.js';
+import type { WebhookTargets } from './http/routes/webhooks.js';
 import { loadOverlayTheme } from './overlay/templates.js';
 import { createShowEventRepository, createShowRepository } from './db/show-repository.js';
 import { LiveShows } from './live/live-shows.js';
@@ -41,7 +42,7 @@ export interface ServiceInputs {
 export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrlFor }: ServiceInputs) {
   const shows = createShowRepository(db);
   const events = createShowEventRepository(db);
-  const products = new ProductCatalog(createProductRepository(db), new ProductImages(join(dataDir, 'media', 'products')));
+  const products = new ProductCatalog(createProductRepository(db), new ProductImages(join(dataDir, 'media', 'products'), config.images));
   let launcher: TranscodeLauncher | null = null;
   let hub: LiveHub | null = null;
   const flashSales = createFlashSaleRepository(db);
@@ -132,13 +133,13 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
       };
     });
   });
-  const dispatcher = new WebhookDispatcher({ store: webhooks, logger: logger.child({ module: 'webhooks' }) });
+  const dispatcher = new WebhookDispatcher({ store: webhooks, logger: logger.child({ module: 'webhooks' }), allowPrivateTargets: config.webhooks.allowPrivateTargets });
   const catalog = new ShowCatalog(shows, events, live);
   return { shows, events, products, overlays, launcher, live, catalog, viewers, orders, stats, webhooks, dispatcher, hub: liveHub, lineup, loyalty, coupons, testPatterns: new TestPatterns({ ffmpegPath: config.ffmpeg.path, publishUrlFor: inputUrlFor }) };
 }
 
 /** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */
 export function servicesForHttp(services: ReturnType<typeof buildServices>) {
-  const { catalog, products, overlays, viewers, orders, stats, webhooks, hub, lineup, live, coupons, testPatterns } = services;
-  return { catalog, products, overlays, viewers, orders, stats, webhooks, hub, lineup, coupons, testPatterns, liveStats: () => live.stats() };
+  const { catalog, products, overlays, viewers, orders, stats, webhooks, hub, lineup, live, coupons, testPatterns, dispatcher } = services;
+  return { catalog, products, overlays, viewers, orders, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, lineup, coupons, testPatterns, liveStats: () => live.stats() };
 }

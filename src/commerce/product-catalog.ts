@@ -4,6 +4,7 @@ import { HawkerError } from '../domain/errors.js';
 import type { ProductRepository } from '../domain/ports.js';
 import { currencyExponents, PRODUCT_TITLE_MAX, type Product } from '../domain/product.js';
 import type { ProductImages, StoredImage } from './product-images.js';
+import { checkText, requireText } from '../domain/text.js';
 
 export interface NewProduct {
   sku: string;
@@ -51,6 +52,9 @@ export class ProductCatalog {
   ) {}
 
   create(input: NewProduct): Product {
+    // text that breaks the text rule is a 400 INVALID_TEXT, as for every name and title
+    requireText('title', input.title);
+    if (input.description?.trim()) requireText('description', input.description);
     const problems = this.problems(input);
     if (problems.length) throw new HawkerError('INVALID_PRODUCT', problems.map((p) => `${p.field} ${p.problem}`).join('; '), problems);
     if (this.products.findBySku(input.sku)) throw new HawkerError('SKU_TAKEN', `a product with SKU ${input.sku} exists`);
@@ -58,7 +62,7 @@ export class ProductCatalog {
     const product: Product = {
       id: randomBytes(9).toString('base64url'),
       sku: input.sku,
-      title: input.title.trim(),
+      title: requireText('title', input.title),
       description: input.description ?? '',
       price: input.price,
       currency: input.currency.toUpperCase(),
@@ -74,10 +78,11 @@ export class ProductCatalog {
 
   update(id: string, patch: ProductPatch): Product {
     const current = this.get(id);
+    if (patch.description?.trim()) requireText('description', patch.description);
     const next: Product = {
       ...current,
       ...patch,
-      title: (patch.title ?? current.title).trim(),
+      title: patch.title === undefined ? current.title : requireText('title', patch.title),
       currency: (patch.currency ?? current.currency).toUpperCase(),
       compareAtPrice: patch.compareAtPrice === undefined ? current.compareAtPrice : patch.compareAtPrice,
       updatedAt: this.now(),
@@ -199,7 +204,13 @@ export class ProductCatalog {
     const currency = p.currency.toUpperCase();
     if (!SKU.test(p.sku)) out.push({ field: 'sku', problem: 'must be 1-64 letters, digits, dot, dash or underscore' });
     const title = p.title.trim();
-    if (!title || title.length > PRODUCT_TITLE_MAX || /[\u0000-\u001f\u007f]/.test(title)) out.push({ field: 'title', problem: `must be 1-${PRODUCT_TITLE_MAX} printable characters` });
+    const titleVerdict = checkText(title);
+    if (!titleVerdict.ok) out.push({ field: 'title', problem: titleVerdict.message });
+    else if (title.length > PRODUCT_TITLE_MAX) out.push({ field: 'title', problem: `must be 1-${PRODUCT_TITLE_MAX} printable characters` });
+    // a description keeps its line breaks; the rest of the text rule holds
+    const description = p.description ?? '';
+    const descriptionVerdict = description.trim() ? checkText(description) : null;
+    if (descriptionVerdict && !descriptionVerdict.ok) out.push({ field: 'description', problem: descriptionVerdict.message });
     if ((p.description ?? '').length > 5000) out.push({ field: 'description', problem: 'must be at most 5000 characters' });
     if (currencyExponents[currency] === undefined) out.push({ field: 'currency', problem: 'is not an ISO 4217 code Hawker supports' });
     if (!Number.isInteger(p.price) || p.price < 0 || p.price > MAX_MINOR) out.push({ field: 'price', problem: 'must be a whole number of minor units >= 0' });

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { HawkerError } from '../domain/errors.js';
 import type { Viewer } from '../domain/order.js';
 import type { ViewerRepository } from '../domain/ports.js';
+import { requireText } from '../domain/text.js';
 
 const VIEWER_TOKEN = /^v_[A-Za-z0-9_-]{43}$/;
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -14,7 +15,7 @@ export class Viewers {
   ) {}
 
   register(displayName: string): { viewer: Viewer; token: string } {
-    const viewer: Viewer = { id: randomBytes(9).toString('base64url'), displayName: displayName.trim(), createdAt: this.now() };
+    const viewer: Viewer = { id: randomBytes(9).toString('base64url'), displayName: requireText('displayName', displayName), createdAt: this.now() };
     const token = `v_${randomBytes(32).toString('base64url')}`;
     this.repo.create(viewer, hashToken(token));
     return { viewer, token };

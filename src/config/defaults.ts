@@ -13,6 +13,7 @@ export const defaultConfig: HawkerConfig = {
     imageUploadLimitBytes: 10485760,
     viewerRateLimitPerMinute: 120,
     trustProxy: false,
+    metricsToken: '',
   },
   rtmp: {
     host: '0.0.0.0',
@@ -53,5 +54,14 @@ export const defaultConfig: HawkerConfig = {
     maxConnectionsPerShow: 20000,
     maxConnectionsPerAddress: 200,
     framesPerSecond: 10,
+    heartbeatSeconds: 30,
+  },
+  images: {
+    maxInputPixels: 25000000,
+    concurrency: 1,
+    maxQueued: 4,
+  },
+  webhooks: {
+    allowPrivateTargets: false,
   },
 };

@@ -17,6 +17,7 @@ export const envBindings: ReadonlyArray<{ env: string; key: string; kind: EnvKin
   { env: 'HAWKER_ADMIN_TOKEN', key: 'adminToken', kind: 'string' },
   { env: 'HAWKER_HTTP_HOST', key: 'http.host', kind: 'string' },
   { env: 'HAWKER_HTTP_PORT', key: 'http.port', kind: 'integer' },
+  { env: 'HAWKER_METRICS_TOKEN', key: 'http.metricsToken', kind: 'string' },
   { env: 'HAWKER_RTMP_HOST', key: 'rtmp.host', kind: 'string' },
   { env: 'HAWKER_RTMP_PORT', key: 'rtmp.port', kind: 'integer' },
   { env: 'HAWKER_RTMP_PUBLIC_URL', key: 'rtmp.publicUrl', kind: 'string' },

@@ -27,6 +27,7 @@ export const ConfigSchema = Type.Object(
         imageUploadLimitBytes: Type.Integer({ minimum: 1024, maximum: 100 * 1024 * 1024 }),
         viewerRateLimitPerMinute: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
         trustProxy: Type.Boolean(),
+        metricsToken: Type.String({ pattern: '^(|[\\x21-\\x7e]{16,200})$', description: 'empty: /metrics takes the admin token only' }),
       },
       { additionalProperties: false },
     ),
@@ -84,6 +85,21 @@ export const ConfigSchema = Type.Object(
         maxConnectionsPerShow: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
         maxConnectionsPerAddress: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
         framesPerSecond: Type.Integer({ minimum: 1, maximum: 10_000 }),
+        heartbeatSeconds: Type.Integer({ minimum: 1, maximum: 3600 }),
+      },
+      { additionalProperties: false },
+    ),
+    images: Type.Object(
+      {
+        maxInputPixels: Type.Integer({ minimum: 1_000_000, maximum: 268_402_689 }),
+        concurrency: Type.Integer({ minimum: 1, maximum: 16 }),
+        maxQueued: Type.Integer({ minimum: 0, maximum: 1000 }),
+      },
+      { additionalProperties: false },
+    ),
+    webhooks: Type.Object(
+      {
+        allowPrivateTargets: Type.Boolean({ description: 'deliver to loopback, private, link-local and metadata addresses too' }),
       },
       { additionalProperties: false },
     ),

@@ -20,12 +20,13 @@ import type { Coupons } from '../commerce/coupons.js';
 import { liveRoutes, liveWebSocketOptions } from './routes/live.js';
 import { frameworkErrorHandler, installErrorHandling } from './errors.js';
 import { installMetrics } from './metrics.js';
+import { installSecurityHeaders } from './security-headers.js';
 import { adminScope } from './routes/admin-scope.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { overlayRoutes } from './routes/overlays.js';
 import { productRoutes } from './routes/products.js';
 import { commerceRoutes } from './routes/commerce.js';
-import { webhookRoutes } from './routes/webhooks.js';
+import { webhookRoutes, type WebhookTargets } from './routes/webhooks.js';
 import type { Orders } from '../commerce/orders.js';
 import type { ShowStatsReport } from '../commerce/show-stats.js';
 import type { Viewers } from '../commerce/viewers.js';
@@ -40,6 +41,8 @@ import type { TestPatterns } from '../pipeline/test-pattern.js';
 export interface AppDeps {
   logger: Logger;
   adminToken: string;
+  /** a token that reads /metrics only; empty: the admin token only */
+  metricsToken: string;
   bodyLimitBytes: number;
   apiRateLimitPerMinute: number;
   trustProxy: boolean;
@@ -53,12 +56,14 @@ export interface AppDeps {
   orders: Orders;
   stats: ShowStatsReport;
   webhooks: WebhookStore;
+  webhookTargets: WebhookTargets;
   liveStats: () => LiveStats;
   hub: LiveHub;
   coupons: Coupons;
   testPatterns: TestPatterns;
   lineup: ShowLineup;
   maxConnectionsPerAddress: number;
+  heartbeatSeconds: number;
   hlsRoot: string;
   readiness: ReadinessCheck[];
   version: string;
@@ -95,6 +100,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
 
   installErrorHandling(app);
+  installSecurityHeaders(app);
+  if (!deps.trustProxy) {
+    // Behind a reverse proxy with trustProxy off, every client has the proxy's address: one
+    // rate-limit counter and one connection cap for the whole audience. Say so once.
+    let warned = false;
+    app.addHook('onRequest', async (request) => {
+      if (warned || request.headers['x-forwarded-for'] === undefined) return;
+      warned = true;
+      request.log.warn('requests carry X-Forwarded-For but http.trustProxy is off: every client behind that proxy shares one address for rate limits and connection caps; set http.trustProxy (see README)');
+    });
+  }
   const metrics = installMetrics(app, deps.liveStats, () => deps.hub);
 
   await app.register(swagger, {
@@ -108,7 +124,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // the validator badge would load an image from validator.swagger.io, which the CSP does not allow
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } });
 
   // One limiter for the whole API (per client address); each admin plugin hooks it in.
   await app.register(rateLimit, {
@@ -122,7 +139,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const sessions = new AdminSessions();
   const isAdmin = adminCheck(deps.adminToken);
   const admin = adminScope(adminGuard(deps.adminToken, sessions));
-  await app.register(healthRoutes, { readiness: deps.readiness, metrics });
+  const isMetricsScraper = deps.metricsToken ? adminCheck(deps.metricsToken) : () => false;
+  await app.register(healthRoutes, { readiness: deps.readiness, metrics, mayScrape: (authorization) => isAdmin(authorization) || isMetricsScraper(authorization) });
   await app.register(showRoutes, { catalog: deps.catalog, urls: deps.urls, admin });
   await app.register(productRoutes, { catalog: deps.products, admin, imageLimitBytes: deps.imageUploadLimitBytes });
   await app.register(overlayRoutes, { overlays: deps.overlays, admin });
@@ -135,10 +153,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // the control panel's socket: its session cookie, from a page of this very server
     isHostSession: (request) => sessions.fromRequest(request) !== null && sameOrigin(request.headers.origin, request.headers.host),
     maxConnectionsPerAddress: deps.maxConnectionsPerAddress,
+    heartbeatSeconds: deps.heartbeatSeconds,
   });
   await app.register(testPatternRoutes, { catalog: deps.catalog, patterns: deps.testPatterns, admin });
   await app.register(couponRoutes, { coupons: deps.coupons, viewers: deps.viewers, admin });
-  await app.register(webhookRoutes, { store: deps.webhooks, admin });
+  await app.register(webhookRoutes, { store: deps.webhooks, targets: deps.webhookTargets, admin });
   await app.register(hlsRoutes, { hlsRoot: deps.hlsRoot });
   await app.register(pageRoutes, { catalog: deps.catalog, sessions, isAdmin, urls: deps.urls });
   return app;

@@ -3,6 +3,7 @@ import { newShowId, newStreamKey } from '../domain/ids.js';
 import type { ShowEventRepository, ShowRepository } from '../domain/ports.js';
 import type { Show, ShowEvent } from '../domain/show.js';
 import type { LiveShows } from './live-shows.js';
+import { requireText } from '../domain/text.js';
 
 /** Merchant-facing operations on shows; the live state machine guards what a live show allows. */
 export class ShowCatalog {
@@ -16,8 +17,8 @@ export class ShowCatalog {
   create(title: string, details: { host?: string; scheduledAt?: number | null } = {}): Show {
     const show: Show = {
       id: newShowId(),
-      title,
-      host: details.host ?? '',
+      title: requireText('title', title),
+      host: details.host ? requireText('host', details.host) : '',
       scheduledAt: details.scheduledAt ?? null,
       status: 'scheduled',
       streamKey: newStreamKey(),

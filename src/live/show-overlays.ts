@@ -8,6 +8,7 @@ import type { Logger } from '../log/logger.js';
 import { OverlayFeed, type FeedUpdate, type OverlayInput } from '../overlay/feed.js';
 import { renderScene, type OverlayScene } from '../overlay/render.js';
 import type { OverlayTheme } from '../overlay/templates.js';
+import { requireText } from '../domain/text.js';
 
 export interface ShowOverlaysOptions {
   shows: ShowRepository;
@@ -137,7 +138,8 @@ export class ShowOverlays {
     return this.change(showId, (s) => ({ ...s, flashSaleId: null }), { change: 'flash_sale.ended', flashSaleId: id, reason: 'stopped' });
   }
 
-  announce(showId: string, text: string | null) {
+  announce(showId: string, raw: string | null) {
+    const text = raw === null ? null : requireText('text', raw);
     return this.change(showId, (s) => ({ ...s, announcement: text ? { text } : null }), { change: 'announcement', text });
   }
 

@@ -32,6 +32,8 @@ export function createLogger(options: LoggerOptions): Logger {
         '*.streamKey',
         'adminToken',
         '*.adminToken',
+        'metricsToken',
+        '*.metricsToken',
         'token',
         '*.token',
         'req.headers.authorization',

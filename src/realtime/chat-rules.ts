@@ -1,4 +1,5 @@
 import { CHAT_TEXT_MAX } from '../domain/audience.js';
+import { checkText } from '../domain/text.js';
 
 export type TextVerdict = { ok: true; text: string } | { ok: false; code: 'INVALID_MESSAGE' | 'MESSAGE_TOO_LONG' | 'MESSAGE_BLOCKED' | 'LINKS_NOT_ALLOWED'; message: string };
 
@@ -7,7 +8,7 @@ export type TextVerdict = { ok: true; text: string } | { ok: false; code: 'INVAL
 const LINK = /\b(?:[a-z][a-z0-9+.-]*:\/\/|www\.)\S|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|co|shop|store|ly|me|info|biz|xyz|app|link|click|top|ru|cn|de|uk|gg|tv)\b/i;
 
 /**
- * What a chat line must be: one line of printable text, not blank, at most `maxLength`
+ * What a chat line must be: text by the one text rule (src/domain/text.ts), at most `maxLength`
  * characters (code points, so an emoji counts once), no word from the blocklist, and no link
  * unless the show allows links.
  */
@@ -25,12 +26,10 @@ export class ChatRules {
   }
 
   check(raw: string, linksAllowed: boolean): TextVerdict {
-    // Line breaks and tabs become spaces; other control characters are refused outright.
-    const text = raw.replace(/[\t\r\n]+/g, ' ').trim();
-    if (/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(text)) {
-      return { ok: false, code: 'INVALID_MESSAGE', message: 'control and text-direction characters are not allowed' };
-    }
-    if (text.length === 0) return { ok: false, code: 'INVALID_MESSAGE', message: 'the message is blank' };
+    // the one text rule names, titles and chat share (line breaks become spaces)
+    const verdict = checkText(raw);
+    if (!verdict.ok) return { ok: false, code: 'INVALID_MESSAGE', message: verdict.message === 'is blank' ? 'the message is blank' : verdict.message };
+    const text = verdict.text;
     const length = [...text].length;
     if (length > this.maxLength) {
       return { ok: false, code: 'MESSAGE_TOO_LONG', message: `at most ${this.maxLength} characters; this one has ${length}` };

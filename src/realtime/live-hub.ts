@@ -29,6 +29,7 @@ import { CloseCodes, MAX_CLIENT_FRAME_BYTES, PROTOCOL_VERSION, parseClientMessag
 import { Room, type LiveLink, type RoomMember } from './room.js';
 import type { ChatLine, QuestionView, ServerMessage } from './server-messages.js';
 import { TokenBucket } from './token-bucket.js';
+import { requireText } from '../domain/text.js';
 
 export interface LiveLimits {
   chatPerMinute: number;
@@ -289,7 +290,10 @@ export class LiveHub {
       // the host and moderators act through the same socket messages
       if (m.role !== 'host' && m.role !== 'moderator') throw new HawkerError(m.viewer ? 'NOT_A_MODERATOR' : 'SIGN_IN_REQUIRED');
       const by = m.viewer?.id ?? 'host';
-      if (m.role === 'moderator') this.o.logger.info({ show: showId, moderator: by, action: msg.type }, 'moderator action');
+      if (m.role === 'moderator') {
+        this.o.logger.info({ show: showId, moderator: by, action: msg.type }, 'moderator action');
+        this.requireModeratable(showId, msg, by);
+      }
       if (msg.type === 'delete') return this.deleteMessage(showId, msg.messageId, by);
       if (msg.type === 'timeout') return void this.timeout(showId, msg.viewerId, msg.seconds);
       if (msg.type === 'ban') return this.ban(msg.viewerId);
@@ -577,8 +581,8 @@ export class LiveHub {
   openPoll(showId: string, input: { question: string; options: string[]; onOverlay: boolean }): PollResults {
     const show = this.requireShow(showId);
     if (show.status === 'ended') throw new HawkerError('SHOW_ENDED');
-    const question = input.question.trim();
-    const options = input.options.map((o) => o.trim());
+    const question = requireText('question', input.question);
+    const options = input.options.map((o, i) => requireText(`options.${i}`, o));
     if (!question || question.length > POLL_QUESTION_MAX) throw new HawkerError('INVALID_POLL', `the question needs 1 to ${POLL_QUESTION_MAX} characters`);
     if (options.length < 2 || options.length > POLL_OPTIONS_MAX) throw new HawkerError('INVALID_POLL', `a poll has 2 to ${POLL_OPTIONS_MAX} options`);
     if (options.some((o) => !o || o.length > POLL_OPTION_MAX)) throw new HawkerError('INVALID_POLL', `each option needs 1 to ${POLL_OPTION_MAX} characters`);
@@ -806,6 +810,26 @@ export class LiveHub {
     const show = this.o.shows.get(showId);
     if (!show) throw new HawkerError('SHOW_NOT_FOUND', `no show with id ${showId}`);
     return show;
+  }
+
+  /**
+   * Moderators keep order among viewers: they cannot time out, ban or delete the lines of the
+   * host or of another moderator (the host can, from the panel or the host socket).
+   */
+  private requireModeratable(showId: string, msg: ClientMessage, by: string): void {
+    let target: string | undefined;
+    if (msg.type === 'timeout' || msg.type === 'ban') target = msg.viewerId;
+    else if (msg.type === 'delete') {
+      target = this.pendingChat.find((p) => p.id === msg.messageId && p.showId === showId)?.viewerId;
+      if (target === undefined) {
+        const stored = this.o.chat.get(msg.messageId);
+        target = stored && stored.showId === showId ? stored.viewerId : undefined;
+      }
+      if (target === by) return; // their own line
+    }
+    if (target === undefined) return;
+    if (this.isHostVoice(target)) throw new HawkerError('HOST_NOT_SANCTIONABLE', msg.type === 'delete' ? "moderators cannot delete the host's lines" : undefined);
+    if (this.o.chat.isModerator(target)) throw new HawkerError('MODERATOR_NOT_SANCTIONABLE');
   }
 
   /** a viewer a moderator can act on: never the host's own voice */

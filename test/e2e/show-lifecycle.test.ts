@@ -88,7 +88,7 @@ t.test('a show goes live, survives a transcoder crash and a dropped host, and en
   }, 20_000);
   t.ok(afterRestart.entries.length > before, 'the playlist continued');
   t.ok(afterRestart.entries.slice(0, before).every((e, i) => e.uri === `seg_${String(i).padStart(6, '0')}.ts`), 'earlier segments kept');
-  const metrics = await (await fetch(`${server.httpUrl}/metrics`)).text();
+  const metrics = await (await fetch(`${server.httpUrl}/metrics`, { headers: { authorization: `Bearer ${server.token}` } })).text();
   t.match(metrics, /^hawker_ffmpeg_restarts_total 1$/m);
   t.match(metrics, /^hawker_live_shows 1$/m);
   t.equal((await getShow()).status, 'live', 'the show stayed live through the restart');

@@ -23,7 +23,7 @@ export interface TestApp {
 
 /** The real HTTP app and services on a real SQLite file, without the RTMP listener. */
 export async function buildTestApp(
-  options: { apiRateLimitPerMinute?: number; viewerRateLimitPerMinute?: number; audience?: Partial<typeof defaultConfig.audience> } = {},
+  options: { apiRateLimitPerMinute?: number; viewerRateLimitPerMinute?: number; audience?: Partial<typeof defaultConfig.audience>; trustProxy?: boolean; metricsToken?: string; webhooks?: Partial<typeof defaultConfig.webhooks>; images?: Partial<typeof defaultConfig.images> } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hawker-http-'));
   const hlsRoot = join(dataDir, 'media', 'hls');
@@ -41,7 +41,13 @@ export async function buildTestApp(
   const db = openDatabase(join(dataDir, 'hawker.db'));
   const services = buildServices({
     db,
-    config: { ...defaultConfig, audience: { ...defaultConfig.audience, ...options.audience } },
+    config: {
+      ...defaultConfig,
+      audience: { ...defaultConfig.audience, ...options.audience },
+      images: { ...defaultConfig.images, ...options.images },
+      // the HTTP tests' webhook receivers listen on 127.0.0.1; the refusal itself has its own tests
+      webhooks: { ...defaultConfig.webhooks, allowPrivateTargets: true, ...options.webhooks },
+    },
     dataDir,
     publicUrl: 'https://shop.example',
     logger,
@@ -50,13 +56,15 @@ export async function buildTestApp(
   const app = await buildApp({
     logger,
     adminToken: ADMIN_TOKEN,
+    metricsToken: options.metricsToken ?? '',
     bodyLimitBytes: defaultConfig.http.bodyLimitBytes,
     apiRateLimitPerMinute: options.apiRateLimitPerMinute ?? defaultConfig.http.apiRateLimitPerMinute,
     imageUploadLimitBytes: defaultConfig.http.imageUploadLimitBytes,
     viewerRateLimitPerMinute: options.viewerRateLimitPerMinute ?? defaultConfig.http.viewerRateLimitPerMinute,
     ...servicesForHttp(services),
     maxConnectionsPerAddress: options.audience?.maxConnectionsPerAddress ?? defaultConfig.audience.maxConnectionsPerAddress,
-    trustProxy: false,
+    heartbeatSeconds: options.audience?.heartbeatSeconds ?? defaultConfig.audience.heartbeatSeconds,
+    trustProxy: options.trustProxy ?? false,
     urls: { publicUrl: 'https://shop.example', ingestUrl: 'rtmp://shop.example:1935/live' },
     hlsRoot,
     version: '0.0.0-test',

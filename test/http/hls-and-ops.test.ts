@@ -89,7 +89,8 @@ t.test('HLS files, health, metrics, docs, viewer page', async (t) => {
     t.equal(ready.statusCode, 200);
     t.same(ready.json(), { status: 'ready', checks: { database: true } });
     await app.inject({ url: '/healthz' });
-    const metrics = await app.inject({ url: '/metrics' });
+    t.equal((await app.inject({ url: '/metrics' })).statusCode, 401, 'metrics need a token');
+    const metrics = await app.inject({ url: '/metrics', headers: auth });
     t.match(metrics.headers['content-type'], /text\/plain/);
     for (const name of ['hawker_live_shows 0', 'hawker_live_connections 0', 'hawker_live_dropped_slow_total 0', 'hawker_pipelines_running 0', 'hawker_ffmpeg_restarts_total 0', '# TYPE hawker_encode_speed_ratio gauge', 'hawker_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/healthz",status="200"}', 'hawker_process_resident_memory_bytes']) {
       t.match(metrics.payload, name);

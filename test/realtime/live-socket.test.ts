@@ -392,7 +392,7 @@ t.test('a client that never reads is dropped; the others are not held up', async
   t.equal(reader.ofType('chat').length, sent + 1, 'the reader got every message');
   t.equal(reader.closeCode, null);
   await waitFor('the stuck socket is gone', () => s.t.services.hub.connections === 2);
-  const metrics = (await s.t.app.inject({ url: '/metrics' })).body;
+  const metrics = (await s.t.app.inject({ url: '/metrics', headers: s.t.auth })).body;
   t.match(metrics, /hawker_live_dropped_slow_total 1\n/);
   t.match(metrics, /hawker_live_connections 2\n/);
 });

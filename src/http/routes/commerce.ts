@@ -41,22 +41,21 @@ export interface CommerceRoutesOptions {
   viewerRateLimitPerMinute: number;
 }
 
+/** The rate-limit key of a viewer request: the viewer's id when the token is one of ours, else the address. */
+export function viewerRateKey(viewers: Pick<Viewers, 'byToken'>, authorization: string | undefined, ip: string): string {
+  const match = /^Bearer\s+(\S+)\s*$/.exec(authorization ?? '');
+  const viewer = match ? viewers.byToken(match[1] as string) : undefined;
+  return viewer ? `viewer:${viewer.id}` : `ip:${ip}`;
+}
+
 /** Viewer routes (registration, orders) and the merchant's order routes. */
 export const commerceRoutes: FastifyPluginAsyncTypebox<CommerceRoutesOptions> = async (app, { viewers, orders, stats, admin, viewerRateLimitPerMinute }) => {
-  // Viewer routes, limited per viewer token where there is one (a show's buyers can share one
-  // address), else per address; the merchant routes below have the admin limit instead.
+  // Signing up is limited per client address only: a token (even a valid one, from an earlier
+  // sign-up) must not open a fresh counter, or each new viewer would mint the next.
   await app.register(async (scope) => {
-    const viewerApp = scope.withTypeProvider<TypeBoxTypeProvider>();
-    viewerApp.addHook(
-      'onRequest',
-      viewerApp.rateLimit({
-        max: viewerRateLimitPerMinute,
-        timeWindow: 60_000,
-        keyGenerator: (request) => (request.headers.authorization ?? request.ip).slice(0, 200),
-      }),
-    );
-
-    viewerApp.post(
+    const signup = scope.withTypeProvider<TypeBoxTypeProvider>();
+    signup.addHook('onRequest', signup.rateLimit({ max: viewerRateLimitPerMinute, timeWindow: 60_000, keyGenerator: (request) => `ip:${request.ip}` }));
+    signup.post(
       '/api/viewers',
       {
         schema: {
@@ -70,6 +69,20 @@ export const commerceRoutes: FastifyPluginAsyncTypebox<CommerceRoutesOptions> = 
         const { viewer, token } = viewers.register(request.body.displayName);
         return reply.status(201).send({ viewerId: viewer.id, displayName: viewer.displayName, token });
       },
+    );
+  });
+
+  // The other viewer routes are limited per viewer where a valid token is presented (a show's
+  // buyers can share one address), else per address: never by a header the client makes up.
+  await app.register(async (scope) => {
+    const viewerApp = scope.withTypeProvider<TypeBoxTypeProvider>();
+    viewerApp.addHook(
+      'onRequest',
+      viewerApp.rateLimit({
+        max: viewerRateLimitPerMinute,
+        timeWindow: 60_000,
+        keyGenerator: (request) => viewerRateKey(viewers, request.headers.authorization, request.ip),
+      }),
     );
 
     viewerApp.post(

@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Registry } from 'prom-client';
+import type {} from '@fastify/rate-limit'; // its FastifyInstance.rateLimit() type
+import { HawkerError } from '../../domain/errors.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -10,9 +12,11 @@ export interface ReadinessCheck {
 export interface HealthRoutesOptions {
   readiness: ReadinessCheck[];
   metrics: Registry;
+  /** whether an Authorization header may read /metrics (the admin token or the metrics token) */
+  mayScrape(authorization: string | undefined): boolean;
 }
 
-export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, { readiness, metrics }) => {
+export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, { readiness, metrics, mayScrape }) => {
   app.get(
     '/healthz',
     { schema: { tags: ['ops'], summary: 'The process answers', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
@@ -40,8 +44,24 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = asyn
     },
   );
 
-  app.get('/metrics', { schema: { tags: ['ops'], summary: 'Prometheus metrics' } }, async (_request, reply) => {
+  // Metrics name live shows and tell traffic: a scraper needs a token. Guessing it is rate
+  // limited like any admin call.
+  app.get(
+    '/metrics',
+    {
+      schema: { tags: ['ops'], summary: 'Prometheus metrics (Authorization: Bearer <metrics token or admin token>)', security: [{ bearer: [] }] },
+      onRequest: [
+        app.rateLimit(),
+        async (request, reply) => {
+          if (mayScrape(request.headers.authorization)) return;
+          reply.header('www-authenticate', 'Bearer realm="hawker-metrics"');
+          throw new HawkerError('UNAUTHORIZED', 'metrics need the metrics token or the admin token');
+        },
+      ],
+    },
+    async (_request, reply) => {
     reply.header('content-type', metrics.contentType);
     return metrics.metrics();
-  });
+    },
+  );
 };

@@ -24,13 +24,38 @@ export interface LiveRoutesOptions {
   isAdmin(authorization: string | undefined): boolean;
   isHostSession(request: FastifyRequest): boolean;
   maxConnectionsPerAddress: number;
+  /** a ping every this many seconds; a socket that has not answered the last one is cut */
+  heartbeatSeconds: number;
 }
 
 export const liveWebSocketOptions = { maxPayload: HARD_FRAME_BYTES, perMessageDeflate: false } as const;
 
 /** The live socket, its protocol document, and the host's chat, poll and question routes. */
-export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (app, { hub, admin, isAdmin, isHostSession, maxConnectionsPerAddress }) => {
+export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (app, { hub, admin, isAdmin, isHostSession, maxConnectionsPerAddress, heartbeatSeconds }) => {
   const perAddress = new Map<string, number>();
+
+  // A phone that loses its network leaves a half-open TCP connection that no write fails on
+  // for many minutes: it would count as present and hold its address's connection slots. One
+  // timer pings every socket; whoever has not answered the previous ping is terminated, which
+  // runs the socket's close handler (presence, per-address count) like any other close.
+  const awaitingPong = new Map<WebSocket, boolean>();
+  const heartbeat = setInterval(() => {
+    for (const [socket, waiting] of awaitingPong) {
+      if (waiting) {
+        awaitingPong.delete(socket);
+        socket.terminate();
+        continue;
+      }
+      awaitingPong.set(socket, true);
+      try {
+        socket.ping();
+      } catch {
+        // not open any more: its close handler takes it out of the map
+      }
+    }
+  }, heartbeatSeconds * 1000);
+  heartbeat.unref();
+  app.addHook('onClose', async () => clearInterval(heartbeat));
 
   app.get(
     '/api/live/protocol',
@@ -77,6 +102,10 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
         return;
       }
       perAddress.set(address, held + 1);
+      awaitingPong.set(socket, false);
+      socket.on('pong', () => {
+        if (awaitingPong.has(socket)) awaitingPong.set(socket, false);
+      });
       const query = request.query as { token?: string; protocol?: number };
       const authorization = request.headers.authorization;
       let credentials: Credentials = { kind: 'anonymous' };
@@ -86,6 +115,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
       else if (isHostSession(request)) credentials = { kind: 'host' };
       const session = hub.connect((request.params as { id: string }).id, credentials, link, query.protocol ?? PROTOCOL_VERSION);
       socket.on('close', () => {
+        awaitingPong.delete(socket);
         const left = (perAddress.get(address) ?? 1) - 1;
         if (left <= 0) perAddress.delete(address);
         else perAddress.set(address, left);

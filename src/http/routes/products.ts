@@ -55,7 +55,7 @@ export interface ProductRoutesOptions {
   imageLimitBytes: number;
 }
 
-const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 404: ErrorResponseSchema, 409: ErrorResponseSchema, 413: ErrorResponseSchema, 415: ErrorResponseSchema, 422: ErrorResponseSchema };
+const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 404: ErrorResponseSchema, 409: ErrorResponseSchema, 413: ErrorResponseSchema, 415: ErrorResponseSchema, 422: ErrorResponseSchema, 503: ErrorResponseSchema };
 const security = [{ bearer: [] }];
 
 export const productRoutes: FastifyPluginAsyncTypebox<ProductRoutesOptions> = async (app, { catalog, admin, imageLimitBytes }) => {

@@ -10,13 +10,19 @@ import type { AdminScope } from './admin-scope.js';
 const security = [{ bearer: [] }];
 const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 404: ErrorResponseSchema };
 
+/** Where deliveries may go (the dispatcher knows the server's setting). */
+export interface WebhookTargets {
+  registrationRefusal(url: string): string | null;
+}
+
 export interface WebhookRoutesOptions {
   store: WebhookStore;
+  targets: WebhookTargets;
   admin: AdminScope;
 }
 
 /** Merchant backends register where order and show events go; the secret is shown once. */
-export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = async (app, { store, admin }) => {
+export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = async (app, { store, targets, admin }) => {
   await admin(app);
   app.post(
     '/api/webhooks',
@@ -35,6 +41,8 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
       } catch {
         throw new HawkerError('VALIDATION_FAILED', 'url is not a valid URL');
       }
+      const refusal = targets.registrationRefusal(request.body.url);
+      if (refusal) throw new HawkerError('WEBHOOK_TARGET_REFUSED', `webhook url refused: ${refusal}`);
       const endpoint = { id: randomBytes(9).toString('base64url'), url: request.body.url, secret: `whsec_${randomBytes(24).toString('base64url')}`, createdAt: Date.now() };
       store.addEndpoint(endpoint);
       return reply.status(201).send({ ...endpoint, createdAt: new Date(endpoint.createdAt).toISOString() });
