@@ -326,6 +326,18 @@ tap.test('hostile RTMP input while a show is live: nothing crashes, the show goe
     t.comment(`flood: peak RSS ${Math.round(peakKb / 1024)} MB (baseline ${Math.round(baselineKb / 1024)} MB)`);
   });
 
+  await t.test('the test pattern publishes without the key in its argv, and its show goes live', async (t) => {
+    const other = (await (await server.api('/api/shows', { method: 'POST', body: JSON.stringify({ title: 'Pattern' }) })).json()) as Record<string, string>;
+    const res = await server.api(`/api/shows/${other.id}/test-pattern`, { method: 'POST', body: JSON.stringify({ seconds: 20 }) });
+    t.equal(res.status, 202);
+    await waitFor('the pattern show to go live', async () => ((await (await server.api(`/api/shows/${other.id}`)).json()) as Record<string, string>).status === 'live', 20_000);
+    await waitFor('its transcoder', () => ffmpegChildren(server.pid).length >= 3, 10_000);
+    const argvs = ffmpegChildren(server.pid).map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+    t.ok(argvs.some((a) => /\/live\/p[A-Za-z0-9_-]+/.test(a)), 'the pattern publishes to a one-use token');
+    t.notOk(argvs.some((a) => a.includes(key) || a.includes(other.streamKey!)), 'no FFmpeg argv holds a stream key');
+    await server.api(`/api/shows/${other.id}/test-pattern`, { method: 'DELETE' });
+  });
+
   t.equal(crashes, 0, 'no crash');
   t.comment(`hostile RTMP inputs tried: ${tried}; crashes: ${crashes}; peak RSS ${Math.round(peakKb / 1024)} MB (baseline ${Math.round(baselineKb / 1024)} MB)`);
   t.notOk(server.output().includes(key), 'the stream key never appears in the logs');
