@@ -10,7 +10,9 @@ export interface AmfObject {
   [key: string]: AmfValue;
 }
 
-export class AmfError extends Error {}
+export class AmfError extends Error {
+  override name = 'AmfError';
+}
 
 /** Deeper than any real RTMP command or metadata (they nest two or three levels). */
 const MAX_DEPTH = 16;

@@ -19,8 +19,14 @@
  */
 import { AmfError, decodeAmf0, encodeAmf0, encodeAmf0EcmaArray, isAmfObject, type AmfValue } from './amf0.js';
 
-export class RtmpViolation extends Error {}
-export class RtmpRefused extends Error {}
+/** The client broke the protocol or a limit. */
+export class RtmpViolation extends Error {
+  override name = 'RtmpViolation';
+}
+/** The client is well-formed but not allowed (unknown app, key, play name). */
+export class RtmpRefused extends Error {
+  override name = 'RtmpRefused';
+}
 
 export type PublishVerdict = { accept: true; internalName: string } | { accept: false; reason: string };
 
