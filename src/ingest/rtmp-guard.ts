@@ -129,15 +129,13 @@ export class RtmpGuard {
   /** Feed bytes from the socket. Throws RtmpViolation or RtmpRefused: destroy the socket then. */
   push(data: Buffer): void {
     this.bytesIn += data.length;
-    if (this.state === 'handshake' || this.state === 'connecting') {
-      if (this.bytesIn > MAX_BYTES_BEFORE_ACCEPT) throw new RtmpViolation('too many bytes before publish or play');
-    }
     let rest = data;
-    if (this.state === 'handshake') {
-      rest = this.handshake(data);
-      if (rest.length === 0) return;
+    if (this.state === 'handshake') rest = this.handshake(data);
+    if (rest.length > 0) this.chunks(rest);
+    // checked after the bytes were read: what follows an accepted publish in the same read is media
+    if ((this.state === 'handshake' || this.state === 'connecting') && this.bytesIn > MAX_BYTES_BEFORE_ACCEPT) {
+      throw new RtmpViolation('too many bytes before publish or play');
     }
-    this.chunks(rest);
   }
 
   private handshake(data: Buffer): Buffer {
