@@ -4,7 +4,7 @@ import t from 'tap';
 import { RtmpIngest, type PublishRequest } from '../../src/ingest/rtmp-ingest.js';
 import { createLogger } from '../../src/log/logger.js';
 import { amf0, chunks, command, RtmpTestClient, type Amf } from '../helpers/rtmp-client.js';
-import { sleep } from '../helpers/wait.js';
+import { sleep, waitFor } from '../helpers/wait.js';
 
 // One ingest for the file: node-media-server keeps module-level state (one per process).
 let logText = '';
@@ -22,7 +22,7 @@ const KEYS = new Set(['good-key-0123456789', 'other-key-0123456789', 'token-key-
 const live = new Set<string>();
 const started: PublishRequest[] = [];
 const ended: PublishRequest[] = [];
-const limits = { handshakeTimeoutMs: 1500, idleTimeoutMs: 5000, maxConnections: 40, maxConnectionsPerAddress: 30, maxMessageBytes: 1024 * 1024 };
+const limits = { handshakeTimeoutMs: 1500, idleTimeoutMs: 2500, maxConnections: 40, maxConnectionsPerAddress: 30, maxMessageBytes: 1024 * 1024 };
 const ingest = new RtmpIngest(
   { host: '127.0.0.1', port: 0, app: 'live', logger, limits },
   {
@@ -146,12 +146,26 @@ t.test('limits: message size, handshake timeout, per-address cap', async (t) => 
   t.ok(Date.now() - t0 < 3000, `within the handshake timeout (${Date.now() - t0} ms)`);
 
   const open = await Promise.all(Array.from({ length: limits.maxConnectionsPerAddress + 3 }, () => client()));
-  await sleep(300);
+  await waitFor('refusals', () => open.filter((c) => c.closed).length >= 3, 1000).catch(() => undefined);
   const closed = open.filter((c) => c.closed).length;
   t.ok(closed >= 3, `connections past the per-address cap are closed on accept (${closed} of ${open.length})`);
   t.ok(open.length - closed <= limits.maxConnectionsPerAddress, 'no more than the cap stay open');
   for (const c of open) c.destroy();
   await sleep(300); // the server counts a connection until it sees it close
+});
+
+t.test('idle timeout: a publisher that goes silent is dropped and its publish ends; a local reader is not', async (t) => {
+  const pub = await session('publish', 'other-key-0123456789');
+  await pub.until(() => live.has('other-key-0123456789'), 3000, 'accepted');
+  const player = await session('play', nameOf(ingest.localPlayUrl('other-key-0123456789')));
+  const endedBefore = ended.length;
+  const t0 = Date.now();
+  await Promise.race([pub.closedPromise, sleep(6000)]);
+  t.ok(pub.closed, `the silent publisher was dropped after ${Date.now() - t0} ms`);
+  await waitFor('publish ended', () => ended.length === endedBefore + 1, 3000);
+  await sleep(limits.idleTimeoutMs + 200 - (Date.now() - t0));
+  t.notOk(player.closed, 'the local reader, silent just as long, is still connected');
+  player.destroy();
 });
 
 // Each of these threw inside node-media-server 4.4.3's parser before authentication, uncaught:
