@@ -58,10 +58,24 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
       if (!ingest) throw new Error('RTMP ingest is not running');
       return ingest.localPlayUrl(streamKey);
     },
+    publishUrlFor: (streamKey) => {
+      if (!ingest) throw new Error('RTMP ingest is not running');
+      return ingest.localPublishUrl(streamKey);
+    },
   });
   const { live } = services;
 
-  const rtmp = new RtmpIngest({ host: config.rtmp.host, port: config.rtmp.port, app: config.rtmp.app, logger }, live);
+  const { handshakeTimeoutMs, idleTimeoutMs, maxConnections, maxConnectionsPerAddress, maxMessageBytes } = config.rtmp;
+  const rtmp = new RtmpIngest(
+    {
+      host: config.rtmp.host,
+      port: config.rtmp.port,
+      app: config.rtmp.app,
+      logger,
+      limits: { handshakeTimeoutMs, idleTimeoutMs, maxConnections, maxConnectionsPerAddress, maxMessageBytes },
+    },
+    live,
+  );
   try {
     await rtmp.start();
   } catch (err) {

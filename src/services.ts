@@ -36,10 +36,12 @@ export interface ServiceInputs {
   publicUrl: string;
   logger: Logger;
   inputUrlFor(streamKey: string): string;
+  /** where the test pattern publishes a show's stream (main: a one-use loopback token, not the key) */
+  publishUrlFor?(streamKey: string): string;
 }
 
 /** Everything behind the API, on one database; the HTTP tests build the same graph. */
-export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrlFor }: ServiceInputs) {
+export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrlFor, publishUrlFor }: ServiceInputs) {
   const shows = createShowRepository(db);
   const events = createShowEventRepository(db);
   const products = new ProductCatalog(createProductRepository(db), new ProductImages(join(dataDir, 'media', 'products'), config.images));
@@ -135,7 +137,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   });
   const dispatcher = new WebhookDispatcher({ store: webhooks, logger: logger.child({ module: 'webhooks' }), allowPrivateTargets: config.webhooks.allowPrivateTargets });
   const catalog = new ShowCatalog(shows, events, live);
-  return { shows, events, products, overlays, launcher, live, catalog, viewers, orders, stats, webhooks, dispatcher, hub: liveHub, lineup, loyalty, coupons, testPatterns: new TestPatterns({ ffmpegPath: config.ffmpeg.path, publishUrlFor: inputUrlFor }) };
+  return { shows, events, products, overlays, launcher, live, catalog, viewers, orders, stats, webhooks, dispatcher, hub: liveHub, lineup, loyalty, coupons, testPatterns: new TestPatterns({ ffmpegPath: config.ffmpeg.path, publishUrlFor: publishUrlFor ?? inputUrlFor }) };
 }
 
 /** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */

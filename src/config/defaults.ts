@@ -20,6 +20,11 @@ export const defaultConfig: HawkerConfig = {
     port: 1935,
     app: 'live',
     publicUrl: '',
+    handshakeTimeoutMs: 10000,
+    idleTimeoutMs: 30000,
+    maxConnections: 256,
+    maxConnectionsPerAddress: 16,
+    maxMessageBytes: 4194304,
   },
   log: {
     level: 'info',

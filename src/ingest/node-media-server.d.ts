@@ -33,3 +33,15 @@ declare module 'node-media-server/src/core/logger.js' {
   const logger: { level: string; log(message: string, level?: string): void };
   export default logger;
 }
+
+declare module 'node-media-server/src/session/rtmp_session.js' {
+  import type { Socket } from 'node:net';
+  /** One RTMP connection; run() attaches its socket listeners, onData is its parser input. */
+  export default class RtmpSession {
+    constructor(socket: Socket);
+    id: string;
+    socket: Socket;
+    run(): void;
+    onData: (data: Buffer) => void;
+  }
+}

@@ -1,7 +1,11 @@
-import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import NodeMediaServer, { type NmsSession } from 'node-media-server';
 import nmsLogger from 'node-media-server/src/core/logger.js';
+import RtmpSession from 'node-media-server/src/session/rtmp_session.js';
 import { redactSecrets, type Logger } from '../log/logger.js';
+import { ConnectionLimits } from './connection-limits.js';
+import { RtmpGuard, RtmpRefused, RtmpViolation, type GuardPolicy, type PublishVerdict } from './rtmp-guard.js';
 
 export interface PublishRequest {
   sessionId: string;
@@ -14,11 +18,19 @@ export type PublishDecision = { accept: true } | { accept: false; reason: string
 
 /** What the ingest needs from whoever owns shows; the ingest itself knows nothing of them. */
 export interface IngestHandlers {
-  /** synchronous: node-media-server has already acknowledged the publish when it asks */
+  /** synchronous: asked when the publish command arrives, before node-media-server sees it */
   authorizePublish(request: PublishRequest): PublishDecision;
   publishStarted(request: PublishRequest): void;
   /** the publisher's socket closed: prompt, unlike node-media-server's donePublish (30 s grace) */
   publishEnded(request: PublishRequest): void;
+}
+
+export interface RtmpLimits {
+  handshakeTimeoutMs: number;
+  idleTimeoutMs: number;
+  maxConnections: number;
+  maxConnectionsPerAddress: number;
+  maxMessageBytes: number;
 }
 
 export interface RtmpIngestOptions {
@@ -26,24 +38,53 @@ export interface RtmpIngestOptions {
   port: number;
   app: string;
   logger: Logger;
+  limits: RtmpLimits;
 }
 
-function isLoopback(ip: string): boolean {
-  const address = ip.replace(/:\d+$/, '');
-  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1' || address.startsWith('127.');
+export function isLoopback(address: string): boolean {
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+}
+
+/** What node-media-server accepts in a path, and what our keys and tokens are made of. */
+const STREAM_NAME = /^[A-Za-z0-9_-]{1,256}$/;
+/** A test-pattern publish token is used within seconds of being made. */
+const PUBLISH_TOKEN_TTL_MS = 60_000;
+
+const token = (prefix: string) => prefix + randomBytes(24).toString('base64url');
+
+interface Publishing {
+  request: PublishRequest;
+  /** the path node-media-server and our FFmpeg know the stream by: never the stream key */
+  internalName: string;
 }
 
 let instances = 0;
 
 /**
- * The only module that imports node-media-server. It keeps module-level state (one server per
- * process), accepts RTMP publishes on rtmp://host:port/<app>/<streamKey> after asking the
- * handlers, and lets only local readers (our FFmpeg) play a stream.
+ * The only module that imports node-media-server. Hawker owns the TCP listener: each connection
+ * gets caps and timeouts (connection-limits.ts) and an RtmpGuard (rtmp-guard.ts) that frames
+ * and checks every byte before node-media-server's parser sees any; an exception anywhere in
+ * one session's parsing destroys that socket, never the process.
+ *
+ * Publish keys stop at the guard: an accepted publish reaches node-media-server under a fresh
+ * unguessable internal name, which is also the only name a local reader may play (so FFmpeg's
+ * command line, readable in /proc, carries no key). A refused publisher is destroyed at once
+ * and never reached node-media-server's broadcast, so none of its packets reach a player.
  */
 export class RtmpIngest {
   private readonly nms: NodeMediaServer;
-  private readonly accepted = new Map<string, PublishRequest>();
+  private readonly server: Server;
   private readonly log: Logger;
+  private readonly limits: ConnectionLimits;
+  private readonly sockets = new Set<Socket>();
+  /** by node-media-server session id */
+  private readonly publishing = new Map<string, Publishing>();
+  /** stream key -> internal name of its accepted publisher now */
+  private readonly internalByKey = new Map<string, string>();
+  private readonly internalNames = new Set<string>();
+  private readonly players = new Set<string>();
+  /** loopback-only publish tokens (the test pattern) -> stream key */
+  private readonly publishTokens = new Map<string, { streamKey: string; expiresAt: number }>();
   private boundPort = 0;
 
   constructor(
@@ -54,41 +95,55 @@ export class RtmpIngest {
     instances += 1;
     this.log = options.logger.child({ module: 'ingest' });
     const nmsLog = this.log.child({ lib: 'node-media-server' });
-    // Its own logger prints stream paths, which hold stream keys: route it through ours.
+    // Its own logger prints stream paths; they hold internal names only, but keep it ours.
     nmsLogger.log = (message: string, level = 'info') => {
       const text = redactSecrets(String(message));
       if (level === 'error') nmsLog.warn(text);
       else nmsLog.debug(text);
     };
-    // Only the RTMP listener is used: no HTTP-FLV, no recorder, no store, no notify.
-    // The port given here only makes it create its listener (0 would not); start() listens.
-    this.nms = new NodeMediaServer({ bind: options.host, rtmp: { port: options.port || 1935 } });
+    // No listener of its own (no rtmp port given): sessions are made by onConnection below.
+    this.nms = new NodeMediaServer({ bind: options.host });
     this.nms.on('prePublish', this.onPrePublish);
     this.nms.on('postPublish', this.onPostPublish);
     this.nms.on('prePlay', this.onPrePlay);
+    this.limits = new ConnectionLimits(options.limits, this.log);
+    this.server = createServer(this.onConnection);
   }
 
   get port(): number {
     return this.boundPort;
   }
 
-  /** Where our FFmpeg reads a stream from; holds the key, so never log it. */
+  /**
+   * Where our FFmpeg reads the stream a key publishes now: an internal name valid while that
+   * publisher stays, playable from loopback only. With no such publisher the name plays nothing.
+   */
   localPlayUrl(streamKey: string): string {
+    return this.localUrl(this.internalByKey.get(streamKey) ?? token('n'));
+  }
+
+  /** A one-use loopback publish URL for streamKey (the test pattern): no key in FFmpeg's argv. */
+  localPublishUrl(streamKey: string): string {
+    const now = Date.now();
+    for (const [name, entry] of this.publishTokens) if (entry.expiresAt < now) this.publishTokens.delete(name);
+    const name = token('p');
+    this.publishTokens.set(name, { streamKey, expiresAt: now + PUBLISH_TOKEN_TTL_MS });
+    return this.localUrl(name);
+  }
+
+  private localUrl(name: string): string {
     const host = this.options.host.includes(':') ? '[::1]' : '127.0.0.1';
-    return `rtmp://${host}:${this.boundPort}/${this.options.app}/${streamKey}`;
+    return `rtmp://${host}:${this.boundPort}/${this.options.app}/${name}`;
   }
 
   start(): Promise<void> {
-    const server = this.nms.rtmpServer.tcpServer;
-    if (!server) return Promise.reject(new Error('node-media-server created no RTMP listener'));
-    // Listening ourselves keeps node-media-server from calling process.exit on EADDRINUSE.
     return new Promise((resolve, reject) => {
       const onError = (err: Error) => reject(new Error(`RTMP listener on ${this.options.host}:${this.options.port}: ${err.message}`));
-      server.once('error', onError);
-      server.listen(this.options.port, this.options.host, () => {
-        server.off('error', onError);
-        server.on('error', (err) => this.log.error({ err }, 'RTMP listener error'));
-        this.boundPort = (server.address() as AddressInfo).port;
+      this.server.once('error', onError);
+      this.server.listen(this.options.port, this.options.host, () => {
+        this.server.off('error', onError);
+        this.server.on('error', (err) => this.log.error({ err }, 'RTMP listener error'));
+        this.boundPort = (this.server.address() as AddressInfo).port;
         this.log.info({ host: this.options.host, port: this.boundPort }, 'RTMP ingest listening');
         resolve();
       });
@@ -96,50 +151,118 @@ export class RtmpIngest {
   }
 
   async stop(): Promise<void> {
+    this.server.close();
+    for (const socket of this.sockets) socket.destroy();
+    this.limits.stop();
     await this.nms.stop();
-    this.accepted.clear();
+    this.publishing.clear();
+    this.internalByKey.clear();
+    this.internalNames.clear();
     instances -= 1;
   }
 
-  private requestOf(session: NmsSession): PublishRequest {
+  private readonly onConnection = (socket: Socket): void => {
+    socket.on('error', () => undefined); // a reset peer is routine; the session logs it at debug
+    const remote = socket.remoteAddress ?? '';
+    if (!this.limits.admit(remote)) {
+      socket.destroy();
+      return;
+    }
+    this.sockets.add(socket);
+    // node-media-server's session, minus its own socket reader: the guard feeds it instead.
+    const session = new RtmpSession(socket);
+    session.run();
+    socket.off('data', session.onData);
+    const guard = new RtmpGuard({ maxMessageBytes: this.options.limits.maxMessageBytes }, this.policyFor(session.id, remote), (bytes) =>
+      session.onData(bytes),
+    );
+    const fail = (err: unknown) => {
+      if (socket.destroyed) return;
+      socket.destroy();
+      const detail = { session: session.id, remote };
+      if (err instanceof RtmpRefused) this.log.warn({ ...detail, reason: err.message }, 'RTMP session refused');
+      else if (err instanceof RtmpViolation) this.log.info({ ...detail, reason: err.message }, 'RTMP protocol violation: session closed');
+      else this.log.warn({ ...detail, err: redactSecrets(String(err)) }, 'RTMP session failed: closed');
+    };
+    socket.on('data', (data: Buffer) => {
+      if (socket.destroyed) return;
+      try {
+        guard.push(data);
+      } catch (err) {
+        fail(err);
+      }
+    });
+    const handshakeTimer = setTimeout(() => {
+      if (guard.state !== 'publishing' && guard.state !== 'playing') fail(new RtmpViolation('no publish or play within the handshake timeout'));
+    }, this.options.limits.handshakeTimeoutMs);
+    socket.setTimeout(this.options.limits.idleTimeoutMs);
+    socket.on('timeout', () => {
+      // our own local readers send next to nothing once playing
+      if (guard.state === 'playing') socket.setTimeout(0);
+      else fail(new RtmpViolation('idle timeout'));
+    });
+    socket.once('close', () => {
+      clearTimeout(handshakeTimer);
+      this.sockets.delete(socket);
+      this.limits.release(remote);
+      this.players.delete(session.id);
+      const ended = this.publishing.get(session.id);
+      if (!ended) return;
+      this.publishing.delete(session.id);
+      this.internalNames.delete(ended.internalName);
+      if (this.internalByKey.get(ended.request.streamKey) === ended.internalName) this.internalByKey.delete(ended.request.streamKey);
+      this.handlers.publishEnded(ended.request);
+    });
+  };
+
+  private policyFor(sessionId: string, remote: string): GuardPolicy {
+    const remoteAddress = remote.replace(/^::ffff:/, '');
     return {
-      sessionId: session.id,
-      app: session.streamApp,
-      streamKey: session.streamName,
-      remoteAddress: session.ip.replace(/:\d+$/, ''),
+      connect: (app) => app === this.options.app,
+      publish: (name): PublishVerdict => {
+        let streamKey = name;
+        const tokenEntry = isLoopback(remote) ? this.publishTokens.get(name) : undefined;
+        if (tokenEntry) {
+          this.publishTokens.delete(name);
+          if (tokenEntry.expiresAt >= Date.now()) streamKey = tokenEntry.streamKey;
+        }
+        if (!STREAM_NAME.test(streamKey)) return { accept: false, reason: 'malformed stream key' };
+        const request: PublishRequest = { sessionId, app: this.options.app, streamKey, remoteAddress };
+        const decision = this.handlers.authorizePublish(request);
+        if (!decision.accept) return decision;
+        const internalName = token('i');
+        this.publishing.set(sessionId, { request, internalName });
+        this.internalNames.add(internalName);
+        this.internalByKey.set(streamKey, internalName);
+        return { accept: true, internalName };
+      },
+      play: (name) => {
+        if (!isLoopback(remote)) {
+          this.log.warn({ session: sessionId, remote }, 'play refused: only local readers may play');
+          return false;
+        }
+        if (!this.internalNames.has(name)) return false;
+        this.players.add(sessionId);
+        return true;
+      },
     };
   }
 
+  // node-media-server's own events come after the guard decided; they only double-check.
+
   private readonly onPrePublish = (session: NmsSession): void => {
-    const request = this.requestOf(session);
-    const decision: PublishDecision =
-      request.app !== this.options.app
-        ? { accept: false, reason: 'unknown application' }
-        : this.handlers.authorizePublish(request);
-    if (!decision.accept) {
-      this.log.warn({ session: session.id, remote: request.remoteAddress, reason: decision.reason }, 'publish refused');
-      session.close();
-      return;
-    }
-    this.accepted.set(session.id, request);
+    const entry = this.publishing.get(session.id);
+    if (!entry || session.streamName !== entry.internalName) session.socket?.destroy();
   };
 
   private readonly onPostPublish = (session: NmsSession): void => {
-    // node-media-server still fires postPublish for a session refused in prePublish.
-    const request = this.accepted.get(session.id);
-    if (!request) return;
-    const socket = session.socket;
-    socket?.once('close', () => {
-      if (this.accepted.delete(session.id)) this.handlers.publishEnded(request);
-    });
-    this.log.info({ session: session.id, remote: request.remoteAddress }, 'publish started');
-    this.handlers.publishStarted(request);
+    const entry = this.publishing.get(session.id);
+    if (!entry || session.socket?.destroyed) return;
+    this.log.info({ session: session.id, remote: entry.request.remoteAddress }, 'publish started');
+    this.handlers.publishStarted(entry.request);
   };
 
   private readonly onPrePlay = (session: NmsSession): void => {
-    if (!isLoopback(session.ip)) {
-      this.log.warn({ session: session.id, remote: session.ip }, 'play refused: only local readers may play');
-      session.close();
-    }
+    if (!this.players.has(session.id) || !this.internalNames.has(session.streamName)) session.socket?.destroy();
   };
 }

@@ -15,7 +15,7 @@ export function testPatternArgs(publishUrl: string, seconds: number): string[] {
 
 export interface TestPatternsOptions {
   ffmpegPath: string;
-  /** where a show's stream is published on this machine (the RTMP ingest, by stream key) */
+  /** where a show's stream is published on this machine (the ingest hands a one-use token, not the key) */
   publishUrlFor(streamKey: string): string;
   onExit?(showId: string, code: number | null): void;
 }
