@@ -122,7 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const sessions = new AdminSessions();
   const isAdmin = adminCheck(deps.adminToken);
   const admin = adminScope(adminGuard(deps.adminToken, sessions));
-  await app.register(healthRoutes, { readiness: deps.readiness, metrics });
+  await app.register(healthRoutes, { readiness: deps.readiness, metrics, pipelines: () => deps.liveStats().pipelines });
   await app.register(showRoutes, { catalog: deps.catalog, urls: deps.urls, admin });
   await app.register(productRoutes, { catalog: deps.products, admin, imageLimitBytes: deps.imageUploadLimitBytes });
   await app.register(overlayRoutes, { overlays: deps.overlays, admin });

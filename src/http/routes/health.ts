@@ -7,12 +7,20 @@ export interface ReadinessCheck {
   check(): boolean | Promise<boolean>;
 }
 
+/** One show's transcode, as /readyz reports it. */
+export interface PipelineState {
+  showId: string;
+  health: 'starting' | 'running' | 'stalled' | 'restarting' | 'stopped';
+}
+
 export interface HealthRoutesOptions {
   readiness: ReadinessCheck[];
   metrics: Registry;
+  /** the live shows' transcodes: a stalled or restarting one makes the server not ready */
+  pipelines?: () => PipelineState[];
 }
 
-export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, { readiness, metrics }) => {
+export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, { readiness, metrics, pipelines }) => {
   app.get(
     '/healthz',
     { schema: { tags: ['ops'], summary: 'The process answers', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
@@ -22,6 +30,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = asyn
   const ReadyBody = Type.Object({
     status: Type.Union([Type.Literal('ready'), Type.Literal('not ready')]),
     checks: Type.Record(Type.String(), Type.Boolean()),
+    /** show id -> starting / running / stalled / restarting */
+    pipelines: Type.Optional(Type.Record(Type.String(), Type.String())),
   });
   app.get(
     '/readyz',
@@ -35,8 +45,20 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = asyn
           checks[r.name] = false;
         }
       }
+      let states: Record<string, string> | undefined;
+      if (pipelines) {
+        try {
+          const list = pipelines();
+          states = Object.fromEntries(list.map((p) => [p.showId, p.health]));
+          // A show whose video is not being produced right now: the operator (or the
+          // orchestrator) should know, even though the watchdog is already on it.
+          checks.pipelines = list.every((p) => p.health !== 'stalled' && p.health !== 'restarting');
+        } catch {
+          checks.pipelines = false;
+        }
+      }
       const ok = Object.values(checks).every(Boolean);
-      return reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not ready', checks });
+      return reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not ready', checks, ...(states ? { pipelines: states } : {}) });
     },
   );
 
