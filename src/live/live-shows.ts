@@ -139,9 +139,17 @@ export class LiveShows {
    */
   recover(): string[] {
     const orphans = this.options.shows.listByStatus('live');
+    const at = this.now();
     for (const show of orphans) {
       const state = this.activate(show.id);
       this.log.warn({ show: show.id }, 'show was live when the server stopped; waiting for its host to reconnect');
+      // The host's connection ended with the old process; the timeline says so, so that the
+      // reconnect that follows pairs with a disconnect (chapters and stats read them in pairs).
+      try {
+        this.record(show.id, 'publisher.disconnected', at, { reason: 'server restarted' });
+      } catch (err) {
+        this.log.error({ err, show: show.id }, 'could not record the lost publisher');
+      }
       this.armEndTimer(state);
     }
     return orphans.map((s) => s.id);
@@ -203,7 +211,12 @@ export class LiveShows {
     if (state.endTimer) clearTimeout(state.endTimer);
     state.endTimer = setTimeout(() => {
       state.endTimer = null;
-      if (!state.publisherSessionId) void this.endShow(state, 'publisher did not come back');
+      try {
+        if (!state.publisherSessionId) void this.endShow(state, 'publisher did not come back');
+      } catch (err) {
+        // endShow's own work runs in the queue, which logs its failures; this is the rest
+        this.log.error({ err, show: state.showId }, 'could not end the show after its reconnect window');
+      }
     }, this.options.reconnectWindowMs);
   }
 
