@@ -84,7 +84,7 @@ export function installMetrics(app: FastifyInstance, liveStats: () => LiveStats,
     },
   });
   new Gauge({
-    name: 'hawker_pipeline_running',
+    name: 'hawker_pipeline_progressing',
     help: 'Per live transcode: 1 while it makes progress, 0 while it starts, stalls or restarts',
     labelNames: ['show'],
     registers: [registry],

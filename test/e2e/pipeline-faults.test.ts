@@ -80,7 +80,7 @@ t.test('a frozen FFmpeg is killed by the watchdog and restarted; the show goes o
 
   const metrics = await (await fetch(`${server.httpUrl}/metrics`)).text();
   t.match(metrics, /^hawker_ffmpeg_restarts_total 1$/m);
-  t.match(metrics, new RegExp(`^hawker_pipeline_running\\{show="${show.id}"\\} 1$`, 'm'));
+  t.match(metrics, new RegExp(`^hawker_pipeline_progressing\\{show="${show.id}"\\} 1$`, 'm'));
   const timeline = (await (await server.api(`/api/shows/${show.id}/timeline`)).json()) as { events: Array<{ type: string; payload: Record<string, unknown> }> };
   t.ok(timeline.events.some((e) => e.type === 'pipeline.restarted' && e.payload.reason === 'stalled'), 'the stall is on the timeline');
   t.ok(server.logs.some((l) => l.msg === 'ffmpeg made no progress; killing it' && l.pid === frozen), 'the kill is logged with the PID');
