@@ -173,3 +173,42 @@ t.test('playlists and segments rewritten under keep-alive clients: every body is
   }
   t.comment(`keep-alive responses checked: ${checked}`);
 });
+
+t.test('a segment that shrinks while it is sent ends the connection instead of leaving the client waiting', async (t) => {
+  const { app, hlsRoot } = await buildTestApp();
+  t.teardown(() => app.close());
+  const dir = join(hlsRoot, 'shrinkShow', '720p');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'seg_000000.ts');
+  const size = 188 * 100_000; // ~19 MB: more than the socket buffers hold while the client waits
+  writeFileSync(file, Buffer.alloc(size, 0x47));
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+
+  const socket = connect({ host: '127.0.0.1', port });
+  let received = 0;
+  let head = '';
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.on('error', () => undefined);
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  socket.write('GET /hls/shrinkShow/720p/seg_000000.ts HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n');
+  await new Promise<void>((resolve) => {
+    socket.on('data', (d: Buffer) => {
+      if (!head) {
+        head = d.subarray(0, d.indexOf('\r\n\r\n')).toString('latin1');
+        received += d.length - head.length - 4;
+        socket.pause(); // the player is slow: the server is left holding the rest
+        resolve();
+      } else received += d.length;
+    });
+  });
+  t.match(head, new RegExp(`content-length: ${size}`, 'i'));
+  // FFmpeg never does this to a listed segment, but a disk tool or an operator might
+  writeFileSync(file, Buffer.alloc(188, 0x47));
+  socket.resume();
+  const outcome = await Promise.race([closed.then(() => 'closed'), new Promise((r) => setTimeout(() => r('still open'), 5000))]);
+  socket.destroy();
+  t.equal(outcome, 'closed', `the connection was closed after ${received} of ${size} bytes, not left waiting for the rest`);
+  t.ok(received < size, 'the body was short');
+});
