@@ -39,7 +39,15 @@ export class TranscodeLauncher {
     const { pipeline, ffmpeg } = this.options.config;
     const outputDir = this.mediaDir(showId);
     mkdirSync(outputDir, { recursive: true });
-    const overlays = pipeline.overlays && this.options.overlays ? this.options.overlays.inputsFor(showId) : [];
+    let overlays: OverlayLayer[] = [];
+    if (pipeline.overlays && this.options.overlays) {
+      try {
+        overlays = this.options.overlays.inputsFor(showId);
+      } catch (err) {
+        // the host's video matters more than the pictures on it
+        this.log.error({ err, show: showId }, 'overlays could not be prepared; transcoding without them');
+      }
+    }
     const supervisor = new FfmpegSupervisor({
       ffmpegPath: ffmpeg.path,
       logger: this.log.child({ show: showId }),
