@@ -10,6 +10,7 @@ import { openDatabase } from './db/open.js';
 import { buildApp } from './http/app.js';
 import { RtmpIngest } from './ingest/rtmp-ingest.js';
 import type { LiveShows } from './live/live-shows.js';
+import { installLastResort } from './log/last-resort.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { buildServices, servicesForHttp } from './services.js';
 
@@ -160,6 +161,9 @@ async function runFromCommandLine(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.log);
+  // Whatever escapes every handler ends the process with its stack logged; the container
+  // restarts it and live shows wait for their hosts (LiveShows.recover).
+  installLastResort(logger);
   let hawker: RunningHawker;
   try {
     hawker = await startHawker(config, logger);

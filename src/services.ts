@@ -137,7 +137,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   });
   const dispatcher = new WebhookDispatcher({ store: webhooks, logger: logger.child({ module: 'webhooks' }), allowPrivateTargets: config.webhooks.allowPrivateTargets });
   const catalog = new ShowCatalog(shows, events, live);
-  return { shows, events, products, overlays, launcher, live, catalog, viewers, orders, stats, webhooks, dispatcher, hub: liveHub, lineup, loyalty, coupons, testPatterns: new TestPatterns({ ffmpegPath: config.ffmpeg.path, publishUrlFor: publishUrlFor ?? inputUrlFor }) };
+  return { shows, events, products, overlays, launcher, live, catalog, viewers, orders, stats, webhooks, dispatcher, hub: liveHub, lineup, loyalty, coupons, testPatterns: new TestPatterns({ ffmpegPath: config.ffmpeg.path, publishUrlFor: publishUrlFor ?? inputUrlFor, logger: logger.child({ module: 'test-pattern' }) }) };
 }
 
 /** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */

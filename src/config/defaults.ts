@@ -45,6 +45,7 @@ export const defaultConfig: HawkerConfig = {
     restartMinDelayMs: 500,
     restartMaxDelayMs: 10000,
     restartStableAfterMs: 30000,
+    watchdogSeconds: 10,
     overlays: true,
   },
   live: {

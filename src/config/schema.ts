@@ -70,6 +70,7 @@ export const ConfigSchema = Type.Object(
         restartMinDelayMs: Type.Integer({ minimum: 0, maximum: 60000 }),
         restartMaxDelayMs: Type.Integer({ minimum: 0, maximum: 300000 }),
         restartStableAfterMs: Type.Integer({ minimum: 1000, maximum: 3600000 }),
+        watchdogSeconds: Type.Integer({ minimum: 0, maximum: 600 }),
         overlays: Type.Boolean(),
       },
       { additionalProperties: false },

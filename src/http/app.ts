@@ -140,7 +140,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const isAdmin = adminCheck(deps.adminToken);
   const admin = adminScope(adminGuard(deps.adminToken, sessions));
   const isMetricsScraper = deps.metricsToken ? adminCheck(deps.metricsToken) : () => false;
-  await app.register(healthRoutes, { readiness: deps.readiness, metrics, mayScrape: (authorization) => isAdmin(authorization) || isMetricsScraper(authorization) });
+  await app.register(healthRoutes, { readiness: deps.readiness, metrics, mayScrape: (authorization) => isAdmin(authorization) || isMetricsScraper(authorization), pipelines: () => deps.liveStats().pipelines });
   await app.register(showRoutes, { catalog: deps.catalog, urls: deps.urls, admin });
   await app.register(productRoutes, { catalog: deps.products, admin, imageLimitBytes: deps.imageUploadLimitBytes });
   await app.register(overlayRoutes, { overlays: deps.overlays, admin });

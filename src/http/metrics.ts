@@ -65,7 +65,7 @@ export function installMetrics(app: FastifyInstance, liveStats: () => LiveStats,
   });
   new Gauge({
     name: 'hawker_encode_speed_ratio',
-    help: 'Encode speed of each live transcode relative to real time (1 keeps up)',
+    help: 'Encode speed of each live transcode relative to real time (1 keeps up); absent while it is not making progress',
     labelNames: ['show'],
     registers: [registry],
     collect() {
@@ -75,12 +75,22 @@ export function installMetrics(app: FastifyInstance, liveStats: () => LiveStats,
   });
   new Gauge({
     name: 'hawker_encode_fps',
-    help: 'Frames per second each live transcode produces',
+    help: 'Frames per second each live transcode produces; absent while it is not making progress',
     labelNames: ['show'],
     registers: [registry],
     collect() {
       this.reset();
       for (const s of liveStats().encodeSpeed) this.set({ show: s.showId }, s.fps);
+    },
+  });
+  new Gauge({
+    name: 'hawker_pipeline_progressing',
+    help: 'Per live transcode: 1 while it makes progress, 0 while it starts, stalls or restarts',
+    labelNames: ['show'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const p of liveStats().pipelines) this.set({ show: p.showId }, p.health === 'running' ? 1 : 0);
     },
   });
   const latency = new Histogram({

@@ -4,13 +4,16 @@ import type { ShowEventType } from '../domain/show.js';
 import type { PublishDecision, PublishRequest } from '../ingest/rtmp-ingest.js';
 import type { Logger } from '../log/logger.js';
 import type { EncodeProgress } from '../pipeline/progress.js';
+import type { PipelineHealth } from '../pipeline/supervisor.js';
 
 /** A running transcode for one show, as the state machine needs to see it. */
 export interface Pipeline {
   stop(): Promise<void>;
   readonly restarts: number;
-  readonly lastProgress: EncodeProgress | null;
+  /** the current run's progress; null while it is starting, stalled or restarting */
+  readonly progress: EncodeProgress | null;
   readonly pid: number | undefined;
+  readonly health: PipelineHealth;
 }
 
 export interface PipelineLauncher {
@@ -18,7 +21,7 @@ export interface PipelineLauncher {
    * Start transcoding the stream published under streamKey (the key the publisher used, even
    * if it was rotated since); appends to existing playlists when there are any.
    */
-  start(showId: string, streamKey: string, hooks: { onRestart(attempt: number): void }): Pipeline;
+  start(showId: string, streamKey: string, hooks: { onRestart(attempt: number, reason: string): void }): Pipeline;
   /** Close the show's playlists (EXT-X-ENDLIST) once no FFmpeg writes them. */
   end(showId: string): void;
   /** Where the show's media lives, to delete it with the show. */
@@ -53,7 +56,9 @@ export interface LiveStats {
   liveShows: number;
   runningPipelines: number;
   pipelineRestartsTotal: number;
+  /** only pipelines making progress now: a stalled or ended run's figures are not current */
   encodeSpeed: Array<{ showId: string; speed: number; fps: number }>;
+  pipelines: Array<{ showId: string; health: PipelineHealth }>;
 }
 
 /**
@@ -106,9 +111,9 @@ export class LiveShows {
     this.enqueue(state, async () => {
       if (state.publisherSessionId !== request.sessionId || this.closed) return;
       state.pipeline = this.options.pipelines.start(show.id, request.streamKey, {
-        onRestart: (attempt) => {
+        onRestart: (attempt, reason) => {
           this.restartsTotal += 1;
-          this.record(show.id, 'pipeline.restarted', this.now(), { attempt });
+          this.record(show.id, 'pipeline.restarted', this.now(), { attempt, reason });
         },
       });
     });
@@ -134,9 +139,17 @@ export class LiveShows {
    */
   recover(): string[] {
     const orphans = this.options.shows.listByStatus('live');
+    const at = this.now();
     for (const show of orphans) {
       const state = this.activate(show.id);
       this.log.warn({ show: show.id }, 'show was live when the server stopped; waiting for its host to reconnect');
+      // The host's connection ended with the old process; the timeline says so, so that the
+      // reconnect that follows pairs with a disconnect (chapters and stats read them in pairs).
+      try {
+        this.record(show.id, 'publisher.disconnected', at, { reason: 'server restarted' });
+      } catch (err) {
+        this.log.error({ err, show: show.id }, 'could not record the lost publisher');
+      }
       this.armEndTimer(state);
     }
     return orphans.map((s) => s.id);
@@ -173,10 +186,9 @@ export class LiveShows {
       runningPipelines: states.filter((s) => s.pipeline).length,
       pipelineRestartsTotal: this.restartsTotal,
       encodeSpeed: states.flatMap((s) =>
-        s.pipeline?.lastProgress
-          ? [{ showId: s.showId, speed: s.pipeline.lastProgress.speed, fps: s.pipeline.lastProgress.fps }]
-          : [],
+        s.pipeline?.progress ? [{ showId: s.showId, speed: s.pipeline.progress.speed, fps: s.pipeline.progress.fps }] : [],
       ),
+      pipelines: states.flatMap((s) => (s.pipeline ? [{ showId: s.showId, health: s.pipeline.health }] : [])),
     };
   }
 
@@ -199,7 +211,12 @@ export class LiveShows {
     if (state.endTimer) clearTimeout(state.endTimer);
     state.endTimer = setTimeout(() => {
       state.endTimer = null;
-      if (!state.publisherSessionId) void this.endShow(state, 'publisher did not come back');
+      try {
+        if (!state.publisherSessionId) void this.endShow(state, 'publisher did not come back');
+      } catch (err) {
+        // endShow's own work runs in the queue, which logs its failures; this is the rest
+        this.log.error({ err, show: state.showId }, 'could not end the show after its reconnect window');
+      }
     }, this.options.reconnectWindowMs);
   }
 

@@ -163,13 +163,13 @@ export class ShowOverlays {
     const drawn = poll && { question: poll.question, options: poll.options.map((o) => ({ label: o.label, votes: o.votes })) };
     if (record) return void this.change(showId, (s) => ({ ...s, poll: drawn }), { change: 'poll', pollId: poll?.id ?? null, question: poll?.question ?? null });
     this.o.states.save(showId, { ...this.state(showId), poll: drawn }, this.now());
-    void this.redraw(showId).catch((err: unknown) => this.log.error({ err, show: showId }, 'overlay redraw failed'));
+    this.redrawLogged(showId);
   }
 
   /** The pipeline's overlay inputs for a show about to be transcoded; drawn from the stored state. */
   inputsFor(showId: string): OverlayInput[] {
     const inputs = this.feed(showId).inputs();
-    void this.redraw(showId);
+    this.redrawLogged(showId);
     return inputs;
   }
 
@@ -196,10 +196,19 @@ export class ShowOverlays {
   /** Redraw now; resolves when the files FFmpeg reads hold the new pictures. */
   async redraw(showId: string): Promise<FeedUpdate> {
     const scene = this.scene(showId);
-    const update = await this.feed(showId).update(renderScene(this.o.theme, scene));
-    this.lastUpdate = update;
-    this.scheduleTick(showId, scene);
-    return update;
+    try {
+      const update = await this.feed(showId).update(renderScene(this.o.theme, scene));
+      this.lastUpdate = update;
+      return update;
+    } finally {
+      // even after a failed draw: a countdown that stopped ticking would never end its sale
+      this.scheduleTick(showId, scene);
+    }
+  }
+
+  /** A redraw nobody awaits: its failure is logged here, never left unhandled. */
+  private redrawLogged(showId: string): void {
+    this.redraw(showId).catch((err: unknown) => this.log.error({ err, show: showId }, 'overlay redraw failed'));
   }
 
   private change(showId: string, apply: (s: OverlayState) => OverlayState, change: OverlayChange) {
@@ -235,7 +244,7 @@ export class ShowOverlays {
     if (left > 0) {
       // the next moment the mm:ss text changes: a whole second before the end
       delay = left - (Math.ceil(left / 1000) - 1) * 1000 + 1;
-      after = () => void this.redraw(showId);
+      after = () => this.redrawLogged(showId);
     } else {
       delay = Math.max(0, sale.endsAt + FLASH_SALE_LINGER_MS - now);
       after = () => {
@@ -249,7 +258,12 @@ export class ShowOverlays {
     }
     const timer = setTimeout(() => {
       this.tickers.delete(showId);
-      after();
+      try {
+        after();
+      } catch (err) {
+        // the show may have been deleted, or the database refused the write
+        this.log.error({ err, show: showId }, 'overlay timer failed');
+      }
     }, delay);
     timer.unref();
     this.tickers.set(showId, timer);

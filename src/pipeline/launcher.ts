@@ -4,7 +4,7 @@ import type { HawkerConfig } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import { buildTranscodeArgs, type OverlayLayer } from './ffmpeg-args.js';
 import { endPlaylists, hasPlaylists, runStartProgramDateTime } from './hls-output.js';
-import { FfmpegSupervisor } from './supervisor.js';
+import { FfmpegSupervisor, type RestartReason } from './supervisor.js';
 
 /** Where the overlay pictures of a show come from (the overlay module, wired by main.ts). */
 export interface OverlaySource {
@@ -35,11 +35,19 @@ export class TranscodeLauncher {
     return join(this.options.hlsRoot, showId);
   }
 
-  start(showId: string, streamKey: string, hooks: { onRestart(attempt: number): void }): FfmpegSupervisor {
+  start(showId: string, streamKey: string, hooks: { onRestart(attempt: number, reason: RestartReason): void }): FfmpegSupervisor {
     const { pipeline, ffmpeg } = this.options.config;
     const outputDir = this.mediaDir(showId);
     mkdirSync(outputDir, { recursive: true });
-    const overlays = pipeline.overlays && this.options.overlays ? this.options.overlays.inputsFor(showId) : [];
+    let overlays: OverlayLayer[] = [];
+    if (pipeline.overlays && this.options.overlays) {
+      try {
+        overlays = this.options.overlays.inputsFor(showId);
+      } catch (err) {
+        // the host's video matters more than the pictures on it
+        this.log.error({ err, show: showId }, 'overlays could not be prepared; transcoding without them');
+      }
+    }
     const supervisor = new FfmpegSupervisor({
       ffmpegPath: ffmpeg.path,
       logger: this.log.child({ show: showId }),
@@ -47,6 +55,7 @@ export class TranscodeLauncher {
       restartMaxDelayMs: pipeline.restartMaxDelayMs,
       restartStableAfterMs: pipeline.restartStableAfterMs,
       stopTimeoutMs: pipeline.stopTimeoutMs,
+      watchdogMs: pipeline.watchdogSeconds * 1000,
       continueFirstRun: hasPlaylists(outputDir),
       buildArgs: (continuing) =>
         buildTranscodeArgs({
@@ -59,7 +68,7 @@ export class TranscodeLauncher {
           continuing,
           overlays,
         }),
-      onRestart: ({ attempt }) => hooks.onRestart(attempt),
+      onRestart: ({ attempt, reason }) => hooks.onRestart(attempt, reason),
     });
     supervisor.start();
     this.running.set(showId, supervisor);
@@ -87,7 +96,8 @@ export class TranscodeLauncher {
    */
   programDateTimeNow(showId: string, now: number = Date.now()): number | null {
     const supervisor = this.running.get(showId);
-    const progress = supervisor?.lastProgress;
+    // only a current run's progress: a stalled or ended run's position is no longer "now"
+    const progress = supervisor?.progress;
     if (!supervisor || !progress || !supervisor.lastProgressAt) return null;
     const top = this.options.config.pipeline.ladder[0]!.name;
     const start = runStartProgramDateTime(join(this.mediaDir(showId), top));

@@ -1,6 +1,30 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn as nodeSpawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { redactSecrets, type Logger } from '../log/logger.js';
 import { ProgressParser, type EncodeProgress } from './progress.js';
+
+/** The part of a ChildProcess the supervisor uses (a fake one stands in for it in tests). */
+export interface SupervisedChild {
+  readonly pid?: number | undefined;
+  readonly stdout: Readable | null;
+  readonly stderr: Readable | null;
+  kill(signal?: NodeJS.Signals): boolean;
+  on(event: 'error', listener: (err: Error) => void): this;
+  once(event: 'close', listener: (code: number | null, signal: NodeJS.Signals | null) => void): this;
+}
+
+export type SpawnChild = (command: string, args: string[]) => SupervisedChild;
+
+const spawnFfmpeg: SpawnChild = (command, args) => nodeSpawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+
+/**
+ * starting: the first run has not reported progress yet; running: progress within the last
+ * stalledAfterMs; stalled: alive but silent for longer (the watchdog kills it at watchdogMs);
+ * restarting: between an unplanned exit and the next run's first progress; stopped: stop().
+ */
+export type PipelineHealth = 'starting' | 'running' | 'stalled' | 'restarting' | 'stopped';
+
+export type RestartReason = 'exited' | 'stalled' | 'spawn-failed';
 
 export interface SupervisorOptions {
   ffmpegPath: string;
@@ -12,34 +36,55 @@ export interface SupervisorOptions {
   /** a run this long counts as healthy: the next failure starts the backoff again */
   restartStableAfterMs: number;
   stopTimeoutMs: number;
+  /**
+   * A run whose frame count and output time have not advanced for this long is killed
+   * (SIGKILL: a frozen or SIGSTOPped FFmpeg answers nothing else) and restarted. 0: no watchdog.
+   */
+  watchdogMs?: number;
+  /** progress older than this is not current: the run counts as stalled (default: min(3 s, watchdogMs)) */
+  stalledAfterMs?: number;
   onProgress?(progress: EncodeProgress): void;
-  onRestart?(info: { attempt: number; delayMs: number; exitCode: number | null; signal: string | null }): void;
+  onRestart?(info: { attempt: number; delayMs: number; exitCode: number | null; signal: string | null; reason: RestartReason }): void;
   /** whether existing output should be appended to on the first start */
   continueFirstRun?: boolean;
+  /** for tests: a fake child process and clock */
+  spawn?: SpawnChild;
+  now?: () => number;
 }
 
 const STDERR_TAIL_LINES = 20;
+const DEFAULT_STALLED_AFTER_MS = 3000;
 
 /**
  * Keeps one FFmpeg running until stop(): restarts it with exponential backoff when it dies on
- * its own, and stops it with SIGINT (FFmpeg finishes the segment it is writing), escalating to
- * SIGKILL after stopTimeoutMs. Never throws out of an exit handler.
+ * its own or stops making progress (the watchdog), and stops it with SIGINT (FFmpeg finishes
+ * the segment it is writing), escalating to SIGKILL after stopTimeoutMs. Nothing it runs from a
+ * child-process event or a timer throws: every such callback contains and logs its errors.
  */
 export class FfmpegSupervisor {
-  private child: ChildProcess | null = null;
+  private child: SupervisedChild | null = null;
   private stopping = false;
   private restartTimer: NodeJS.Timeout | null = null;
+  private watchdogTimer: NodeJS.Timeout | null = null;
   private consecutiveFailures = 0;
   private startedAt = 0;
   private runs = 0;
   private stderrTail: string[] = [];
   private exitWaiters: Array<() => void> = [];
+  /** the child the watchdog killed, so its exit is reported as a stall */
+  private stalledChild: SupervisedChild | null = null;
+  private readonly now: () => number;
   restarts = 0;
+  /** runs the watchdog killed */
+  stalls = 0;
+  /** the current run's last progress report; null before its first one and once it ended */
   lastProgress: EncodeProgress | null = null;
-  /** wall clock of the last progress report */
+  /** clock time of lastProgress */
   lastProgressAt = 0;
 
-  constructor(private readonly options: SupervisorOptions) {}
+  constructor(private readonly options: SupervisorOptions) {
+    this.now = options.now ?? Date.now;
+  }
 
   get pid(): number | undefined {
     return this.child?.pid;
@@ -49,29 +94,77 @@ export class FfmpegSupervisor {
     return this.child !== null;
   }
 
+  get health(): PipelineHealth {
+    if (this.stopping) return 'stopped';
+    if (!this.child || !this.lastProgress) return this.runs > 1 || this.restartTimer ? 'restarting' : 'starting';
+    if (this.stalledChild === this.child) return 'stalled';
+    return this.now() - this.lastProgressAt > this.stalledAfterMs() ? 'stalled' : 'running';
+  }
+
+  /** The current run's progress while it is current: never a run that ended or stalled. */
+  get progress(): EncodeProgress | null {
+    return this.health === 'running' ? this.lastProgress : null;
+  }
+
+  private stalledAfterMs(): number {
+    const watchdog = this.options.watchdogMs ?? 0;
+    return this.options.stalledAfterMs ?? (watchdog > 0 ? Math.min(DEFAULT_STALLED_AFTER_MS, watchdog) : DEFAULT_STALLED_AFTER_MS);
+  }
+
   start(): void {
     if (this.stopping || this.child) return;
     const continuing = this.runs > 0 || Boolean(this.options.continueFirstRun);
-    const args = this.options.buildArgs(continuing);
     this.runs += 1;
-    this.startedAt = Date.now();
+    this.startedAt = this.now();
     this.stderrTail = [];
+    this.lastProgress = null;
+    this.lastProgressAt = 0;
     const log = this.options.logger;
-    const child = spawn(this.options.ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let child: SupervisedChild;
+    try {
+      const args = this.options.buildArgs(continuing);
+      log.debug({ args: args.map(redactSecrets) }, 'ffmpeg arguments');
+      child = (this.options.spawn ?? spawnFfmpeg)(this.options.ffmpegPath, args);
+    } catch (err) {
+      // EAGAIN, EMFILE, a bad argument: no process, so no 'close' will come; retry as for a crash
+      log.error({ err: redactSecrets(err instanceof Error ? err.message : String(err)) }, 'ffmpeg could not be spawned');
+      this.scheduleRestart(null, null, 'spawn-failed');
+      return;
+    }
     this.child = child;
     log.info({ pid: child.pid, run: this.runs, continuing }, 'ffmpeg started');
-    log.debug({ args: args.map(redactSecrets) }, 'ffmpeg arguments');
 
+    let lastFrame = -1;
+    let lastOutTime = -1;
     const parser = new ProgressParser((p) => {
+      if (this.child !== child) return;
+      // FFmpeg may repeat a block while it waits; only an advancing encode is progress.
+      if (p.frame === lastFrame && p.outTimeMs === lastOutTime) return;
+      lastFrame = p.frame;
+      lastOutTime = p.outTimeMs;
       this.lastProgress = p;
-      this.lastProgressAt = Date.now();
-      this.options.onProgress?.(p);
+      this.lastProgressAt = this.now();
+      this.armWatchdog(child);
+      try {
+        this.options.onProgress?.(p);
+      } catch (err) {
+        log.error({ err }, 'progress listener failed');
+      }
     });
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => parser.push(chunk));
+    const onStreamError = (err: Error) => log.warn({ err: redactSecrets(err.message) }, 'ffmpeg output stream failed');
+    child.stdout?.on('error', onStreamError);
+    child.stderr?.on('error', onStreamError);
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      try {
+        parser.push(chunk);
+      } catch (err) {
+        log.error({ err }, 'could not read ffmpeg progress');
+      }
+    });
     let partial = '';
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       const lines = (partial + chunk).split('\n');
-      partial = lines.pop() ?? '';
+      partial = (lines.pop() ?? '').slice(-4096);
       for (const line of lines) {
         if (!line.trim()) continue;
         const clean = redactSecrets(line);
@@ -80,24 +173,66 @@ export class FfmpegSupervisor {
         log.debug({ ffmpeg: clean }, 'ffmpeg says');
       }
     });
-    child.once('error', (err) => {
-      // spawn failures (ENOENT) arrive here and are followed by 'close'
-      log.error({ err: redactSecrets(err.message) }, 'ffmpeg could not run');
+    // 'on', not 'once': a second 'error' (a failed kill) with no listener would crash the process.
+    // Spawn failures (ENOENT) arrive here and are followed by 'close'.
+    child.on('error', (err) => log.error({ err: redactSecrets(err.message) }, 'ffmpeg could not run'));
+    child.once('close', (code, signal) => {
+      try {
+        this.onExit(child, code, signal);
+      } catch (err) {
+        log.error({ err }, 'ffmpeg exit handling failed');
+      }
     });
-    child.once('close', (code, signal) => this.onExit(child, code, signal));
+    this.armWatchdog(child);
   }
 
-  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+  private armWatchdog(child: SupervisedChild): void {
+    const ms = this.options.watchdogMs ?? 0;
+    if (this.watchdogTimer) clearTimeout(this.watchdogTimer);
+    this.watchdogTimer = null;
+    if (ms <= 0 || this.stopping) return;
+    this.watchdogTimer = setTimeout(() => {
+      this.watchdogTimer = null;
+      try {
+        this.onStall(child, ms);
+      } catch (err) {
+        this.options.logger.error({ err }, 'ffmpeg watchdog failed');
+      }
+    }, ms);
+  }
+
+  private onStall(child: SupervisedChild, ms: number): void {
+    if (this.child !== child || this.stopping) return;
+    this.stalls += 1;
+    this.stalledChild = child;
+    this.options.logger.warn(
+      { pid: child.pid, silentMs: this.now() - (this.lastProgressAt || this.startedAt), watchdogMs: ms, stderr: this.stderrTail.slice(-5) },
+      'ffmpeg made no progress; killing it',
+    );
+    // SIGKILL by the child's PID: a frozen FFmpeg would never finish a segment on SIGINT
+    child.kill('SIGKILL');
+  }
+
+  private onExit(child: SupervisedChild, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.child !== child) return;
     this.child = null;
-    const ranMs = Date.now() - this.startedAt;
+    this.lastProgress = null;
+    if (this.watchdogTimer) clearTimeout(this.watchdogTimer);
+    this.watchdogTimer = null;
+    const stalled = this.stalledChild === child;
+    this.stalledChild = null;
     const waiters = this.exitWaiters;
     this.exitWaiters = [];
     waiters.forEach((w) => w());
     if (this.stopping) {
-      this.options.logger.info({ code, signal, ranMs }, 'ffmpeg stopped');
+      this.options.logger.info({ code, signal, ranMs: this.now() - this.startedAt }, 'ffmpeg stopped');
       return;
     }
+    this.scheduleRestart(code, signal, stalled ? 'stalled' : 'exited');
+  }
+
+  private scheduleRestart(code: number | null, signal: NodeJS.Signals | null, reason: RestartReason): void {
+    const ranMs = this.now() - this.startedAt;
     if (ranMs >= this.options.restartStableAfterMs) this.consecutiveFailures = 0;
     const delayMs = Math.min(
       this.options.restartMaxDelayMs,
@@ -106,13 +241,21 @@ export class FfmpegSupervisor {
     this.consecutiveFailures += 1;
     this.restarts += 1;
     this.options.logger.warn(
-      { code, signal, ranMs, delayMs, attempt: this.restarts, stderr: this.stderrTail.slice(-5) },
-      'ffmpeg exited while the stream is live; restarting',
+      { code, signal, ranMs, delayMs, reason, attempt: this.restarts, stderr: this.stderrTail.slice(-5) },
+      'ffmpeg ended while the stream is live; restarting',
     );
-    this.options.onRestart?.({ attempt: this.restarts, delayMs, exitCode: code, signal });
+    try {
+      this.options.onRestart?.({ attempt: this.restarts, delayMs, exitCode: code, signal, reason });
+    } catch (err) {
+      this.options.logger.error({ err }, 'restart listener failed');
+    }
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
-      this.start();
+      try {
+        this.start();
+      } catch (err) {
+        this.options.logger.error({ err }, 'ffmpeg restart failed');
+      }
     }, delayMs);
   }
 
@@ -123,12 +266,20 @@ export class FfmpegSupervisor {
       clearTimeout(this.restartTimer);
       this.restartTimer = null;
     }
+    if (this.watchdogTimer) {
+      clearTimeout(this.watchdogTimer);
+      this.watchdogTimer = null;
+    }
     const child = this.child;
     if (!child) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const killTimer = setTimeout(() => {
         this.options.logger.warn({ pid: child.pid }, 'ffmpeg did not stop in time; killing it');
-        child.kill('SIGKILL');
+        try {
+          child.kill('SIGKILL');
+        } catch (err) {
+          this.options.logger.error({ err }, 'could not kill ffmpeg');
+        }
       }, this.options.stopTimeoutMs);
       this.exitWaiters.push(() => {
         clearTimeout(killTimer);

@@ -30,7 +30,8 @@ function setup(reconnectWindowMs = 200) {
       log.push(`start ${showId} ${streamKey.slice(0, 4)}`);
       const pipeline: Pipeline = {
         restarts: 0,
-        lastProgress: null,
+        progress: null,
+        health: 'running',
         pid: 1,
         stop: async () => {
           await sleep(50);

@@ -9,14 +9,22 @@ export interface ReadinessCheck {
   check(): boolean | Promise<boolean>;
 }
 
+/** One show's transcode, as /readyz reports it. */
+export interface PipelineState {
+  showId: string;
+  health: 'starting' | 'running' | 'stalled' | 'restarting' | 'stopped';
+}
+
 export interface HealthRoutesOptions {
   readiness: ReadinessCheck[];
   metrics: Registry;
   /** whether an Authorization header may read /metrics (the admin token or the metrics token) */
   mayScrape(authorization: string | undefined): boolean;
+  /** the live shows' transcodes, reported by /readyz (a restarting one does not fail it) */
+  pipelines?: () => PipelineState[];
 }
 
-export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, { readiness, metrics, mayScrape }) => {
+export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, { readiness, metrics, mayScrape, pipelines }) => {
   app.get(
     '/healthz',
     { schema: { tags: ['ops'], summary: 'The process answers', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
@@ -26,6 +34,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = asyn
   const ReadyBody = Type.Object({
     status: Type.Union([Type.Literal('ready'), Type.Literal('not ready')]),
     checks: Type.Record(Type.String(), Type.Boolean()),
+    /** show id -> starting / running / stalled / restarting */
+    pipelines: Type.Optional(Type.Record(Type.String(), Type.String())),
   });
   app.get(
     '/readyz',
@@ -39,8 +49,20 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = asyn
           checks[r.name] = false;
         }
       }
+      let states: Record<string, string> | undefined;
+      if (pipelines) {
+        try {
+          const list = pipelines();
+          states = Object.fromEntries(list.map((p) => [p.showId, p.health]));
+        } catch {
+          states = undefined;
+        }
+        // Reported, not a check: one show's transcode restarting (the watchdog is already on
+        // it) must not take the node, with every other show, the API and chat, out of a
+        // load balancer.
+      }
       const ok = Object.values(checks).every(Boolean);
-      return reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not ready', checks });
+      return reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not ready', checks, ...(states ? { pipelines: states } : {}) });
     },
   );
 

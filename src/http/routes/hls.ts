@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { Transform, type TransformCallback } from 'node:stream';
 import { extname, join, resolve, sep } from 'node:path';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { HawkerError } from '../../domain/errors.js';
@@ -18,6 +18,27 @@ const contentTypes: Record<string, string> = {
 
 // Show id, then at most one variant folder, then a file: nothing else is ever served.
 const SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}$/;
+
+/**
+ * Passes exactly `size` bytes and fails if the file ends sooner (truncated under us): a short
+ * body must end the connection, not leave a keep-alive client waiting for the rest.
+ */
+class ExactLength extends Transform {
+  private seen = 0;
+  constructor(private readonly size: number) {
+    super();
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    const room = this.size - this.seen;
+    if (room <= 0) return done();
+    const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    this.seen += part.length;
+    done(null, part);
+  }
+  override _flush(done: TransformCallback): void {
+    done(this.seen === this.size ? null : new Error(`file shrank while it was sent (${this.seen} of ${this.size} bytes)`));
+  }
+}
 
 function corsHeaders(reply: FastifyReply): void {
   reply.header('access-control-allow-origin', '*');
@@ -62,15 +83,50 @@ export const hlsRoutes: FastifyPluginAsync<HlsRoutesOptions> = async (app, { hls
       const file = join(root, ...parts);
       // Belt and braces: the pattern above already rules out escaping the root.
       if (!file.startsWith(root + sep)) throw new HawkerError('BAD_MEDIA_PATH');
+      // The length sent is the length of the bytes sent: FFmpeg replaces playlists every segment,
+      // and a Content-Length from one version with the body of another corrupts the next
+      // response on a keep-alive connection. Playlists are small: read whole, send the buffer.
+      // Segments: fstat the handle that is read, and send exactly that many bytes from it.
+      let body: Buffer | NodeJS.ReadableStream;
       let size: number;
       let mtime: Date;
-      try {
-        const info = await stat(file);
-        if (!info.isFile()) throw new Error('not a file');
-        size = info.size;
-        mtime = info.mtime;
-      } catch {
-        throw new HawkerError('MEDIA_NOT_FOUND');
+      if (ext === '.m3u8') {
+        let handle: FileHandle | null = null;
+        try {
+          handle = await open(file, 'r');
+          const info = await handle.stat();
+          if (!info.isFile()) throw new Error('not a file');
+          body = await readFile(handle);
+          size = body.length;
+          mtime = info.mtime;
+        } catch {
+          throw new HawkerError('MEDIA_NOT_FOUND');
+        } finally {
+          await handle?.close().catch(() => undefined);
+        }
+      } else {
+        let handle: FileHandle | null = null;
+        try {
+          handle = await open(file, 'r');
+          const info = await handle.stat();
+          if (!info.isFile()) throw new Error('not a file');
+          size = info.size;
+          mtime = info.mtime;
+        } catch {
+          await handle?.close().catch(() => undefined);
+          throw new HawkerError('MEDIA_NOT_FOUND');
+        }
+        if (size === 0) {
+          await handle.close().catch(() => undefined);
+          body = Buffer.alloc(0);
+        } else {
+          // the stream owns the handle from here and closes it when it ends or is destroyed
+          const exact = new ExactLength(size);
+          const source = handle.createReadStream({ start: 0, end: size - 1 });
+          source.on('error', (err) => exact.destroy(err));
+          exact.on('close', () => source.destroy());
+          body = source.pipe(exact);
+        }
       }
       reply.header('content-type', type);
       reply.header('content-length', size);
@@ -80,7 +136,7 @@ export const hlsRoutes: FastifyPluginAsync<HlsRoutesOptions> = async (app, { hls
         'cache-control',
         ext === '.m3u8' ? 'no-cache, no-store, must-revalidate' : 'public, max-age=31536000, immutable',
       );
-      return reply.send(createReadStream(file));
+      return reply.send(body);
     },
   );
 };

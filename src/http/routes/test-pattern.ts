@@ -7,7 +7,7 @@ import { ErrorResponseSchema } from '../errors.js';
 import { ID_PATTERN } from '../schemas.js';
 import type { AdminScope } from './admin-scope.js';
 
-const errors = { 401: ErrorResponseSchema, 404: ErrorResponseSchema, 409: ErrorResponseSchema };
+const errors = { 401: ErrorResponseSchema, 404: ErrorResponseSchema, 409: ErrorResponseSchema, 503: ErrorResponseSchema };
 const security = [{ bearer: [] }];
 const params = Type.Object({ id: Type.String({ pattern: ID_PATTERN }) });
 
@@ -20,9 +20,9 @@ export interface TestPatternRoutesOptions {
 /** "Start test pattern": try a show without OBS. */
 export const testPatternRoutes: FastifyPluginAsyncTypebox<TestPatternRoutesOptions> = async (app, { catalog, patterns, admin }) => {
   await admin(app);
-  app.get('/api/shows/:id/test-pattern', { schema: { tags: ['shows'], summary: 'Whether a test pattern is publishing to this show', security, params, response: { 200: Type.Object({ running: Type.Boolean() }), ...errors } } }, async (request) => {
+  app.get('/api/shows/:id/test-pattern', { schema: { tags: ['shows'], summary: 'Whether a test pattern is publishing to this show', security, params, response: { 200: Type.Object({ running: Type.Boolean(), error: Type.Union([Type.String(), Type.Null()]) }), ...errors } } }, async (request) => {
     catalog.get(request.params.id);
-    return { running: patterns.isRunning(request.params.id) };
+    return { running: patterns.isRunning(request.params.id), error: patterns.lastError(request.params.id) };
   });
   app.post(
     '/api/shows/:id/test-pattern',
@@ -40,7 +40,11 @@ export const testPatternRoutes: FastifyPluginAsyncTypebox<TestPatternRoutesOptio
       const show = catalog.get(request.params.id);
       if (show.status === 'ended') throw new HawkerError('SHOW_ENDED', 'the show has ended; create a new one');
       const seconds = (request.body as { seconds?: number } | undefined)?.seconds ?? 600;
-      patterns.start(show.id, show.streamKey, seconds);
+      try {
+        await patterns.start(show.id, show.streamKey, seconds);
+      } catch (err) {
+        throw new HawkerError('NOT_READY', err instanceof Error ? err.message : 'the test pattern could not start');
+      }
       return reply.status(202).send({ running: true, seconds });
     },
   );

@@ -1,0 +1,167 @@
+import { EventEmitter } from 'node:events';
+import { PassThrough, Writable } from 'node:stream';
+import t from 'tap';
+import { createLogger } from '../../src/log/logger.js';
+import { FfmpegSupervisor, type SupervisedChild, type SupervisorOptions } from '../../src/pipeline/supervisor.js';
+import { sleep, waitFor } from '../helpers/wait.js';
+
+/**
+ * The watchdog with a fake FFmpeg: a child that writes -progress blocks on demand and dies
+ * only when killed, so a stall and its recovery take milliseconds.
+ */
+class FakeFfmpeg extends EventEmitter implements SupervisedChild {
+  readonly stdout = new PassThrough();
+  readonly stderr = new PassThrough();
+  readonly signals: string[] = [];
+  private frame = 0;
+  private dead = false;
+  constructor(readonly pid: number) {
+    super();
+  }
+  progress(fps = 30, speed = 1): void {
+    this.frame += 10;
+    this.stdout.write(`frame=${this.frame}\nfps=${fps}\nout_time_us=${this.frame * 33_333}\nspeed=${speed}x\nprogress=continue\n`);
+  }
+  /** the same block again: FFmpeg alive but not advancing */
+  repeat(): void {
+    this.stdout.write(`frame=${this.frame}\nfps=0\nout_time_us=${this.frame * 33_333}\nspeed=0x\nprogress=continue\n`);
+  }
+  kill(signal: NodeJS.Signals = 'SIGTERM'): boolean {
+    this.signals.push(signal);
+    // a SIGSTOPped FFmpeg ignores everything but SIGKILL; so does this one
+    if (signal === 'SIGKILL' || signal === 'SIGINT') this.die(null, signal);
+    return true;
+  }
+  die(code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.dead) return;
+    this.dead = true;
+    setImmediate(() => {
+      this.stdout.end();
+      this.stderr.end();
+      this.emit('exit', code, signal);
+      this.emit('close', code, signal);
+    });
+  }
+}
+
+const quietLogger = () =>
+  createLogger({ level: 'silent', pretty: false, destination: new Writable({ write: (_c, _e, cb) => cb() }) });
+
+function fakeSupervisor(overrides: Partial<SupervisorOptions> = {}) {
+  const children: FakeFfmpeg[] = [];
+  const restarts: Array<{ attempt: number; delayMs: number; reason: string }> = [];
+  const sup = new FfmpegSupervisor({
+    ffmpegPath: 'ffmpeg',
+    buildArgs: () => [],
+    logger: quietLogger(),
+    restartMinDelayMs: 20,
+    restartMaxDelayMs: 80,
+    restartStableAfterMs: 60_000,
+    stopTimeoutMs: 200,
+    watchdogMs: 150,
+    spawn: () => {
+      const child = new FakeFfmpeg(1000 + children.length);
+      children.push(child);
+      return child;
+    },
+    onRestart: (info) => restarts.push(info),
+    ...overrides,
+  });
+  return { sup, children, restarts };
+}
+
+t.test('an FFmpeg that stops making progress is killed with SIGKILL and restarted with the backoff', async (t) => {
+  const { sup, children, restarts } = fakeSupervisor();
+  t.teardown(() => sup.stop());
+  sup.start();
+  t.equal(sup.health, 'starting');
+  const first = children[0]!;
+  first.progress(29.97, 1.01);
+  t.equal(sup.health, 'running');
+  t.same([sup.progress?.fps, sup.progress?.speed], [29.97, 1.01]);
+  // alive, repeating the same frame count: not progress
+  for (let i = 0; i < 4; i++) {
+    await sleep(50);
+    first.repeat();
+  }
+  await waitFor('the watchdog to kill the stalled FFmpeg', () => first.signals.includes('SIGKILL'), 2000, 10);
+  t.same(first.signals, ['SIGKILL'], 'killed outright: a stopped process ignores SIGINT');
+  t.equal(sup.progress, null, 'the stalled run reports no fps or speed');
+  await waitFor('a new FFmpeg', () => children.length === 2, 2000, 10);
+  t.equal(restarts[0]?.reason, 'stalled');
+  t.equal(restarts[0]?.delayMs, 20, 'the same backoff as a crash');
+  t.equal(sup.stalls, 1);
+  t.equal(sup.pid, 1001, 'a new PID');
+  t.equal(sup.health, 'restarting', 'restarting until the new run makes progress');
+  t.equal(sup.progress, null, 'nothing from the old run carries over');
+  children[1]!.progress(25, 0.9);
+  t.equal(sup.health, 'running');
+  t.same([sup.progress?.fps, sup.progress?.speed], [25, 0.9]);
+});
+
+t.test('a run that never makes progress is also killed; backoff grows across stalls', async (t) => {
+  const { sup, children, restarts } = fakeSupervisor({ watchdogMs: 60 });
+  t.teardown(() => sup.stop());
+  sup.start();
+  await waitFor('three stalls', () => restarts.length >= 3, 3000, 10);
+  t.same(restarts.slice(0, 3).map((r) => r.delayMs), [20, 40, 80]);
+  t.ok(children.slice(0, 3).every((c) => c.signals.includes('SIGKILL')));
+});
+
+t.test('progress keeps the watchdog away; a crash still restarts; stop() ends it for good', async (t) => {
+  const { sup, children, restarts } = fakeSupervisor({ watchdogMs: 100 });
+  sup.start();
+  for (let i = 0; i < 8; i++) {
+    await sleep(40);
+    children[0]!.progress();
+  }
+  t.same(children[0]!.signals, [], 'never killed while it progresses');
+  children[0]!.die(1, null);
+  await waitFor('a restart', () => children.length === 2, 2000, 10);
+  t.equal(restarts[0]?.reason, 'exited');
+  t.equal(sup.progress, null, 'the fps of a run that ended is not current');
+  children[1]!.progress();
+  await sup.stop();
+  t.same(children[1]!.signals, ['SIGINT']);
+  t.equal(sup.health, 'stopped');
+  await sleep(250);
+  t.equal(children.length, 2, 'no watchdog or restart after stop()');
+});
+
+t.test('errors from the child and its streams, and a throwing spawn, are contained', async (t) => {
+  let calls = 0;
+  const children: FakeFfmpeg[] = [];
+  const restarts: string[] = [];
+  const sup = new FfmpegSupervisor({
+    ffmpegPath: 'ffmpeg',
+    buildArgs: () => [],
+    logger: quietLogger(),
+    restartMinDelayMs: 10,
+    restartMaxDelayMs: 10,
+    restartStableAfterMs: 60_000,
+    stopTimeoutMs: 100,
+    watchdogMs: 0,
+    spawn: () => {
+      calls += 1;
+      if (calls === 1) throw new Error('spawn EAGAIN');
+      const c = new FakeFfmpeg(2000 + calls);
+      children.push(c);
+      return c;
+    },
+    onRestart: (info) => restarts.push(info.reason),
+    onProgress: () => {
+      throw new Error('a listener that throws');
+    },
+  });
+  t.teardown(() => sup.stop());
+  sup.start();
+  await waitFor('a start after the failed spawn', () => children.length === 1, 2000, 10);
+  t.same(restarts, ['spawn-failed']);
+  const child = children[0]!;
+  child.emit('error', new Error('first'));
+  child.emit('error', new Error('second'));
+  child.stdout.emit('error', new Error('EPIPE'));
+  child.stderr.emit('error', new Error('EPIPE'));
+  child.progress();
+  t.equal(sup.health, 'running', 'a throwing progress listener does not break the run');
+});
