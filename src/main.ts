@@ -93,6 +93,8 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
       { name: 'database', check: () => db.prepare('SELECT 1 AS ok').get() !== undefined },
       { name: 'rtmp', check: () => rtmp.port > 0 },
       { name: 'ffmpeg', check: () => hasFfmpeg },
+      // free space in the data dir, and whether the last write got through
+      { name: 'storage', check: () => services.storage.ready() },
     ],
   });
   try {

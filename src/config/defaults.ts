@@ -54,4 +54,8 @@ export const defaultConfig: HawkerConfig = {
     maxConnectionsPerAddress: 200,
     framesPerSecond: 10,
   },
+  storage: {
+    minFreeMegabytes: 64,
+    chatBacklogMax: 10000,
+  },
 };

@@ -23,9 +23,18 @@ export interface TestApp {
 
 /** The real HTTP app and services on a real SQLite file, without the RTMP listener. */
 export async function buildTestApp(
-  options: { apiRateLimitPerMinute?: number; viewerRateLimitPerMinute?: number; audience?: Partial<typeof defaultConfig.audience> } = {},
+  options: {
+    apiRateLimitPerMinute?: number;
+    viewerRateLimitPerMinute?: number;
+    audience?: Partial<typeof defaultConfig.audience>;
+    /** a data dir of the test's own (a small file system, to fill) */
+    dataDir?: string;
+    storage?: Partial<typeof defaultConfig.storage>;
+    /** /readyz also checks storage (free space, last write), as in production */
+    checkStorage?: boolean;
+  } = {},
 ): Promise<TestApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hawker-http-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'hawker-http-'));
   const hlsRoot = join(dataDir, 'media', 'hls');
   let logText = '';
   const logger = createLogger({
@@ -41,7 +50,7 @@ export async function buildTestApp(
   const db = openDatabase(join(dataDir, 'hawker.db'));
   const services = buildServices({
     db,
-    config: { ...defaultConfig, audience: { ...defaultConfig.audience, ...options.audience } },
+    config: { ...defaultConfig, audience: { ...defaultConfig.audience, ...options.audience }, storage: { ...defaultConfig.storage, ...options.storage } },
     dataDir,
     publicUrl: 'https://shop.example',
     logger,
@@ -60,7 +69,7 @@ export async function buildTestApp(
     urls: { publicUrl: 'https://shop.example', ingestUrl: 'rtmp://shop.example:1935/live' },
     hlsRoot,
     version: '0.0.0-test',
-    readiness: [{ name: 'database', check: () => true }],
+    readiness: [{ name: 'database', check: () => true }, ...(options.checkStorage ? [{ name: 'storage', check: () => services.storage.ready() }] : [])],
   });
   services.hub.start();
   app.addHook('onClose', async () => {
