@@ -1,0 +1,34 @@
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The data dir holds stream keys (in the database) and the admin token: its owner only. */
+export const PRIVATE_DIR_MODE = 0o700;
+export const PRIVATE_FILE_MODE = 0o600;
+
+/**
+ * Sets `mode` when the path grants more than it (group or other bits, say); never loosens.
+ * chmod, not the mode given at creation: that one is cut by the umask, this one is exact.
+ * True when it had to change something.
+ */
+export function tightenMode(path: string, mode: number): boolean {
+  if ((statSync(path).mode & 0o777 & ~mode) === 0) return false;
+  chmodSync(path, mode);
+  return true;
+}
+
+/**
+ * Creates the data dir 0700, or tightens one an older install left open (0755), along with the
+ * files in it that hold secrets (0600). Returns what it tightened, for one warning at start.
+ */
+export function secureDataDir(dataDir: string, privateFiles: readonly string[]): string[] {
+  const tightened: string[] = [];
+  if (!existsSync(dataDir)) {
+    mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    chmodSync(dataDir, PRIVATE_DIR_MODE);
+  } else if (tightenMode(dataDir, PRIVATE_DIR_MODE)) tightened.push(dataDir);
+  for (const name of privateFiles) {
+    const file = join(dataDir, name);
+    if (existsSync(file) && tightenMode(file, PRIVATE_FILE_MODE)) tightened.push(file);
+  }
+  return tightened;
+}
