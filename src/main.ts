@@ -35,9 +35,12 @@ function ffmpegWorks(path: string): boolean {
 export async function startHawker(config: HawkerConfig, logger: Logger): Promise<RunningHawker> {
   const dataDir = resolve(config.dataDir);
   const hlsRoot = join(dataDir, 'media', 'hls');
-  const tightened = secureDataDir(dataDir, ['hawker.db', 'hawker.db-wal', 'hawker.db-shm', ADMIN_TOKEN_FILE]);
+  const { tightened, stillOpen } = secureDataDir(dataDir, ['hawker.db', 'hawker.db-wal', 'hawker.db-shm', ADMIN_TOKEN_FILE]);
   if (tightened.length) {
     logger.warn({ paths: tightened }, 'the data dir was open to other users (it holds stream keys and the admin token): now 0700, its secret files 0600');
+  }
+  if (stillOpen.length) {
+    logger.warn({ paths: stillOpen }, 'the data dir is open to other users and not ours to change (another owner): make it 0700 and its secret files 0600');
   }
   mkdirSync(hlsRoot, { recursive: true });
   const admin = resolveAdminToken(config.adminToken, dataDir);

@@ -18,17 +18,28 @@ export function tightenMode(path: string, mode: number): boolean {
 
 /**
  * Creates the data dir 0700, or tightens one an older install left open (0755), along with the
- * files in it that hold secrets (0600). Returns what it tightened, for one warning at start.
+ * files in it that hold secrets (0600). Returns what it tightened, for one warning at start,
+ * and what it could not (not the owner).
  */
-export function secureDataDir(dataDir: string, privateFiles: readonly string[]): string[] {
+export function secureDataDir(dataDir: string, privateFiles: readonly string[]): { tightened: string[]; stillOpen: string[] } {
   const tightened: string[] = [];
+  const stillOpen: string[] = [];
+  const tighten = (path: string, mode: number) => {
+    try {
+      if (tightenMode(path, mode)) tightened.push(path);
+    } catch (err) {
+      // a dir owned by someone else (a mounted volume): not ours to change, and no reason not to start
+      if ((err as NodeJS.ErrnoException).code !== 'EPERM') throw err;
+      stillOpen.push(path);
+    }
+  };
   if (!existsSync(dataDir)) {
     mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
     chmodSync(dataDir, PRIVATE_DIR_MODE);
-  } else if (tightenMode(dataDir, PRIVATE_DIR_MODE)) tightened.push(dataDir);
+  } else tighten(dataDir, PRIVATE_DIR_MODE);
   for (const name of privateFiles) {
     const file = join(dataDir, name);
-    if (existsSync(file) && tightenMode(file, PRIVATE_FILE_MODE)) tightened.push(file);
+    if (existsSync(file)) tighten(file, PRIVATE_FILE_MODE);
   }
-  return tightened;
+  return { tightened, stillOpen };
 }
