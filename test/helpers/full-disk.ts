@@ -14,10 +14,10 @@ import type { Db } from '../../src/db/open.js';
 export interface FullDisk {
   dir: string;
   method: 'tmpfs' | 'max_page_count';
-  /** fill the disk (or cap the database) */
-  fill(db: Db): void;
+  /** fill the disk (or cap the database: then `db` is needed) */
+  fill(db?: Db): void;
   /** give the space back */
-  free(db: Db): void;
+  free(db?: Db): void;
   /** unmount (if mounted) and remove; safe to call twice, and after a failed test */
   cleanup(): void;
 }
@@ -47,6 +47,7 @@ export function makeFullDisk(): FullDisk {
     method: mounted ? 'tmpfs' : 'max_page_count',
     fill(db) {
       if (!mounted) {
+        if (!db) throw new Error('the max_page_count fallback needs the database');
         const pages = db.pragma('page_count', { simple: true }) as number;
         db.pragma(`max_page_count = ${pages}`);
         return;
@@ -70,7 +71,7 @@ export function makeFullDisk(): FullDisk {
       }
     },
     free(db) {
-      if (!mounted) db.pragma('max_page_count = 1073741823');
+      if (!mounted) db?.pragma('max_page_count = 1073741823');
       else unlinkSync(filler);
     },
     cleanup,
