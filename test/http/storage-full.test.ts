@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import sharp from 'sharp';
 import t from 'tap';
 import type { PublishRequest } from '../../src/ingest/rtmp-ingest.js';
 import { LiveShows, type PipelineLauncher } from '../../src/live/live-shows.js';
@@ -43,7 +44,9 @@ t.test('disk full: 503 with a code, chat kept and stored later, no crash, readin
   };
   const [ann, ben, cat] = [await open((await viewer('Ann')).token), await open((await viewer('Ben')).token), await open((await viewer('Cat')).token)];
   const product = (sku: string) => ({ sku, title: 'Hose', description: 'x'.repeat(5000), price: 1999, currency: 'EUR', stock: 5 });
-  t.equal((await s.app.inject({ method: 'POST', url: '/api/products', headers: s.auth, payload: product('before') })).statusCode, 201);
+  const before = await s.app.inject({ method: 'POST', url: '/api/products', headers: s.auth, payload: product('before') });
+  t.equal(before.statusCode, 201);
+  const imageProductId = (before.json() as { id: string }).id;
   t.equal((await s.app.inject({ url: '/readyz' })).statusCode, 200, 'ready before the disk fills');
 
   disk.fill(s.db);
@@ -71,6 +74,14 @@ t.test('disk full: 503 with a code, chat kept and stored later, no crash, readin
   t.equal(full.json().code, 'STORAGE_UNAVAILABLE');
   t.match(full.json().message, /disk full/);
   t.equal(full.headers['retry-after'], '10');
+
+  if (disk.method === 'tmpfs') {
+    // files on the full disk too: an image upload is a storage failure, not a bad image
+    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#3a7' } }).png().toBuffer();
+    const upload = await s.app.inject({ method: 'PUT', url: `/api/products/${imageProductId}/image`, headers: { ...s.auth, 'content-type': 'image/png' }, payload: png });
+    t.equal(upload.statusCode, 503, 'an image upload on a full disk answers 503');
+    t.equal(upload.json().code, 'STORAGE_UNAVAILABLE');
+  }
 
   const notReady = await s.app.inject({ url: '/readyz' });
   t.equal(notReady.statusCode, 503, '/readyz says not ready');
