@@ -99,6 +99,11 @@ const RESULTS_EVERY_MS = 500;
 const MINUTE_MS = 60_000;
 /** while storage fails, one log line per this long for the writes the hub gives up on */
 const STORAGE_LOG_EVERY_MS = 10_000;
+/**
+ * while chat cannot be stored, the tick tries again this often, not every 100 ms: a backlog of
+ * thousands of lines re-sent ten times a second would burn a core on a full disk
+ */
+const CHAT_RETRY_MS = 1000;
 
 const HOST_BADGE = { level: 0, badge: 'host' };
 
@@ -126,6 +131,7 @@ export class LiveHub {
   private lastMinute = 0;
   /** since when chat lines could not be written (null: they can) */
   private chatFailingSince: number | null = null;
+  private chatRetryAt = 0;
   private storageLogAt = 0;
   private storageLogSuppressed = 0;
   private readonly chatBacklogMax: number;
@@ -152,6 +158,7 @@ export class LiveHub {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.chatRetryAt = 0; // a last try at held-back chat, whatever the retry pace
     this.tick();
     if (this.pendingChat.length > 0) this.log.error({ messages: this.pendingChat.length }, 'shutting down with chat that could not be stored');
     this.recordMinute(true);
@@ -784,7 +791,9 @@ export class LiveHub {
   private tickOnce(): void {
     const now = this.now();
     // coupons count from the stored timeline: activity waits while chat is held back
-    if (this.writePendingChat()) this.dispatchActivity();
+    if (this.chatFailingSince == null || now >= this.chatRetryAt) {
+      if (this.writePendingChat()) this.dispatchActivity();
+    }
     const reactions = now - this.lastReactions >= REACTIONS_EVERY_MS;
     const presence = now - this.lastPresence >= PRESENCE_EVERY_MS;
     const results = now - this.lastResults >= RESULTS_EVERY_MS;
@@ -838,7 +847,7 @@ export class LiveHub {
 
   /**
    * Writes the lines waiting since the last tick in one transaction. When storage fails they
-   * stay, in order, and later lines queue behind them; the next tick tries again. A transaction
+   * stay, in order, and later lines queue behind them; a tick a second later tries again. A transaction
    * that fails writes nothing, so a retry never stores a line twice. True when none is waiting.
    */
   private writePendingChat(): boolean {
@@ -849,6 +858,7 @@ export class LiveHub {
       this.pendingChat = [];
     } catch (err) {
       if (isStorageFailure(err)) {
+        this.chatRetryAt = this.now() + CHAT_RETRY_MS;
         if (this.chatFailingSince == null) {
           this.chatFailingSince = this.now();
           this.log.error({ code: (err as { code: string }).code, messages: batch.length }, 'chat cannot be stored (storage full or failing): held in memory and retried every tick');
