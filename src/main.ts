@@ -3,9 +3,10 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { resolveAdminToken } from './config/admin-token.js';
+import { ADMIN_TOKEN_FILE, resolveAdminToken } from './config/admin-token.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import type { HawkerConfig } from './config/schema.js';
+import { secureDataDir } from './db/file-modes.js';
 import { openDatabase } from './db/open.js';
 import { buildApp } from './http/app.js';
 import { RtmpIngest } from './ingest/rtmp-ingest.js';
@@ -35,6 +36,13 @@ function ffmpegWorks(path: string): boolean {
 export async function startHawker(config: HawkerConfig, logger: Logger): Promise<RunningHawker> {
   const dataDir = resolve(config.dataDir);
   const hlsRoot = join(dataDir, 'media', 'hls');
+  const { tightened, stillOpen } = secureDataDir(dataDir, ['hawker.db', 'hawker.db-wal', 'hawker.db-shm', ADMIN_TOKEN_FILE]);
+  if (tightened.length) {
+    logger.warn({ paths: tightened }, 'the data dir was open to other users (it holds stream keys and the admin token): now 0700, its secret files 0600');
+  }
+  if (stillOpen.length) {
+    logger.warn({ paths: stillOpen }, 'the data dir is open to other users and not ours to change (another owner): make it 0700 and its secret files 0600');
+  }
   mkdirSync(hlsRoot, { recursive: true });
   const admin = resolveAdminToken(config.adminToken, dataDir);
   if (admin.generated) {
@@ -110,6 +118,8 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
       { name: 'database', check: () => db.prepare('SELECT 1 AS ok').get() !== undefined },
       { name: 'rtmp', check: () => rtmp.port > 0 },
       { name: 'ffmpeg', check: () => hasFfmpeg },
+      // free space in the data dir, and whether the last write got through
+      { name: 'storage', check: () => services.storage.ready() },
     ],
   });
   try {

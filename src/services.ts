@@ -28,6 +28,7 @@ import { ShowLineup } from './commerce/show-lineup.js';
 import { ChatRules } from './realtime/chat-rules.js';
 import { LiveHub } from './realtime/live-hub.js';
 import { TestPatterns } from './pipeline/test-pattern.js';
+import { StorageHealth, watchWrites } from './db/storage-health.js';
 
 export interface ServiceInputs {
   db: Db;
@@ -42,6 +43,9 @@ export interface ServiceInputs {
 
 /** Everything behind the API, on one database; the HTTP tests build the same graph. */
 export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrlFor, publishUrlFor }: ServiceInputs) {
+  // before any repository prepares a statement: every write then reports to the storage health
+  const storage = new StorageHealth({ dir: dataDir, minFreeBytes: config.storage.minFreeMegabytes * 1024 * 1024, logger });
+  watchWrites(db, storage);
   const shows = createShowRepository(db);
   const events = createShowEventRepository(db);
   const products = new ProductCatalog(createProductRepository(db), new ProductImages(join(dataDir, 'media', 'products'), config.images));
@@ -78,8 +82,9 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     logger,
     reconnectWindowMs: config.live.reconnectWindowSeconds * 1000,
     onShowEvent: (type, showId, at) => {
-      webhooks.enqueue(type === 'show.live' ? 'show.started' : 'show.ended', { showId }, at);
+      // viewers first: a webhook row that cannot be written (disk full) must not keep them waiting
       hub?.publish(showId, { type: 'show', status: type === 'show.live' ? 'live' : 'ended' });
+      webhooks.enqueue(type === 'show.live' ? 'show.started' : 'show.ended', { showId }, at);
     },
   });
   const viewers = new Viewers(createViewerRepository(db));
@@ -119,6 +124,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     overlayView: (showId) => overlays.view(showId),
     showPollOnOverlay: (showId, poll, record) => overlays.setPoll(showId, poll, record),
     onActivity: (showId, viewerId, kind, text) => coupons.activity(showId, viewerId, kind, text),
+    chatBacklogMax: config.storage.chatBacklogMax,
     logger,
   });
   const liveHub = hub;
@@ -137,7 +143,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   });
   const dispatcher = new WebhookDispatcher({ store: webhooks, logger: logger.child({ module: 'webhooks' }), allowPrivateTargets: config.webhooks.allowPrivateTargets });
   const catalog = new ShowCatalog(shows, events, live);
-  return { shows, events, products, overlays, launcher, live, catalog, viewers, orders, stats, webhooks, dispatcher, hub: liveHub, lineup, loyalty, coupons, testPatterns: new TestPatterns({ ffmpegPath: config.ffmpeg.path, publishUrlFor: publishUrlFor ?? inputUrlFor, logger: logger.child({ module: 'test-pattern' }) }) };
+  return { storage, shows, events, products, overlays, launcher, live, catalog, viewers, orders, stats, webhooks, dispatcher, hub: liveHub, lineup, loyalty, coupons, testPatterns: new TestPatterns({ ffmpegPath: config.ffmpeg.path, publishUrlFor: publishUrlFor ?? inputUrlFor, logger: logger.child({ module: 'test-pattern' }) }) };
 }
 
 /** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */

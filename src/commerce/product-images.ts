@@ -1,7 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { HawkerError } from '../domain/errors.js';
+import { HawkerError, isStorageFailure } from '../domain/errors.js';
 
 const ACCEPTED = new Set(['jpeg', 'png', 'webp', 'gif', 'avif', 'heif']);
 export const OVERLAY_IMAGE_SIZE = 120;
@@ -114,7 +114,8 @@ export class ProductImages {
       this.writeAtomically(join(dir, 'overlay.png'), overlay);
       return { width: image.info.width, height: image.info.height, format };
     } catch (err) {
-      if (err instanceof HawkerError) throw err;
+      // a full disk is not a bad image: the error handler answers it with 503
+      if (err instanceof HawkerError || isStorageFailure(err)) throw err;
       throw new HawkerError('INVALID_IMAGE', `the image could not be decoded: ${(err as Error).message}`);
     }
   }
@@ -132,7 +133,13 @@ export class ProductImages {
   }
 
   private writeAtomically(file: string, data: Buffer): void {
-    writeFileSync(`${file}.tmp`, data);
+    try {
+      writeFileSync(`${file}.tmp`, data);
+    } catch (err) {
+      // a half-written file on a full disk would only hold on to the space that ran out
+      rmSync(`${file}.tmp`, { force: true });
+      throw err;
+    }
     renameSync(`${file}.tmp`, file);
   }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ADMIN_TOKEN_FILE = 'admin-token';
@@ -27,5 +27,7 @@ export function resolveAdminToken(configured: string, dataDir: string): AdminTok
   }
   const token = randomBytes(32).toString('base64url');
   writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  // the mode above applies only to a new file and is cut by the umask: set it exactly
+  chmodSync(file, 0o600);
   return { token, generated: true, source: 'generated' };
 }

@@ -70,4 +70,8 @@ export const defaultConfig: HawkerConfig = {
   webhooks: {
     allowPrivateTargets: false,
   },
+  storage: {
+    minFreeMegabytes: 64,
+    chatBacklogMax: 10000,
+  },
 };

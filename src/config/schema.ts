@@ -109,6 +109,13 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    storage: Type.Object(
+      {
+        minFreeMegabytes: Type.Integer({ minimum: 0, maximum: 1_000_000, description: '/readyz says not ready below this much free space in the data dir' }),
+        chatBacklogMax: Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'chat lines kept in memory while the database cannot store them' }),
+      },
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );

@@ -28,7 +28,9 @@ const toChat = (r: ChatRow): ChatMessage => ({
 
 export function createChatRepository(db: Db): ChatRepository {
   const insert = db.prepare(
-    'INSERT INTO chat_messages (id, show_id, viewer_id, text, at, stream_ms, deleted_at) VALUES (@id, @showId, @viewerId, @text, @at, @streamMs, @deletedAt)',
+    // a line the hub retries after a failed write is stored once, whatever the failure left behind
+    `INSERT INTO chat_messages (id, show_id, viewer_id, text, at, stream_ms, deleted_at) VALUES (@id, @showId, @viewerId, @text, @at, @streamMs, @deletedAt)
+     ON CONFLICT (id) DO NOTHING`,
   );
   const insertMany = db.transaction((messages: ChatMessage[]) => {
     for (const m of messages) insert.run(m);

@@ -70,6 +70,7 @@ export const errorCatalogue = {
   COUPON_NOT_FOUND: { status: 404, message: 'no such coupon' },
   INTERNAL: { status: 500, message: 'internal error' },
   NOT_READY: { status: 503, message: 'not ready' },
+  STORAGE_UNAVAILABLE: { status: 503, message: 'the server cannot store data right now (disk full or failing); nothing was changed, try again shortly' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
@@ -86,4 +87,18 @@ export class HawkerError extends Error {
     super(message);
     this.status = errorCatalogue[code].status;
   }
+}
+
+/**
+ * SQLite and file-system codes that mean the storage under the data dir failed (full disk,
+ * quota, I/O error), not that the request was wrong: the caller may retry once space returns.
+ */
+const STORAGE_ERROR_CODES = new Set(['SQLITE_FULL', 'SQLITE_IOERR', 'ENOSPC', 'EIO', 'EDQUOT', 'EROFS']);
+
+/** True for a storage failure, including SQLite's extended SQLITE_IOERR_* codes. */
+export function isStorageFailure(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null || !('code' in err)) return false;
+  const code = (err as { code: unknown }).code;
+  if (typeof code !== 'string') return false;
+  return STORAGE_ERROR_CODES.has(code) || code.startsWith('SQLITE_IOERR_') || code.startsWith('SQLITE_FULL_');
 }

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { errorCatalogue, HawkerError, type ErrorCode } from '../domain/errors.js';
+import { errorCatalogue, HawkerError, isStorageFailure, type ErrorCode } from '../domain/errors.js';
 
 export interface ErrorBody {
   statusCode: number;
@@ -48,6 +48,12 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (error instanceof SyntaxError) return reply.status(400).send(body('INVALID_JSON', error.message));
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return reply.status(fe.statusCode).send({ statusCode: fe.statusCode, code: 'VALIDATION_FAILED', message: fe.message });
+    }
+    if (isStorageFailure(error)) {
+      // A full or failing disk is the server's condition, not a bug: the write was rolled back,
+      // so the client may send the same request again once space returns.
+      request.log.warn({ code: fe.code }, 'write refused: storage unavailable');
+      return reply.status(503).header('retry-after', '10').send(body('STORAGE_UNAVAILABLE'));
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send(body('INTERNAL'));

@@ -5,7 +5,9 @@ import type { LiveStats } from '../live/live-shows.js';
 /** One registry per app (never the global one): two servers in one process stay apart. */
 export interface AudienceStats {
   connections: number;
-  counters: { messagesIn: number; messagesOut: number; droppedSlow: number; refused: number };
+  counters: { messagesIn: number; messagesOut: number; droppedSlow: number; refused: number; chatUnstored: number };
+  /** chat lines shown but not yet stored (storage trouble when it stays above zero) */
+  chatBacklog: number;
 }
 
 export function installMetrics(app: FastifyInstance, liveStats: () => LiveStats, audience: () => AudienceStats): Registry {
@@ -25,6 +27,7 @@ export function installMetrics(app: FastifyInstance, liveStats: () => LiveStats,
     ['hawker_live_messages_out_total', 'messagesOut', 'Messages broadcast to shows (each once, whatever the audience)'],
     ['hawker_live_dropped_slow_total', 'droppedSlow', 'Viewers dropped for falling too far behind (close 4008)'],
     ['hawker_live_refused_total', 'refused', 'Viewer messages answered with an error'],
+    ['hawker_chat_unstored_total', 'chatUnstored', 'Chat lines shown live but never stored (the backlog held while storage failed was full)'],
   ] as const) {
     new Counter({
       name,
@@ -36,6 +39,15 @@ export function installMetrics(app: FastifyInstance, liveStats: () => LiveStats,
       },
     });
   }
+
+  new Gauge({
+    name: 'hawker_chat_backlog',
+    help: 'Chat lines held in memory because the database could not store them yet',
+    registers: [registry],
+    collect() {
+      this.set(audience().chatBacklog);
+    },
+  });
 
   new Gauge({
     name: 'hawker_live_shows',

@@ -50,7 +50,12 @@ interface ActiveShow {
   endTimer: NodeJS.Timeout | null;
   /** pipeline starts and stops run one after the other: two FFmpeg never write one playlist */
   queue: Promise<void>;
+  /** set while the show is live but the database could not be told (disk full): retried */
+  liveRetry: NodeJS.Timeout | null;
 }
+
+/** how often a live mark the database refused is tried again */
+const LIVE_RETRY_MS = 1000;
 
 export interface LiveStats {
   liveShows: number;
@@ -102,13 +107,9 @@ export class LiveShows {
       state.endTimer = null;
     }
     const reconnect = show.status === 'live';
-    if (!reconnect) {
-      this.options.shows.markLive(show.id, at);
-      this.record(show.id, 'show.live', at, {});
-      this.log.info({ show: show.id }, 'show is live');
-    }
+    if (!reconnect) this.goLive(state, at);
     this.record(show.id, 'publisher.connected', at, { remote: request.remoteAddress, reconnect });
-    this.enqueue(state, async () => {
+    void this.enqueue(state, async () => {
       if (state.publisherSessionId !== request.sessionId || this.closed) return;
       state.pipeline = this.options.pipelines.start(show.id, request.streamKey, {
         onRestart: (attempt, reason) => {
@@ -127,7 +128,7 @@ export class LiveShows {
     const at = this.now();
     this.record(state.showId, 'publisher.disconnected', at, { remote: request.remoteAddress });
     this.log.info({ show: state.showId, reconnectWindowMs: this.options.reconnectWindowMs }, 'publisher left; waiting for a reconnect');
-    this.enqueue(state, () => this.stopPipeline(state));
+    void this.enqueue(state, () => this.stopPipeline(state));
     this.armEndTimer(state);
   };
 
@@ -198,10 +199,47 @@ export class LiveShows {
 
   // ---- internals ----------------------------------------------------------------------------
 
+  /**
+   * Runs inside the ingest's publish handler, so it never throws. When the database cannot
+   * store the live mark (disk full) the show goes live anyway: viewers are told, the pipeline
+   * starts, and the mark is written when the database takes writes again.
+   */
+  private goLive(state: ActiveShow, at: number): void {
+    const showId = state.showId;
+    try {
+      this.options.shows.markLive(showId, at);
+    } catch (err) {
+      this.log.error({ err, show: showId }, 'show is live, but the database could not record it; retrying every second');
+      this.tell('show.live', showId, at);
+      if (!state.liveRetry) {
+        state.liveRetry = setInterval(() => {
+          if (this.active.get(showId) !== state) return this.stopLiveRetry(state);
+          try {
+            this.options.shows.markLive(showId, at);
+          } catch {
+            return;
+          }
+          this.stopLiveRetry(state);
+          this.record(showId, 'show.live', at, { recordedLate: true });
+          this.log.info({ show: showId }, 'show is live (recorded late)');
+        }, LIVE_RETRY_MS);
+        state.liveRetry.unref();
+      }
+      return;
+    }
+    this.record(showId, 'show.live', at, {});
+    this.log.info({ show: showId }, 'show is live');
+  }
+
+  private stopLiveRetry(state: ActiveShow): void {
+    if (state.liveRetry) clearInterval(state.liveRetry);
+    state.liveRetry = null;
+  }
+
   private activate(showId: string): ActiveShow {
     let state = this.active.get(showId);
     if (!state) {
-      state = { showId, publisherSessionId: null, pipeline: null, endTimer: null, queue: Promise.resolve() };
+      state = { showId, publisherSessionId: null, pipeline: null, endTimer: null, queue: Promise.resolve(), liveRetry: null };
       this.active.set(showId, state);
     }
     return state;
@@ -221,6 +259,7 @@ export class LiveShows {
   }
 
   private endShow(state: ActiveShow, reason: string): Promise<void> {
+    this.stopLiveRetry(state);
     if (state.endTimer) clearTimeout(state.endTimer);
     state.endTimer = null;
     state.publisherSessionId = null;
@@ -248,6 +287,7 @@ export class LiveShows {
     if (pipeline) await pipeline.stop();
   }
 
+  /** Runs the show's tasks one after another; the promise never rejects (a failure is logged). */
   private enqueue(state: ActiveShow, task: () => Promise<void> | void): Promise<void> {
     const next = state.queue.then(task).catch((err: unknown) => {
       this.log.error({ err, show: state.showId }, 'live state task failed');
@@ -256,8 +296,24 @@ export class LiveShows {
     return next;
   }
 
+  /**
+   * Called from ingest handlers: a timeline event the database cannot take (disk full) is
+   * logged and dropped rather than thrown into node-media-server, which would end the process.
+   */
   private record(showId: string, type: ShowEventType, at: number, payload: Record<string, unknown>): void {
-    this.options.events.append({ showId, type, at, payload });
-    if (type === 'show.live' || type === 'show.ended') this.options.onShowEvent?.(type, showId, at);
+    try {
+      this.options.events.append({ showId, type, at, payload });
+    } catch (err) {
+      this.log.error({ err, show: showId, type }, 'show event could not be recorded');
+    }
+    if (type === 'show.live' || type === 'show.ended') this.tell(type, showId, at);
+  }
+
+  private tell(type: 'show.live' | 'show.ended', showId: string, at: number): void {
+    try {
+      this.options.onShowEvent?.(type, showId, at);
+    } catch (err) {
+      this.log.error({ err, show: showId, type }, 'show event listener failed');
+    }
   }
 }

@@ -11,7 +11,7 @@ import {
   type PollResults,
   type Question,
 } from '../domain/audience.js';
-import { HawkerError, type ErrorCode } from '../domain/errors.js';
+import { HawkerError, isStorageFailure, type ErrorCode } from '../domain/errors.js';
 import type { Viewer } from '../domain/order.js';
 import type {
   AudienceRepository,
@@ -63,6 +63,11 @@ export interface LiveHubOptions {
    * written it to SQLite, so whoever listens can count from the stored timeline.
    */
   onActivity?(showId: string, viewerId: string, kind: ActivityKind, text?: string): void;
+  /**
+   * Chat lines held in memory, in order, while the database cannot store them (disk full);
+   * lines past this are still shown live but never stored (counted in counters.chatUnstored).
+   */
+  chatBacklogMax?: number;
   logger: Logger;
   tickMs?: number;
   now?: () => number;
@@ -93,6 +98,13 @@ const PRESENCE_EVERY_MS = 1000;
 const REACTIONS_EVERY_MS = 250;
 const RESULTS_EVERY_MS = 500;
 const MINUTE_MS = 60_000;
+/** while storage fails, one log line per this long for the writes the hub gives up on */
+const STORAGE_LOG_EVERY_MS = 10_000;
+/**
+ * while chat cannot be stored, the tick tries again this often, not every 100 ms: a backlog of
+ * thousands of lines re-sent ten times a second would burn a core on a full disk
+ */
+const CHAT_RETRY_MS = 1000;
 
 const HOST_BADGE = { level: 0, badge: 'host' };
 
@@ -118,13 +130,20 @@ export class LiveHub {
   private lastPresence = 0;
   private lastResults = 0;
   private lastMinute = 0;
+  /** since when chat lines could not be written (null: they can) */
+  private chatFailingSince: number | null = null;
+  private chatRetryAt = 0;
+  private storageLogAt = 0;
+  private storageLogSuppressed = 0;
+  private readonly chatBacklogMax: number;
   private readonly now: () => number;
   private readonly log: Logger;
   /** figures for /metrics and the benchmark */
-  readonly counters = { messagesIn: 0, messagesOut: 0, framesOut: 0, droppedSlow: 0, refused: 0 };
+  readonly counters = { messagesIn: 0, messagesOut: 0, framesOut: 0, droppedSlow: 0, refused: 0, chatUnstored: 0 };
 
   constructor(private readonly o: LiveHubOptions) {
     this.now = o.now ?? Date.now;
+    this.chatBacklogMax = o.chatBacklogMax ?? 10_000;
     this.log = o.logger.child({ module: 'live' });
   }
 
@@ -140,7 +159,9 @@ export class LiveHub {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.chatRetryAt = 0; // a last try at held-back chat, whatever the retry pace
     this.tick();
+    if (this.pendingChat.length > 0) this.log.error({ messages: this.pendingChat.length }, 'shutting down with chat that could not be stored');
     this.recordMinute(true);
     for (const room of this.rooms.values()) {
       for (const m of room.members) {
@@ -149,6 +170,11 @@ export class LiveHub {
       }
     }
     this.rooms.clear();
+  }
+
+  /** chat lines shown but not yet in the database (more than one tick's worth: storage trouble) */
+  get chatBacklog(): number {
+    return this.pendingChat.length;
   }
 
   get connections(): number {
@@ -190,7 +216,7 @@ export class LiveHub {
       role,
       level: viewer ? this.o.levelOf(viewer.id, show.host) : null,
       frames: new TokenBucket(this.o.limits.framesPerSecond * 2, this.o.limits.framesPerSecond, now),
-      sessionId: viewer ? this.o.audience.openSession(show.id, viewer.id, now) : null,
+      sessionId: viewer ? this.openSession(show.id, viewer.id, now) : null,
     };
     room.join(member);
     room.sendTo(member, [this.welcome(show, member)]);
@@ -201,10 +227,46 @@ export class LiveHub {
     };
   }
 
+  /** Runs from the socket's close handler: it must never throw (an uncaught throw ends the process). */
   private left(member: Member): void {
     if (!member.room.members.has(member)) return;
     member.room.leave(member);
-    if (member.sessionId != null) this.o.audience.touchSessions([member.sessionId], this.now());
+    if (member.sessionId != null) this.touchSessions([member.sessionId], this.now());
+  }
+
+  /** A viewer who cannot be given a watch session (disk full) still watches; their time is not counted. */
+  private openSession(showId: string, viewerId: string, at: number): number | null {
+    try {
+      return this.o.audience.openSession(showId, viewerId, at);
+    } catch (err) {
+      this.writeFailed(err, 'watch session not opened', { show: showId });
+      return null;
+    }
+  }
+
+  private touchSessions(ids: number[], at: number): void {
+    try {
+      this.o.audience.touchSessions(ids, at);
+    } catch (err) {
+      // the sessions keep their last stored time: at most a minute of watch time goes uncounted
+      this.writeFailed(err, 'watch time not recorded', { sessions: ids.length });
+    }
+  }
+
+  /** A write the hub gives up on: storage trouble is logged at most every 10 s, anything else always. */
+  private writeFailed(err: unknown, what: string, context: Record<string, unknown>): void {
+    if (!isStorageFailure(err)) {
+      this.log.error({ err, ...context }, what);
+      return;
+    }
+    const now = this.now();
+    if (now - this.storageLogAt < STORAGE_LOG_EVERY_MS) {
+      this.storageLogSuppressed += 1;
+      return;
+    }
+    this.log.warn({ code: (err as { code: string }).code, ...context, alsoSince: this.storageLogSuppressed }, `${what}: storage unavailable`);
+    this.storageLogAt = now;
+    this.storageLogSuppressed = 0;
   }
 
   private room(show: Show): Room {
@@ -273,6 +335,7 @@ export class LiveHub {
       this.handle(m, message, now);
     } catch (err) {
       if (err instanceof HawkerError) return this.refuse(m, err.code, err.message, message.ref);
+      if (isStorageFailure(err)) return this.refuse(m, 'STORAGE_UNAVAILABLE', 'the server cannot store this right now (storage full); try again shortly', message.ref);
       this.log.error({ err, show: m.room.showId, type: message.type }, 'live message failed');
       this.refuse(m, 'INTERNAL', 'something went wrong; the message was not taken', message.ref);
     }
@@ -404,7 +467,14 @@ export class LiveHub {
       streamMs: show?.startedAt != null ? now - show.startedAt : null,
       deletedAt: null,
     };
-    this.pendingChat.push(message);
+    if (this.pendingChat.length < this.chatBacklogMax) this.pendingChat.push(message);
+    else {
+      // shown live all the same; only the stored transcript misses it
+      this.counters.chatUnstored += 1;
+      if (this.counters.chatUnstored === 1 || this.counters.chatUnstored % 1000 === 0) {
+        this.log.error({ backlog: this.pendingChat.length, unstoredTotal: this.counters.chatUnstored }, 'chat backlog is full: new lines are shown but not stored');
+      }
+    }
     return message;
   }
 
@@ -459,7 +529,9 @@ export class LiveHub {
   recentChat(showId: string, limit: number): ChatLine[] {
     const show = this.requireShow(showId);
     this.writePendingChat();
-    return this.o.chat.recent(show.id, limit).map((msg) => this.line(msg, show.host));
+    // lines held back by a full disk are part of the chat all the same
+    const held = this.pendingChat.filter((p) => p.showId === showId && p.deletedAt == null);
+    return [...this.o.chat.recent(show.id, limit), ...held].slice(-limit).map((msg) => this.line(msg, show.host));
   }
 
   deleteMessage(showId: string, messageId: string, by: string): void {
@@ -507,7 +579,10 @@ export class LiveHub {
     // pending lines go to SQLite first, so one UPDATE deletes stored and pending alike
     this.writePendingChat();
     const byShow = new Map<string, string[]>();
-    for (const { id, showId } of this.o.chat.markAllDeletedBy(viewerId, at, 'ban')) {
+    // lines still held back (storage trouble) are deleted where they wait
+    const held = this.pendingChat.filter((p) => p.viewerId === viewerId && p.deletedAt == null);
+    for (const p of held) p.deletedAt = at;
+    for (const { id, showId } of [...held, ...this.o.chat.markAllDeletedBy(viewerId, at, 'ban')]) {
       const ids = byShow.get(showId);
       if (ids) ids.push(id);
       else byShow.set(showId, [id]);
@@ -708,10 +783,21 @@ export class LiveHub {
 
   // ---- the tick -------------------------------------------------------------------------------
 
+  /** Runs on a timer: nothing may escape it (an uncaught throw ends the process). */
   private tick(): void {
+    try {
+      this.tickOnce();
+    } catch (err) {
+      this.log.error({ err }, 'live tick failed');
+    }
+  }
+
+  private tickOnce(): void {
     const now = this.now();
-    this.writePendingChat();
-    this.dispatchActivity();
+    // coupons count from the stored timeline: activity waits while chat is held back
+    if (this.chatFailingSince == null || now >= this.chatRetryAt) {
+      if (this.writePendingChat()) this.dispatchActivity();
+    }
     const reactions = now - this.lastReactions >= REACTIONS_EVERY_MS;
     const presence = now - this.lastPresence >= PRESENCE_EVERY_MS;
     const results = now - this.lastResults >= RESULTS_EVERY_MS;
@@ -721,8 +807,13 @@ export class LiveHub {
     for (const room of this.rooms.values()) {
       if (reactions) room.queueReactions();
       if (presence) room.queuePresence();
-      if (results && this.dirtyPolls.delete(room.showId)) this.pushPoll(room);
-      if (results && this.dirtyQuestions.delete(room.showId)) room.broadcast({ type: 'questions', items: this.questionViews(room.showId) });
+      try {
+        if (results && this.dirtyPolls.delete(room.showId)) this.pushPoll(room);
+        if (results && this.dirtyQuestions.delete(room.showId)) room.broadcast({ type: 'questions', items: this.questionViews(room.showId) });
+      } catch (err) {
+        // what is queued for this room still goes out below
+        this.log.error({ err, show: room.showId }, 'poll or question update failed');
+      }
       const sent = room.flush();
       if (sent > 0) {
         this.counters.messagesOut += sent;
@@ -741,7 +832,8 @@ export class LiveHub {
   }
 
   private activity(showId: string, viewerId: string, kind: ActivityKind, text?: string): void {
-    if (this.o.onActivity) this.pendingActivity.push({ showId, viewerId, kind, ...(text !== undefined ? { text } : {}) });
+    // bounded like the chat backlog: engagement counting is worth less than memory
+    if (this.o.onActivity && this.pendingActivity.length < this.chatBacklogMax) this.pendingActivity.push({ showId, viewerId, kind, ...(text !== undefined ? { text } : {}) });
   }
 
   private dispatchActivity(): void {
@@ -757,14 +849,51 @@ export class LiveHub {
     }
   }
 
-  private writePendingChat(): void {
-    if (this.pendingChat.length === 0) return;
+  /**
+   * Writes the lines waiting since the last tick in one transaction. When storage fails they
+   * stay, in order, and later lines queue behind them; a tick a second later tries again. A transaction
+   * that fails writes nothing, so a retry never stores a line twice. True when none is waiting.
+   */
+  private writePendingChat(): boolean {
+    if (this.pendingChat.length === 0) return true;
     const batch = this.pendingChat;
-    this.pendingChat = [];
     try {
       this.o.chat.insertMany(batch);
+      this.pendingChat = [];
     } catch (err) {
-      this.log.error({ err, messages: batch.length }, 'chat could not be written');
+      if (isStorageFailure(err)) {
+        this.chatRetryAt = this.now() + CHAT_RETRY_MS;
+        if (this.chatFailingSince == null) {
+          this.chatFailingSince = this.now();
+          this.log.error({ code: (err as { code: string }).code, messages: batch.length }, 'chat cannot be stored (storage full or failing): held in memory and retried every tick');
+        }
+        return false;
+      }
+      // not the disk: one line the database refuses (its show was deleted) must not hold up the rest
+      this.pendingChat = [];
+      this.writeOneByOne(batch);
+      return this.pendingChat.length === 0;
+    }
+    if (this.chatFailingSince != null) {
+      this.log.warn({ messages: batch.length, heldMs: this.now() - this.chatFailingSince, unstoredTotal: this.counters.chatUnstored }, 'held-back chat is stored');
+      this.chatFailingSince = null;
+    }
+    return true;
+  }
+
+  private writeOneByOne(batch: ChatMessage[]): void {
+    for (let i = 0; i < batch.length; i += 1) {
+      const message = batch[i]!;
+      try {
+        this.o.chat.insertMany([message]);
+      } catch (err) {
+        if (isStorageFailure(err)) {
+          this.pendingChat = batch.slice(i);
+          return;
+        }
+        this.counters.chatUnstored += 1;
+        this.log.error({ err, show: message.showId, id: message.id }, 'a chat line could not be stored and is dropped');
+      }
     }
   }
 
@@ -781,9 +910,13 @@ export class LiveHub {
           if (!final && member.viewerId) this.activity(room.showId, member.viewerId, 'watch');
         }
       }
-      const show = this.o.shows.get(room.showId);
-      if (show?.status === 'live' || room.members.size > 0) {
-        this.events(room.showId, 'presence', { viewers: room.members.size, peak: room.peak, chat: room.chatThisMinute, reactions: room.reactionsThisMinute });
+      try {
+        const show = this.o.shows.get(room.showId);
+        if (show?.status === 'live' || room.members.size > 0) {
+          this.events(room.showId, 'presence', { viewers: room.members.size, peak: room.peak, chat: room.chatThisMinute, reactions: room.reactionsThisMinute });
+        }
+      } catch (err) {
+        this.writeFailed(err, 'presence not recorded', { show: room.showId });
       }
       room.chatThisMinute = 0;
       room.reactionsThisMinute = 0;
@@ -793,7 +926,7 @@ export class LiveHub {
         this.settings.delete(room.showId);
       }
     }
-    if (sessions.length) this.o.audience.touchSessions(sessions, now);
+    if (sessions.length) this.touchSessions(sessions, now);
     if (this.chatBuckets.size > 100_000) this.chatBuckets.clear();
     if (this.lastChatAt.size > 100_000) this.lastChatAt.clear();
   }

@@ -23,9 +23,22 @@ export interface TestApp {
 
 /** The real HTTP app and services on a real SQLite file, without the RTMP listener. */
 export async function buildTestApp(
-  options: { apiRateLimitPerMinute?: number; viewerRateLimitPerMinute?: number; audience?: Partial<typeof defaultConfig.audience>; trustProxy?: boolean; metricsToken?: string; webhooks?: Partial<typeof defaultConfig.webhooks>; images?: Partial<typeof defaultConfig.images> } = {},
+  options: {
+    apiRateLimitPerMinute?: number;
+    viewerRateLimitPerMinute?: number;
+    audience?: Partial<typeof defaultConfig.audience>;
+    trustProxy?: boolean;
+    metricsToken?: string;
+    webhooks?: Partial<typeof defaultConfig.webhooks>;
+    images?: Partial<typeof defaultConfig.images>;
+    /** a data dir of the test's own (a small file system, to fill) */
+    dataDir?: string;
+    storage?: Partial<typeof defaultConfig.storage>;
+    /** /readyz also checks storage (free space, last write), as in production */
+    checkStorage?: boolean;
+  } = {},
 ): Promise<TestApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hawker-http-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'hawker-http-'));
   const hlsRoot = join(dataDir, 'media', 'hls');
   let logText = '';
   const logger = createLogger({
@@ -45,6 +58,7 @@ export async function buildTestApp(
       ...defaultConfig,
       audience: { ...defaultConfig.audience, ...options.audience },
       images: { ...defaultConfig.images, ...options.images },
+      storage: { ...defaultConfig.storage, ...options.storage },
       // the HTTP tests' webhook receivers listen on 127.0.0.1; the refusal itself has its own tests
       webhooks: { ...defaultConfig.webhooks, allowPrivateTargets: true, ...options.webhooks },
     },
@@ -68,7 +82,7 @@ export async function buildTestApp(
     urls: { publicUrl: 'https://shop.example', ingestUrl: 'rtmp://shop.example:1935/live' },
     hlsRoot,
     version: '0.0.0-test',
-    readiness: [{ name: 'database', check: () => true }],
+    readiness: [{ name: 'database', check: () => true }, ...(options.checkStorage ? [{ name: 'storage', check: () => services.storage.ready() }] : [])],
   });
   services.hub.start();
   app.addHook('onClose', async () => {
