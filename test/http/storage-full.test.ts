@@ -85,7 +85,7 @@ t.test('disk full: 503 with a code, chat kept and stored later, no crash, readin
 
   const notReady = await s.app.inject({ url: '/readyz' });
   t.equal(notReady.statusCode, 503, '/readyz says not ready');
-  t.same(notReady.json(), { status: 'not ready', checks: { database: true, storage: false } });
+  t.same(notReady.json(), { status: 'not ready', checks: { database: true, storage: false }, pipelines: {} });
 
   // a socket closing while full: its watch session cannot be written; nothing throws
   cat.close();
@@ -181,6 +181,6 @@ t.test('the backlog is bounded: past the cap lines are shown, counted, not store
   await waitFor('the backlog to be written', () => s.services.hub.chatBacklog === 0, 10_000);
   const stored = s.db.prepare('SELECT text FROM chat_messages WHERE show_id = ? ORDER BY rowid').pluck().all(show.id) as string[];
   t.same(stored, sent.slice(0, sent.length - s.services.hub.counters.chatUnstored), 'the lines before the cap, in order; the newest past it were not stored');
-  const metrics = await s.app.inject({ url: '/metrics' });
+  const metrics = await s.app.inject({ url: '/metrics', headers: s.auth });
   t.match(metrics.payload, `hawker_chat_unstored_total ${s.services.hub.counters.chatUnstored}`);
 });
