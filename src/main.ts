@@ -146,6 +146,8 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
         logger.info('shutting down: ending live shows');
         services.testPatterns.stopAll();
         await live.shutdown();
+        // every child process (test patterns, a transcoder a show left behind) has exited
+        await services.processes.closeAll();
         services.hub.stop();
         services.overlays.shutdown();
         await services.dispatcher.stop();

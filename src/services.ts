@@ -20,6 +20,7 @@ import { LiveShows } from './live/live-shows.js';
 import { ShowCatalog } from './live/show-catalog.js';
 import type { Logger } from './log/logger.js';
 import { TranscodeLauncher } from './pipeline/launcher.js';
+import { ProcessPool } from './pipeline/process-pool.js';
 import { createAudienceRepository, createChatRepository, createLineupRepository, createPollRepository, createQuestionRepository } from './db/audience-repository.js';
 import { Loyalty } from './commerce/loyalty.js';
 import { Coupons, centreEntryForClients } from './commerce/coupons.js';
@@ -67,7 +68,10 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     programDateTimeNow: (showId) => launcher?.programDateTimeNow(showId) ?? null,
     logger,
   });
+  // owns every child process (transcoders, test patterns); main.ts waits for all on shutdown
+  const processes = new ProcessPool({ logger: logger.child({ module: 'processes' }) });
   launcher = new TranscodeLauncher({
+    pool: processes,
     config,
     hlsRoot: join(dataDir, 'media', 'hls'),
     logger,
@@ -143,7 +147,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   });
   const dispatcher = new WebhookDispatcher({ store: webhooks, logger: logger.child({ module: 'webhooks' }), allowPrivateTargets: config.webhooks.allowPrivateTargets });
   const catalog = new ShowCatalog(shows, events, live);
-  return { storage, shows, events, products, overlays, launcher, live, catalog, viewers, orders, stats, webhooks, dispatcher, hub: liveHub, lineup, loyalty, coupons, testPatterns: new TestPatterns({ ffmpegPath: config.ffmpeg.path, publishUrlFor: publishUrlFor ?? inputUrlFor, logger: logger.child({ module: 'test-pattern' }) }) };
+  return { storage, shows, events, products, overlays, launcher, live, catalog, viewers, orders, stats, webhooks, dispatcher, hub: liveHub, lineup, loyalty, coupons, processes, testPatterns: new TestPatterns({ pool: processes, ffmpegPath: config.ffmpeg.path, publishUrlFor: publishUrlFor ?? inputUrlFor, logger: logger.child({ module: 'test-pattern' }) }) };
 }
 
 /** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */

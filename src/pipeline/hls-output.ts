@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const MASTER_PLAYLIST = 'master.m3u8';
 export const VARIANT_PLAYLIST = 'index.m3u8';
 const ENDLIST = '#EXT-X-ENDLIST';
 

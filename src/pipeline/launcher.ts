@@ -4,7 +4,8 @@ import type { HawkerConfig } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import { buildTranscodeArgs, type OverlayLayer } from './ffmpeg-args.js';
 import { endPlaylists, hasPlaylists, runStartProgramDateTime } from './hls-output.js';
-import { FfmpegSupervisor, type RestartReason } from './supervisor.js';
+import { ProcessPool } from './process-pool.js';
+import type { FfmpegSupervisor, RestartReason } from './supervisor.js';
 
 /** Where the overlay pictures of a show come from (the overlay module, wired by main.ts). */
 export interface OverlaySource {
@@ -20,15 +21,19 @@ export interface TranscodeLauncherOptions {
   inputUrlFor(streamKey: string): string;
   overlays?: OverlaySource;
   logger: Logger;
+  /** the pool that owns every child process (default: one of its own) */
+  pool?: ProcessPool;
 }
 
 /** Starts one supervised FFmpeg per live show, writing <hlsRoot>/<showId>/. */
 export class TranscodeLauncher {
   private readonly log: Logger;
   private readonly running = new Map<string, FfmpegSupervisor>();
+  private readonly pool: ProcessPool;
 
   constructor(private readonly options: TranscodeLauncherOptions) {
     this.log = options.logger.child({ module: 'pipeline' });
+    this.pool = options.pool ?? new ProcessPool({ logger: this.log });
   }
 
   mediaDir(showId: string): string {
@@ -48,7 +53,7 @@ export class TranscodeLauncher {
         this.log.error({ err, show: showId }, 'overlays could not be prepared; transcoding without them');
       }
     }
-    const supervisor = new FfmpegSupervisor({
+    const supervisor: FfmpegSupervisor = this.pool.supervise(`pipeline ${showId}`, {
       ffmpegPath: ffmpeg.path,
       logger: this.log.child({ show: showId }),
       restartMinDelayMs: pipeline.restartMinDelayMs,
@@ -69,14 +74,13 @@ export class TranscodeLauncher {
           overlays,
         }),
       onRestart: ({ attempt, reason }) => hooks.onRestart(attempt, reason),
+      // once its FFmpeg has exited, the show is no longer transcoding (a newer run may have replaced it)
+      onStopped: () => {
+        if (this.running.get(showId) === supervisor) this.running.delete(showId);
+      },
     });
     supervisor.start();
     this.running.set(showId, supervisor);
-    const stop = supervisor.stop.bind(supervisor);
-    supervisor.stop = async () => {
-      await stop();
-      if (this.running.get(showId) === supervisor) this.running.delete(showId);
-    };
     return supervisor;
   }
 

@@ -1,19 +1,11 @@
 import { spawn as nodeSpawn } from 'node:child_process';
-import type { Readable } from 'node:stream';
 import { redactSecrets, type Logger } from '../log/logger.js';
+import type { PoolChild, SpawnChild } from './process-pool.js';
 import { ProgressParser, type EncodeProgress } from './progress.js';
 
-/** The part of a ChildProcess the supervisor uses (a fake one stands in for it in tests). */
-export interface SupervisedChild {
-  readonly pid?: number | undefined;
-  readonly stdout: Readable | null;
-  readonly stderr: Readable | null;
-  kill(signal?: NodeJS.Signals): boolean;
-  on(event: 'error', listener: (err: Error) => void): this;
-  once(event: 'close', listener: (code: number | null, signal: NodeJS.Signals | null) => void): this;
-}
-
-export type SpawnChild = (command: string, args: string[]) => SupervisedChild;
+/** The part of a ChildProcess the supervisor uses: the process pool's (a fake one stands in for it in tests). */
+export type SupervisedChild = PoolChild;
+export type { SpawnChild };
 
 const spawnFfmpeg: SpawnChild = (command, args) => nodeSpawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 
@@ -45,6 +37,8 @@ export interface SupervisorOptions {
   stalledAfterMs?: number;
   onProgress?(progress: EncodeProgress): void;
   onRestart?(info: { attempt: number; delayMs: number; exitCode: number | null; signal: string | null; reason: RestartReason }): void;
+  /** called once stop() has ended the run (or at once when none was running) */
+  onStopped?(): void;
   /** whether existing output should be appended to on the first start */
   continueFirstRun?: boolean;
   /** for tests: a fake child process and clock */
@@ -271,7 +265,10 @@ export class FfmpegSupervisor {
       this.watchdogTimer = null;
     }
     const child = this.child;
-    if (!child) return Promise.resolve();
+    if (!child) {
+      this.notifyStopped();
+      return Promise.resolve();
+    }
     return new Promise<void>((resolve) => {
       const killTimer = setTimeout(() => {
         this.options.logger.warn({ pid: child.pid }, 'ffmpeg did not stop in time; killing it');
@@ -283,9 +280,18 @@ export class FfmpegSupervisor {
       }, this.options.stopTimeoutMs);
       this.exitWaiters.push(() => {
         clearTimeout(killTimer);
+        this.notifyStopped();
         resolve();
       });
       child.kill('SIGINT');
     });
+  }
+
+  private notifyStopped(): void {
+    try {
+      this.options.onStopped?.();
+    } catch (err) {
+      this.options.logger.error({ err }, 'stop listener failed');
+    }
   }
 }

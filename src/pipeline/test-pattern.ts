@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { redactSecrets, type Logger } from '../log/logger.js';
+import { ProcessPool, type PooledProcess } from './process-pool.js';
 
 /** FFmpeg publishing a 720p30 test card with a tone, paced in real time, for `seconds` at most. */
 export function testPatternArgs(publishUrl: string, seconds: number): string[] {
@@ -24,12 +24,13 @@ export interface TestPatternsOptions {
   stopTimeoutMs?: number;
   /** past its -t, how long before a test pattern counts as hung and is stopped (default 15 s) */
   hangGraceMs?: number;
+  /** the pool that owns every child process (default: one of its own) */
+  pool?: ProcessPool;
 }
 
 interface Running {
-  child: ChildProcess;
+  proc: PooledProcess;
   timer: NodeJS.Timeout;
-  killTimer: NodeJS.Timeout | null;
 }
 
 const STDERR_TAIL_CHARS = 2000;
@@ -38,80 +39,78 @@ const STDERR_TAIL_CHARS = 2000;
  * "Start test pattern" from the control panel: an FFmpeg on this machine publishing to the
  * show's own stream key, so a merchant can try a show without OBS. One per show, each with a
  * time limit; stopped with SIGINT (FFmpeg closes the FLV stream cleanly) and killed by PID if
- * it does not end, when stopped, when it overruns, or when Hawker stops.
+ * it does not end, when stopped, when it overruns, or when Hawker stops (the process pool).
  */
 export class TestPatterns {
   private readonly running = new Map<string, Running>();
   private readonly errors = new Map<string, string>();
+  private readonly pool: ProcessPool;
 
-  constructor(private readonly o: TestPatternsOptions) {}
+  constructor(private readonly o: TestPatternsOptions) {
+    this.pool = o.pool ?? new ProcessPool({ ...(o.logger ? { logger: o.logger } : {}), stopTimeoutMs: o.stopTimeoutMs ?? 3000 });
+  }
 
   /** Resolves once FFmpeg runs; rejects (and logs) when it cannot be started. */
   start(showId: string, streamKey: string, seconds: number): Promise<void> {
     this.stop(showId);
     this.errors.delete(showId);
     const log = this.o.logger;
-    return new Promise<void>((resolve, reject) => {
-      let child: ChildProcess;
-      const fail = (err: Error) => {
-        const message = redactSecrets(err.message);
-        this.errors.set(showId, message);
-        log?.error({ show: showId, err: message }, 'test pattern could not start');
-        reject(new Error(`the test pattern could not start: ${message}`));
-      };
+    const fail = (err: unknown): Error => {
+      const message = redactSecrets(err instanceof Error ? err.message : String(err));
+      this.errors.set(showId, message);
+      log?.error({ show: showId, err: message }, 'test pattern could not start');
+      return new Error(`the test pattern could not start: ${message}`);
+    };
+    let proc: PooledProcess;
+    try {
+      proc = this.pool.start(`test pattern ${showId}`, this.o.ffmpegPath, testPatternArgs(this.o.publishUrlFor(streamKey), seconds), { stdout: 'ignore' });
+    } catch (err) {
+      return Promise.reject(fail(err));
+    }
+    // -t ends it; this timer is for an FFmpeg that hangs past it
+    const timer = setTimeout(() => {
       try {
-        child = spawn(this.o.ffmpegPath, testPatternArgs(this.o.publishUrlFor(streamKey), seconds), { stdio: ['ignore', 'ignore', 'pipe'] });
+        log?.warn({ show: showId, pid: proc.pid }, 'test pattern overran its time; stopping it');
+        this.stop(showId);
       } catch (err) {
-        fail(err instanceof Error ? err : new Error(String(err)));
-        return;
+        log?.error({ err, show: showId }, 'could not stop the test pattern');
       }
-      // -t ends it; this timer is for an FFmpeg that hangs past it
-      const timer = setTimeout(() => {
-        try {
-          log?.warn({ show: showId, pid: child.pid }, 'test pattern overran its time; stopping it');
-          this.stop(showId);
-        } catch (err) {
-          log?.error({ err, show: showId }, 'could not stop the test pattern');
-        }
-      }, seconds * 1000 + (this.o.hangGraceMs ?? 15_000));
-      timer.unref();
-      const entry: Running = { child, timer, killTimer: null };
-      this.running.set(showId, entry);
-      let stderr = '';
-      child.stderr?.on('error', () => undefined);
-      child.stderr?.setEncoding('utf8').on('data', (c: string) => {
-        stderr = (stderr + c).slice(-STDERR_TAIL_CHARS);
-      });
-      let started = false;
-      child.once('spawn', () => {
-        started = true;
-        log?.info({ show: showId, pid: child.pid, seconds }, 'test pattern started');
-        resolve();
-      });
-      child.on('error', (err) => {
-        if (!started) {
-          clearTimeout(timer);
-          if (this.running.get(showId) === entry) this.running.delete(showId);
-          fail(err);
-        }
-        else log?.error({ show: showId, err: redactSecrets(err.message) }, 'test pattern process error');
-      });
-      child.once('close', (code, signal) => {
-        try {
-          clearTimeout(timer);
-          if (entry.killTimer) clearTimeout(entry.killTimer);
-          if (this.running.get(showId) === entry) this.running.delete(showId);
-          if (started && code !== 0 && signal === null) {
-            const tail = redactSecrets(stderr.trim().split('\n').slice(-3).join(' | '));
-            this.errors.set(showId, `ffmpeg exited with ${code}: ${tail}`);
-            log?.warn({ show: showId, code, stderr: tail }, 'test pattern ended with an error');
-          }
-          this.o.onExit?.(showId, code);
-        } catch (err) {
-          log?.error({ err, show: showId }, 'test pattern exit handling failed');
-        }
-      });
+    }, seconds * 1000 + (this.o.hangGraceMs ?? 15_000));
+    timer.unref();
+    const entry: Running = { proc, timer };
+    this.running.set(showId, entry);
+    let stderr = '';
+    const { child } = proc;
+    child.stderr?.on('error', () => undefined);
+    child.stderr?.setEncoding('utf8').on('data', (c: string) => {
+      stderr = (stderr + c).slice(-STDERR_TAIL_CHARS);
     });
+    let started = false;
+    void proc.exited.then(({ code, signal }) => {
+      try {
+        clearTimeout(timer);
+        if (this.running.get(showId) === entry) this.running.delete(showId);
+        if (started && code !== 0 && signal === null) {
+          const tail = redactSecrets(stderr.trim().split('\n').slice(-3).join(' | '));
+          this.errors.set(showId, `ffmpeg exited with ${code}: ${tail}`);
+          log?.warn({ show: showId, code, stderr: tail }, 'test pattern ended with an error');
+        }
+        this.o.onExit?.(showId, code);
+      } catch (err) {
+        log?.error({ err, show: showId }, 'test pattern exit handling failed');
+      }
+    });
+    return proc.spawned.then(
+      () => {
+        started = true;
+        log?.info({ show: showId, pid: proc.pid, seconds }, 'test pattern started');
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        if (this.running.get(showId) === entry) this.running.delete(showId);
+        throw fail(err);
+      },
+    );
   }
 
   isRunning(showId: string): boolean {
@@ -123,23 +122,14 @@ export class TestPatterns {
     return this.errors.get(showId) ?? null;
   }
 
+  /** Asks it to stop (SIGINT, then SIGKILL by PID after stopTimeoutMs); does not wait. */
   stop(showId: string): boolean {
     const entry = this.running.get(showId);
     if (!entry) return false;
     this.running.delete(showId);
     clearTimeout(entry.timer);
-    const { child } = entry;
-    if (child.exitCode !== null || child.signalCode !== null) return true;
-    entry.killTimer ??= setTimeout(() => {
-      this.o.logger?.warn({ show: showId, pid: child.pid }, 'test pattern did not stop on SIGINT; killing it');
-      try {
-        child.kill('SIGKILL');
-      } catch (err) {
-        this.o.logger?.error({ err, show: showId }, 'could not kill the test pattern');
-      }
-    }, this.o.stopTimeoutMs ?? 3000);
-    entry.killTimer.unref();
-    child.kill('SIGINT');
+    // never rejects: the pool logs what goes wrong
+    void entry.proc.stop(this.o.stopTimeoutMs ?? 3000);
     return true;
   }
 

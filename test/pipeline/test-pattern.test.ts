@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -26,7 +26,8 @@ function setup(ffmpegPath: string, extra: { stopTimeoutMs?: number; hangGraceMs?
 /** A stand-in for FFmpeg that ignores SIGINT and never ends on its own: a hung encoder. */
 function stubbornScript(): string {
   const file = join(mkdtempSync(join(tmpdir(), 'hawker-tp-')), 'ffmpeg');
-  writeFileSync(file, "#!/bin/sh\ntrap '' INT TERM\nwhile :; do sleep 0.1; done\n");
+  // it says when the trap is set: a SIGINT sent before that would end it (a flaky "grace")
+  writeFileSync(file, "#!/bin/sh\ntrap '' INT TERM\n: > \"$0.ready\"\nwhile :; do sleep 0.1; done\n");
   chmodSync(file, 0o755);
   return file;
 }
@@ -43,8 +44,10 @@ t.test('an FFmpeg that cannot be spawned is logged and reported, not "running"',
 });
 
 t.test('stop() asks with SIGINT, then kills a process that ignores it after stopTimeoutMs', async (t) => {
-  const { patterns, exits, logs } = setup(stubbornScript(), { stopTimeoutMs: 300 });
+  const script = stubbornScript();
+  const { patterns, exits, logs } = setup(script, { stopTimeoutMs: 300 });
   await patterns.start('show2', KEY, 60);
+  await waitFor('the script to ignore SIGINT', () => existsSync(`${script}.ready`), 5000, 10);
   t.equal(patterns.isRunning('show2'), true);
   const began = Date.now();
   t.equal(patterns.stop('show2'), true);
