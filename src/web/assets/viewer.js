@@ -1,10 +1,11 @@
 // Hawker viewer page. Plain JavaScript, no framework: the page must load fast on a phone.
 // Everything a person typed is put on the page with textContent, never as HTML.
+// An ES module (deferred: it runs once the page is parsed, after the classic hls.min.js).
+import { $, put, el, money, toast } from './ui.js';
+
 (() => {
-  'use strict';
   const body = document.body;
   const showId = body.dataset.showId;
-  const { $, put, el, money, toast } = window.HawkerUI;
 
   // ---- who am I -------------------------------------------------------------------------------
   const storeKey = 'hawker.viewer';
