@@ -5,9 +5,10 @@
 // wire-check.ts, compiled with the server, fails the type-check when they differ from the
 // routes' schemas. The rest are written out too and name the route they mirror.
 import type { ServerMessage } from '../realtime/server-messages.js';
+import type { ClientMessage } from '../realtime/protocol.js';
 import type { ShowStats } from '../commerce/show-stats.js';
 
-export type { ServerMessage, ShowStats };
+export type { ClientMessage, ServerMessage, ShowStats };
 /** one frame of /api/shows/:id/live carries an array of these */
 export type LiveMessage<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
 
@@ -49,9 +50,13 @@ export type QuestionView = LiveMessage<'questions'>['items'][number];
 export interface LineupItem {
   id: string;
   title: string;
+  description: string;
   price: number;
   currency: string;
+  compareAtPrice: number | null;
   stock: number;
+  imageUrl: string | null;
+  thumbUrl: string | null;
 }
 
 /** GET /api/shows/:id/overlay, and `overlay` of the socket's overlay message (OverlayViewSchema in src/http/routes/overlays.ts) */
@@ -59,7 +64,38 @@ export interface OverlayView {
   showId: string;
   state: { pinnedProductId: string | null; flashSaleId: string | null; announcement: { text: string } | null; qr: boolean; hidden: boolean };
   pinnedProduct: { id: string; title: string; price: number; currency: string } | null;
-  flashSale: { id: string; productId: string; price: number; quantity: number; remaining: number; endsAt: string } | null;
+  /** endsAt: ISO from the route, ms since the epoch in the socket's overlay view */
+  flashSale: { id: string; productId: string; price: number; quantity: number; remaining: number; endsAt: string | number } | null;
+}
+
+/** POST /api/shows/:id/orders (OrderSchema in src/http/routes/commerce.ts), the parts the viewer reads */
+export interface PlacedOrder {
+  total: number;
+  discount: number;
+  currency: string;
+  couponId: string | null;
+}
+
+/** POST /api/viewers */
+export interface NewViewer {
+  token: string;
+  viewerId: string;
+  displayName: string;
+}
+
+/** GET /api/shows/:id/coupons: a viewer's coupons for a show (src/http/routes/coupons.ts) */
+export interface CouponCentre {
+  level: number;
+  coupons: Array<{
+    kind: 'fixed' | 'percent';
+    amount: number;
+    currency: string | null;
+    code: string | null;
+    state: string;
+    unlock: string | null;
+    progress: { have: number; need: number } | null;
+    expiresAt: string | null;
+  }>;
 }
 
 /** GET /api/shows/:id/timeline (TimelineEvent in src/http/routes/shows.ts) */
