@@ -27,6 +27,9 @@ interface Asset {
 /** `import … from './x.js'` and `export … from '../y.js'`: the relative specifiers of a page module (not `import(…)`). */
 const RELATIVE_IMPORT = /(\bfrom\s*|\bimport\s*)(['"])(\.{1,2}\/[^'"?]+)\2/g;
 
+const ASSET_NAME = /^[a-z0-9-]+\.(js|css)$/;
+const ASSET_DIR = /^[a-z0-9-]{1,32}$/;
+
 /** Asset files by path under assets/: `admin.js`, `admin/lineup.js` (one folder deep). */
 function readAssetFiles(): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
@@ -38,8 +41,6 @@ function readAssetFiles(): Map<string, Buffer> {
   }
   return files;
 }
-const ASSET_NAME = /^[a-z0-9-]+\.(js|css)$/;
-const ASSET_DIR = /^[a-z0-9-]{1,32}$/;
 
 /**
  * The page assets, read once; URLs carry a content hash so browsers may cache them for good.

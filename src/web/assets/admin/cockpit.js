@@ -31,7 +31,13 @@ const column = (...kids) => el('div', { style: 'display:grid;gap:1rem' }, ...kid
  * @returns {Promise<() => void>}
  */
 export async function cockpitView(main, showId) {
-  const [show, products, lineup, overlay] = await Promise.all([api('GET', `/api/shows/${showId}`), api('GET', '/api/products'), api('GET', `/api/shows/${showId}/lineup`), api('GET', `/api/shows/${showId}/overlay`)]);
+  const [show, products, lineup, overlay, testPattern] = await Promise.all([
+    api('GET', `/api/shows/${showId}`),
+    api('GET', '/api/products'),
+    api('GET', `/api/shows/${showId}/lineup`),
+    api('GET', `/api/shows/${showId}/overlay`),
+    api('GET', `/api/shows/${showId}/test-pattern`),
+  ]);
   const store = createStore({ show, status: show.status, products, lineup, overlay, poll: null, questions: [], presence: { viewers: 0, peak: 0 }, slowModeSeconds: 0, stats: null, pins: [] });
   let current = true;
   const doneLine = el('p', { class: 'confirm', id: 'confirm', role: 'status' });
@@ -43,6 +49,7 @@ export async function cockpitView(main, showId) {
     status.textContent = s.status;
   });
   const setup = setupCard(c);
+  setup.setPattern(testPattern.running);
   const preview = previewPlayer(c);
   const chat = chatCard(c);
   put(main,
@@ -55,6 +62,7 @@ export async function cockpitView(main, showId) {
       column(card('Chat', chat.nodes), card('Questions and demo requests', questionsList(c)))));
 
   const stats = statsRefresher(c);
+  stats.refresh();
   /** the pinned spans so far: on each (re)connect, as the socket may have missed changes */
   async function loadPins() {
     const timeline = await api('GET', `/api/shows/${showId}/timeline?limit=5000`);
@@ -111,10 +119,8 @@ export async function cockpitView(main, showId) {
         break;
     }
   }
+  // nothing is awaited from here on: the caller gets leave() for everything that was started
   const socket = openLiveSocket(showId, onMessage);
-
-  const testPattern = await api('GET', `/api/shows/${showId}/test-pattern`);
-  setup.setPattern(testPattern.running);
   return function leave() {
     current = false;
     socket.close();
