@@ -7,7 +7,7 @@ export interface AdminPageInput {
   publicUrl: string;
 }
 
-/** The control panel's shell; /assets/admin.js draws each view into <main>. */
+/** The control panel's shell; /assets/admin.js (an ES module, its panels in admin/) draws each view into <main>. */
 export function renderAdminPage(input: AdminPageInput): string {
   return `<!doctype html>
 <html lang="en">
@@ -27,8 +27,7 @@ export function renderAdminPage(input: AdminPageInput): string {
 <main id="main" class="admin-main" tabindex="-1"></main>
 <div id="toast" class="toast" role="status" aria-live="polite"></div>
 <script src="${input.assetUrl('hls.min.js')}"></script>
-<script src="${input.assetUrl('ui.js')}"></script>
-<script src="${input.assetUrl('admin.js')}"></script>
+<script type="module" src="${input.assetUrl('admin.js')}"></script>
 </body>
 </html>
 `;

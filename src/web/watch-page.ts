@@ -107,8 +107,7 @@ export function renderWatchPage(input: WatchPageInput): string {
 </dialog>
 <div id="toast" class="toast" role="status" aria-live="polite"></div>
 <script src="${input.assetUrl('hls.min.js')}"></script>
-<script src="${input.assetUrl('ui.js')}"></script>
-<script src="${input.assetUrl('viewer.js')}"></script>
+<script type="module" src="${input.assetUrl('viewer.js')}"></script>
 </body>
 </html>
 `;

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { HawkerError } from '../../domain/errors.js';
 import type { ShowCatalog } from '../../live/show-catalog.js';
 import { renderAdminPage } from '../../web/admin-page.js';
@@ -22,14 +24,56 @@ interface Asset {
   version: string;
 }
 
-/** The page assets, read once; URLs carry a content hash so browsers may cache them for good. */
+/** `import … from './x.js'` and `export … from '../y.js'`: the relative specifiers of a page module (not `import(…)`). */
+const RELATIVE_IMPORT = /(\bfrom\s*|\bimport\s*)(['"])(\.{1,2}\/[^'"?]+)\2/g;
+
+const ASSET_NAME = /^[a-z0-9-]+\.(js|css)$/;
+const ASSET_DIR = /^[a-z0-9-]{1,32}$/;
+
+/** Asset files by path under assets/: `admin.js`, `admin/lineup.js` (one folder deep). */
+function readAssetFiles(): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  for (const entry of readdirSync(assetsDir, { withFileTypes: true })) {
+    if (entry.isFile() && ASSET_NAME.test(entry.name)) files.set(entry.name, readFileSync(assetsDir + entry.name));
+    else if (entry.isDirectory() && ASSET_DIR.test(entry.name)) {
+      for (const f of readdirSync(`${assetsDir}${entry.name}`)) if (ASSET_NAME.test(f)) files.set(`${entry.name}/${f}`, readFileSync(`${assetsDir}${entry.name}/${f}`));
+    }
+  }
+  return files;
+}
+
+/**
+ * The page assets, read once; URLs carry a content hash so browsers may cache them for good.
+ * The pages' scripts are ES modules: each relative import is rewritten to carry the imported
+ * file's hash (`./store.js?v=…`), and a module's own hash is taken after that rewrite, so a
+ * change anywhere below a module changes its URL too (and every module is one instance: all
+ * importers name it by the same URL). Import cycles are refused at start.
+ */
 function loadAssets(): Map<string, Asset> {
-  const files = new Map<string, Buffer>(readdirSync(assetsDir).filter((f) => /^[a-z0-9-]+\.(js|css)$/.test(f)).map((f) => [f, readFileSync(assetsDir + f)]));
+  const files = readAssetFiles();
   files.set('hls.min.js', readFileSync(hlsJsPath));
   const assets = new Map<string, Asset>();
-  for (const [name, body] of files) {
-    assets.set(name, { body, type: contentTypes[name.split('.').pop() as string] ?? 'application/octet-stream', version: createHash('sha256').update(body).digest('hex').slice(0, 12) });
-  }
+  const visiting = new Set<string>();
+  const load = (name: string, from: string): Asset => {
+    const done = assets.get(name);
+    if (done) return done;
+    let body = files.get(name);
+    if (!body) throw new Error(`page asset ${from} imports ${name}, which is not an asset`);
+    if (visiting.has(name)) throw new Error(`page assets import each other in a cycle through ${name}`);
+    visiting.add(name);
+    if (name.endsWith('.js') && name !== 'hls.min.js') {
+      const text = body.toString('utf8').replace(RELATIVE_IMPORT, (_m, keyword: string, quote: string, specifier: string) => {
+        const dep = load(posix.normalize(posix.join(posix.dirname(name), specifier)), name);
+        return `${keyword}${quote}${specifier}?v=${dep.version}${quote}`;
+      });
+      body = Buffer.from(text);
+    }
+    visiting.delete(name);
+    const asset = { body, type: contentTypes[name.split('.').pop() as string] ?? 'application/octet-stream', version: createHash('sha256').update(body).digest('hex').slice(0, 12) };
+    assets.set(name, asset);
+    return asset;
+  };
+  for (const name of files.keys()) load(name, name);
   return assets;
 }
 
@@ -48,15 +92,23 @@ export const pageRoutes: FastifyPluginAsyncTypebox<PageRoutesOptions> = async (a
   const assetUrl = (file: string) => `/assets/${file}?v=${assets.get(file)?.version ?? '0'}`;
   const secure = urls.publicUrl.startsWith('https:');
 
-  app.get('/assets/:file', { schema: { hide: true, params: Type.Object({ file: Type.String({ pattern: '^[a-z0-9.-]{1,64}$' }) }) } }, async (request, reply) => {
-    const asset = assets.get((request.params as { file: string }).file);
+  const serveAsset = (name: string, version: unknown, reply: FastifyReply) => {
+    const asset = assets.get(name);
     if (!asset) throw new HawkerError('NOT_FOUND', 'no such asset');
-    const versioned = (request.query as Record<string, unknown>).v === asset.version;
     return reply
       .header('content-type', asset.type)
-      .header('cache-control', versioned ? 'public, max-age=31536000, immutable' : 'public, max-age=60')
+      .header('cache-control', version === asset.version ? 'public, max-age=31536000, immutable' : 'public, max-age=60')
       .header('x-content-type-options', 'nosniff')
       .send(asset.body);
+  };
+  const File = Type.String({ pattern: '^[a-z0-9.-]{1,64}$' });
+  app.get('/assets/:file', { schema: { hide: true, params: Type.Object({ file: File }) } }, async (request, reply) =>
+    serveAsset((request.params as { file: string }).file, (request.query as Record<string, unknown>).v, reply),
+  );
+  // the modules of one page (assets/admin/*.js)
+  app.get('/assets/:dir/:file', { schema: { hide: true, params: Type.Object({ dir: Type.String({ pattern: ASSET_DIR.source }), file: File }) } }, async (request, reply) => {
+    const { dir, file } = request.params as { dir: string; file: string };
+    return serveAsset(`${dir}/${file}`, (request.query as Record<string, unknown>).v, reply);
   });
 
   app.get(

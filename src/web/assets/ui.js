@@ -1,42 +1,77 @@
 // What both pages draw with: elements from plain data (text always as text), money in minor
-// units, and the toast that confirms each action. Loaded before viewer.js and admin.js.
-(() => {
-  'use strict';
-  const $ = (id) => document.getElementById(id);
-  /** replaceChildren that skips the null and false of conditional parts */
-  const put = (node, ...kids) => node.replaceChildren(...kids.flat().filter((k) => k != null && k !== false));
-  const el = (tag, props = {}, ...children) => {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(props)) {
-      if (k === 'class') node.className = v;
-      else if (k === 'text') node.textContent = v;
-      else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-      else if (v !== false && v != null) node.setAttribute(k, v === true ? '' : v);
-    }
-    for (const c of children) if (c != null) node.append(c);
-    return node;
-  };
-  const formats = new Map();
-  const format = (currency) => {
-    if (!formats.has(currency)) {
-      let f = null;
-      try {
-        f = new Intl.NumberFormat(undefined, { style: 'currency', currency });
-      } catch {}
-      formats.set(currency, f);
-    }
-    return formats.get(currency);
-  };
-  /** digits after the point in a currency (2 for EUR, 0 for JPY) */
-  const exponent = (currency) => (format(currency) ? format(currency).resolvedOptions().maximumFractionDigits : 2);
-  const money = (minor, currency) => (format(currency) ? format(currency).format(minor / 10 ** exponent(currency)) : `${minor} ${currency}`);
-  let toastTimer = 0;
-  const toast = (text, error = false) => {
-    const t = $('toast');
-    t.textContent = text;
-    t.className = `toast show${error ? ' error' : ''}`;
-    clearTimeout(toastTimer);
-    toastTimer = setTimeout(() => (t.className = 'toast'), 3500);
-  };
-  window.HawkerUI = Object.freeze({ $, put, el, exponent, money, toast });
-})();
+// units, and the toast that confirms each action. An ES module: viewer.js and admin.js import it.
+
+/**
+ * An element by id. The pages are drawn by these modules, so an id they ask for exists;
+ * the type parameter says which kind of element it is (`$.input('x')` for form fields).
+ * @template {HTMLElement} [T=HTMLElement]
+ * @param {string} id
+ * @returns {T}
+ */
+export const $ = (id) => /** @type {T} */ (document.getElementById(id));
+/** @param {string} id */
+export const input = (id) => /** @type {HTMLInputElement} */ (document.getElementById(id));
+
+/** @typedef {Node | string | null | undefined | false} Kid */
+
+/**
+ * replaceChildren that skips the null and false of conditional parts
+ * @param {Element} node
+ * @param {...(Kid | Kid[])} kids
+ */
+export const put = (node, ...kids) => node.replaceChildren(.../** @type {Array<Node | string>} */ (kids.flat().filter((k) => k != null && k !== false)));
+
+/**
+ * Attributes by name; `class` and `text` set className and textContent, `on…` adds a listener,
+ * true is an empty attribute and false or null leaves it out.
+ * @typedef {Record<string, string | boolean | null | undefined | ((e: any) => unknown)>} Props
+ */
+
+/**
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Props} [props]
+ * @param {...(Node | string | null | undefined | false)} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
+export const el = (tag, props = {}, ...children) => {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'class') node.className = String(v);
+    else if (k === 'text') node.textContent = String(v);
+    else if (k.startsWith('on') && typeof v === 'function') node.addEventListener(k.slice(2), v);
+    else if (v !== false && v != null) node.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children) if (c != null && c !== false) node.append(c);
+  return node;
+};
+
+/** @type {Map<string, Intl.NumberFormat | null>} */
+const formats = new Map();
+/** @param {string} currency */
+const format = (currency) => {
+  if (!formats.has(currency)) {
+    let f = null;
+    try {
+      f = new Intl.NumberFormat(undefined, { style: 'currency', currency });
+    } catch {}
+    formats.set(currency, f);
+  }
+  return formats.get(currency) ?? null;
+};
+/** digits after the point in a currency (2 for EUR, 0 for JPY) @param {string} currency */
+export const exponent = (currency) => format(currency)?.resolvedOptions().maximumFractionDigits ?? 2;
+/** @param {number} minor @param {string} currency */
+export const money = (minor, currency) => {
+  const f = format(currency);
+  return f ? f.format(minor / 10 ** exponent(currency)) : `${minor} ${currency}`;
+};
+let toastTimer = 0;
+/** @param {string} text @param {boolean} [error] */
+export const toast = (text, error = false) => {
+  const t = $('toast');
+  t.textContent = text;
+  t.className = `toast show${error ? ' error' : ''}`;
+  clearTimeout(toastTimer);
+  toastTimer = window.setTimeout(() => (t.className = 'toast'), 3500);
+};

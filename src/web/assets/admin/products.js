@@ -1,0 +1,137 @@
+// The catalog: products with price, stock and image, and the CSV import.
+import { $, input, el, put, exponent, money, toast } from '../ui.js';
+import { api } from './api.js';
+import { field, showErrors } from './forms.js';
+
+/** @typedef {import('../../wire.js').Product} Product */
+/** @typedef {import('./api.js').ApiError} ApiError */
+
+/** @param {string} message @param {import('./api.js').FieldProblem[]} details @returns {ApiError} */
+const fieldError = (message, details) => Object.assign(new Error(message), { details });
+
+/**
+ * "19.99" -> 1999 minor units; a clear message next to the field when it is not money
+ * @param {string} text @param {string} currency @param {string} name
+ */
+function parseMoney(text, currency, name) {
+  const exp = exponent(currency);
+  const m = new RegExp(`^\\d{1,12}(\\.\\d{1,${exp}})?$`).exec(text.trim());
+  if (!m) throw fieldError('bad money', [{ field: name, problem: exp ? `a price like 19.99 (at most ${exp} decimals), not negative` : 'a whole number, not negative' }]);
+  const [whole, frac = ''] = text.trim().split('.');
+  return Number(whole) * 10 ** exp + Number(frac.padEnd(exp, '0') || 0);
+}
+
+/** @param {HTMLElement} main @param {() => void} reload */
+export async function productsView(main, reload) {
+  /** @type {Product[]} */
+  const products = await api('GET', '/api/products');
+  /** @type {Product | null} */
+  let editing = null;
+  const form = el('form', { class: 'card', 'data-prefix': 'p-', novalidate: true },
+    el('h2', { id: 'product-form-title', text: 'New product' }),
+    ...field('p-sku', 'SKU', { required: true, maxlength: '64' }),
+    ...field('p-title', 'Title', { required: true, maxlength: '200' }),
+    ...field('p-description', 'Description', { tag: 'textarea', rows: '3', maxlength: '5000' }),
+    ...field('p-price', 'Price (e.g. 19.99)', { required: true, inputmode: 'decimal' }),
+    ...field('p-currency', 'Currency (ISO 4217)', { required: true, maxlength: '3', value: 'EUR' }),
+    ...field('p-compareAtPrice', 'Compare-at price (optional)', { inputmode: 'decimal' }),
+    ...field('p-stock', 'Stock', { required: true, type: 'number', min: '0', step: '1' }),
+    ...field('p-image', 'Image (JPEG, PNG, WebP)', { type: 'file', accept: 'image/*' }),
+    el('div', { class: 'row' }, el('button', { type: 'submit' }, 'Save product'), el('button', { type: 'button', class: 'secondary', onclick: () => fill(null) }, 'New')));
+
+  /** the form shows this product (null: a new one) @param {Product | null} p */
+  function fill(p) {
+    editing = p;
+    $('product-form-title').textContent = p ? `Edit ${p.title}` : 'New product';
+    const exp = p ? exponent(p.currency) : 2;
+    input('p-sku').value = p ? p.sku : '';
+    input('p-title').value = p ? p.title : '';
+    /** @type {HTMLTextAreaElement} */ ($('p-description')).value = p ? p.description : '';
+    input('p-price').value = p ? String(p.price / 10 ** exp) : '';
+    input('p-currency').value = p ? p.currency : 'EUR';
+    input('p-compareAtPrice').value = p && p.compareAtPrice != null ? String(p.compareAtPrice / 10 ** exp) : '';
+    input('p-stock').value = p ? String(p.stock) : '';
+    for (const e of form.querySelectorAll('.field-error')) e.textContent = '';
+  }
+
+  /** @param {SubmitEvent} e */
+  async function save(e) {
+    e.preventDefault();
+    try {
+      const currency = input('p-currency').value.trim().toUpperCase();
+      const stockText = input('p-stock').value.trim();
+      if (!/^\d+$/.test(stockText)) throw fieldError('bad stock', [{ field: 'stock', problem: 'a whole number, 0 or more' }]);
+      const body = {
+        sku: input('p-sku').value.trim(),
+        title: input('p-title').value.trim(),
+        description: /** @type {HTMLTextAreaElement} */ ($('p-description')).value,
+        price: parseMoney(input('p-price').value, currency, 'price'),
+        currency,
+        compareAtPrice: input('p-compareAtPrice').value.trim() ? parseMoney(input('p-compareAtPrice').value, currency, 'compareAtPrice') : null,
+        stock: Number(stockText),
+      };
+      const file = input('p-image').files?.[0];
+      /** @type {Product} */
+      const saved = editing ? await api('PATCH', `/api/products/${editing.id}`, body) : await api('POST', '/api/products', body);
+      if (file) {
+        try {
+          await api('PUT', `/api/products/${saved.id}/image`, file, file.type || 'application/octet-stream');
+        } catch (err) {
+          const error = /** @type {ApiError} */ (err);
+          $('p-image-error').textContent = `${error.message} (the product itself is saved)`;
+          throw Object.assign(error, { shown: true });
+        }
+      }
+      toast(`Saved ${saved.title}`);
+      reload();
+    } catch (err) {
+      const error = /** @type {ApiError} */ (err);
+      if (!error.shown) showErrors(form, error);
+    }
+  }
+  form.addEventListener('submit', save);
+
+  const csv = el('form', { class: 'card' },
+    el('h2', { text: 'Import a catalog (CSV)' }),
+    el('p', { class: 'muted', text: 'Header: sku,title,description,price,currency,compareAtPrice,stock; prices like 19.99. All rows or none.' }),
+    ...field('csv-file', 'CSV file', { type: 'file', accept: '.csv,text/csv', required: true }),
+    el('ul', { id: 'csv-report', class: 'field-error', 'aria-live': 'polite' }),
+    el('button', { type: 'submit' }, 'Import'));
+  /** @param {SubmitEvent} e */
+  async function importCsv(e) {
+    e.preventDefault();
+    const file = input('csv-file').files?.[0];
+    if (!file) return;
+    const report = $('csv-report');
+    put(report);
+    try {
+      const r = await api('POST', '/api/products/import', await file.text(), 'text/csv');
+      toast(`Imported: ${r.created} new, ${r.updated} updated`);
+      reload();
+    } catch (err) {
+      const error = /** @type {ApiError} */ (err);
+      /** @type {Array<{ line: number, sku?: string, problems?: Array<{ field: string, problem: string }> }>} */
+      const rows = Array.isArray(error.details) ? error.details : (error.details && error.details.errors) || [];
+      put(report, el('li', { text: error.message }), ...rows.slice(0, 50).map((row) => el('li', { text: `line ${row.line}${row.sku ? ` (${row.sku})` : ''}: ${(row.problems || []).map((p) => `${p.field} ${p.problem}`).join('; ')}` })));
+    }
+  }
+  csv.addEventListener('submit', importCsv);
+
+  /** @param {Product} p */
+  function productRow(p) {
+    function edit() {
+      fill(p);
+      $('p-title').focus();
+    }
+    return el('tr', {},
+      el('td', {}, p.hasImage ? el('img', { src: `/media/products/${p.id}/thumb.webp?v=${Date.parse(p.updatedAt)}`, alt: '', width: '48', height: '48', style: 'border-radius:6px;object-fit:cover' }) : null),
+      el('td', {}, el('strong', { text: p.title }), el('div', { class: 'muted', text: p.sku })),
+      el('td', { text: money(p.price, p.currency) }),
+      el('td', { text: String(p.stock) }),
+      el('td', {}, el('button', { type: 'button', class: 'secondary small', 'aria-label': `Edit ${p.title}`, onclick: edit }, 'Edit')));
+  }
+  const table = el('table', {},
+    el('thead', {}, el('tr', {}, el('th', { text: '' }), el('th', { text: 'Product' }), el('th', { text: 'Price' }), el('th', { text: 'Stock' }), el('th', { text: '' }))),
+    el('tbody', {}, ...products.map(productRow)));
+  put(main, el('h1', { text: 'Products' }), el('div', { class: 'grid', style: 'margin-top:1rem' }, el('div', { class: 'card' }, products.length ? table : el('p', { class: 'muted', text: 'No products yet.' })), el('div', { style: 'display:grid;gap:1rem' }, form, csv)));
+}

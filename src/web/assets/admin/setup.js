@@ -1,0 +1,62 @@
+// Stream from OBS: server and stream key (masked, copy, rotate), the test pattern, the embed snippet.
+import { $, el, toast } from '../ui.js';
+import { api } from './api.js';
+import { confirmIn, copyButton } from './forms.js';
+
+const MASK = '••••••••••••';
+
+/** @param {import('./context.js').Cockpit} c */
+export function setupCard(c) {
+  const { showId, store, doneLine } = c;
+  const show = store.get().show;
+  let keyShown = false;
+  const keyBox = el('span', { class: 'secret', id: 'stream-key', text: MASK });
+
+  /** @param {MouseEvent} e */
+  function toggleKey(e) {
+    keyShown = !keyShown;
+    keyBox.textContent = keyShown ? store.get().show.streamKey : MASK;
+    /** @type {HTMLElement} */ (e.currentTarget).textContent = keyShown ? 'Hide' : 'Show';
+  }
+  async function rotateKey() {
+    if (!window.confirm('Rotate the stream key? OBS needs the new one for the next start.')) return;
+    const s = await api('POST', `/api/shows/${showId}/stream-key`, {});
+    store.set({ show: { ...store.get().show, streamKey: s.streamKey } });
+    keyBox.textContent = keyShown ? s.streamKey : MASK;
+    toast('New stream key made; the old one no longer works');
+  }
+  const patternButton = el('button', { type: 'button', id: 'test-pattern', onclick: toggleTestPattern }, 'Start test pattern');
+  /** @param {boolean} running */
+  function setPattern(running) {
+    patternButton.dataset.running = running ? '1' : '0';
+    patternButton.textContent = running ? 'Stop test pattern' : 'Start test pattern';
+  }
+  async function toggleTestPattern() {
+    try {
+      const running = patternButton.dataset.running === '1';
+      if (running) await api('DELETE', `/api/shows/${showId}/test-pattern`);
+      else await api('POST', `/api/shows/${showId}/test-pattern`, {});
+      setPattern(!running);
+      confirmIn(doneLine, running ? 'Test pattern stopped' : 'Test pattern started: the show goes live in a few seconds');
+    } catch (err) {
+      toast(/** @type {Error} */ (err).message, true);
+    }
+  }
+
+  const embed = el('textarea', { id: 'embed', readonly: true, rows: '3', 'aria-label': 'Embed snippet' });
+  embed.value = `<iframe src="${document.body.dataset.publicUrl}/watch/${showId}?embed=1" style="width:100%;max-width:420px;aspect-ratio:9/16;border:0" allow="autoplay; fullscreen" title="${show.title.replace(/"/g, '&quot;')}"></iframe>`;
+  const node = el('details', { class: 'card', open: show.status === 'scheduled' },
+    el('summary', {}, el('strong', { text: 'Stream from OBS' })),
+    el('ol', { class: 'steps' },
+      el('li', {}, 'OBS → Settings → Stream → Service: Custom…'),
+      el('li', {}, 'Server: ', el('span', { class: 'secret', id: 'ingest-url', text: show.ingestUrl }), ' ', copyButton('server URL', () => show.ingestUrl)),
+      el('li', {}, 'Stream Key: ', keyBox, ' ', el('button', { type: 'button', class: 'secondary small', onclick: toggleKey }, 'Show'), ' ', copyButton('stream key', () => store.get().show.streamKey)),
+      el('li', {}, 'Output: 1280×720 or 1920×1080, 30 fps, keyframe interval 2 s, AAC audio. Then Start Streaming.')),
+    el('div', { class: 'row' },
+      el('button', { type: 'button', class: 'secondary', onclick: rotateKey }, 'Rotate key'),
+      patternButton),
+    el('h3', { text: 'Put the show on your shop page', style: 'margin-top:1rem' }),
+    embed,
+    copyButton('embed snippet', () => /** @type {HTMLTextAreaElement} */ ($('embed')).value));
+  return { node, setPattern };
+}

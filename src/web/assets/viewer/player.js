@@ -1,0 +1,69 @@
+// The player (hls.js where Media Source Extensions exist, the browser's own HLS elsewhere),
+// the video clock overlay changes wait for, and the show's status with the countdown.
+import { $ } from '../ui.js';
+
+const body = document.body;
+/** @type {HTMLVideoElement & { getStartDate?: () => Date }} */
+const video = $('player');
+/** @type {import('hls.js').default | null} */
+let hls = null;
+
+export function startPlayer() {
+  const src = body.dataset.src ?? '';
+  const Hls = window.Hls;
+  // hls.js wherever Media Source Extensions exist (it gives us the program date time);
+  // the browser's own HLS (iPhone Safari) elsewhere
+  if (!Hls || !Hls.isSupported()) {
+    if (video.canPlayType('application/vnd.apple.mpegurl')) {
+      video.src = src;
+      video.onerror = () => setTimeout(() => (video.src = src), 3000);
+    }
+    return;
+  }
+  if (hls) hls.destroy();
+  const player = (hls = new Hls({ liveSyncDurationCount: 2 }));
+  player.loadSource(src);
+  player.attachMedia(video);
+  player.on(Hls.Events.MANIFEST_PARSED, () => video.play().catch(() => {}));
+  player.on(Hls.Events.ERROR, (_e, data) => {
+    // no playlist yet (the show has not started) or a hiccup: try again shortly
+    if (data.fatal) setTimeout(() => hls && hls.loadSource(src), 3000);
+  });
+}
+
+/** The PROGRAM-DATE-TIME of the frame on screen, in ms, or null when unknown. */
+export function playingDate() {
+  if (hls && hls.playingDate) return hls.playingDate.getTime();
+  if (typeof video.getStartDate === 'function') {
+    const start = video.getStartDate().getTime();
+    if (!Number.isNaN(start)) return start + video.currentTime * 1000;
+  }
+  return null;
+}
+
+/** @type {Record<string, string>} */
+const statusText = { scheduled: 'Starting soon', live: 'Live', ended: 'Replay' };
+
+/** @param {string} status */
+export function setStatus(status) {
+  body.dataset.status = status;
+  const s = $('status');
+  s.dataset.status = status;
+  s.textContent = statusText[status] || status;
+  const offline = $('offline');
+  offline.hidden = status !== 'scheduled';
+}
+
+/** the time left until a scheduled show starts (ticks every second) */
+export function countdown() {
+  const at = Date.parse(body.dataset.scheduledAt || '');
+  const out = $('countdown');
+  if (body.dataset.status !== 'scheduled') return;
+  if (Number.isNaN(at)) {
+    out.textContent = '';
+    return;
+  }
+  const left = Math.max(0, Math.round((at - Date.now()) / 1000));
+  const h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
+  out.textContent = left > 0 ? `${h ? `${h}:` : ''}${String(m).padStart(h ? 2 : 1, '0')}:${String(s).padStart(2, '0')}` : 'any moment now';
+}

@@ -1,0 +1,13 @@
+// Compiled with the server (tsconfig.json), never shipped to a browser: the wire types the
+// pages are checked against (wire.d.ts) must be the routes' schemas exactly, or
+// `npm run typecheck` fails here.
+import type { Static } from '@sinclair/typebox';
+import type { ProductSchema } from '../http/routes/products.js';
+import type { ShowSchema } from '../http/routes/shows.js';
+import type { Product, Show } from './wire.js';
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Assert<T extends true> = T;
+
+export type ShowMatches = Assert<Equal<Show, Static<typeof ShowSchema>>>;
+export type ProductMatches = Assert<Equal<Product, Static<typeof ProductSchema>>>;

@@ -1,0 +1,125 @@
+// The wire types the browser modules (assets/**/*.js, checked by src/web/tsconfig.json) speak.
+// The socket's messages and the stats are the server's own types, so a change on the server
+// that the pages do not follow fails `npm run typecheck`. Show and Product are written out
+// (importing the route modules would drag the whole server into the browser's program), and
+// wire-check.ts, compiled with the server, fails the type-check when they differ from the
+// routes' schemas. The rest are written out too and name the route they mirror.
+import type { ServerMessage } from '../realtime/server-messages.js';
+import type { ClientMessage } from '../realtime/protocol.js';
+import type { ShowStats } from '../commerce/show-stats.js';
+
+export type { ClientMessage, ServerMessage, ShowStats };
+/** one frame of /api/shows/:id/live carries an array of these */
+export type LiveMessage<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
+
+/** GET /api/shows/:id (ShowSchema in src/http/routes/shows.ts; kept equal by wire-check.ts) */
+export interface Show {
+  id: string;
+  title: string;
+  host: string;
+  scheduledAt: string | null;
+  status: 'scheduled' | 'live' | 'ended';
+  streamKey: string;
+  ingestUrl: string;
+  playbackUrl: string;
+  watchUrl: string;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+}
+
+/** GET /api/products (ProductSchema in src/http/routes/products.ts; kept equal by wire-check.ts) */
+export interface Product {
+  id: string;
+  sku: string;
+  title: string;
+  description: string;
+  price: number;
+  currency: string;
+  compareAtPrice: number | null;
+  stock: number;
+  hasImage: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+export type ChatLine = Omit<LiveMessage<'chat'>, 'type'>;
+export type PollResults = NonNullable<LiveMessage<'welcome'>['poll']>;
+export type QuestionView = LiveMessage<'questions'>['items'][number];
+
+/** GET /api/shows/:id/lineup (LineupItem in src/http/routes/lineup.ts) */
+export interface LineupItem {
+  id: string;
+  title: string;
+  description: string;
+  price: number;
+  currency: string;
+  compareAtPrice: number | null;
+  stock: number;
+  imageUrl: string | null;
+  thumbUrl: string | null;
+}
+
+/** GET /api/shows/:id/overlay, and `overlay` of the socket's overlay message (OverlayViewSchema in src/http/routes/overlays.ts) */
+export interface OverlayView {
+  showId: string;
+  state: { pinnedProductId: string | null; flashSaleId: string | null; announcement: { text: string } | null; qr: boolean; hidden: boolean };
+  pinnedProduct: { id: string; title: string; price: number; currency: string } | null;
+  /** endsAt: ISO from the route, ms since the epoch in the socket's overlay view */
+  flashSale: { id: string; productId: string; price: number; quantity: number; remaining: number; endsAt: string | number } | null;
+}
+
+/** POST /api/shows/:id/orders (OrderSchema in src/http/routes/commerce.ts), the parts the viewer reads */
+export interface PlacedOrder {
+  total: number;
+  discount: number;
+  currency: string;
+  couponId: string | null;
+}
+
+/** POST /api/viewers */
+export interface NewViewer {
+  token: string;
+  viewerId: string;
+  displayName: string;
+}
+
+/** GET /api/shows/:id/coupons: a viewer's coupons for a show (src/http/routes/coupons.ts) */
+export interface CouponCentre {
+  level: number;
+  coupons: Array<{
+    kind: 'fixed' | 'percent';
+    amount: number;
+    currency: string | null;
+    code: string | null;
+    state: string;
+    unlock: string | null;
+    progress: { have: number; need: number } | null;
+    expiresAt: string | null;
+  }>;
+}
+
+/** GET /api/shows/:id/timeline (TimelineEvent in src/http/routes/shows.ts) */
+export interface TimelineEvent {
+  id: number;
+  type: string;
+  at: string;
+  streamMs: number | null;
+  payload: Record<string, unknown>;
+}
+
+/** GET /api/coupons (CouponSchema in src/http/routes/coupons.ts) */
+export interface Coupon {
+  id: string;
+  code: string;
+  kind: 'fixed' | 'percent';
+  amount: number;
+  currency: string | null;
+  unlock: string | null;
+  unlockThreshold: number | null;
+  keyword: string | null;
+  minLevel: number;
+  liveOnly: boolean;
+  uses: number;
+  maxUses: number | null;
+  disabledAt: string | null;
+}
