@@ -6,7 +6,7 @@ import type { Show } from '../domain/show.js';
 import type { Logger } from '../log/logger.js';
 import type { ActivityRelay } from './activity.js';
 import type { LiveChat } from './chat.js';
-import type { LiveModeration } from './moderation.js';
+import type { LiveModeration, ModerationMessage } from './moderation.js';
 import type { LivePolls } from './polls.js';
 import type { LivePresence } from './presence.js';
 import { CloseCodes, MAX_CLIENT_FRAME_BYTES, PROTOCOL_VERSION, parseClientMessage, type ClientMessage } from './protocol.js';
@@ -52,7 +52,6 @@ const REACTIONS_EVERY_MS = 250;
 const RESULTS_EVERY_MS = 500;
 const MINUTE_MS = 60_000;
 
-type ModerationMessage = Extract<ClientMessage, { type: 'delete' | 'timeout' | 'ban' | 'pin' | 'slowmode' }>;
 const isModeration = (msg: ClientMessage): msg is ModerationMessage =>
   msg.type === 'delete' || msg.type === 'timeout' || msg.type === 'ban' || msg.type === 'pin' || msg.type === 'slowmode';
 
