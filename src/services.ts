@@ -27,7 +27,15 @@ import { Coupons, centreEntryForClients } from './commerce/coupons.js';
 import { createCouponRepository } from './db/coupon-repository.js';
 import { ShowLineup } from './commerce/show-lineup.js';
 import { ChatRules } from './realtime/chat-rules.js';
+import { ActivityRelay } from './realtime/activity.js';
+import { LiveChat } from './realtime/chat.js';
 import { LiveHub } from './realtime/live-hub.js';
+import { LiveModeration } from './realtime/moderation.js';
+import { LivePolls } from './realtime/polls.js';
+import { LivePresence } from './realtime/presence.js';
+import { LiveQuestions } from './realtime/questions.js';
+import { Rooms } from './realtime/rooms.js';
+import { newCounters } from './realtime/session.js';
 import { TestPatterns } from './pipeline/test-pattern.js';
 import { StorageHealth, watchWrites } from './db/storage-health.js';
 
@@ -113,22 +121,29 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     levelOf: (viewerId, host) => loyalty.of(viewerId, host).level,
     notify: (showId, viewerId, coupon) => hub?.sendToViewer(showId, viewerId, { type: 'coupon.unlocked', coupon: centreEntryForClients(coupon) }),
   });
+  // the audience: rooms (the broadcaster), then each feature, then the hub that dispatches to them
+  const liveLog = logger.child({ module: 'live' });
+  const liveCounters = newCounters();
+  const rooms = new Rooms(limits.maxBufferedBytes, liveCounters, liveLog);
+  const activity = new ActivityRelay((showId, viewerId, kind, text) => coupons.activity(showId, viewerId, kind, text), config.storage.chatBacklogMax, liveLog);
+  const liveChat = new LiveChat({ shows, chat, rules: new ChatRules(limits.blocklist), limits, out: rooms, levelOf: (viewerId, host) => loyalty.of(viewerId, host), activity: activity.record, backlogMax: config.storage.chatBacklogMax, counters: liveCounters, logger: liveLog, now: Date.now });
+  const liveAudience = {
+    chat: liveChat,
+    moderation: new LiveModeration({ shows, events, chat, audience, lines: liveChat, out: rooms, logger, now: Date.now }),
+    polls: new LivePolls({ shows, events, polls, out: rooms, showPollOnOverlay: (showId, poll, record) => overlays.setPoll(showId, poll, record), activity: activity.record, now: Date.now }),
+    questions: new LiveQuestions({ shows, questions: createQuestionRepository(db), lineup: lineups, speech: liveChat, out: rooms, now: Date.now }),
+    presence: new LivePresence({ shows, events, audience, rooms, activity: activity.record, logger: liveLog, now: Date.now }),
+  };
   hub = new LiveHub({
     shows,
-    events,
-    chat,
-    polls,
-    questions: createQuestionRepository(db),
-    audience,
-    lineup: lineups,
-    rules: new ChatRules(limits.blocklist),
+    rooms,
+    features: liveAudience,
+    activity,
+    counters: liveCounters,
     limits,
     levelOf: (viewerId, host) => loyalty.of(viewerId, host),
     viewerByToken: (token) => viewers.byToken(token),
     overlayView: (showId) => overlays.view(showId),
-    showPollOnOverlay: (showId, poll, record) => overlays.setPoll(showId, poll, record),
-    onActivity: (showId, viewerId, kind, text) => coupons.activity(showId, viewerId, kind, text),
-    chatBacklogMax: config.storage.chatBacklogMax,
     logger,
   });
   const liveHub = hub;
@@ -147,11 +162,11 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   });
   const dispatcher = new WebhookDispatcher({ store: webhooks, logger: logger.child({ module: 'webhooks' }), allowPrivateTargets: config.webhooks.allowPrivateTargets });
   const catalog = new ShowCatalog(shows, events, live);
-  return { storage, shows, events, products, overlays, launcher, live, catalog, viewers, orders, stats, webhooks, dispatcher, hub: liveHub, lineup, loyalty, coupons, processes, testPatterns: new TestPatterns({ pool: processes, ffmpegPath: config.ffmpeg.path, publishUrlFor: publishUrlFor ?? inputUrlFor, logger: logger.child({ module: 'test-pattern' }) }) };
+  return { storage, shows, events, products, overlays, launcher, live, catalog, viewers, orders, stats, webhooks, dispatcher, hub: liveHub, liveAudience, lineup, loyalty, coupons, processes, testPatterns: new TestPatterns({ pool: processes, ffmpegPath: config.ffmpeg.path, publishUrlFor: publishUrlFor ?? inputUrlFor, logger: logger.child({ module: 'test-pattern' }) }) };
 }
 
 /** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */
 export function servicesForHttp(services: ReturnType<typeof buildServices>) {
-  const { catalog, products, overlays, viewers, orders, stats, webhooks, hub, lineup, live, coupons, testPatterns, dispatcher } = services;
-  return { catalog, products, overlays, viewers, orders, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, lineup, coupons, testPatterns, liveStats: () => live.stats() };
+  const { catalog, products, overlays, viewers, orders, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher } = services;
+  return { catalog, products, overlays, viewers, orders, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, liveStats: () => live.stats() };
 }

@@ -17,7 +17,7 @@ import { redactSecrets } from '../log/logger.js';
 import { lineupRoutes } from './routes/lineup.js';
 import { couponRoutes } from './routes/coupons.js';
 import type { Coupons } from '../commerce/coupons.js';
-import { liveRoutes, liveWebSocketOptions } from './routes/live.js';
+import { liveRoutes, liveWebSocketOptions, type LiveAudience } from './routes/live.js';
 import { frameworkErrorHandler, installErrorHandling } from './errors.js';
 import { installMetrics } from './metrics.js';
 import { installSecurityHeaders } from './security-headers.js';
@@ -59,6 +59,8 @@ export interface AppDeps {
   webhookTargets: WebhookTargets;
   liveStats: () => LiveStats;
   hub: LiveHub;
+  /** the audience features the host's chat, moderation, poll and question routes call */
+  liveAudience: LiveAudience;
   coupons: Coupons;
   testPatterns: TestPatterns;
   lineup: ShowLineup;
@@ -148,6 +150,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(lineupRoutes, { lineup: deps.lineup, catalog: deps.products, admin });
   await app.register(liveRoutes, {
     hub: deps.hub,
+    audience: deps.liveAudience,
     admin,
     isAdmin,
     // the control panel's socket: its session cookie, from a page of this very server

@@ -89,7 +89,7 @@ t.test('disk full: 503 with a code, chat kept and stored later, no crash, readin
 
   // a socket closing while full: its watch session cannot be written; nothing throws
   cat.close();
-  await waitFor('the server to see the close', () => s.services.hub.presence(show.id).viewers === 2, 5000);
+  await waitFor('the server to see the close', () => s.services.liveAudience.presence.presence(show.id).viewers === 2, 5000);
 
   // a socket message that needs a write is refused with the code, the socket stays open
   // (under max_page_count a small row may still fit a page: ask until one does not)

@@ -10,9 +10,9 @@ import { createViewerRepository } from '../../src/db/order-ledger.js';
 import { createShowEventRepository, createShowRepository } from '../../src/db/show-repository.js';
 import { createLogger } from '../../src/log/logger.js';
 import { ChatRules } from '../../src/realtime/chat-rules.js';
-import { LiveHub } from '../../src/realtime/live-hub.js';
 import type { LiveLink } from '../../src/realtime/room.js';
 import { defaultConfig } from '../../src/config/defaults.js';
+import { buildLiveHub } from '../helpers/live-hub.js';
 import { sleep } from '../helpers/wait.js';
 
 /**
@@ -44,7 +44,7 @@ t.test('socket close, tick and minute record on a full disk: nothing throws, cha
   const viewers = new Viewers(createViewerRepository(db));
   const logger = createLogger({ level: 'silent', pretty: false, destination: new Writable({ write: (_c, _e, cb) => cb() }) });
   let clock = 1_000_000;
-  const hub = new LiveHub({
+  const { hub } = buildLiveHub({
     shows,
     events,
     chat,

@@ -66,7 +66,7 @@ t.test('two viewers see each other\'s messages, in order, with names and levels;
   }
   // presence: live counts, and on the timeline (once a minute, and when the hub stops)
   await a.next((m) => m.type === 'presence' && m.viewers === 3);
-  t.same(s.t.services.hub.presence(s.showId), { viewers: 3, peak: 3 });
+  t.same(s.t.services.liveAudience.presence.presence(s.showId), { viewers: 3, peak: 3 });
   const fromBen = a.ofType('chat').find((m) => m.text === 'b0') as Received & { viewer: { displayName: string; level: number; badge: string } };
   t.equal(fromBen.viewer.displayName, 'Ben <b>', 'names travel as text; the page draws them with textContent');
   t.equal(fromBen.viewer.level, 0);

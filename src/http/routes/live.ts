@@ -4,7 +4,12 @@ import type { WebSocket } from 'ws';
 import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/websocket'; // brings in the websocket route option and handler types
 import { CHAT_TEXT_MAX, POLL_OPTION_MAX, POLL_OPTIONS_MAX, POLL_QUESTION_MAX } from '../../domain/audience.js';
+import type { LiveChat } from '../../realtime/chat.js';
 import type { Credentials, LiveHub } from '../../realtime/live-hub.js';
+import type { LiveModeration } from '../../realtime/moderation.js';
+import type { LivePolls } from '../../realtime/polls.js';
+import type { LivePresence } from '../../realtime/presence.js';
+import type { LiveQuestions } from '../../realtime/questions.js';
 import { ClientMessageSchema, CloseCodes, PROTOCOL_VERSION } from '../../realtime/protocol.js';
 import { ChatLineSchema, PollResultsSchema, QuestionViewSchema, ServerMessageSchema } from '../../realtime/server-messages.js';
 import { ErrorResponseSchema } from '../errors.js';
@@ -18,8 +23,19 @@ const ViewerParams = Type.Object({ viewerId: Type.String({ pattern: ID_PATTERN }
 /** frames over this close the socket (1009); the hub answers smaller oversized ones with an error */
 const HARD_FRAME_BYTES = 64 * 1024;
 
+/** What the host's routes call: each audience feature, with only the methods they use. */
+export interface LiveAudience {
+  chat: Pick<LiveChat, 'recent' | 'hostSay' | 'pin' | 'chatSettings' | 'updateSettings'>;
+  moderation: Pick<LiveModeration, 'deleteMessage' | 'timeout' | 'ban' | 'lift' | 'moderators' | 'setModerator'>;
+  polls: Pick<LivePolls, 'open' | 'current' | 'close' | 'hide'>;
+  questions: Pick<LiveQuestions, 'queue' | 'answer'>;
+  presence: Pick<LivePresence, 'presence'>;
+}
+
 export interface LiveRoutesOptions {
-  hub: LiveHub;
+  /** the live socket */
+  hub: Pick<LiveHub, 'connect'>;
+  audience: LiveAudience;
   admin: AdminScope;
   isAdmin(authorization: string | undefined): boolean;
   isHostSession(request: FastifyRequest): boolean;
@@ -31,7 +47,7 @@ export interface LiveRoutesOptions {
 export const liveWebSocketOptions = { maxPayload: HARD_FRAME_BYTES, perMessageDeflate: false } as const;
 
 /** The live socket, its protocol document, and the host's chat, poll and question routes. */
-export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (app, { hub, admin, isAdmin, isHostSession, maxConnectionsPerAddress, heartbeatSeconds }) => {
+export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (app, { hub, audience, admin, isAdmin, isHostSession, maxConnectionsPerAddress, heartbeatSeconds }) => {
   const perAddress = new Map<string, number>();
 
   // A phone that loses its network leaves a half-open TCP connection that no write fails on
@@ -140,7 +156,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }),
         response: { 200: Type.Array(ChatLineSchema), ...errors },
       }),
-      async (request) => hub.recentChat(request.params.id, (request.query as { limit?: number }).limit ?? 100),
+      async (request) => audience.chat.recent(request.params.id, (request.query as { limit?: number }).limit ?? 100),
     );
     host.post(
       '/api/shows/:id/chat',
@@ -149,13 +165,13 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
         body: Type.Object({ text: Type.String({ minLength: 1, maxLength: CHAT_TEXT_MAX * 4 }) }, { additionalProperties: false }),
         response: { 201: ChatLineSchema, ...errors },
       }),
-      async (request, reply) => reply.status(201).send(hub.hostSay(request.params.id, (request.body as { text: string }).text)),
+      async (request, reply) => reply.status(201).send(audience.chat.hostSay(request.params.id, (request.body as { text: string }).text)),
     );
     host.delete(
       '/api/shows/:id/chat/:messageId',
       { schema: { tags: ['live'], summary: 'Delete a message: it disappears for everyone', security, params: Type.Object({ id: Type.String({ pattern: ID_PATTERN }), messageId: Type.String({ pattern: ID_PATTERN }) }), response: { ...errors } } },
       async (request, reply) => {
-        hub.deleteMessage(request.params.id, request.params.messageId, 'host');
+        audience.moderation.deleteMessage(request.params.id, request.params.messageId, 'host');
         return reply.status(204).send();
       },
     );
@@ -165,10 +181,10 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
         body: Type.Object({ messageId: Type.Union([Type.String({ pattern: ID_PATTERN }), Type.Null()]) }, { additionalProperties: false }),
         response: { 200: Type.Object({ pinned: Type.Union([ChatLineSchema, Type.Null()]) }), ...errors },
       }),
-      async (request) => ({ pinned: hub.pin(request.params.id, (request.body as { messageId: string | null }).messageId) }),
+      async (request) => ({ pinned: audience.chat.pin(request.params.id, (request.body as { messageId: string | null }).messageId) }),
     );
     const Settings = Type.Object({ slowModeSeconds: Type.Integer(), linksAllowed: Type.Boolean(), pinnedMessageId: Type.Union([Type.String(), Type.Null()]) });
-    host.get('/api/shows/:id/chat/settings', route('Chat settings', { response: { 200: Settings, ...errors } }), async (request) => hub.chatSettings(request.params.id));
+    host.get('/api/shows/:id/chat/settings', route('Chat settings', { response: { 200: Settings, ...errors } }), async (request) => audience.chat.chatSettings(request.params.id));
     host.patch(
       '/api/shows/:id/chat/settings',
       route('Slow mode, links', {
@@ -178,7 +194,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
         ),
         response: { 200: Settings, ...errors },
       }),
-      async (request) => hub.updateSettings(request.params.id, request.body as { slowModeSeconds?: number; linksAllowed?: boolean }),
+      async (request) => audience.chat.updateSettings(request.params.id, request.body as { slowModeSeconds?: number; linksAllowed?: boolean }),
     );
     host.post(
       '/api/shows/:id/timeouts',
@@ -188,7 +204,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
       }),
       async (request, reply) => {
         const body = request.body as { viewerId: string; seconds: number };
-        const { until } = hub.timeout(request.params.id, body.viewerId, body.seconds);
+        const { until } = audience.moderation.timeout(request.params.id, body.viewerId, body.seconds);
         return reply.status(201).send({ viewerId: body.viewerId, until: new Date(until).toISOString() });
       },
     );
@@ -196,24 +212,24 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
       '/api/viewers/:viewerId/ban',
       { schema: { tags: ['live'], summary: 'Ban a viewer from chat in every show; their messages in live rooms disappear', security, params: ViewerParams, response: { ...errors } } },
       async (request, reply) => {
-        hub.ban(request.params.viewerId);
+        audience.moderation.ban(request.params.viewerId);
         return reply.status(204).send();
       },
     );
     host.delete(
       '/api/viewers/:viewerId/ban',
       { schema: { tags: ['live'], summary: 'Lift the bans and timeouts of a viewer', security, params: ViewerParams, response: { 200: Type.Object({ lifted: Type.Integer() }), ...errors } } },
-      async (request) => ({ lifted: hub.lift(request.params.viewerId) }),
+      async (request) => ({ lifted: audience.moderation.lift(request.params.viewerId) }),
     );
     host.get('/api/moderators', { schema: { tags: ['live'], summary: 'Viewers who moderate chat', security } }, async () =>
-      hub.moderators().map((m) => ({ ...m, grantedAt: new Date(m.grantedAt).toISOString() })),
+      audience.moderation.moderators().map((m) => ({ ...m, grantedAt: new Date(m.grantedAt).toISOString() })),
     );
     host.put('/api/viewers/:viewerId/moderator', { schema: { tags: ['live'], summary: 'Make a viewer a moderator', security, params: ViewerParams, response: { ...errors } } }, async (request, reply) => {
-      hub.setModerator(request.params.viewerId, true);
+      audience.moderation.setModerator(request.params.viewerId, true);
       return reply.status(204).send();
     });
     host.delete('/api/viewers/:viewerId/moderator', { schema: { tags: ['live'], summary: 'No longer a moderator', security, params: ViewerParams, response: { ...errors } } }, async (request, reply) => {
-      hub.setModerator(request.params.viewerId, false);
+      audience.moderation.setModerator(request.params.viewerId, false);
       return reply.status(204).send();
     });
 
@@ -232,17 +248,17 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
       }),
       async (request, reply) => {
         const body = request.body as { question: string; options: string[]; onOverlay?: boolean };
-        return reply.status(201).send(hub.openPoll(request.params.id, { question: body.question, options: body.options, onOverlay: body.onOverlay ?? false }));
+        return reply.status(201).send(audience.polls.open(request.params.id, { question: body.question, options: body.options, onOverlay: body.onOverlay ?? false }));
       },
     );
     host.get('/api/shows/:id/polls/current', route('The latest poll and its results', { response: { 200: Type.Union([PollResultsSchema, Type.Null()]), ...errors } }), async (request) =>
-      hub.currentPoll(request.params.id),
+      audience.polls.current(request.params.id),
     );
     host.post('/api/shows/:id/polls/current/close', route('Close the poll: results are final', { response: { 200: PollResultsSchema, ...errors } }), async (request) =>
-      hub.closePoll(request.params.id),
+      audience.polls.close(request.params.id),
     );
     host.delete('/api/shows/:id/polls/overlay', route('Take the poll off the video'), async (request, reply) => {
-      hub.hidePoll(request.params.id);
+      audience.polls.hide(request.params.id);
       return reply.status(204).send();
     });
 
@@ -252,18 +268,18 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
         querystring: Type.Object({ answered: Type.Optional(Type.Boolean()) }),
         response: { 200: Type.Array(QuestionViewSchema), ...errors },
       }),
-      async (request) => hub.questionQueue(request.params.id, (request.query as { answered?: boolean }).answered ?? false),
+      async (request) => audience.questions.queue(request.params.id, (request.query as { answered?: boolean }).answered ?? false),
     );
     host.post(
       '/api/shows/:id/questions/:questionId/answered',
       { schema: { tags: ['live'], summary: 'Mark a question or demo request answered', security, params: Type.Object({ id: Type.String({ pattern: ID_PATTERN }), questionId: Type.String({ pattern: ID_PATTERN }) }), response: { ...errors } } },
       async (request, reply) => {
-        hub.answer(request.params.id, request.params.questionId);
+        audience.questions.answer(request.params.id, request.params.questionId);
         return reply.status(204).send();
       },
     );
     host.get('/api/shows/:id/presence', route('Viewers connected now and the peak', { response: { 200: Type.Object({ viewers: Type.Integer(), peak: Type.Integer() }), ...errors } }), async (request) =>
-      hub.presence(request.params.id),
+      audience.presence.presence(request.params.id),
     );
   });
 };

@@ -1,0 +1,69 @@
+import type { PollResults } from '../../src/domain/audience.js';
+import type { Viewer } from '../../src/domain/order.js';
+import type { AudienceRepository, ChatRepository, LineupRepository, PollRepository, QuestionRepository, ShowEventRepository, ShowRepository } from '../../src/domain/ports.js';
+import type { Logger } from '../../src/log/logger.js';
+import { ActivityRelay } from '../../src/realtime/activity.js';
+import { LiveChat } from '../../src/realtime/chat.js';
+import type { ChatRules } from '../../src/realtime/chat-rules.js';
+import { LiveHub } from '../../src/realtime/live-hub.js';
+import { LiveModeration } from '../../src/realtime/moderation.js';
+import { LivePolls } from '../../src/realtime/polls.js';
+import { LivePresence } from '../../src/realtime/presence.js';
+import { LiveQuestions } from '../../src/realtime/questions.js';
+import { Rooms } from '../../src/realtime/rooms.js';
+import { newCounters, type ActivitySink, type Level, type LiveLimits } from '../../src/realtime/session.js';
+
+/** Everything the audience needs, as src/services.ts hands it over, for hub tests on real or faked repositories. */
+export interface LiveHubInputs {
+  shows: ShowRepository;
+  events: Pick<ShowEventRepository, 'append'>;
+  chat: ChatRepository;
+  polls: PollRepository;
+  questions: QuestionRepository;
+  audience: Pick<AudienceRepository, 'openSession' | 'touchSessions' | 'viewer'>;
+  lineup: Pick<LineupRepository, 'get'>;
+  rules: ChatRules;
+  limits: LiveLimits;
+  levelOf(viewerId: string, host: string): Level;
+  viewerByToken(token: string): Viewer | undefined;
+  overlayView(showId: string): unknown;
+  showPollOnOverlay(showId: string, poll: PollResults | null, record: boolean): void;
+  onActivity?: ActivitySink;
+  chatBacklogMax?: number;
+  logger: Logger;
+  tickMs?: number;
+  now?: () => number;
+}
+
+/** The hub and its features wired the way src/services.ts wires them. */
+export function buildLiveHub(o: LiveHubInputs) {
+  const now = o.now ?? Date.now;
+  const log = o.logger.child({ module: 'live' });
+  const counters = newCounters();
+  const backlogMax = o.chatBacklogMax ?? 10_000;
+  const rooms = new Rooms(o.limits.maxBufferedBytes, counters, log);
+  const activity = new ActivityRelay(o.onActivity, backlogMax, log);
+  const chat = new LiveChat({ shows: o.shows, chat: o.chat, rules: o.rules, limits: o.limits, out: rooms, levelOf: o.levelOf, activity: activity.record, backlogMax, counters, logger: log, now });
+  const features = {
+    chat,
+    moderation: new LiveModeration({ shows: o.shows, events: o.events, chat: o.chat, audience: o.audience, lines: chat, out: rooms, logger: o.logger, now }),
+    polls: new LivePolls({ shows: o.shows, events: o.events, polls: o.polls, out: rooms, showPollOnOverlay: o.showPollOnOverlay, activity: activity.record, now }),
+    questions: new LiveQuestions({ shows: o.shows, questions: o.questions, lineup: o.lineup, speech: chat, out: rooms, now }),
+    presence: new LivePresence({ shows: o.shows, events: o.events, audience: o.audience, rooms, activity: activity.record, logger: log, now }),
+  };
+  const hub = new LiveHub({
+    shows: o.shows,
+    rooms,
+    features,
+    activity,
+    counters,
+    limits: o.limits,
+    levelOf: o.levelOf,
+    viewerByToken: o.viewerByToken,
+    overlayView: o.overlayView,
+    logger: o.logger,
+    ...(o.tickMs !== undefined ? { tickMs: o.tickMs } : {}),
+    now,
+  });
+  return { hub, rooms, ...features };
+}
