@@ -1,7 +1,7 @@
 import { couponVerdict } from '../domain/coupon.js';
 import type { Order, OrderStatus, PlaceOrderResult } from '../domain/order.js';
 import { toCoupon, type CouponRow } from './coupon-repository.js';
-import type { OrderLedger, ViewerRepository, WebhookStore } from '../domain/ports.js';
+import type { OrderLedger, WebhookStore } from '../domain/ports.js';
 import type { ShowEventType } from '../domain/show.js';
 import type { Db } from './open.js';
 
@@ -246,13 +246,4 @@ class Refused extends Error {
   ) {
     super(message);
   }
-}
-
-export function createViewerRepository(db: Db): ViewerRepository {
-  const insert = db.prepare('INSERT INTO viewers (id, display_name, token_hash, created_at) VALUES (?, ?, ?, ?)');
-  const byToken = db.prepare('SELECT id, display_name AS displayName, created_at AS createdAt FROM viewers WHERE token_hash = ?');
-  return {
-    create: (v, tokenHash) => void insert.run(v.id, v.displayName, tokenHash, v.createdAt),
-    findByTokenHash: (hash) => byToken.get(hash) as ReturnType<ViewerRepository['findByTokenHash']>,
-  };
 }
