@@ -92,7 +92,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     },
   });
   const viewers = new Viewers(createViewerRepository(db));
-  const ledger = createOrderLedger(db, webhooks);
+  const ledger = createOrderLedger(db, { events, webhooks });
   // loyalty is built below; the level is only asked for when an order comes in
   const orders = new Orders(ledger, overlayStates, (viewerId, showId) => loyalty.of(viewerId, shows.get(showId)?.host ?? '').level);
   const audience = createAudienceRepository(db);
