@@ -12,6 +12,3 @@ export function newShowId(): string {
 export function newStreamKey(): string {
   return randomBytes(32).toString('base64url');
 }
-
-export const STREAM_KEY_PATTERN = /^[A-Za-z0-9_-]{43}$/;
-export const SHOW_ID_PATTERN = /^[A-Za-z0-9_-]{12}$/;

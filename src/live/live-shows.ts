@@ -193,10 +193,6 @@ export class LiveShows {
     };
   }
 
-  pipelineOf(showId: string): Pipeline | null {
-    return this.active.get(showId)?.pipeline ?? null;
-  }
-
   // ---- internals ----------------------------------------------------------------------------
 
   /**

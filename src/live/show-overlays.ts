@@ -67,8 +67,6 @@ export class ShowOverlays {
   private readonly tickers = new Map<string, NodeJS.Timeout>();
   private readonly now: () => number;
   private readonly log: Logger;
-  /** last render figures, for the benchmark and /metrics */
-  lastUpdate: FeedUpdate | null = null;
 
   constructor(private readonly o: ShowOverlaysOptions) {
     this.now = o.now ?? Date.now;
@@ -198,7 +196,6 @@ export class ShowOverlays {
     const scene = this.scene(showId);
     try {
       const update = await this.feed(showId).update(renderScene(this.o.theme, scene));
-      this.lastUpdate = update;
       return update;
     } finally {
       // even after a failed draw: a countdown that stopped ticking would never end its sale
