@@ -29,20 +29,20 @@ const toSale = (r: FlashSaleRow): FlashSale => ({
 });
 
 export function createFlashSaleRepository(db: Db): FlashSaleRepository {
-  const insert = db.prepare(
+  const insert = db.prepare<[FlashSale]>(
     `INSERT INTO flash_sales (id, show_id, product_id, price, quantity, remaining, per_customer_limit, starts_at, ends_at, created_at)
      VALUES (@id, @showId, @productId, @price, @quantity, @remaining, @perCustomerLimit, @startsAt, @endsAt, @createdAt)`,
   );
-  const byId = db.prepare('SELECT * FROM flash_sales WHERE id = ?');
-  const forShow = db.prepare('SELECT * FROM flash_sales WHERE show_id = ? ORDER BY starts_at, rowid');
-  const end = db.prepare('UPDATE flash_sales SET ends_at = MAX(starts_at + 1, ?) WHERE id = ? AND ends_at > ?');
+  const byId = db.prepare<[id: string], FlashSaleRow>('SELECT * FROM flash_sales WHERE id = ?');
+  const forShow = db.prepare<[showId: string], FlashSaleRow>('SELECT * FROM flash_sales WHERE show_id = ? ORDER BY starts_at, rowid');
+  const end = db.prepare<[at: number, id: string, at: number]>('UPDATE flash_sales SET ends_at = MAX(starts_at + 1, ?) WHERE id = ? AND ends_at > ?');
   return {
     create: (sale) => void insert.run(sale),
     get: (id) => {
-      const r = byId.get(id) as FlashSaleRow | undefined;
+      const r = byId.get(id);
       return r && toSale(r);
     },
-    listForShow: (showId) => (forShow.all(showId) as FlashSaleRow[]).map(toSale),
+    listForShow: (showId) => forShow.all(showId).map(toSale),
     end: (id, at) => void end.run(at, id, at),
   };
 }
