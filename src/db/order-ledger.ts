@@ -1,4 +1,4 @@
-import { decideOrder, type OrderSnapshot } from '../domain/order-decision.js';
+import { decideOrder, decideTransition, type OrderSnapshot } from '../domain/order-decision.js';
 import type { Order, OrderStatus, PlaceOrder, PlaceOrderResult, WebhookEventType } from '../domain/order.js';
 import type { OrderLedger, ShowEventRepository, WebhookStore } from '../domain/ports.js';
 import type { ShowStatus } from '../domain/show.js';
@@ -162,15 +162,18 @@ export function createOrderLedger(db: Db, { events, webhooks }: OrderLedgerDeps)
 
   const transition = db.transaction((id: string, from: readonly OrderStatus[], to: OrderStatus, at: number): Order | undefined => {
     const row = byId.get(id);
-    if (!row || !from.includes(row.status)) return undefined;
+    if (!row) return undefined;
+    const before = toOrder(row);
+    const decision = decideTransition(before, from, to);
+    if (decision.kind === 'refused') return undefined;
+    const { giveStock: stock, giveSale: sale, releaseCoupon: coupon, event } = decision.writes;
     setStatus.run(to, at, id);
-    if (to === 'cancelled') {
-      giveStock.run(row.quantity, at, row.product_id);
-      if (row.flash_sale_id) giveSale.run(row.quantity, row.flash_sale_id);
-      if (row.coupon_id) releaseCoupon.run(row.coupon_id);
-    }
-    const order = toOrder(byId.get(id)!);
-    if (to === 'paid' || to === 'cancelled') record(to === 'paid' ? 'order.paid' : 'order.cancelled', order, at);
+    if (stock) giveStock.run(stock.quantity, at, stock.productId);
+    if (sale) giveSale.run(sale.quantity, sale.saleId);
+    if (coupon) releaseCoupon.run(coupon);
+    // built from what was just written: no read-back
+    const order: Order = { ...before, status: to, updatedAt: at };
+    if (event) record(event, order, at);
     return order;
   });
 

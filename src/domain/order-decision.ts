@@ -1,5 +1,5 @@
 import { couponVerdict, type Coupon } from './coupon.js';
-import type { Order, PlaceOrder, PlaceOrderResult } from './order.js';
+import type { Order, OrderStatus, PlaceOrder, PlaceOrderResult } from './order.js';
 import type { ShowStatus } from './show.js';
 
 /**
@@ -115,6 +115,30 @@ export function decideOrder(snapshot: OrderSnapshot, command: PlaceOrder): Order
       takeStock: { productId: command.productId, quantity: command.quantity },
       takeSale: sale ? { saleId: sale.id, quantity: command.quantity } : null,
       useCoupon: couponId,
+    },
+  };
+}
+
+/** What a status change writes besides the status: a cancelled order gives back what it took. */
+export interface TransitionWrites {
+  giveStock: { productId: string; quantity: number } | null;
+  giveSale: { saleId: string; quantity: number } | null;
+  releaseCoupon: string | null;
+  /** the timeline event (and webhook) it makes, if any: a refund makes none */
+  event: 'order.paid' | 'order.cancelled' | null;
+}
+
+/** Whether an order may move from where it is to `to`, and what the move writes. */
+export function decideTransition(order: Order, from: readonly OrderStatus[], to: OrderStatus): { kind: 'moved'; writes: TransitionWrites } | { kind: 'refused' } {
+  if (!from.includes(order.status)) return { kind: 'refused' };
+  const cancelled = to === 'cancelled';
+  return {
+    kind: 'moved',
+    writes: {
+      giveStock: cancelled ? { productId: order.productId, quantity: order.quantity } : null,
+      giveSale: cancelled && order.flashSaleId ? { saleId: order.flashSaleId, quantity: order.quantity } : null,
+      releaseCoupon: cancelled && order.couponId ? order.couponId : null,
+      event: to === 'paid' ? 'order.paid' : cancelled ? 'order.cancelled' : null,
     },
   };
 }

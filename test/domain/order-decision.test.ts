@@ -3,7 +3,7 @@
 import t from 'tap';
 import type { Coupon } from '../../src/domain/coupon.js';
 import type { Order, PlaceOrder } from '../../src/domain/order.js';
-import { decideOrder, type OrderSnapshot } from '../../src/domain/order-decision.js';
+import { decideOrder, decideTransition, type OrderSnapshot } from '../../src/domain/order-decision.js';
 
 const AT = Date.UTC(2026, 10, 29, 20, 0, 0);
 
@@ -183,4 +183,36 @@ t.test('idempotency: a key used before', async (t) => {
 t.test('unknown show or product', async (t) => {
   t.same(decideOrder(given({ show: undefined, product: undefined }), command()), { kind: 'refused', code: 'SHOW_NOT_FOUND', message: 'no show with id show-1' });
   t.same(decideOrder(given({ product: undefined }), command()), { kind: 'refused', code: 'PRODUCT_NOT_FOUND', message: 'no product with id product-1' });
+});
+
+t.test('status changes: a cancelled order gives back what it took; paid and cancelled go on the timeline', async (t) => {
+  const placed: Order = {
+    id: 'order-1',
+    showId: 'show-1',
+    viewerId: 'viewer-1',
+    productId: 'product-1',
+    flashSaleId: 'sale-1',
+    quantity: 3,
+    unitPrice: 900,
+    total: 2430,
+    couponId: 'coupon-1',
+    discount: 270,
+    currency: 'EUR',
+    status: 'pending',
+    onScreen: { pinnedProductId: null, flashSaleId: 'sale-1' },
+    streamMs: 10,
+    createdAt: AT,
+    updatedAt: AT,
+  };
+  t.same(decideTransition(placed, ['pending'], 'cancelled'), {
+    kind: 'moved',
+    writes: { giveStock: { productId: 'product-1', quantity: 3 }, giveSale: { saleId: 'sale-1', quantity: 3 }, releaseCoupon: 'coupon-1', event: 'order.cancelled' },
+  });
+  t.same(decideTransition({ ...placed, flashSaleId: null, couponId: null }, ['pending'], 'cancelled'), {
+    kind: 'moved',
+    writes: { giveStock: { productId: 'product-1', quantity: 3 }, giveSale: null, releaseCoupon: null, event: 'order.cancelled' },
+  });
+  t.same(decideTransition(placed, ['pending'], 'paid'), { kind: 'moved', writes: { giveStock: null, giveSale: null, releaseCoupon: null, event: 'order.paid' } });
+  t.same(decideTransition({ ...placed, status: 'paid' }, ['paid'], 'refunded'), { kind: 'moved', writes: { giveStock: null, giveSale: null, releaseCoupon: null, event: null } });
+  t.same(decideTransition({ ...placed, status: 'cancelled' }, ['pending'], 'paid'), { kind: 'refused' }, 'only from the statuses allowed');
 });
