@@ -1,5 +1,5 @@
 import { decideOrder, decideTransition, type OrderSnapshot } from '../domain/order-decision.js';
-import type { Order, OrderStatus, PlaceOrder, PlaceOrderResult, WebhookEventType } from '../domain/order.js';
+import { orderEventPayload, type Order, type OrderStatus, type PlaceOrder, type PlaceOrderResult, type WebhookEventType } from '../domain/order.js';
 import type { OrderLedger, ShowEventRepository, WebhookStore } from '../domain/ports.js';
 import type { ShowStatus } from '../domain/show.js';
 import { toCoupon, type CouponRow } from './coupon-repository.js';
@@ -42,19 +42,6 @@ const toOrder = (r: OrderRow): Order => ({
   streamMs: r.stream_ms,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
-});
-
-const orderPayload = (o: Omit<Order, 'streamMs'>) => ({
-  orderId: o.id,
-  showId: o.showId,
-  viewerId: o.viewerId,
-  productId: o.productId,
-  quantity: o.quantity,
-  total: o.total,
-  discount: o.discount,
-  couponId: o.couponId,
-  currency: o.currency,
-  status: o.status,
 });
 
 export interface OrderLedgerDeps {
@@ -106,7 +93,7 @@ export function createOrderLedger(db: Db, { events, webhooks }: OrderLedgerDeps)
 
   /** The one timeline append of an order event (it owns stream time) and its webhook outbox rows. */
   const record = (type: WebhookEventType & `order.${string}`, o: Omit<Order, 'streamMs'>, at: number): number | null => {
-    const payload = orderPayload(o);
+    const payload = orderEventPayload(o);
     const { streamMs } = events.append({ showId: o.showId, type, at, payload });
     webhooks.enqueue(type, payload, at);
     return streamMs;

@@ -34,6 +34,7 @@ t.test('stream time of an order comes from its timeline event; a refusal writes 
   t.match(live, { kind: 'placed', order: { streamMs: 2500, total: 1200 } });
   const event = events.listForShow('liveshow0001', 10).find((e) => e.type === 'order.created');
   t.equal(event?.streamMs, 2500, 'the same stream time on the timeline');
+  t.same(Object.keys(event?.payload ?? {}), ['orderId', 'showId', 'viewerId', 'productId', 'quantity', 'total', 'discount', 'couponId', 'currency', 'status'], 'the payload as it always was, keys in order');
   t.equal(ledger.get('o1')?.streamMs, 2500, 'and in the order row');
 
   const notLive = await place({ orderId: 'o2', showId: 'neverlive001', idempotencyKey: 'k2' });
