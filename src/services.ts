@@ -3,11 +3,14 @@
 import { join } from 'node:path';
 import type { HawkerConfig } from './config/schema.js';
 import type { Db } from './db/open.js';
-import { createFlashSaleRepository, createOverlayStateRepository, createProductRepository } from './db/commerce-repository.js';
+import { createProductRepository } from './db/product-repository.js';
+import { createFlashSaleRepository } from './db/flash-sale-repository.js';
+import { createOverlayStateRepository } from './db/overlay-state-repository.js';
 import { ProductCatalog } from './commerce/product-catalog.js';
 import { ProductImages } from './commerce/product-images.js';
 import { ShowOverlays } from './live/show-overlays.js';
-import { createOrderLedger, createViewerRepository } from './db/order-ledger.js';
+import { createOrderLedger } from './db/order-ledger.js';
+import { createViewerRepository } from './db/viewer-repository.js';
 import { createWebhookStore } from './db/webhook-store.js';
 import { Orders } from './commerce/orders.js';
 import { ShowStatsReport } from './commerce/show-stats.js';
@@ -21,7 +24,8 @@ import { ShowCatalog } from './live/show-catalog.js';
 import type { Logger } from './log/logger.js';
 import { TranscodeLauncher } from './pipeline/launcher.js';
 import { ProcessPool } from './pipeline/process-pool.js';
-import { createAudienceRepository, createChatRepository, createLineupRepository, createPollRepository, createQuestionRepository } from './db/audience-repository.js';
+import { createAudienceRepository, createChatRepository, createPollRepository, createQuestionRepository } from './db/audience-repository.js';
+import { createLineupRepository } from './db/lineup-repository.js';
 import { Loyalty } from './commerce/loyalty.js';
 import { Coupons, centreEntryForClients } from './commerce/coupons.js';
 import { createCouponRepository } from './db/coupon-repository.js';
@@ -100,7 +104,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     },
   });
   const viewers = new Viewers(createViewerRepository(db));
-  const ledger = createOrderLedger(db, webhooks);
+  const ledger = createOrderLedger(db, { events, webhooks });
   // loyalty is built below; the level is only asked for when an order comes in
   const orders = new Orders(ledger, overlayStates, (viewerId, showId) => loyalty.of(viewerId, shows.get(showId)?.host ?? '').level);
   const audience = createAudienceRepository(db);

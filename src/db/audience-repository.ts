@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ChatMessage, ChatSettings, Poll, Question, Sanction } from '../domain/audience.js';
-import type { AudienceRepository, ChatRepository, LineupRepository, PollRepository, QuestionRepository } from '../domain/ports.js';
+import type { AudienceRepository, ChatRepository, PollRepository, QuestionRepository } from '../domain/ports.js';
 import type { Viewer } from '../domain/order.js';
 import type { Db } from './open.js';
 
@@ -243,19 +243,5 @@ export function createAudienceRepository(db: Db): AudienceRepository {
       const row = viewer.get(id) as { id: string; display_name: string; created_at: number } | undefined;
       return row && ({ id: row.id, displayName: row.display_name, createdAt: row.created_at } satisfies Viewer);
     },
-  };
-}
-
-export function createLineupRepository(db: Db): LineupRepository {
-  const get = db.prepare('SELECT product_id FROM show_lineup WHERE show_id = ? ORDER BY position');
-  const clear = db.prepare('DELETE FROM show_lineup WHERE show_id = ?');
-  const add = db.prepare('INSERT INTO show_lineup (show_id, product_id, position) VALUES (?, ?, ?)');
-  const set = db.transaction((showId: string, ids: string[]) => {
-    clear.run(showId);
-    ids.forEach((id, i) => add.run(showId, id, i));
-  });
-  return {
-    get: (showId) => (get.all(showId) as Array<{ product_id: string }>).map((r) => r.product_id),
-    set: (showId, ids) => set(showId, ids),
   };
 }

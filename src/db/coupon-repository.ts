@@ -55,10 +55,10 @@ export function createCouponRepository(db: Db): CouponRepository {
      VALUES (@id, @code, @kind, @amount, @currency, @showId, @liveOnly, @listed, @startsAt, @expiresAt, @expiresAfterShowMinutes,
        @maxUses, @perViewerLimit, @minLevel, @unlock, @unlockThreshold, @keyword, 0, @createdAt, NULL)`,
   );
-  const byId = db.prepare('SELECT * FROM coupons WHERE id = ?');
-  const byCode = db.prepare('SELECT * FROM coupons WHERE code = ?');
-  const all = db.prepare('SELECT * FROM coupons ORDER BY created_at DESC, rowid DESC');
-  const forShow = db.prepare('SELECT * FROM coupons WHERE (show_id = ? OR show_id IS NULL) AND disabled_at IS NULL ORDER BY created_at, rowid');
+  const byId = db.prepare<[id: string], CouponRow>('SELECT * FROM coupons WHERE id = ?');
+  const byCode = db.prepare<[code: string], CouponRow>('SELECT * FROM coupons WHERE code = ?');
+  const all = db.prepare<[], CouponRow>('SELECT * FROM coupons ORDER BY created_at DESC, rowid DESC');
+  const forShow = db.prepare<[showId: string], CouponRow>('SELECT * FROM coupons WHERE (show_id = ? OR show_id IS NULL) AND disabled_at IS NULL ORDER BY created_at, rowid');
   const disable = db.prepare('UPDATE coupons SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL');
   const claimAny = db.prepare('INSERT INTO coupon_claims (coupon_id, viewer_id, show_id, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
   // first N: the count and the insert in one statement, so two viewers cannot both be the Nth
@@ -68,26 +68,26 @@ export function createCouponRepository(db: Db): CouponRepository {
      ON CONFLICT DO NOTHING`,
   );
   const claimed = db.prepare('SELECT 1 FROM coupon_claims WHERE coupon_id = ? AND viewer_id = ?');
-  const claims = db.prepare('SELECT count(*) AS n FROM coupon_claims WHERE coupon_id = ?');
-  const usesBy = db.prepare("SELECT count(*) AS n FROM orders WHERE coupon_id = ? AND viewer_id = ? AND status IN ('pending', 'paid')");
+  const claims = db.prepare<[couponId: string], { n: number }>('SELECT count(*) AS n FROM coupon_claims WHERE coupon_id = ?');
+  const usesBy = db.prepare<[couponId: string, viewerId: string], { n: number }>("SELECT count(*) AS n FROM orders WHERE coupon_id = ? AND viewer_id = ? AND status IN ('pending', 'paid')");
   const params = (c: Coupon) => ({ ...c, liveOnly: c.liveOnly ? 1 : 0, listed: c.listed ? 1 : 0 });
   return {
     create: (c) => void insert.run(params(c)),
     get: (id) => {
-      const row = byId.get(id) as CouponRow | undefined;
+      const row = byId.get(id);
       return row && toCoupon(row);
     },
     byCode: (code) => {
-      const row = byCode.get(code) as CouponRow | undefined;
+      const row = byCode.get(code);
       return row && toCoupon(row);
     },
-    list: () => (all.all() as CouponRow[]).map(toCoupon),
-    forShow: (showId) => (forShow.all(showId) as CouponRow[]).map(toCoupon),
+    list: () => all.all().map(toCoupon),
+    forShow: (showId) => forShow.all(showId).map(toCoupon),
     disable: (id, at) => disable.run(at, id).changes > 0,
     claim: (couponId, viewerId, showId, at, firstN) =>
       (firstN == null ? claimAny.run(couponId, viewerId, showId, at) : claimFirstN.run({ couponId, viewerId, showId, at, firstN })).changes > 0,
     claimed: (couponId, viewerId) => claimed.get(couponId, viewerId) !== undefined,
-    claims: (couponId) => (claims.get(couponId) as { n: number }).n,
-    usesBy: (couponId, viewerId) => (usesBy.get(couponId, viewerId) as { n: number }).n,
+    claims: (couponId) => claims.get(couponId)!.n,
+    usesBy: (couponId, viewerId) => usesBy.get(couponId, viewerId)!.n,
   };
 }

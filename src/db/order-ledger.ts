@@ -1,8 +1,8 @@
-import { couponVerdict } from '../domain/coupon.js';
-import type { Order, OrderStatus, PlaceOrderResult } from '../domain/order.js';
+import { decideOrder, decideTransition, type OrderSnapshot } from '../domain/order-decision.js';
+import { orderEventPayload, type Order, type OrderStatus, type PlaceOrder, type PlaceOrderResult, type WebhookEventType } from '../domain/order.js';
+import type { OrderLedger, ShowEventRepository, WebhookStore } from '../domain/ports.js';
+import type { ShowStatus } from '../domain/show.js';
 import { toCoupon, type CouponRow } from './coupon-repository.js';
-import type { OrderLedger, ViewerRepository, WebhookStore } from '../domain/ports.js';
-import type { ShowEventType } from '../domain/show.js';
 import type { Db } from './open.js';
 
 interface OrderRow {
@@ -44,165 +44,130 @@ const toOrder = (r: OrderRow): Order => ({
   updatedAt: r.updated_at,
 });
 
-const orderPayload = (o: Order) => ({
-  orderId: o.id,
-  showId: o.showId,
-  viewerId: o.viewerId,
-  productId: o.productId,
-  quantity: o.quantity,
-  total: o.total,
-  discount: o.discount,
-  couponId: o.couponId,
-  currency: o.currency,
-  status: o.status,
-});
+export interface OrderLedgerDeps {
+  /** the show's timeline: its INSERT works out stream time */
+  events: Pick<ShowEventRepository, 'append'>;
+  /** webhook outbox rows, written inside the caller's transaction */
+  webhooks: Pick<WebhookStore, 'enqueue'>;
+}
 
 /**
- * Every order is one SQLite transaction: the idempotency lookup, the conditional stock (and
- * flash-sale) decrements, the per-customer limit, the order row, its timeline event and its
- * webhook outbox rows. Either all of it is durable before the caller answers, or none of it is.
+ * Every order is one SQLite transaction: read what the order needs (a snapshot), decide with the
+ * pure rules in domain/order-decision.ts, then write the decision (the conditional stock and
+ * flash-sale decrements, the coupon use, the order row, its timeline event and its webhook
+ * outbox rows). Either all of it is durable before the caller answers, or none of it is.
  */
-export function createOrderLedger(db: Db, webhooks: WebhookStore): OrderLedger {
-  const byKey = db.prepare('SELECT * FROM orders WHERE viewer_id = ? AND idempotency_key = ?');
-  const byId = db.prepare('SELECT * FROM orders WHERE id = ?');
-  const forShow = db.prepare('SELECT * FROM orders WHERE show_id = ? ORDER BY created_at, rowid');
-  const show = db.prepare('SELECT started_at, status, ended_at FROM shows WHERE id = ?');
-  const couponByCode = db.prepare('SELECT * FROM coupons WHERE code = ?');
-  const claimed = db.prepare('SELECT 1 FROM coupon_claims WHERE coupon_id = ? AND viewer_id = ?');
-  const couponUsesBy = db.prepare("SELECT count(*) FROM orders WHERE coupon_id = ? AND viewer_id = ? AND status IN ('pending', 'paid')").pluck();
-  const useCoupon = db.prepare('UPDATE coupons SET uses = uses + 1 WHERE id = ? AND (max_uses IS NULL OR uses < max_uses)');
-  const releaseCoupon = db.prepare('UPDATE coupons SET uses = MAX(0, uses - 1) WHERE id = ?');
-  const product = db.prepare('SELECT price, currency FROM products WHERE id = ?');
-  const activeSale = db.prepare(
+export function createOrderLedger(db: Db, { events, webhooks }: OrderLedgerDeps): OrderLedger {
+  const byKey = db.prepare<[viewerId: string, idempotencyKey: string], OrderRow>('SELECT * FROM orders WHERE viewer_id = ? AND idempotency_key = ?');
+  const byId = db.prepare<[id: string], OrderRow>('SELECT * FROM orders WHERE id = ?');
+  const forShow = db.prepare<[showId: string], OrderRow>('SELECT * FROM orders WHERE show_id = ? ORDER BY created_at, rowid');
+  const show = db.prepare<[id: string], { status: ShowStatus; ended_at: number | null }>('SELECT status, ended_at FROM shows WHERE id = ?');
+  const couponByCode = db.prepare<[code: string], CouponRow>('SELECT * FROM coupons WHERE code = ?');
+  const claimed = db.prepare<[couponId: string, viewerId: string], 1>('SELECT 1 FROM coupon_claims WHERE coupon_id = ? AND viewer_id = ?');
+  const couponUsesBy = db
+    .prepare<[couponId: string, viewerId: string], number>("SELECT count(*) FROM orders WHERE coupon_id = ? AND viewer_id = ? AND status IN ('pending', 'paid')")
+    .pluck();
+  const useCoupon = db.prepare<[id: string]>('UPDATE coupons SET uses = uses + 1 WHERE id = ? AND (max_uses IS NULL OR uses < max_uses)');
+  const releaseCoupon = db.prepare<[id: string]>('UPDATE coupons SET uses = MAX(0, uses - 1) WHERE id = ?');
+  const product = db.prepare<[id: string], { price: number; currency: string; stock: number }>('SELECT price, currency, stock FROM products WHERE id = ?');
+  const activeSale = db.prepare<[showId: string, productId: string, at: number, at: number], { id: string; price: number; remaining: number; per_customer_limit: number | null }>(
     `SELECT id, price, remaining, per_customer_limit FROM flash_sales
      WHERE show_id = ? AND product_id = ? AND starts_at <= ? AND ends_at > ? ORDER BY starts_at DESC LIMIT 1`,
   );
-  const takeStock = db.prepare('UPDATE products SET stock = stock - ?, updated_at = ? WHERE id = ? AND stock >= ?');
-  const takeSale = db.prepare('UPDATE flash_sales SET remaining = remaining - ? WHERE id = ? AND remaining >= ?');
-  const boughtInSale = db.prepare(
-    "SELECT COALESCE(SUM(quantity), 0) FROM orders WHERE flash_sale_id = ? AND viewer_id = ? AND status IN ('pending', 'paid')",
-  ).pluck();
-  const insert = db.prepare(
+  const takeStock = db.prepare<[quantity: number, at: number, id: string, quantity: number]>('UPDATE products SET stock = stock - ?, updated_at = ? WHERE id = ? AND stock >= ?');
+  const takeSale = db.prepare<[quantity: number, id: string, quantity: number]>('UPDATE flash_sales SET remaining = remaining - ? WHERE id = ? AND remaining >= ?');
+  const boughtInSale = db
+    .prepare<[saleId: string, viewerId: string], number>(
+      "SELECT COALESCE(SUM(quantity), 0) FROM orders WHERE flash_sale_id = ? AND viewer_id = ? AND status IN ('pending', 'paid')",
+    )
+    .pluck();
+  const insert = db.prepare<[Omit<Order, 'onScreen'> & { idempotencyKey: string; requestHash: string; onScreen: string; at: number }]>(
     `INSERT INTO orders (id, show_id, viewer_id, product_id, flash_sale_id, quantity, unit_price, total, currency, status,
        idempotency_key, request_hash, on_screen, stream_ms, created_at, updated_at, coupon_id, discount)
      VALUES (@id, @showId, @viewerId, @productId, @flashSaleId, @quantity, @unitPrice, @total, @currency, 'pending',
        @idempotencyKey, @requestHash, @onScreen, @streamMs, @at, @at, @couponId, @discount)`,
   );
-  const event = db.prepare('INSERT INTO show_events (show_id, type, at, stream_ms, payload) VALUES (?, ?, ?, ?, ?)');
-  const setStatus = db.prepare('UPDATE orders SET status = ?, updated_at = ? WHERE id = ?');
-  const giveStock = db.prepare('UPDATE products SET stock = stock + ?, updated_at = ? WHERE id = ?');
-  const giveSale = db.prepare('UPDATE flash_sales SET remaining = MIN(quantity, remaining + ?) WHERE id = ?');
+  const setStatus = db.prepare<[status: OrderStatus, at: number, id: string]>('UPDATE orders SET status = ?, updated_at = ? WHERE id = ?');
+  const giveStock = db.prepare<[quantity: number, at: number, id: string]>('UPDATE products SET stock = stock + ?, updated_at = ? WHERE id = ?');
+  const giveSale = db.prepare<[quantity: number, id: string]>('UPDATE flash_sales SET remaining = MIN(quantity, remaining + ?) WHERE id = ?');
 
-  const timeline = (o: Order, type: ShowEventType, at: number, startedAt?: number | null) => {
-    const started = startedAt !== undefined ? startedAt : ((show.get(o.showId) as { started_at: number | null } | undefined)?.started_at ?? null);
-    event.run(o.showId, type, at, started != null ? at - started : null, JSON.stringify(orderPayload(o)));
+  /** The one timeline append of an order event (it owns stream time) and its webhook outbox rows. */
+  const record = (type: WebhookEventType & `order.${string}`, o: Omit<Order, 'streamMs'>, at: number): number | null => {
+    const payload = orderEventPayload(o);
+    const { streamMs } = events.append({ showId: o.showId, type, at, payload });
+    webhooks.enqueue(type, payload, at);
+    return streamMs;
   };
 
-  const place = db.transaction((req: Parameters<OrderLedger['place']>[0]): PlaceOrderResult => {
-    const existing = byKey.get(req.viewerId, req.idempotencyKey) as OrderRow | undefined;
-    if (existing) {
-      return existing.request_hash === req.requestHash
-        ? { kind: 'replayed', order: toOrder(existing) }
-        : { kind: 'refused', code: 'IDEMPOTENCY_KEY_REUSED', message: 'this Idempotency-Key was used for a different order' };
-    }
-    const s = show.get(req.showId) as { started_at: number | null; status: 'scheduled' | 'live' | 'ended'; ended_at: number | null } | undefined;
-    if (!s) return { kind: 'refused', code: 'SHOW_NOT_FOUND', message: `no show with id ${req.showId}` };
-    const p = product.get(req.productId) as { price: number; currency: string } | undefined;
-    if (!p) return { kind: 'refused', code: 'PRODUCT_NOT_FOUND', message: `no product with id ${req.productId}` };
-    const sale = activeSale.get(req.showId, req.productId, req.at, req.at) as
-      | { id: string; price: number; remaining: number; per_customer_limit: number | null }
-      | undefined;
-    const unitPrice = sale ? sale.price : p.price;
-    if (sale) {
-      if (sale.per_customer_limit != null && (boughtInSale.get(sale.id, req.viewerId) as number) + req.quantity > sale.per_customer_limit) {
-        return { kind: 'refused', code: 'LIMIT_REACHED', message: `at most ${sale.per_customer_limit} per customer in this flash sale` };
-      }
-      if (takeSale.run(req.quantity, sale.id, req.quantity).changes === 0) {
-        return { kind: 'refused', code: 'SOLD_OUT', message: 'the flash sale is sold out' };
-      }
-    }
-    if (takeStock.run(req.quantity, req.at, req.productId, req.quantity).changes === 0) {
-      // throwing rolls the flash-sale decrement back with everything else
-      throw new Refused('SOLD_OUT', 'sold out');
-    }
-    // last, after the stock: a refused coupon throws, and the savepoint takes the stock back
-    let couponId: string | null = null;
-    let discount = 0;
-    if (req.couponCode !== undefined) {
-      const row = couponByCode.get(req.couponCode) as CouponRow | undefined;
-      if (!row) throw new Refused('COUPON_INVALID', `no coupon ${req.couponCode}`);
-      const coupon = toCoupon(row);
-      const verdict = couponVerdict(coupon, {
-        showId: req.showId,
-        showStatus: s.status,
-        showEndedAt: s.ended_at,
-        currency: p.currency,
-        subtotal: unitPrice * req.quantity,
-        viewerLevel: req.viewerLevel,
-        usedByViewer: couponUsesBy.get(coupon.id, req.viewerId) as number,
+  /** What decideOrder needs, read inside the order's transaction. */
+  const snapshot = (req: PlaceOrder): OrderSnapshot => {
+    const existing = byKey.get(req.viewerId, req.idempotencyKey);
+    if (existing) return { kind: 'seen', order: toOrder(existing), requestHash: existing.request_hash };
+    const s = show.get(req.showId);
+    const sale = activeSale.get(req.showId, req.productId, req.at, req.at);
+    const couponRow = req.couponCode !== undefined ? couponByCode.get(req.couponCode) : undefined;
+    const coupon = couponRow && toCoupon(couponRow);
+    return {
+      kind: 'new',
+      show: s && { status: s.status, endedAt: s.ended_at },
+      product: product.get(req.productId),
+      sale: sale && {
+        id: sale.id,
+        price: sale.price,
+        remaining: sale.remaining,
+        perCustomerLimit: sale.per_customer_limit,
+        boughtByViewer: sale.per_customer_limit != null ? (boughtInSale.get(sale.id, req.viewerId) ?? 0) : 0,
+      },
+      coupon: coupon && {
+        coupon,
+        usedByViewer: couponUsesBy.get(coupon.id, req.viewerId) ?? 0,
         claimed: coupon.unlock ? claimed.get(coupon.id, req.viewerId) !== undefined : true,
-        now: req.at,
-      });
-      if (!verdict.ok) throw new Refused(verdict.code, verdict.message);
-      if (useCoupon.run(coupon.id).changes === 0) throw new Refused('COUPON_USED_UP', `${coupon.code} has been used up`);
-      couponId = coupon.id;
-      discount = verdict.discount;
-    }
-    // built from what was just written: no read-back on the hot path
-    const order: Order = {
-      id: req.orderId,
-      showId: req.showId,
-      viewerId: req.viewerId,
-      productId: req.productId,
-      flashSaleId: sale?.id ?? null,
-      quantity: req.quantity,
-      unitPrice,
-      total: unitPrice * req.quantity - discount,
-      couponId,
-      discount,
-      currency: p.currency,
-      status: 'pending',
-      onScreen: req.onScreen,
-      streamMs: s.started_at != null ? req.at - s.started_at : null,
-      createdAt: req.at,
-      updatedAt: req.at,
+      },
     };
+  };
+
+  // each order in its own savepoint: an order that fails half-way takes back what it wrote
+  const place = db.transaction((req: PlaceOrder): PlaceOrderResult => {
+    const decision = decideOrder(snapshot(req), req);
+    if (decision.kind !== 'placed') return decision;
+    const { order: decided, writes } = decision;
+    // the snapshot was read in this transaction: the checked decrements cannot miss
+    if (writes.takeSale && takeSale.run(writes.takeSale.quantity, writes.takeSale.saleId, writes.takeSale.quantity).changes === 0) {
+      throw new Error(`flash sale ${writes.takeSale.saleId} changed under order ${decided.id}`);
+    }
+    if (takeStock.run(writes.takeStock.quantity, req.at, writes.takeStock.productId, writes.takeStock.quantity).changes === 0) {
+      throw new Error(`stock of ${writes.takeStock.productId} changed under order ${decided.id}`);
+    }
+    if (writes.useCoupon !== null && useCoupon.run(writes.useCoupon).changes === 0) {
+      throw new Error(`coupon ${writes.useCoupon} changed under order ${decided.id}`);
+    }
+    // built from what was decided: no read-back on the hot path
+    const order: Order = { ...decided, streamMs: record('order.created', decided, req.at) };
     insert.run({ ...order, idempotencyKey: req.idempotencyKey, requestHash: req.requestHash, onScreen: JSON.stringify(req.onScreen), at: req.at });
-    timeline(order, 'order.created', req.at, s.started_at);
-    webhooks.enqueue('order.created', orderPayload(order), req.at);
     return { kind: 'placed', order };
   });
 
   const transition = db.transaction((id: string, from: readonly OrderStatus[], to: OrderStatus, at: number): Order | undefined => {
-    const row = byId.get(id) as OrderRow | undefined;
-    if (!row || !from.includes(row.status)) return undefined;
+    const row = byId.get(id);
+    if (!row) return undefined;
+    const before = toOrder(row);
+    const decision = decideTransition(before, from, to);
+    if (decision.kind === 'refused') return undefined;
+    const { giveStock: stock, giveSale: sale, releaseCoupon: coupon, event } = decision.writes;
     setStatus.run(to, at, id);
-    if (to === 'cancelled') {
-      giveStock.run(row.quantity, at, row.product_id);
-      if (row.flash_sale_id) giveSale.run(row.quantity, row.flash_sale_id);
-      if (row.coupon_id) releaseCoupon.run(row.coupon_id);
-    }
-    const order = toOrder(byId.get(id) as OrderRow);
-    if (to === 'paid' || to === 'cancelled') {
-      timeline(order, to === 'paid' ? 'order.paid' : 'order.cancelled', at);
-      webhooks.enqueue(to === 'paid' ? 'order.paid' : 'order.cancelled', orderPayload(order), at);
-    }
+    if (stock) giveStock.run(stock.quantity, at, stock.productId);
+    if (sale) giveSale.run(sale.quantity, sale.saleId);
+    if (coupon) releaseCoupon.run(coupon);
+    // built from what was just written: no read-back
+    const order: Order = { ...before, status: to, updatedAt: at };
+    if (event) record(event, order, at);
     return order;
   });
-
-  const placeOne = (req: Parameters<OrderLedger['place']>[0]): PlaceOrderResult => {
-    try {
-      return place(req);
-    } catch (err) {
-      if (err instanceof Refused) return { kind: 'refused', code: err.code, message: err.message };
-      throw err;
-    }
-  };
 
   // Group commit: orders that arrive in the same turn of the event loop are placed one after
   // the other, each in its own savepoint, inside one transaction, so they share one fsync
   // (synchronous=FULL). Nobody is answered before the commit that holds their order.
-  let queue: Array<{ req: Parameters<OrderLedger['place']>[0]; resolve(r: PlaceOrderResult): void; reject(e: unknown): void }> = [];
+  let queue: Array<{ req: PlaceOrder; resolve(r: PlaceOrderResult): void; reject(e: unknown): void }> = [];
   const flush = () => {
     const batch = queue;
     queue = [];
@@ -211,7 +176,7 @@ export function createOrderLedger(db: Db, webhooks: WebhookStore): OrderLedger {
       outcomes = db.transaction(() =>
         batch.map((item) => {
           try {
-            return { ok: placeOne(item.req) };
+            return { ok: place(item.req) };
           } catch (err) {
             return { err };
           }
@@ -230,29 +195,10 @@ export function createOrderLedger(db: Db, webhooks: WebhookStore): OrderLedger {
         if (queue.push({ req, resolve, reject }) === 1) setImmediate(flush);
       }),
     get: (id) => {
-      const row = byId.get(id) as OrderRow | undefined;
+      const row = byId.get(id);
       return row && toOrder(row);
     },
     transition: (id, from, to, at) => transition(id, from, to, at),
-    listForShow: (showId) => (forShow.all(showId) as OrderRow[]).map(toOrder),
-  };
-}
-
-/** Thrown inside an order's savepoint: everything it wrote is rolled back, the buyer is told why. */
-class Refused extends Error {
-  constructor(
-    readonly code: Extract<PlaceOrderResult, { kind: 'refused' }>['code'],
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export function createViewerRepository(db: Db): ViewerRepository {
-  const insert = db.prepare('INSERT INTO viewers (id, display_name, token_hash, created_at) VALUES (?, ?, ?, ?)');
-  const byToken = db.prepare('SELECT id, display_name AS displayName, created_at AS createdAt FROM viewers WHERE token_hash = ?');
-  return {
-    create: (v, tokenHash) => void insert.run(v.id, v.displayName, tokenHash, v.createdAt),
-    findByTokenHash: (hash) => byToken.get(hash) as ReturnType<ViewerRepository['findByTokenHash']>,
+    listForShow: (showId) => forShow.all(showId).map(toOrder),
   };
 }

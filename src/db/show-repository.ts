@@ -74,19 +74,19 @@ interface EventRow {
 }
 
 export function createShowEventRepository(db: Db): ShowEventRepository {
-  const insert = db.prepare(
+  const insert = db.prepare<[{ showId: string; type: ShowEventType; at: number; payload: string }], { id: number; stream_ms: number | null }>(
     `INSERT INTO show_events (show_id, type, at, stream_ms, payload)
      VALUES (@showId, @type, @at, @at - (SELECT started_at FROM shows WHERE id = @showId), @payload)
      RETURNING id, stream_ms`,
   );
-  const forShow = db.prepare('SELECT * FROM show_events WHERE show_id = ? ORDER BY id LIMIT ?');
+  const forShow = db.prepare<[showId: string, limit: number], EventRow>('SELECT * FROM show_events WHERE show_id = ? ORDER BY id LIMIT ?');
   return {
     append: (event) => {
-      const row = insert.get({ showId: event.showId, type: event.type, at: event.at, payload: JSON.stringify(event.payload) }) as { id: number; stream_ms: number | null };
+      const row = insert.get({ showId: event.showId, type: event.type, at: event.at, payload: JSON.stringify(event.payload) })!;
       return { ...event, id: row.id, streamMs: row.stream_ms };
     },
     listForShow: (showId, limit) =>
-      (forShow.all(showId, limit) as EventRow[]).map(
+      forShow.all(showId, limit).map(
         (r): ShowEvent => ({
           id: r.id,
           showId: r.show_id,

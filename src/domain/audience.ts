@@ -29,8 +29,6 @@ export interface ChatSettings {
   pinnedMessageId: string | null;
 }
 
-export const defaultChatSettings = (): ChatSettings => ({ slowModeSeconds: 0, linksAllowed: false, pinnedMessageId: null });
-
 export interface Sanction {
   viewerId: string;
   /** null: every show */

@@ -52,6 +52,20 @@ export interface PlaceOrder {
   viewerLevel: number;
 }
 
+/** What the timeline and the webhooks say about an order (a wire form: keys in this order). */
+export const orderEventPayload = (o: Omit<Order, 'streamMs'>) => ({
+  orderId: o.id,
+  showId: o.showId,
+  viewerId: o.viewerId,
+  productId: o.productId,
+  quantity: o.quantity,
+  total: o.total,
+  discount: o.discount,
+  couponId: o.couponId,
+  currency: o.currency,
+  status: o.status,
+});
+
 export type PlaceOrderResult =
   | { kind: 'placed'; order: Order }
   | { kind: 'replayed'; order: Order }

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { defaultChatSettings, type ChatMessage, type ChatSettings, type Sanction } from '../../src/domain/audience.js';
+import { type ChatMessage, type ChatSettings, type Sanction } from '../../src/domain/audience.js';
 import type { Show, ShowEvent } from '../../src/domain/show.js';
 import { createLogger } from '../../src/log/logger.js';
 import type { ServerMessage } from '../../src/realtime/server-messages.js';
@@ -108,7 +108,7 @@ export class FakeChatStore {
     return hit.map((m) => ({ id: m.id, showId: m.showId }));
   }
   settings(showId: string): ChatSettings {
-    return { ...(this.settingsByShow.get(showId) ?? defaultChatSettings()) };
+    return { ...(this.settingsByShow.get(showId) ?? { slowModeSeconds: 0, linksAllowed: false, pinnedMessageId: null }) };
   }
   saveSettings(showId: string, settings: ChatSettings): void {
     this.settingsByShow.set(showId, { ...settings });

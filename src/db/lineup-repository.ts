@@ -1,0 +1,16 @@
+import type { LineupRepository } from '../domain/ports.js';
+import type { Db } from './open.js';
+
+export function createLineupRepository(db: Db): LineupRepository {
+  const get = db.prepare<[showId: string], string>('SELECT product_id FROM show_lineup WHERE show_id = ? ORDER BY position').pluck();
+  const clear = db.prepare<[showId: string]>('DELETE FROM show_lineup WHERE show_id = ?');
+  const add = db.prepare<[showId: string, productId: string, position: number]>('INSERT INTO show_lineup (show_id, product_id, position) VALUES (?, ?, ?)');
+  const set = db.transaction((showId: string, ids: string[]) => {
+    clear.run(showId);
+    ids.forEach((id, i) => add.run(showId, id, i));
+  });
+  return {
+    get: (showId) => get.all(showId),
+    set: (showId, ids) => set(showId, ids),
+  };
+}

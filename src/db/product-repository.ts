@@ -1,0 +1,66 @@
+import type { ProductRepository } from '../domain/ports.js';
+import type { Product } from '../domain/product.js';
+import type { Db } from './open.js';
+
+interface ProductRow {
+  id: string;
+  sku: string;
+  title: string;
+  description: string;
+  price: number;
+  currency: string;
+  compare_at_price: number | null;
+  stock: number;
+  has_image: number;
+  created_at: number;
+  updated_at: number;
+}
+
+const toProduct = (r: ProductRow): Product => ({
+  id: r.id,
+  sku: r.sku,
+  title: r.title,
+  description: r.description,
+  price: r.price,
+  currency: r.currency,
+  compareAtPrice: r.compare_at_price,
+  stock: r.stock,
+  hasImage: r.has_image === 1,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export function createProductRepository(db: Db): ProductRepository {
+  const insert = db.prepare<[Omit<Product, 'hasImage'> & { hasImage: 0 | 1 }]>(
+    `INSERT INTO products (id, sku, title, description, price, currency, compare_at_price, stock, has_image, created_at, updated_at)
+     VALUES (@id, @sku, @title, @description, @price, @currency, @compareAtPrice, @stock, @hasImage, @createdAt, @updatedAt)`,
+  );
+  const byId = db.prepare<[id: string], ProductRow>('SELECT * FROM products WHERE id = ?');
+  const bySku = db.prepare<[sku: string], ProductRow>('SELECT * FROM products WHERE sku = ?');
+  const all = db.prepare<[], ProductRow>('SELECT * FROM products ORDER BY created_at, rowid');
+  const image = db.prepare<[hasImage: 0 | 1, at: number, id: string]>('UPDATE products SET has_image = ?, updated_at = ? WHERE id = ?');
+  const update = db.prepare<[Product]>(
+    `UPDATE products SET sku = @sku, title = @title, description = @description, price = @price, currency = @currency,
+       compare_at_price = @compareAtPrice, stock = @stock, updated_at = @updatedAt WHERE id = @id`,
+  );
+  const inUse = db
+    .prepare<[id: string, id: string], number>('SELECT (SELECT count(*) FROM orders WHERE product_id = ?) + (SELECT count(*) FROM flash_sales WHERE product_id = ?)')
+    .pluck();
+  const remove = db.prepare<[id: string]>('DELETE FROM products WHERE id = ?');
+  return {
+    create: (p) => void insert.run({ ...p, hasImage: p.hasImage ? 1 : 0 }),
+    get: (id) => {
+      const r = byId.get(id);
+      return r && toProduct(r);
+    },
+    findBySku: (sku) => {
+      const r = bySku.get(sku);
+      return r && toProduct(r);
+    },
+    list: () => all.all().map(toProduct),
+    setHasImage: (id, hasImage, at) => void image.run(hasImage ? 1 : 0, at, id),
+    update: (p) => void update.run(p),
+    delete: (id) => ((inUse.get(id, id) ?? 0) > 0 ? false : remove.run(id).changes > 0),
+    atomically: (fn) => db.transaction(fn)(),
+  };
+}

@@ -1,0 +1,12 @@
+import type { Viewer } from '../domain/order.js';
+import type { ViewerRepository } from '../domain/ports.js';
+import type { Db } from './open.js';
+
+export function createViewerRepository(db: Db): ViewerRepository {
+  const insert = db.prepare<[id: string, displayName: string, tokenHash: string, createdAt: number]>('INSERT INTO viewers (id, display_name, token_hash, created_at) VALUES (?, ?, ?, ?)');
+  const byToken = db.prepare<[tokenHash: string], Viewer>('SELECT id, display_name AS displayName, created_at AS createdAt FROM viewers WHERE token_hash = ?');
+  return {
+    create: (v, tokenHash) => void insert.run(v.id, v.displayName, tokenHash, v.createdAt),
+    findByTokenHash: (hash) => byToken.get(hash),
+  };
+}

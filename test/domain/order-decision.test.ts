@@ -1,0 +1,218 @@
+// The order rules without SQLite: given what the order's transaction read, when the viewer
+// orders, then it is placed (with what it writes), replayed or refused.
+import t from 'tap';
+import type { Coupon } from '../../src/domain/coupon.js';
+import type { Order, PlaceOrder } from '../../src/domain/order.js';
+import { decideOrder, decideTransition, type OrderSnapshot } from '../../src/domain/order-decision.js';
+
+const AT = Date.UTC(2026, 10, 29, 20, 0, 0);
+
+const command = (over: Partial<PlaceOrder> = {}): PlaceOrder => ({
+  orderId: 'order-1',
+  showId: 'show-1',
+  viewerId: 'viewer-1',
+  productId: 'product-1',
+  quantity: 2,
+  idempotencyKey: 'key-1',
+  requestHash: 'hash-1',
+  onScreen: { pinnedProductId: 'product-1', flashSaleId: null },
+  at: AT,
+  viewerLevel: 0,
+  ...over,
+});
+
+type New = Extract<OrderSnapshot, { kind: 'new' }>;
+const given = (over: Partial<Omit<New, 'kind'>> = {}): New => ({
+  kind: 'new',
+  show: { status: 'live', endedAt: null },
+  product: { price: 1500, currency: 'EUR', stock: 10 },
+  sale: undefined,
+  coupon: undefined,
+  ...over,
+});
+
+const sale = (over: Partial<NonNullable<New['sale']>> = {}): NonNullable<New['sale']> => ({
+  id: 'sale-1',
+  price: 900,
+  remaining: 5,
+  perCustomerLimit: null,
+  boughtByViewer: 0,
+  ...over,
+});
+
+const coupon = (over: Partial<Coupon> = {}): Coupon => ({
+  id: 'coupon-1',
+  code: 'SAVE10',
+  kind: 'percent',
+  amount: 10,
+  currency: null,
+  showId: null,
+  liveOnly: false,
+  listed: true,
+  startsAt: null,
+  expiresAt: null,
+  expiresAfterShowMinutes: null,
+  maxUses: null,
+  perViewerLimit: 1,
+  minLevel: 0,
+  unlock: null,
+  unlockThreshold: null,
+  keyword: null,
+  uses: 0,
+  createdAt: AT - 60_000,
+  disabledAt: null,
+  ...over,
+});
+
+t.test('price in force: the product price when no flash sale runs', async (t) => {
+  const d = decideOrder(given(), command());
+  t.equal(d.kind, 'placed');
+  if (d.kind !== 'placed') return;
+  t.match(d.order, { unitPrice: 1500, total: 3000, discount: 0, couponId: null, flashSaleId: null, currency: 'EUR', status: 'pending', createdAt: AT, updatedAt: AT });
+  t.same(d.order.onScreen, { pinnedProductId: 'product-1', flashSaleId: null }, 'what was on screen is kept');
+  t.same(d.writes, { takeStock: { productId: 'product-1', quantity: 2 }, takeSale: null, useCoupon: null });
+  t.notOk('streamMs' in d.order, 'stream time is left to the timeline');
+});
+
+t.test('flash sale: its price, and its stock taken as well as the product stock', async (t) => {
+  const d = decideOrder(given({ sale: sale() }), command());
+  if (d.kind !== 'placed') return t.fail(`expected placed, got ${d.kind}`);
+  t.match(d.order, { unitPrice: 900, total: 1800, flashSaleId: 'sale-1' });
+  t.same(d.writes, { takeStock: { productId: 'product-1', quantity: 2 }, takeSale: { saleId: 'sale-1', quantity: 2 }, useCoupon: null });
+});
+
+t.test('sold out', async (t) => {
+  t.test('given the flash sale has fewer left than asked', async (t) => {
+    t.same(decideOrder(given({ sale: sale({ remaining: 1 }) }), command()), { kind: 'refused', code: 'SOLD_OUT', message: 'the flash sale is sold out' });
+  });
+  t.test('given the product has fewer left than asked', async (t) => {
+    t.same(decideOrder(given({ product: { price: 1500, currency: 'EUR', stock: 1 } }), command()), { kind: 'refused', code: 'SOLD_OUT', message: 'sold out' });
+  });
+  t.test('given the sale has stock but the product has not', async (t) => {
+    t.same(decideOrder(given({ sale: sale(), product: { price: 1500, currency: 'EUR', stock: 0 } }), command()), { kind: 'refused', code: 'SOLD_OUT', message: 'sold out' });
+  });
+  t.test('exactly the last ones are sold', async (t) => {
+    t.equal(decideOrder(given({ sale: sale({ remaining: 2 }), product: { price: 1500, currency: 'EUR', stock: 2 } }), command()).kind, 'placed');
+  });
+  t.test('a coupon on a sold-out product is not looked at: sold out answers', async (t) => {
+    const d = decideOrder(given({ product: { price: 1500, currency: 'EUR', stock: 0 }, coupon: undefined }), command({ couponCode: 'NOPE' }));
+    t.match(d, { kind: 'refused', code: 'SOLD_OUT' });
+  });
+});
+
+t.test('per-customer limit in a flash sale', async (t) => {
+  t.test('given the viewer bought 2 of a limit of 3, 2 more are refused', async (t) => {
+    const d = decideOrder(given({ sale: sale({ perCustomerLimit: 3, boughtByViewer: 2 }) }), command());
+    t.same(d, { kind: 'refused', code: 'LIMIT_REACHED', message: 'at most 3 per customer in this flash sale' });
+  });
+  t.test('1 more reaches the limit and is placed', async (t) => {
+    t.equal(decideOrder(given({ sale: sale({ perCustomerLimit: 3, boughtByViewer: 2 }) }), command({ quantity: 1 })).kind, 'placed');
+  });
+  t.test('the limit answers before the sale stock', async (t) => {
+    t.match(decideOrder(given({ sale: sale({ perCustomerLimit: 1, remaining: 0 }) }), command()), { code: 'LIMIT_REACHED' });
+  });
+});
+
+t.test('coupon', async (t) => {
+  t.test('applied: 10% off the subtotal, rounded down, and one use taken', async (t) => {
+    const d = decideOrder(given({ product: { price: 999, currency: 'EUR', stock: 10 }, coupon: { coupon: coupon(), usedByViewer: 0, claimed: true } }), command({ couponCode: 'save10' }));
+    if (d.kind !== 'placed') return t.fail(`expected placed, got ${d.kind}`);
+    t.match(d.order, { unitPrice: 999, discount: 199, total: 1799, couponId: 'coupon-1' });
+    t.equal(d.writes.useCoupon, 'coupon-1');
+  });
+  t.test('applied to the flash-sale price', async (t) => {
+    const d = decideOrder(given({ sale: sale(), coupon: { coupon: coupon({ kind: 'fixed', amount: 500, currency: 'EUR' }), usedByViewer: 0, claimed: true } }), command({ couponCode: 'SAVE10' }));
+    t.match(d, { kind: 'placed', order: { unitPrice: 900, discount: 500, total: 1300 } });
+  });
+  t.test('refused: no coupon with that code', async (t) => {
+    t.same(decideOrder(given(), command({ couponCode: 'NOPE' })), { kind: 'refused', code: 'COUPON_INVALID', message: 'no coupon NOPE' });
+  });
+  t.test('refused: the verdict of the coupon rules answers (used already)', async (t) => {
+    const d = decideOrder(given({ coupon: { coupon: coupon(), usedByViewer: 1, claimed: true } }), command({ couponCode: 'SAVE10' }));
+    t.match(d, { kind: 'refused', code: 'COUPON_ALREADY_USED' });
+  });
+  t.test('refused: used up', async (t) => {
+    const d = decideOrder(given({ coupon: { coupon: coupon({ maxUses: 5, uses: 5 }), usedByViewer: 0, claimed: true } }), command({ couponCode: 'SAVE10' }));
+    t.same(d, { kind: 'refused', code: 'COUPON_USED_UP', message: 'SAVE10 has been used up' });
+  });
+  t.test('refused: live-only code after the show', async (t) => {
+    const d = decideOrder(given({ show: { status: 'ended', endedAt: AT - 1000 }, coupon: { coupon: coupon({ liveOnly: true, showId: 'show-1' }), usedByViewer: 0, claimed: true } }), command({ couponCode: 'SAVE10' }));
+    t.match(d, { kind: 'refused', code: 'COUPON_NOT_LIVE' });
+  });
+  t.test('refused: gated and not unlocked', async (t) => {
+    const d = decideOrder(given({ coupon: { coupon: coupon({ unlock: 'chat', unlockThreshold: 1, showId: 'show-1' }), usedByViewer: 0, claimed: false } }), command({ couponCode: 'SAVE10' }));
+    t.match(d, { kind: 'refused', code: 'COUPON_LOCKED' });
+  });
+  t.test('refused: loyalty level too low', async (t) => {
+    const d = decideOrder(given({ coupon: { coupon: coupon({ minLevel: 2 }), usedByViewer: 0, claimed: true } }), command({ couponCode: 'SAVE10', viewerLevel: 1 }));
+    t.match(d, { kind: 'refused', code: 'COUPON_LEVEL' });
+  });
+});
+
+t.test('idempotency: a key used before', async (t) => {
+  const first: Order = {
+    id: 'order-0',
+    showId: 'show-1',
+    viewerId: 'viewer-1',
+    productId: 'product-1',
+    flashSaleId: null,
+    quantity: 2,
+    unitPrice: 1500,
+    total: 3000,
+    couponId: null,
+    discount: 0,
+    currency: 'EUR',
+    status: 'paid',
+    onScreen: { pinnedProductId: null, flashSaleId: null },
+    streamMs: 1234,
+    createdAt: AT - 5000,
+    updatedAt: AT - 1000,
+  };
+  t.test('with the same request: the first order is replayed as it is now', async (t) => {
+    t.same(decideOrder({ kind: 'seen', order: first, requestHash: 'hash-1' }, command()), { kind: 'replayed', order: first });
+  });
+  t.test('with a different request: refused', async (t) => {
+    t.same(decideOrder({ kind: 'seen', order: first, requestHash: 'hash-other' }, command()), {
+      kind: 'refused',
+      code: 'IDEMPOTENCY_KEY_REUSED',
+      message: 'this Idempotency-Key was used for a different order',
+    });
+  });
+});
+
+t.test('unknown show or product', async (t) => {
+  t.same(decideOrder(given({ show: undefined, product: undefined }), command()), { kind: 'refused', code: 'SHOW_NOT_FOUND', message: 'no show with id show-1' });
+  t.same(decideOrder(given({ product: undefined }), command()), { kind: 'refused', code: 'PRODUCT_NOT_FOUND', message: 'no product with id product-1' });
+});
+
+t.test('status changes: a cancelled order gives back what it took; paid and cancelled go on the timeline', async (t) => {
+  const placed: Order = {
+    id: 'order-1',
+    showId: 'show-1',
+    viewerId: 'viewer-1',
+    productId: 'product-1',
+    flashSaleId: 'sale-1',
+    quantity: 3,
+    unitPrice: 900,
+    total: 2430,
+    couponId: 'coupon-1',
+    discount: 270,
+    currency: 'EUR',
+    status: 'pending',
+    onScreen: { pinnedProductId: null, flashSaleId: 'sale-1' },
+    streamMs: 10,
+    createdAt: AT,
+    updatedAt: AT,
+  };
+  t.same(decideTransition(placed, ['pending'], 'cancelled'), {
+    kind: 'moved',
+    writes: { giveStock: { productId: 'product-1', quantity: 3 }, giveSale: { saleId: 'sale-1', quantity: 3 }, releaseCoupon: 'coupon-1', event: 'order.cancelled' },
+  });
+  t.same(decideTransition({ ...placed, flashSaleId: null, couponId: null }, ['pending'], 'cancelled'), {
+    kind: 'moved',
+    writes: { giveStock: { productId: 'product-1', quantity: 3 }, giveSale: null, releaseCoupon: null, event: 'order.cancelled' },
+  });
+  t.same(decideTransition(placed, ['pending'], 'paid'), { kind: 'moved', writes: { giveStock: null, giveSale: null, releaseCoupon: null, event: 'order.paid' } });
+  t.same(decideTransition({ ...placed, status: 'paid' }, ['paid'], 'refunded'), { kind: 'moved', writes: { giveStock: null, giveSale: null, releaseCoupon: null, event: null } });
+  t.same(decideTransition({ ...placed, status: 'cancelled' }, ['pending'], 'paid'), { kind: 'refused' }, 'only from the statuses allowed');
+});
