@@ -1,28 +1,17 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
 import t from 'tap';
 import { defaultConfig } from '../../src/config/defaults.js';
-import { createLogger } from '../../src/log/logger.js';
+import { captureLogs } from '../helpers/capture-logs.js';
 import { startHawker } from '../../src/main.js';
 
 /** The data dir holds every stream key (in hawker.db) and the admin token: owner only. */
 const modeOf = (path: string) => statSync(path).mode & 0o777;
 
 function start(dataDir: string) {
-  let logText = '';
-  const logger = createLogger({
-    level: 'info',
-    pretty: false,
-    destination: new Writable({
-      write(chunk, _e, cb) {
-        logText += String(chunk);
-        cb();
-      },
-    }),
-  });
+  const { logger, text: logText } = captureLogs('info');
   const config = {
     ...defaultConfig,
     dataDir,
@@ -31,7 +20,7 @@ function start(dataDir: string) {
     rtmp: { ...defaultConfig.rtmp, host: '127.0.0.1', port: 0 },
     storage: { ...defaultConfig.storage, minFreeMegabytes: 0 },
   };
-  return { hawker: startHawker(config, logger), logs: () => logText };
+  return { hawker: startHawker(config, logger), logs: logText };
 }
 
 // the usual umask, under which Node and SQLite would create 0755 dirs and 0644 files

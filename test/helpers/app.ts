@@ -1,12 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { defaultConfig } from '../../src/config/defaults.js';
 import { openDatabase, type Db } from '../../src/db/open.js';
 import { buildApp } from '../../src/http/app.js';
-import { createLogger } from '../../src/log/logger.js';
+import { captureLogs } from './capture-logs.js';
 import { buildServices, servicesForHttp } from '../../src/services.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -40,17 +39,7 @@ export async function buildTestApp(
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'hawker-http-'));
   const hlsRoot = join(dataDir, 'media', 'hls');
-  let logText = '';
-  const logger = createLogger({
-    level: 'debug',
-    pretty: false,
-    destination: new Writable({
-      write(chunk, _e, cb) {
-        logText += String(chunk);
-        cb();
-      },
-    }),
-  });
+  const { logger, text: logText } = captureLogs('debug');
   const db = openDatabase(join(dataDir, 'hawker.db'));
   const services = buildServices({
     db,
@@ -91,5 +80,5 @@ export async function buildTestApp(
     services.overlays.shutdown();
     await services.dispatcher.stop();
   });
-  return { app, db, dataDir, hlsRoot, services, logs: () => logText, auth: { authorization: `Bearer ${ADMIN_TOKEN}` } };
+  return { app, db, dataDir, hlsRoot, services, logs: logText, auth: { authorization: `Bearer ${ADMIN_TOKEN}` } };
 }

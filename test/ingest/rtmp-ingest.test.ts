@@ -1,23 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import t from 'tap';
 import { RtmpIngest, type PublishRequest } from '../../src/ingest/rtmp-ingest.js';
-import { createLogger } from '../../src/log/logger.js';
+import { captureLogs } from '../helpers/capture-logs.js';
 import { amf0, chunks, command, RtmpTestClient, type Amf } from '../helpers/rtmp-client.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
 // One ingest for the file: node-media-server keeps module-level state (one per process).
-let logText = '';
-const logger = createLogger({
-  level: 'debug',
-  pretty: false,
-  destination: new Writable({
-    write(chunk, _e, cb) {
-      logText += String(chunk);
-      cb();
-    },
-  }),
-});
+const { logger, text: logText } = captureLogs('debug');
 const KEYS = new Set(['good-key-0123456789', 'other-key-0123456789', 'token-key-0123456789']);
 const live = new Set<string>();
 const started: PublishRequest[] = [];
@@ -87,7 +76,7 @@ t.test('a refused publisher changes no byte a local player reads', async (t) => 
   t.ok(refused.every((r) => r.closed), 'every refused publisher was disconnected');
   t.notOk(player.receivedBytes().includes(bad), "none of the refused publishers' bytes reached the player");
   t.equal(started.length, 1, 'only the host started a publish');
-  t.notOk(logText.includes('good-key-0123456789'), 'the stream key is never logged');
+  t.notOk(logText().includes('good-key-0123456789'), 'the stream key is never logged');
   host.destroy();
   await host.until(() => ended.length === 1, 3000, 'publish ended');
   t.equal(ended[0]!.streamKey, 'good-key-0123456789');
