@@ -186,6 +186,9 @@ t.test('a merchant runs a show from the control panel; a phone viewer watches, c
   const desk = await (await browser.newContext({ viewport: { width: 1366, height: 800 } })).newPage();
   await desk.goto(`${server.httpUrl}/watch/${showId}`);
   await desk.locator(`li.product.on-screen[data-product-id="${hose.id}"]`).waitFor({ timeout: 20_000 });
+  // the picture a merchant judges is the playing show, not the player's loading spinner
+  const deskPlays = await waitFor('the desktop viewer to play', async () => ((await desk.evaluate("document.getElementById('player').currentTime")) as number) > 0.5, 30_000, 200).then(() => true, () => false);
+  t.ok(deskPlays, 'the desktop viewer plays the show');
   await desk.screenshot({ path: `${ARTIFACTS}/viewer-desktop.png` });
 
   // ---- accessibility basics -----------------------------------------------------------------
