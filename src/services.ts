@@ -24,7 +24,7 @@ import { createShowEventRepository, createShowRepository } from './db/show-repos
 import { LiveShows } from './live/live-shows.js';
 import { ShowCatalog } from './live/show-catalog.js';
 import type { Logger } from './log/logger.js';
-import { TranscodeLauncher } from './pipeline/launcher.js';
+import { ProgramClock, TranscodeLauncher } from './pipeline/launcher.js';
 import { ProcessPool } from './pipeline/process-pool.js';
 import { createAudienceRepository, createChatRepository, createPollRepository, createQuestionRepository } from './db/audience-repository.js';
 import { createLineupRepository } from './db/lineup-repository.js';
@@ -69,7 +69,8 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   const bus = new EventBus((err, event) => logger.error({ err, event: event.type }, 'event subscriber failed'));
   const flashSales = createFlashSaleRepository(db);
   const overlayStates = createOverlayStateRepository(db);
-  let launcher: TranscodeLauncher | null = null;
+  // the video time of each show's transcode: the overlays ask it, the launcher keeps it
+  const programClock = new ProgramClock();
   const overlays = new ShowOverlays({
     onChange: (showId, change, programDateTime, at) => bus.emit({ type: 'overlay.changed', showId, change, programDateTime, at }),
     shows,
@@ -80,13 +81,14 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     theme: loadOverlayTheme(),
     feedRoot: join(dataDir, 'overlay'),
     checkoutUrl: (showId, productId) => `${publicUrl}/watch/${showId}?product=${encodeURIComponent(productId)}`,
-    programDateTimeNow: (showId) => launcher?.programDateTimeNow(showId) ?? null,
+    programDateTimeNow: (showId) => programClock.programDateTimeNow(showId),
     logger,
   });
   // owns every child process (transcoders, test patterns); main.ts waits for all on shutdown
   const processes = new ProcessPool({ logger: logger.child({ module: 'processes' }) });
-  launcher = new TranscodeLauncher({
+  const launcher = new TranscodeLauncher({
     pool: processes,
+    clock: programClock,
     config,
     hlsRoot: join(dataDir, 'media', 'hls'),
     logger,
