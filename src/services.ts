@@ -16,18 +16,20 @@ import { Orders } from './commerce/orders.js';
 import { ShowStatsReport } from './commerce/show-stats.js';
 import { Viewers } from './commerce/viewers.js';
 import { WebhookDispatcher } from './commerce/webhook-dispatcher.js';
+import { enqueueShowWebhooks } from './commerce/show-webhooks.js';
+import { EventBus } from './domain/events.js';
 import type { WebhookTargets } from './http/routes/webhooks.js';
 import { loadOverlayTheme } from './overlay/templates.js';
 import { createShowEventRepository, createShowRepository } from './db/show-repository.js';
 import { LiveShows } from './live/live-shows.js';
 import { ShowCatalog } from './live/show-catalog.js';
 import type { Logger } from './log/logger.js';
-import { TranscodeLauncher } from './pipeline/launcher.js';
+import { ProgramClock, TranscodeLauncher } from './pipeline/launcher.js';
 import { ProcessPool } from './pipeline/process-pool.js';
 import { createAudienceRepository, createChatRepository, createPollRepository, createQuestionRepository } from './db/audience-repository.js';
 import { createLineupRepository } from './db/lineup-repository.js';
 import { Loyalty } from './commerce/loyalty.js';
-import { Coupons, centreEntryForClients } from './commerce/coupons.js';
+import { Coupons } from './commerce/coupons.js';
 import { createCouponRepository } from './db/coupon-repository.js';
 import { ShowLineup } from './commerce/show-lineup.js';
 import { ChatRules } from './realtime/chat-rules.js';
@@ -37,6 +39,7 @@ import { LiveHub } from './realtime/live-hub.js';
 import { LiveModeration } from './realtime/moderation.js';
 import { LivePolls } from './realtime/polls.js';
 import { LivePresence } from './realtime/presence.js';
+import { notifyAudience } from './realtime/notifier.js';
 import { LiveQuestions } from './realtime/questions.js';
 import { Rooms } from './realtime/rooms.js';
 import { newCounters } from './realtime/session.js';
@@ -62,13 +65,14 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   const shows = createShowRepository(db);
   const events = createShowEventRepository(db);
   const products = new ProductCatalog(createProductRepository(db), new ProductImages(join(dataDir, 'media', 'products'), config.images));
-  let launcher: TranscodeLauncher | null = null;
-  let hub: LiveHub | null = null;
+  // what happened, told by the module that decided it; the subscribers are wired below, in order
+  const bus = new EventBus((err, event) => logger.error({ err, event: event.type }, 'event subscriber failed'));
   const flashSales = createFlashSaleRepository(db);
   const overlayStates = createOverlayStateRepository(db);
-  const overlays: ShowOverlays = new ShowOverlays({
-    onChange: (showId, change, programDateTime, at) =>
-      hub?.publish(showId, { type: 'overlay', change, overlay: overlays.view(showId), programDateTime, at: new Date(at).toISOString() }),
+  // the video time of each show's transcode: the overlays ask it, the launcher keeps it
+  const programClock = new ProgramClock();
+  const overlays = new ShowOverlays({
+    onChange: (showId, change, programDateTime, at) => bus.emit({ type: 'overlay.changed', showId, change, programDateTime, at }),
     shows,
     events,
     states: overlayStates,
@@ -77,13 +81,14 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     theme: loadOverlayTheme(),
     feedRoot: join(dataDir, 'overlay'),
     checkoutUrl: (showId, productId) => `${publicUrl}/watch/${showId}?product=${encodeURIComponent(productId)}`,
-    programDateTimeNow: (showId) => launcher?.programDateTimeNow(showId) ?? null,
+    programDateTimeNow: (showId) => programClock.programDateTimeNow(showId),
     logger,
   });
   // owns every child process (transcoders, test patterns); main.ts waits for all on shutdown
   const processes = new ProcessPool({ logger: logger.child({ module: 'processes' }) });
-  launcher = new TranscodeLauncher({
+  const launcher = new TranscodeLauncher({
     pool: processes,
+    clock: programClock,
     config,
     hlsRoot: join(dataDir, 'media', 'hls'),
     logger,
@@ -97,25 +102,21 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     pipelines: launcher,
     logger,
     reconnectWindowMs: config.live.reconnectWindowSeconds * 1000,
-    onShowEvent: (type, showId, at) => {
-      // viewers first: a webhook row that cannot be written (disk full) must not keep them waiting
-      hub?.publish(showId, { type: 'show', status: type === 'show.live' ? 'live' : 'ended' });
-      webhooks.enqueue(type === 'show.live' ? 'show.started' : 'show.ended', { showId }, at);
-    },
+    onShowEvent: (type, showId, at) => bus.emit({ type, showId, at }),
   });
   const viewers = new Viewers(createViewerRepository(db));
   const ledger = createOrderLedger(db, { events, webhooks });
-  // loyalty is built below; the level is only asked for when an order comes in
-  const orders = new Orders(ledger, overlayStates, (viewerId, showId) => loyalty.of(viewerId, shows.get(showId)?.host ?? '').level);
   const audience = createAudienceRepository(db);
-  const stats = new ShowStatsReport(shows, ledger, events, audience);
   const loyalty = new Loyalty(audience);
+  const orders = new Orders(ledger, overlayStates, (viewerId, showId) => loyalty.of(viewerId, shows.get(showId)?.host ?? '').level);
+  orders.onPlaced((order) => bus.emit({ type: 'order.placed', order }));
+  const stats = new ShowStatsReport(shows, ledger, events, audience);
   const lineups = createLineupRepository(db);
   const lineup = new ShowLineup(shows, lineups, products);
   const limits = config.audience;
   const chat = createChatRepository(db);
   const polls = createPollRepository(db);
-  const coupons: Coupons = new Coupons({
+  const coupons = new Coupons({
     coupons: createCouponRepository(db),
     shows,
     events,
@@ -123,7 +124,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     chat,
     polls,
     levelOf: (viewerId, host) => loyalty.of(viewerId, host).level,
-    notify: (showId, viewerId, coupon) => hub?.sendToViewer(showId, viewerId, { type: 'coupon.unlocked', coupon: centreEntryForClients(coupon) }),
+    notify: (showId, viewerId, coupon) => bus.emit({ type: 'coupon.unlocked', showId, viewerId, coupon }),
   });
   // the audience: rooms (the broadcaster), then each feature, then the hub that dispatches to them
   const liveLog = logger.child({ module: 'live' });
@@ -138,7 +139,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     questions: new LiveQuestions({ shows, questions: createQuestionRepository(db), lineup: lineups, speech: liveChat, out: rooms, now: Date.now }),
     presence: new LivePresence({ shows, events, audience, rooms, activity: activity.record, logger: liveLog, now: Date.now }),
   };
-  hub = new LiveHub({
+  const hub = new LiveHub({
     shows,
     rooms,
     features: liveAudience,
@@ -150,23 +151,13 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     overlayView: (showId) => overlays.view(showId),
     logger,
   });
-  const liveHub = hub;
-  orders.onPlaced((order) => {
-    loyalty.forget(order.viewerId);
-    const saleId = order.flashSaleId;
-    if (!saleId) return;
-    liveHub.publishLatest(order.showId, `sale:${saleId}`, () => {
-      const sale = flashSales.get(saleId);
-      if (!sale) return null;
-      return {
-        type: 'flash_sale',
-        sale: { id: sale.id, productId: sale.productId, price: sale.price, quantity: sale.quantity, remaining: sale.remaining, endsAt: new Date(sale.endsAt).toISOString() },
-      };
-    });
-  });
+  // subscribers run in this order: viewers hear of a change before the webhook row is written
+  notifyAudience(bus, { out: rooms, overlayView: (showId) => overlays.view(showId), flashSale: (id) => flashSales.get(id) });
+  enqueueShowWebhooks(bus, webhooks);
+  loyalty.subscribe(bus);
   const dispatcher = new WebhookDispatcher({ store: webhooks, logger: logger.child({ module: 'webhooks' }), allowPrivateTargets: config.webhooks.allowPrivateTargets });
   const catalog = new ShowCatalog(shows, events, live);
-  return { storage, shows, events, products, overlays, launcher, live, catalog, viewers, orders, stats, webhooks, dispatcher, hub: liveHub, liveAudience, lineup, loyalty, coupons, processes, testPatterns: new TestPatterns({ pool: processes, ffmpegPath: config.ffmpeg.path, publishUrlFor: publishUrlFor ?? inputUrlFor, logger: logger.child({ module: 'test-pattern' }) }) };
+  return { storage, shows, events, products, overlays, launcher, live, catalog, viewers, orders, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns: new TestPatterns({ pool: processes, ffmpegPath: config.ffmpeg.path, publishUrlFor: publishUrlFor ?? inputUrlFor, logger: logger.child({ module: 'test-pattern' }) }) };
 }
 
 /** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */

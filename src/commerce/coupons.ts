@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { couponVerdict, type Coupon, type CouponUnlock } from '../domain/coupon.js';
+import { couponVerdict, type Coupon, type CouponCentreEntry, type CouponUnlock } from '../domain/coupon.js';
 import { HawkerError } from '../domain/errors.js';
 import type { AudienceRepository, ChatRepository, CouponRepository, PollRepository, ShowEventRepository, ShowRepository } from '../domain/ports.js';
 import { currencyExponents } from '../domain/product.js';
@@ -22,22 +22,6 @@ export interface NewCoupon {
   unlock?: CouponUnlock | null;
   unlockThreshold?: number | null;
   keyword?: string | null;
-}
-
-/** One line of a viewer's coupon centre. The code shows once the coupon is theirs to use. */
-export interface CouponCentreEntry {
-  id: string;
-  code: string | null;
-  kind: Coupon['kind'];
-  amount: number;
-  currency: string | null;
-  expiresAt: number | null;
-  liveOnly: boolean;
-  minLevel: number;
-  unlock: CouponUnlock | null;
-  /** what is left to do: "watch 10 minutes", with how far the viewer is */
-  progress: { have: number; need: number } | null;
-  state: 'available' | 'locked' | 'used' | 'used up' | 'expired' | 'level' | 'not live' | 'not yet';
 }
 
 /** The entry as the API and the live socket send it: times as ISO strings. */

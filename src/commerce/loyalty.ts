@@ -1,4 +1,5 @@
 import type { HostActivity } from '../domain/audience.js';
+import type { EventSource } from '../domain/events.js';
 import type { AudienceRepository } from '../domain/ports.js';
 
 export interface LoyaltyLevel {
@@ -64,5 +65,10 @@ export class Loyalty {
   /** after a purchase (worth a level on its own): the next look counts it */
   forget(viewerId: string): void {
     this.cache.delete(viewerId);
+  }
+
+  /** forget each buyer when their order is placed */
+  subscribe(bus: EventSource): void {
+    bus.on('order.placed', ({ order }) => this.forget(order.viewerId));
   }
 }

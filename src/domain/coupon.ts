@@ -73,3 +73,19 @@ export function couponVerdict(c: Coupon, x: CouponContext): CouponVerdict {
   const discount = c.kind === 'fixed' ? Math.min(c.amount, x.subtotal) : Math.floor((x.subtotal * c.amount) / 100);
   return { ok: true, discount };
 }
+
+/** One line of a viewer's coupon centre. The code shows once the coupon is theirs to use. */
+export interface CouponCentreEntry {
+  id: string;
+  code: string | null;
+  kind: Coupon['kind'];
+  amount: number;
+  currency: string | null;
+  expiresAt: number | null;
+  liveOnly: boolean;
+  minLevel: number;
+  unlock: CouponUnlock | null;
+  /** what is left to do: "watch 10 minutes", with how far the viewer is */
+  progress: { have: number; need: number } | null;
+  state: 'available' | 'locked' | 'used' | 'used up' | 'expired' | 'level' | 'not live' | 'not yet';
+}

@@ -43,3 +43,15 @@ export const emptyOverlayState = (): OverlayState => ({
 });
 
 export const ANNOUNCEMENT_MAX = 140;
+
+/** One change to what is on screen, as the timeline and the overlay.changed event carry it. */
+export type OverlayChange =
+  | { change: 'pin'; productId: string }
+  | { change: 'unpin' }
+  | { change: 'flash_sale.started'; flashSaleId: string; productId: string; price: number; quantity: number; endsAt: string }
+  | { change: 'flash_sale.ended'; flashSaleId: string; reason: 'ended' | 'stopped' | 'sold out' }
+  | { change: 'announcement'; text: string | null }
+  | { change: 'qr'; enabled: boolean }
+  | { change: 'hidden'; hidden: boolean }
+  | { change: 'theme'; theme: Partial<Theme> }
+  | { change: 'poll'; pollId: string | null; question: string | null };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ProductCatalog } from '../commerce/product-catalog.js';
 import { HawkerError } from '../domain/errors.js';
-import { emptyOverlayState, type FlashSale, type OverlayState, type Theme } from '../domain/overlay.js';
+import { emptyOverlayState, type FlashSale, type OverlayChange, type OverlayState, type Theme } from '../domain/overlay.js';
 import type { FlashSaleRepository, OverlayStateRepository, ShowEventRepository, ShowRepository } from '../domain/ports.js';
 import type { Show } from '../domain/show.js';
 import type { Logger } from '../log/logger.js';
@@ -27,17 +27,6 @@ export interface ShowOverlaysOptions {
   /** after each change is stored and on the timeline: viewers hear of it with its PDT */
   onChange?(showId: string, change: OverlayChange, programDateTime: string | null, at: number): void;
 }
-
-export type OverlayChange =
-  | { change: 'pin'; productId: string }
-  | { change: 'unpin' }
-  | { change: 'flash_sale.started'; flashSaleId: string; productId: string; price: number; quantity: number; endsAt: string }
-  | { change: 'flash_sale.ended'; flashSaleId: string; reason: 'ended' | 'stopped' | 'sold out' }
-  | { change: 'announcement'; text: string | null }
-  | { change: 'qr'; enabled: boolean }
-  | { change: 'hidden'; hidden: boolean }
-  | { change: 'theme'; theme: Partial<Theme> }
-  | { change: 'poll'; pollId: string | null; question: string | null };
 
 export interface OverlayView {
   showId: string;

@@ -23,17 +23,53 @@ export interface TranscodeLauncherOptions {
   logger: Logger;
   /** the pool that owns every child process (default: one of its own) */
   pool?: ProcessPool;
+  /** where each show's current run is kept for programDateTimeNow (default: one of its own) */
+  clock?: ProgramClock;
+}
+
+/**
+ * The video time each show's transcode is at, from the run the launcher started. Its own object
+ * so that the overlays can ask for it without holding the launcher (which holds the overlays).
+ */
+export class ProgramClock {
+  private readonly runs = new Map<string, { supervisor: FfmpegSupervisor; playlistDir: string }>();
+
+  /** the show's current run, writing its top rung's playlist in playlistDir */
+  started(showId: string, supervisor: FfmpegSupervisor, playlistDir: string): void {
+    this.runs.set(showId, { supervisor, playlistDir });
+  }
+
+  /** once its FFmpeg has exited, the show is no longer transcoding (a newer run may have replaced it) */
+  stopped(showId: string, supervisor: FfmpegSupervisor): void {
+    if (this.runs.get(showId)?.supervisor === supervisor) this.runs.delete(showId);
+  }
+
+  /**
+   * The PROGRAM-DATE-TIME of the video FFmpeg is working on now: where the current run's
+   * playlist started, plus how far the encoder has got, plus the time since it said so.
+   * An estimate (the encoder holds a few frames); null when the show is not transcoding.
+   */
+  programDateTimeNow(showId: string, now: number = Date.now()): number | null {
+    const run = this.runs.get(showId);
+    // only a current run's progress: a stalled or ended run's position is no longer "now"
+    const progress = run?.supervisor.progress;
+    if (!run || !progress || !run.supervisor.lastProgressAt) return null;
+    const start = runStartProgramDateTime(run.playlistDir);
+    if (start == null) return null;
+    return start + progress.outTimeMs + (now - run.supervisor.lastProgressAt);
+  }
 }
 
 /** Starts one supervised FFmpeg per live show, writing <hlsRoot>/<showId>/. */
 export class TranscodeLauncher {
   private readonly log: Logger;
-  private readonly running = new Map<string, FfmpegSupervisor>();
+  private readonly clock: ProgramClock;
   private readonly pool: ProcessPool;
 
   constructor(private readonly options: TranscodeLauncherOptions) {
     this.log = options.logger.child({ module: 'pipeline' });
     this.pool = options.pool ?? new ProcessPool({ logger: this.log });
+    this.clock = options.clock ?? new ProgramClock();
   }
 
   mediaDir(showId: string): string {
@@ -74,13 +110,10 @@ export class TranscodeLauncher {
           overlays,
         }),
       onRestart: ({ attempt, reason }) => hooks.onRestart(attempt, reason),
-      // once its FFmpeg has exited, the show is no longer transcoding (a newer run may have replaced it)
-      onStopped: () => {
-        if (this.running.get(showId) === supervisor) this.running.delete(showId);
-      },
+      onStopped: () => this.clock.stopped(showId, supervisor),
     });
     supervisor.start();
-    this.running.set(showId, supervisor);
+    this.clock.started(showId, supervisor, join(outputDir, pipeline.ladder[0]!.name));
     return supervisor;
   }
 
@@ -93,19 +126,8 @@ export class TranscodeLauncher {
     this.options.overlays?.release(showId);
   }
 
-  /**
-   * The PROGRAM-DATE-TIME of the video FFmpeg is working on now: where the current run's
-   * playlist started, plus how far the encoder has got, plus the time since it said so.
-   * An estimate (the encoder holds a few frames); null when the show is not transcoding.
-   */
+  /** The PROGRAM-DATE-TIME of the video the show's FFmpeg is working on now (see ProgramClock). */
   programDateTimeNow(showId: string, now: number = Date.now()): number | null {
-    const supervisor = this.running.get(showId);
-    // only a current run's progress: a stalled or ended run's position is no longer "now"
-    const progress = supervisor?.progress;
-    if (!supervisor || !progress || !supervisor.lastProgressAt) return null;
-    const top = this.options.config.pipeline.ladder[0]!.name;
-    const start = runStartProgramDateTime(join(this.mediaDir(showId), top));
-    if (start == null) return null;
-    return start + progress.outTimeMs + (now - supervisor.lastProgressAt);
+    return this.clock.programDateTimeNow(showId, now);
   }
 }

@@ -1,0 +1,111 @@
+import t from 'tap';
+import { enqueueShowWebhooks } from '../../src/commerce/show-webhooks.js';
+import type { CouponCentreEntry } from '../../src/domain/coupon.js';
+import { EventBus } from '../../src/domain/events.js';
+import type { Order, WebhookEventType } from '../../src/domain/order.js';
+import type { FlashSale } from '../../src/domain/overlay.js';
+import { notifyAudience } from '../../src/realtime/notifier.js';
+import { FakeBroadcaster } from '../helpers/fake-audience.js';
+
+/** Each domain event -> the exact wire message viewers get, through a fake broadcaster. */
+function setup() {
+  const bus = new EventBus((err) => {
+    throw err;
+  });
+  const out = new FakeBroadcaster();
+  const sales = new Map<string, FlashSale>();
+  notifyAudience(bus, { out, overlayView: (showId) => ({ showId, pinned: 'p1' }), flashSale: (id) => sales.get(id) });
+  return { bus, out, sales };
+}
+
+const order = (over: Partial<Order> = {}): Order => ({
+  id: 'o1',
+  showId: 'show1',
+  viewerId: 'v1',
+  productId: 'p1',
+  flashSaleId: null,
+  quantity: 1,
+  unitPrice: 500,
+  total: 500,
+  couponId: null,
+  discount: 0,
+  currency: 'EUR',
+  status: 'pending',
+  onScreen: { pinnedProductId: 'p1', flashSaleId: null },
+  streamMs: null,
+  createdAt: 1,
+  updatedAt: 1,
+  ...over,
+});
+
+t.test('overlay.changed -> an overlay message with the view, the PDT and the time as ISO', async (t) => {
+  const { bus, out } = setup();
+  bus.emit({ type: 'overlay.changed', showId: 'show1', change: { change: 'pin', productId: 'p1' }, programDateTime: '2026-01-01T00:00:00.500Z', at: Date.UTC(2026, 0, 1) });
+  t.same(out.sent, [
+    {
+      showId: 'show1',
+      message: { type: 'overlay', change: { change: 'pin', productId: 'p1' }, overlay: { showId: 'show1', pinned: 'p1' }, programDateTime: '2026-01-01T00:00:00.500Z', at: '2026-01-01T00:00:00.000Z' },
+    },
+  ]);
+});
+
+t.test('show.live and show.ended -> a show message with the status', async (t) => {
+  const { bus, out } = setup();
+  bus.emit({ type: 'show.live', showId: 'show1', at: 1 });
+  bus.emit({ type: 'show.ended', showId: 'show1', at: 2 });
+  t.same(out.sent, [
+    { showId: 'show1', message: { type: 'show', status: 'live' } },
+    { showId: 'show1', message: { type: 'show', status: 'ended' } },
+  ]);
+});
+
+t.test('coupon.unlocked -> to that viewer only, the expiry as ISO', async (t) => {
+  const { bus, out } = setup();
+  const coupon: CouponCentreEntry = { id: 'c1', code: 'HELLO', kind: 'percent', amount: 10, currency: null, expiresAt: Date.UTC(2026, 0, 2), liveOnly: true, minLevel: 0, unlock: 'chat', progress: null, state: 'available' };
+  bus.emit({ type: 'coupon.unlocked', showId: 'show1', viewerId: 'v1', coupon });
+  t.same(out.sent, []);
+  t.same(out.toViewer, [{ showId: 'show1', viewerId: 'v1', message: { type: 'coupon.unlocked', coupon: { ...coupon, expiresAt: '2026-01-02T00:00:00.000Z' } } }]);
+});
+
+t.test('order.placed in a flash sale -> the latest flash_sale message, built when it leaves', async (t) => {
+  const { bus, out, sales } = setup();
+  bus.emit({ type: 'order.placed', order: order() });
+  t.equal(out.latest.size, 0, 'no flash sale, no message');
+  const sale: FlashSale = { id: 'fs1', showId: 'show1', productId: 'p1', price: 300, quantity: 10, remaining: 9, perCustomerLimit: null, startsAt: 0, endsAt: Date.UTC(2026, 0, 1, 0, 5), createdAt: 0 };
+  bus.emit({ type: 'order.placed', order: order({ flashSaleId: 'fs1' }) });
+  const build = out.latest.get('show1:sale:fs1');
+  t.ok(build, 'keyed by the sale: a burst of orders sends one message per tick');
+  t.equal(build!(), null, 'a sale that is gone sends nothing');
+  sales.set('fs1', sale);
+  t.same(build!(), { type: 'flash_sale', sale: { id: 'fs1', productId: 'p1', price: 300, quantity: 10, remaining: 9, endsAt: '2026-01-01T00:05:00.000Z' } });
+  sales.set('fs1', { ...sale, remaining: 4 });
+  t.match(build!(), { sale: { remaining: 4 } }, 'the stock as it is when the message leaves');
+});
+
+t.test('show events -> webhook rows, after the viewers are told', async (t) => {
+  const bus = new EventBus((err) => {
+    throw err;
+  });
+  const calls: string[] = [];
+  const out = new FakeBroadcaster();
+  const publish = out.publish.bind(out);
+  out.publish = (showId, message) => {
+    calls.push(`socket ${message.type}`);
+    publish(showId, message);
+  };
+  notifyAudience(bus, { out, overlayView: () => null, flashSale: () => undefined });
+  const rows: Array<[WebhookEventType, Record<string, unknown>, number]> = [];
+  enqueueShowWebhooks(bus, {
+    enqueue: (type, payload, at) => {
+      rows.push([type, payload, at]);
+      calls.push(`webhook ${type}`);
+    },
+  });
+  bus.emit({ type: 'show.live', showId: 'show1', at: 10 });
+  bus.emit({ type: 'show.ended', showId: 'show1', at: 20 });
+  t.same(rows, [
+    ['show.started', { showId: 'show1' }, 10],
+    ['show.ended', { showId: 'show1' }, 20],
+  ]);
+  t.same(calls, ['socket show', 'webhook show.started', 'socket show', 'webhook show.ended']);
+});
