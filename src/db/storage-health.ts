@@ -82,12 +82,14 @@ type AnyFn = (...args: unknown[]) => unknown;
  * statement inside a transaction proves nothing until COMMIT (with WAL the disk is usually
  * touched there), and a transaction that only read touched no disk at all.
  */
-export function watchWrites(db: Db, health: Pick<StorageHealth, 'failed' | 'succeeded'>): void {
+export function watchWrites(db: Db, health: Pick<StorageHealth, 'failed' | 'succeeded' | 'writable'>): void {
   const prepare = db.prepare.bind(db);
   const totalChanges = prepare('SELECT total_changes()').pluck();
   const guard = <F extends AnyFn>(fn: F): F =>
     function (this: unknown, ...args: unknown[]) {
-      const outermost = !db.inTransaction;
+      // Only an outage needs a proof that a write reached the disk: while storage is healthy
+      // every write (the order path included) costs no extra statement.
+      const outermost = !health.writable && !db.inTransaction;
       const before = outermost ? (totalChanges.get() as number) : 0;
       let result: unknown;
       try {
