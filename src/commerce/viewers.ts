@@ -23,10 +23,15 @@ export class Viewers {
 
   /** The viewer a bearer token belongs to; forged, truncated or missing tokens get 401. */
   authenticate(authorization: string | undefined): Viewer {
-    const match = /^Bearer\s+(\S+)\s*$/.exec(authorization ?? '');
-    const viewer = match ? this.byToken(match[1] as string) : undefined;
+    const viewer = this.fromAuthorization(authorization);
     if (!viewer) throw new HawkerError('INVALID_VIEWER_TOKEN');
     return viewer;
+  }
+
+  /** The viewer of an Authorization header, if it carries one of our tokens. */
+  fromAuthorization(authorization: string | undefined): Viewer | undefined {
+    const match = /^Bearer\s+(\S+)\s*$/.exec(authorization ?? '');
+    return match ? this.byToken(match[1] as string) : undefined;
   }
 
   /** The viewer a bare token belongs to, if it is one of ours. */
