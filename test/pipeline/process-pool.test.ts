@@ -1,50 +1,11 @@
-import { EventEmitter } from 'node:events';
-import { PassThrough, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import t from 'tap';
 import { createLogger } from '../../src/log/logger.js';
-import { PoolClosedError, ProcessPool, type PoolChild, type SetTimer, type SpawnOptions } from '../../src/pipeline/process-pool.js';
+import { PoolClosedError, ProcessPool, type SetTimer } from '../../src/pipeline/process-pool.js';
+import { FakeChild } from '../helpers/fake-child.js';
 
-/**
- * The pool with a fake child and a clock the test advances: a child that starts (or fails to)
- * on demand, ends on SIGINT only when told to, and always on SIGKILL; no time passes unless
- * the test says so.
- */
-class FakeChild extends EventEmitter implements PoolChild {
-  readonly stdout = new PassThrough();
-  readonly stderr = new PassThrough();
-  readonly signals: string[] = [];
-  dead = false;
-  constructor(
-    readonly pid: number,
-    readonly args: string[],
-    readonly options: SpawnOptions | undefined,
-    private readonly honoursSigint: boolean,
-  ) {
-    super();
-  }
-  kill(signal: NodeJS.Signals = 'SIGTERM'): boolean {
-    this.signals.push(signal);
-    if (signal === 'SIGKILL' || (signal === 'SIGINT' && this.honoursSigint)) this.die(null, signal);
-    return true;
-  }
-  die(code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.dead) return;
-    this.dead = true;
-    setImmediate(() => {
-      this.stdout.end();
-      this.stderr.end();
-      this.emit('close', code, signal);
-    });
-  }
-  /** the OS could not start it: 'error', then 'close', as Node reports ENOENT */
-  failToStart(message: string): void {
-    this.dead = true;
-    setImmediate(() => {
-      this.emit('error', new Error(message));
-      this.emit('close', -2, null);
-    });
-  }
-}
+// The pool with a fake child (test/helpers/fake-child.ts) and a clock the test advances: no
+// time passes unless the test says so.
 
 /** Timers that fire only when the test advances the clock. */
 function manualClock() {
@@ -79,7 +40,7 @@ function setup(options: { honoursSigint?: boolean; spawnThrows?: string } = {}) 
     setTimer: clock.setTimer,
     spawn: (_command, args, spawnOptions) => {
       if (options.spawnThrows) throw new Error(options.spawnThrows);
-      const child = new FakeChild(4000 + children.length, args, spawnOptions, options.honoursSigint ?? true);
+      const child = new FakeChild(4000 + children.length, { args, options: spawnOptions, honoursSigint: options.honoursSigint ?? true });
       children.push(child);
       return child;
     },

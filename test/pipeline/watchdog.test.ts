@@ -1,54 +1,18 @@
-import { EventEmitter } from 'node:events';
-import { PassThrough, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import t from 'tap';
 import { createLogger } from '../../src/log/logger.js';
-import { FfmpegSupervisor, type SupervisedChild, type SupervisorOptions } from '../../src/pipeline/supervisor.js';
+import { FfmpegSupervisor, type SupervisorOptions } from '../../src/pipeline/supervisor.js';
+import { FakeChild } from '../helpers/fake-child.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
-/**
- * The watchdog with a fake FFmpeg: a child that writes -progress blocks on demand and dies
- * only when killed, so a stall and its recovery take milliseconds.
- */
-class FakeFfmpeg extends EventEmitter implements SupervisedChild {
-  readonly stdout = new PassThrough();
-  readonly stderr = new PassThrough();
-  readonly signals: string[] = [];
-  private frame = 0;
-  private dead = false;
-  constructor(readonly pid: number) {
-    super();
-  }
-  progress(fps = 30, speed = 1): void {
-    this.frame += 10;
-    this.stdout.write(`frame=${this.frame}\nfps=${fps}\nout_time_us=${this.frame * 33_333}\nspeed=${speed}x\nprogress=continue\n`);
-  }
-  /** the same block again: FFmpeg alive but not advancing */
-  repeat(): void {
-    this.stdout.write(`frame=${this.frame}\nfps=0\nout_time_us=${this.frame * 33_333}\nspeed=0x\nprogress=continue\n`);
-  }
-  kill(signal: NodeJS.Signals = 'SIGTERM'): boolean {
-    this.signals.push(signal);
-    // a SIGSTOPped FFmpeg ignores everything but SIGKILL; so does this one
-    if (signal === 'SIGKILL' || signal === 'SIGINT') this.die(null, signal);
-    return true;
-  }
-  die(code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.dead) return;
-    this.dead = true;
-    setImmediate(() => {
-      this.stdout.end();
-      this.stderr.end();
-      this.emit('exit', code, signal);
-      this.emit('close', code, signal);
-    });
-  }
-}
+// The watchdog with a fake FFmpeg (test/helpers/fake-child.ts) that writes -progress blocks on
+// demand, so a stall and its recovery take milliseconds.
 
 const quietLogger = () =>
   createLogger({ level: 'silent', pretty: false, destination: new Writable({ write: (_c, _e, cb) => cb() }) });
 
 function fakeSupervisor(overrides: Partial<SupervisorOptions> = {}) {
-  const children: FakeFfmpeg[] = [];
+  const children: FakeChild[] = [];
   const restarts: Array<{ attempt: number; delayMs: number; reason: string }> = [];
   const sup = new FfmpegSupervisor({
     ffmpegPath: 'ffmpeg',
@@ -60,7 +24,7 @@ function fakeSupervisor(overrides: Partial<SupervisorOptions> = {}) {
     stopTimeoutMs: 200,
     watchdogMs: 150,
     spawn: () => {
-      const child = new FakeFfmpeg(1000 + children.length);
+      const child = new FakeChild(1000 + children.length);
       children.push(child);
       return child;
     },
@@ -130,7 +94,7 @@ t.test('progress keeps the watchdog away; a crash still restarts; stop() ends it
 
 t.test('errors from the child and its streams, and a throwing spawn, are contained', async (t) => {
   let calls = 0;
-  const children: FakeFfmpeg[] = [];
+  const children: FakeChild[] = [];
   const restarts: string[] = [];
   const sup = new FfmpegSupervisor({
     ffmpegPath: 'ffmpeg',
@@ -144,7 +108,7 @@ t.test('errors from the child and its streams, and a throwing spawn, are contain
     spawn: () => {
       calls += 1;
       if (calls === 1) throw new Error('spawn EAGAIN');
-      const c = new FakeFfmpeg(2000 + calls);
+      const c = new FakeChild(2000 + calls);
       children.push(c);
       return c;
     },
