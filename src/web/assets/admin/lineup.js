@@ -1,29 +1,49 @@
 // The lineup: pin and unpin each product, flash sales, and which products the show presents.
-import { input, el, put, exponent, toast } from '../ui.js';
-import { api } from './api.js';
-import { checkbox } from './forms.js';
+import { input, el, put, toast } from '../ui.js';
+import { parseMoney, unitsText } from '../money.js';
+import { api, fieldProblems } from './api.js';
+import { checkbox, confirmIn, showErrors } from './forms.js';
 
 /** @typedef {import('../../wire.js').LineupItem} LineupItem */
 
 /** @param {import('./context.js').Cockpit} c */
 export function lineupCard(c) {
-  const { showId, store, act } = c;
+  const { showId, store, act, doneLine, refreshOverlay: refresh } = c;
   const lineupBox = el('div', { id: 'lineup' });
 
   /** @param {LineupItem} p */
   function flashSaleForm(p) {
     const priceId = `sale-price-${p.id}`, qtyId = `sale-qty-${p.id}`, durId = `sale-dur-${p.id}`;
+    // the API's field names onto this form's ids; a stock refusal names no field: it is the quantity's
+    /** @type {Record<string, string>} */
+    const ids = { price: priceId, quantity: qtyId, durationSeconds: durId };
     /** @param {SubmitEvent} e */
-    function startSale(e) {
+    async function startSale(e) {
       e.preventDefault();
-      const exp = exponent(p.currency);
-      const body = { productId: p.id, price: Math.round(Number(input(priceId).value) * 10 ** exp), quantity: Number(input(qtyId).value), durationSeconds: Number(input(durId).value) * 60 };
-      void act('POST', `/api/shows/${showId}/flash-sales`, body, `Flash sale on ${p.title}`);
+      const form = /** @type {HTMLFormElement} */ (e.currentTarget);
+      const price = parseMoney(input(priceId).value, p.currency);
+      try {
+        if ('problem' in price) throw Object.assign(new Error(price.problem), { details: [{ field: 'price', problem: price.problem }] });
+        await api('POST', `/api/shows/${showId}/flash-sales`, { productId: p.id, price: price.minor, quantity: Number(input(qtyId).value), durationSeconds: Number(input(durId).value) * 60 });
+        for (const slot of form.querySelectorAll('.field-error')) slot.textContent = '';
+        confirmIn(doneLine, `Flash sale on ${p.title}`);
+        await refresh();
+      } catch (err) {
+        const error = /** @type {import('./api.js').ApiError} */ (err);
+        /** @type {import('./api.js').FieldProblem[]} */
+        const named = fieldProblems(error);
+        const details = named.length ? named : error.code === 'NOT_ENOUGH_STOCK' ? [{ field: 'quantity', problem: error.message }] : [];
+        showErrors(form, Object.assign(error, { details: details.map((d) => ({ ...d, field: ids[String(d.field)] ?? String(d.field) })) }));
+      }
     }
-    return el('form', { class: 'inline-form', onsubmit: startSale },
-      el('div', {}, el('label', { for: priceId, text: `Price (${p.currency})` }), el('input', { id: priceId, type: 'number', step: 'any', min: '0', required: true, value: String((p.price * 0.8) / 10 ** exponent(p.currency)) })),
-      el('div', {}, el('label', { for: qtyId, text: 'Quantity' }), el('input', { id: qtyId, type: 'number', min: '1', max: String(p.stock), required: true, value: String(Math.min(10, p.stock)) })),
-      el('div', {}, el('label', { for: durId, text: 'Minutes' }), el('input', { id: durId, type: 'number', min: '1', max: '120', required: true, value: '5' })),
+    const stockLeft = p.stock;
+    /** @param {string} id @param {string} label @param {import('../ui.js').Props} props */
+    const part = (id, label, props) => el('div', {}, el('label', { for: id, text: label }), el('input', { id, required: true, 'aria-describedby': `${id}-error`, ...props }), el('p', { class: 'field-error', id: `${id}-error`, 'aria-live': 'polite' }));
+    return el('form', { class: 'inline-form', novalidate: true, onsubmit: startSale },
+      // 80 % of the price, rounded to the currency's minor units (a float here once read 23.992000000000004)
+      part(priceId, `Price (${p.currency})`, { inputmode: 'decimal', autocomplete: 'off', value: unitsText(Math.round(p.price * 0.8), p.currency) }),
+      part(qtyId, 'Quantity', { type: 'number', min: '1', max: String(Math.max(1, stockLeft)), value: String(stockLeft) }),
+      part(durId, 'Minutes', { type: 'number', min: '1', max: '120', value: '5' }),
       el('button', { type: 'submit', 'data-flash-sale': p.id }, 'Start'));
   }
 
