@@ -54,17 +54,28 @@ export function lineupCard(c) {
     /** @param {LineupItem} p */
     const item = (p) => el('div', { class: `lineup-item${pinnedId === p.id ? ' pinned-now' : ''}`, 'data-product-id': p.id },
       el('span', { class: 'title', text: p.title }),
-      el('span', { class: 'muted', 'data-stock': '', text: sale && sale.productId === p.id ? `${sale.remaining}/${sale.quantity} left in sale` : `${p.stock} in stock` }),
+      el('span', { class: 'muted', 'data-stock': '', text: sale && sale.productId === p.id ? `${sale.remaining}/${sale.quantity} left in sale · ${p.stock} in stock` : `${p.stock} in stock` }),
       pinnedId === p.id
         ? el('button', { type: 'button', class: 'secondary small', onclick: () => act('DELETE', `/api/shows/${showId}/pin`, undefined, `Unpinned ${p.title}`) }, 'Unpin')
         : el('button', { type: 'button', class: 'small', 'data-pin': p.id, onclick: () => act('POST', `/api/shows/${showId}/pin`, { productId: p.id }, `Pinned ${p.title}`) }, 'Pin'),
       el('details', {}, el('summary', { text: 'Flash sale' }), flashSaleForm(p)));
+    // stock figures redraw the list while the merchant may be typing a sale: what is open and
+    // typed stays as it was
+    const open = new Set([...lineupBox.querySelectorAll('details[open]')].map((d) => d.closest('[data-product-id]')?.getAttribute('data-product-id')));
+    const typed = [...lineupBox.querySelectorAll('input')].filter((i) => i.id && i.value !== i.defaultValue).map((i) => [i.id, i.value]);
+    const focused = document.activeElement && lineupBox.contains(document.activeElement) ? document.activeElement.id : '';
     put(lineupBox,
       lineup.length ? null : el('p', { class: 'muted', text: 'Add products to the lineup below.' }),
       ...lineup.map(item),
       sale ? el('div', { class: 'row', style: 'margin-top:.5rem' },
         el('span', { text: `Flash sale running: ${sale.remaining}/${sale.quantity} left, ends ${new Date(sale.endsAt).toLocaleTimeString()}` }),
         el('button', { type: 'button', class: 'secondary small', onclick: () => act('DELETE', `/api/shows/${showId}/flash-sales/current`, undefined, 'Flash sale stopped') }, 'Stop sale')) : null);
+    for (const d of lineupBox.querySelectorAll('details')) if (open.has(d.closest('[data-product-id]')?.getAttribute('data-product-id'))) d.open = true;
+    for (const [id, value] of typed) {
+      const field = lineupBox.querySelector(`#${CSS.escape(id)}`);
+      if (field instanceof HTMLInputElement) field.value = value;
+    }
+    if (focused) /** @type {HTMLElement | null} */ (lineupBox.querySelector(`#${CSS.escape(focused)}`))?.focus();
   }
   store.on(['lineup', 'overlay'], render);
 
@@ -90,4 +101,27 @@ export function lineupCard(c) {
           : [el('p', { class: 'muted' }, 'No products yet: ', el('a', { href: '#/products', text: 'add some' }))])),
       el('button', { type: 'submit', class: 'small' }, 'Save lineup')));
   return [lineupBox, editor];
+}
+
+/**
+ * Stock left in the lineup, kept true while people buy: no socket message carries a product's
+ * stock, so the lineup is fetched again when one says stock moved (a sale's count, a change in
+ * the orders the stats count) and on every (re)connect; a burst of them fetches once.
+ * @param {import('./context.js').Cockpit} c
+ * @returns {{ refresh(): void, stop(): void }}
+ */
+export function lineupRefresher(c) {
+  let pending = 0;
+  const load = async () => {
+    /** @type {LineupItem[]} */
+    const lineup = await api('GET', `/api/shows/${c.showId}/lineup`);
+    if (c.current()) c.store.set({ lineup });
+  };
+  return {
+    refresh() {
+      clearTimeout(pending);
+      pending = window.setTimeout(() => c.current() && load().catch(() => {}), 200);
+    },
+    stop: () => clearTimeout(pending),
+  };
 }
