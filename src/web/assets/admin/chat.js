@@ -60,7 +60,7 @@ export function chatCard(c) {
   store.on(['slowModeSeconds'], ({ slowModeSeconds }) => (slow.value = String(slowModeSeconds)));
 
   return {
-    nodes: [el('div', { class: 'row' }, el('label', { for: 'slow-mode', text: 'Slow mode', style: 'margin:0' }), slow), list, sayForm, sayError],
+    nodes: [el('div', { class: 'row' }, el('label', { for: 'slow-mode', text: 'Slow mode', style: 'margin:0;white-space:nowrap' }), slow), list, sayForm, sayError],
     /** the history a (re)connected socket starts with @param {ChatLine[]} history */
     reset: (history) => put(list, ...history.map(line)),
     /** @param {ChatLine} m */

@@ -21,9 +21,9 @@ export async function productsView(main, reload) {
     ...field('p-sku', 'SKU', { required: true, maxlength: '64' }),
     ...field('p-title', 'Title', { required: true, maxlength: '200' }),
     ...field('p-description', 'Description', { tag: 'textarea', rows: '3', maxlength: '5000' }),
-    ...field('p-price', 'Price (e.g. 19.99 or 19,99)', { required: true, inputmode: 'decimal' }),
+    ...field('p-price', 'Price (e.g. 19.99)', { required: true, inputmode: 'decimal', placeholder: 'a point or a comma: 19.99 or 19,99' }),
     ...field('p-currency', 'Currency (ISO 4217)', { required: true, maxlength: '3', value: 'EUR' }),
-    ...field('p-compareAtPrice', 'Compare-at price (optional)', { inputmode: 'decimal' }),
+    ...field('p-compareAtPrice', 'Compare-at price (optional)', { inputmode: 'decimal', placeholder: 'e.g. 24.99 or 24,99' }),
     ...field('p-stock', 'Stock', { required: true, type: 'number', min: '0', step: '1' }),
     ...field('p-image', 'Image (JPEG, PNG, WebP)', { type: 'file', accept: 'image/*' }),
     el('div', { class: 'row' }, el('button', { type: 'submit' }, 'Save product'), el('button', { type: 'button', class: 'secondary', onclick: () => fill(null) }, 'New')));
