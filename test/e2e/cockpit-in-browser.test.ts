@@ -122,6 +122,13 @@ t.test('the cockpit and the catalog tell the truth, in words, at every width', {
     t.equal(await admin.locator(`#sale-price-${hose.id}`).inputValue(), '23.99', '80 % of €29.99, rounded to the cent (was 23.992000000000004)');
     t.equal(await admin.locator(`#sale-qty-${hose.id}`).inputValue(), '29', 'the quantity defaults to the stock left');
     await admin.locator(`#sale-price-${hose.id}`).fill('19,90');
+    // more than the stock: the server's refusal is next to the quantity, not only a toast
+    await admin.locator(`#sale-qty-${hose.id}`).fill('999');
+    await admin.locator(`[data-flash-sale="${hose.id}"]`).click();
+    const qtyError = admin.locator(`#sale-qty-${hose.id}-error`);
+    await qtyError.filter({ hasText: /./ }).waitFor({ timeout: 10_000 });
+    t.match(await qtyError.innerText(), /29 in stock/, 'the stock refusal is next to the quantity');
+    t.equal(await admin.locator(`#sale-price-${hose.id}`).inputValue(), '19,90', 'what was typed is kept');
     await admin.locator(`#sale-qty-${hose.id}`).fill('5');
     await admin.locator(`[data-flash-sale="${hose.id}"]`).click();
     await admin.getByText('✓ Flash sale on Garden hose 30 m').waitFor({ timeout: 10_000 });

@@ -59,10 +59,11 @@ export function lineupCard(c) {
         ? el('button', { type: 'button', class: 'secondary small', onclick: () => act('DELETE', `/api/shows/${showId}/pin`, undefined, `Unpinned ${p.title}`) }, 'Unpin')
         : el('button', { type: 'button', class: 'small', 'data-pin': p.id, onclick: () => act('POST', `/api/shows/${showId}/pin`, { productId: p.id }, `Pinned ${p.title}`) }, 'Pin'),
       el('details', {}, el('summary', { text: 'Flash sale' }), flashSaleForm(p)));
-    // stock figures redraw the list while the merchant may be typing a sale: what is open and
-    // typed stays as it was
+    // stock figures redraw the list while the merchant may be typing a sale: what is open, typed
+    // and said next to a field stays as it was
     const open = new Set([...lineupBox.querySelectorAll('details[open]')].map((d) => d.closest('[data-product-id]')?.getAttribute('data-product-id')));
     const typed = [...lineupBox.querySelectorAll('input')].filter((i) => i.id && i.value !== i.defaultValue).map((i) => [i.id, i.value]);
+    const said = [...lineupBox.querySelectorAll('.field-error')].filter((p) => p.id && p.textContent).map((p) => [p.id, p.textContent ?? '']);
     const focused = document.activeElement && lineupBox.contains(document.activeElement) ? document.activeElement.id : '';
     put(lineupBox,
       lineup.length ? null : el('p', { class: 'muted', text: 'Add products to the lineup below.' }),
@@ -74,6 +75,10 @@ export function lineupCard(c) {
     for (const [id, value] of typed) {
       const field = lineupBox.querySelector(`#${CSS.escape(id)}`);
       if (field instanceof HTMLInputElement) field.value = value;
+    }
+    for (const [id, text] of said) {
+      const slot = lineupBox.querySelector(`#${CSS.escape(id)}`);
+      if (slot) slot.textContent = text;
     }
     if (focused) /** @type {HTMLElement | null} */ (lineupBox.querySelector(`#${CSS.escape(focused)}`))?.focus();
   }
