@@ -14,8 +14,7 @@ export function lineupCard(c) {
   /** @param {LineupItem} p */
   function flashSaleForm(p) {
     const priceId = `sale-price-${p.id}`, qtyId = `sale-qty-${p.id}`, durId = `sale-dur-${p.id}`;
-    // the API's field names onto this form's ids; a stock refusal names no field: it is the quantity's
-    /** @type {Record<string, string>} */
+    /** the API's field names as this form's ids @type {Record<string, string>} */
     const ids = { price: priceId, quantity: qtyId, durationSeconds: durId };
     /** @param {SubmitEvent} e */
     async function startSale(e) {
@@ -30,19 +29,19 @@ export function lineupCard(c) {
         await refresh();
       } catch (err) {
         const error = /** @type {import('./api.js').ApiError} */ (err);
-        /** @type {import('./api.js').FieldProblem[]} */
         const named = fieldProblems(error);
+        // a stock refusal names no field: it is the quantity's
         const details = named.length ? named : error.code === 'NOT_ENOUGH_STOCK' ? [{ field: 'quantity', problem: error.message }] : [];
         showErrors(form, Object.assign(error, { details: details.map((d) => ({ ...d, field: ids[String(d.field)] ?? String(d.field) })) }));
       }
     }
-    const stockLeft = p.stock;
     /** @param {string} id @param {string} label @param {import('../ui.js').Props} props */
     const part = (id, label, props) => el('div', {}, el('label', { for: id, text: label }), el('input', { id, required: true, 'aria-describedby': `${id}-error`, ...props }), el('p', { class: 'field-error', id: `${id}-error`, 'aria-live': 'polite' }));
     return el('form', { class: 'inline-form', novalidate: true, onsubmit: startSale },
       // 80 % of the price, rounded to the currency's minor units (a float here once read 23.992000000000004)
       part(priceId, `Price (${p.currency})`, { inputmode: 'decimal', autocomplete: 'off', value: unitsText(Math.round(p.price * 0.8), p.currency) }),
-      part(qtyId, 'Quantity', { type: 'number', min: '1', max: String(Math.max(1, stockLeft)), value: String(stockLeft) }),
+      // the stock left (as last fetched), not a fixed 10 nor the stock when the cockpit opened
+      part(qtyId, 'Quantity', { type: 'number', min: '1', max: String(Math.max(1, p.stock)), value: String(p.stock) }),
       part(durId, 'Minutes', { type: 'number', min: '1', max: '120', value: '5' }),
       el('button', { type: 'submit', 'data-flash-sale': p.id }, 'Start'));
   }
