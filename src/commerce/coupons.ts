@@ -42,6 +42,12 @@ export interface CouponsOptions {
 
 const KEYWORD = /^[\p{L}\p{N}#_-]{2,40}$/u;
 
+/** "amount: a percentage is at most 100" as { field: 'amount', problem: 'a percentage is at most 100' } */
+const fieldProblemOf = (text: string) => {
+  const colon = text.indexOf(': ');
+  return colon < 0 ? { field: '', problem: text } : { field: text.slice(0, colon), problem: text.slice(colon + 2) };
+};
+
 /**
  * Coupons and the rules that unlock them. Engagement is counted on the server from what the
  * timeline holds (watch sessions, stored chat, stored votes), never from what a client says.
@@ -75,8 +81,9 @@ export class Coupons {
     if (unlock === 'keyword' && !(input.keyword && KEYWORD.test(input.keyword))) problems.push('keyword: one word of 2 to 40 letters or digits');
     if (unlock !== 'keyword' && input.keyword) problems.push('keyword: only with unlock "keyword"');
     if (input.startsAt != null && input.expiresAt != null && input.expiresAt <= input.startsAt) problems.push('expiresAt: after startsAt');
-    if (problems.length) throw new HawkerError('INVALID_COUPON', problems.join('; '), { problems });
-    if (this.o.coupons.byCode(code)) throw new HawkerError('CODE_TAKEN', `a coupon with code ${code} exists`);
+    // `fields` names each problem's field for forms; `problems` stays as it was for older clients
+    if (problems.length) throw new HawkerError('INVALID_COUPON', problems.join('; '), { problems, fields: problems.map(fieldProblemOf) });
+    if (this.o.coupons.byCode(code)) throw new HawkerError('CODE_TAKEN', `a coupon with code ${code} exists`, [{ field: 'code', problem: `another coupon has the code ${code}` }]);
     const coupon: Coupon = {
       id: randomBytes(9).toString('base64url'),
       code,

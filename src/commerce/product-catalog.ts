@@ -57,7 +57,7 @@ export class ProductCatalog {
     if (input.description?.trim()) requireText('description', input.description);
     const problems = this.problems(input);
     if (problems.length) throw new HawkerError('INVALID_PRODUCT', problems.map((p) => `${p.field} ${p.problem}`).join('; '), problems);
-    if (this.products.findBySku(input.sku)) throw new HawkerError('SKU_TAKEN', `a product with SKU ${input.sku} exists`);
+    if (this.products.findBySku(input.sku)) throw new HawkerError('SKU_TAKEN', `a product with SKU ${input.sku} exists`, [{ field: 'sku', problem: `another product has the SKU ${input.sku}` }]);
     const at = this.now();
     const product: Product = {
       id: randomBytes(9).toString('base64url'),
@@ -90,7 +90,7 @@ export class ProductCatalog {
     const problems = this.problems(next);
     if (problems.length) throw new HawkerError('INVALID_PRODUCT', problems.map((p) => `${p.field} ${p.problem}`).join('; '), problems);
     const other = this.products.findBySku(next.sku);
-    if (other && other.id !== id) throw new HawkerError('SKU_TAKEN', `a product with SKU ${next.sku} exists`);
+    if (other && other.id !== id) throw new HawkerError('SKU_TAKEN', `a product with SKU ${next.sku} exists`, [{ field: 'sku', problem: `another product has the SKU ${next.sku}` }]);
     this.products.update(next);
     return this.get(id);
   }

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errorCatalogue, HawkerError, isStorageFailure, type ErrorCode } from '../domain/errors.js';
+import { fieldProblemsOf } from './validation-problems.js';
 
 export interface ErrorBody {
   statusCode: number;
@@ -36,10 +37,8 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     const fe = error as FastifyError;
     if (fe.validation) {
-      const details = fe.validation.map((v) => ({
-        field: v.instancePath.replace(/^\//, '').replaceAll('/', '.'),
-        problem: v.message === 'Unexpected property' ? 'is not a known field' : (v.message ?? 'is invalid').toLowerCase(),
-      }));
+      // words a person can read next to the field (a pattern's regular expression never leaves)
+      const details = fieldProblemsOf(fe.validation);
       const where = fe.validationContext ?? 'body';
       return reply.status(400).send(body('VALIDATION_FAILED', `invalid ${where}: ${details.map((d) => `${d.field || where} ${d.problem}`).join('; ')}`, details));
     }

@@ -7,6 +7,7 @@ import { cockpitView } from './admin/cockpit.js';
 import { couponsView } from './admin/coupons.js';
 import { loginView } from './admin/login.js';
 import { productsView } from './admin/products.js';
+import { publicUrlWarning } from './admin/public-url.js';
 import { showsView } from './admin/shows.js';
 
 const main = $('main');
@@ -25,6 +26,10 @@ async function route() {
   }
   $('nav').hidden = false;
   $('logout').hidden = false;
+  if (!$('public-url-warning')) {
+    const warning = publicUrlWarning(document.body.dataset.publicUrl ?? '', document.body.dataset.ingestUrl ?? '');
+    if (warning) main.before(warning);
+  }
   const hash = location.hash || '#/';
   try {
     const show = /^#\/shows\/([A-Za-z0-9_-]+)$/.exec(hash);

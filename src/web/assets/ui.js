@@ -46,26 +46,8 @@ export const el = (tag, props = {}, ...children) => {
   return node;
 };
 
-/** @type {Map<string, Intl.NumberFormat | null>} */
-const formats = new Map();
-/** @param {string} currency */
-const format = (currency) => {
-  if (!formats.has(currency)) {
-    let f = null;
-    try {
-      f = new Intl.NumberFormat(undefined, { style: 'currency', currency });
-    } catch {}
-    formats.set(currency, f);
-  }
-  return formats.get(currency) ?? null;
-};
-/** digits after the point in a currency (2 for EUR, 0 for JPY) @param {string} currency */
-export const exponent = (currency) => format(currency)?.resolvedOptions().maximumFractionDigits ?? 2;
-/** @param {number} minor @param {string} currency */
-export const money = (minor, currency) => {
-  const f = format(currency);
-  return f ? f.format(minor / 10 ** exponent(currency)) : `${minor} ${currency}`;
-};
+// money as a viewer reads it; typing and converting live in money.js too
+export { money } from './money.js';
 let toastTimer = 0;
 /** @param {string} text @param {boolean} [error] */
 export const toast = (text, error = false) => {

@@ -51,13 +51,26 @@ export async function api(method, path, body, raw) {
 }
 
 /**
+ * The field problems an API error carries: `details` as a list (validation, products), or as
+ * `details.fields` beside older keys (coupons keep `details.problems`, sentences, for clients
+ * that read them).
+ * @param {ApiError} err
+ * @returns {FieldProblem[]}
+ */
+export function fieldProblems(err) {
+  const d = err.details;
+  if (Array.isArray(d)) return d;
+  if (d && typeof d === 'object' && Array.isArray(d.fields)) return d.fields;
+  return [];
+}
+
+/**
  * An API error whose field details are renamed into a form's field ids (`title` -> `show-title`).
  * @param {ApiError} err
  * @param {string} prefix
  * @returns {ApiError}
  */
 export function withFieldPrefix(err, prefix) {
-  /** @type {FieldProblem[]} */
-  const details = Array.isArray(err.details) ? err.details : [];
+  const details = fieldProblems(err);
   return Object.assign(new Error(err.message), err, { details: details.map((d) => ({ ...d, field: `${prefix}${String(d.field || '').replace(/^\//, '').split('/')[0]}` })) });
 }

@@ -8,7 +8,7 @@ import { confirmIn } from './forms.js';
 /** @param {import('./context.js').Cockpit} c */
 export function chatCard(c) {
   const { showId, store, act, doneLine } = c;
-  const list = el('div', { id: 'mod-chat', style: 'max-height:360px;overflow-y:auto', 'aria-live': 'polite' });
+  const list = el('div', { id: 'mod-chat', class: 'mod-chat', 'aria-live': 'polite' });
 
   /** one message with its moderation buttons @param {ChatLine} m */
   function line(m) {
@@ -18,14 +18,19 @@ export function chatCard(c) {
     const remove = () => act('DELETE', `/api/shows/${showId}/chat/${m.id}`, undefined, 'Message deleted');
     const timeOut = () => act('POST', `/api/shows/${showId}/timeouts`, { viewerId: viewer.id, seconds: 300 }, `${viewer.displayName} timed out for 5 min`);
     const ban = () => window.confirm(`Ban ${viewer.displayName} from chat in every show?`) && act('PUT', `/api/viewers/${viewer.id}/ban`, undefined, `${viewer.displayName} banned`);
+    // the words take the card's whole width; the moderation buttons sit on their own row below
+    // (beside them, the text once had a ~30 px column and read one word per line)
     return el('div', { class: 'mod-msg', 'data-id': m.id },
-      el('strong', { text: viewer.displayName }),
-      isHost ? el('span', { class: 'badge role', text: 'host' }) : viewer.level ? el('span', { class: `badge level-${Math.min(4, viewer.level)}`, text: viewer.badge }) : null,
-      el('span', { class: 'text', text: m.text }),
-      el('button', { type: 'button', class: 'secondary small', 'aria-label': `Pin message from ${viewer.displayName}`, onclick: pin }, 'Pin'),
-      el('button', { type: 'button', class: 'secondary small', 'aria-label': `Delete message from ${viewer.displayName}`, onclick: remove }, 'Delete'),
-      isHost ? null : el('button', { type: 'button', class: 'secondary small', 'aria-label': `Time out ${viewer.displayName} for 5 minutes`, onclick: timeOut }, '5 min'),
-      isHost ? null : el('button', { type: 'button', class: 'secondary small', 'aria-label': `Ban ${viewer.displayName}`, onclick: ban }, 'Ban'));
+      el('p', { class: 'said' },
+        el('strong', { class: 'name', text: viewer.displayName }),
+        isHost ? el('span', { class: 'badge role', text: 'host' }) : viewer.level ? el('span', { class: `badge level-${Math.min(4, viewer.level)}`, text: viewer.badge }) : null,
+        ' ',
+        el('span', { class: 'text', text: m.text })),
+      el('div', { class: 'mod-actions' },
+        el('button', { type: 'button', class: 'secondary small', 'aria-label': `Pin message from ${viewer.displayName}`, onclick: pin }, 'Pin'),
+        el('button', { type: 'button', class: 'secondary small', 'aria-label': `Delete message from ${viewer.displayName}`, onclick: remove }, 'Delete'),
+        isHost ? null : el('button', { type: 'button', class: 'secondary small', 'aria-label': `Time out ${viewer.displayName} for 5 minutes`, onclick: timeOut }, '5 min'),
+        isHost ? null : el('button', { type: 'button', class: 'secondary small', 'aria-label': `Ban ${viewer.displayName}`, onclick: ban }, 'Ban')));
   }
 
   // the merchant answers in chat as the show's host (links allowed, no rate limit)
@@ -55,7 +60,7 @@ export function chatCard(c) {
   store.on(['slowModeSeconds'], ({ slowModeSeconds }) => (slow.value = String(slowModeSeconds)));
 
   return {
-    nodes: [el('div', { class: 'row' }, el('label', { for: 'slow-mode', text: 'Slow mode', style: 'margin:0' }), slow), list, sayForm, sayError],
+    nodes: [el('div', { class: 'row' }, el('label', { for: 'slow-mode', text: 'Slow mode', style: 'margin:0;white-space:nowrap' }), slow), list, sayForm, sayError],
     /** the history a (re)connected socket starts with @param {ChatLine[]} history */
     reset: (history) => put(list, ...history.map(line)),
     /** @param {ChatLine} m */

@@ -1,12 +1,12 @@
 // The cockpit of one show: loads it, lays out the panels, and feeds the store from the live
 // socket. What the socket pushes is not fetched again: chat, questions, poll, presence, the
-// show's status, what is on the video (and so the pinned spans), flash-sale counts. Only
-// orders and revenue are fetched on a timer (see stats.js).
+// show's status, what is on the video (and so the pinned spans), flash-sale counts. Orders and
+// revenue are fetched on a timer (see stats.js); the lineup's stock when those say it moved.
 import { el, put } from '../ui.js';
 import { api } from './api.js';
 import { chatCard } from './chat.js';
 import { cockpitContext } from './context.js';
-import { lineupCard } from './lineup.js';
+import { lineupCard, lineupRefresher } from './lineup.js';
 import { overlayControls } from './overlays.js';
 import { pollCard } from './polls.js';
 import { previewPlayer } from './preview.js';
@@ -63,6 +63,14 @@ export async function cockpitView(main, showId) {
 
   const stats = statsRefresher(c);
   stats.refresh();
+  const stock = lineupRefresher(c);
+  // units sold (pending and paid orders) moved: an order or a cancellation changed stock
+  let unitsSold = -1;
+  store.on(['stats'], ({ stats: now }) => {
+    if (!now || now.units === unitsSold) return;
+    if (unitsSold >= 0) stock.refresh();
+    unitsSold = now.units;
+  });
   /** the pinned spans so far: on each (re)connect, as the socket may have missed changes */
   async function loadPins() {
     const timeline = await api('GET', `/api/shows/${showId}/timeline?limit=5000`);
@@ -78,6 +86,7 @@ export async function cockpitView(main, showId) {
         store.set({ status: m.show.status, overlay: /** @type {OverlayView} */ (m.overlay), questions: m.questions, poll: m.poll, slowModeSeconds: m.settings.slowModeSeconds, presence: m.presence });
         loadPins().catch(() => {});
         stats.refresh();
+        stock.refresh();
         break;
       case 'chat':
         chat.add(m);
@@ -101,6 +110,7 @@ export async function cockpitView(main, showId) {
         // a sale's count drops when someone orders: the order numbers are worth fetching now
         if (state.overlay?.flashSale?.id === m.sale.id) store.set({ overlay: { ...state.overlay, flashSale: { ...state.overlay.flashSale, remaining: m.sale.remaining } } });
         stats.refresh();
+        stock.refresh();
         break;
       case 'overlay': {
         const at = Date.parse(m.at);
@@ -125,6 +135,7 @@ export async function cockpitView(main, showId) {
     current = false;
     socket.close();
     stats.stop();
+    stock.stop();
     preview.destroy();
   };
 }

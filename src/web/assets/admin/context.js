@@ -10,6 +10,7 @@ import { confirmIn } from './forms.js';
  * @property {HTMLElement} doneLine where each action is confirmed (✓ …)
  * @property {(method: string, path: string, body: unknown, done: string) => Promise<void>} act
  *   call the API, confirm on screen, and refresh what is on the video
+ * @property {() => Promise<void>} refreshOverlay fetch what is on the video now
  * @property {() => boolean} current false once the merchant has left this cockpit
  */
 
@@ -34,5 +35,5 @@ export function cockpitContext(showId, store, doneLine, current) {
       toast(/** @type {Error} */ (err).message, true);
     }
   }
-  return { showId, store, doneLine, act, current };
+  return { showId, store, doneLine, act, refreshOverlay, current };
 }

@@ -1,5 +1,6 @@
 // Coupons: the list, disabling one, and the form for a new one with its unlock rule.
-import { $, input, el, put, money, toast } from '../ui.js';
+import { $, input, el, put, toast } from '../ui.js';
+import { money, parseMoney } from '../money.js';
 import { api } from './api.js';
 import { checkbox, field, showErrors } from './forms.js';
 
@@ -11,16 +12,35 @@ const optionsOf = (options) => options.map(([value, text]) => el('option', { val
 /** @param {Coupon} c */
 const ruleOf = (c) => [c.liveOnly ? 'live only' : '', c.unlock ? `${c.unlock} ${c.keyword || c.unlockThreshold}` : '', c.minLevel ? `level ${c.minLevel}+` : ''].filter(Boolean).join(', ') || 'anyone';
 
+/** what the amount field holds, by kind: the same units as a product's price for an amount off */
+const AMOUNT_LABEL = { percent: 'Percent off (1 to 100)', fixed: 'Amount off, in the currency (e.g. 5 or 4,50)' };
+
+/**
+ * The amount the API takes: whole percent, or minor units of the currency for an amount off
+ * ("5" EUR is €5.00 off: 500). A problem comes back as the field's own error.
+ * @param {string} kind @param {string} text @param {string} currency
+ * @returns {{ amount: number } | { field: string, problem: string }}
+ */
+export function couponAmount(kind, text, currency) {
+  if (kind === 'percent') {
+    const t = text.trim();
+    return /^\d{1,3}$/.test(t) ? { amount: Number(t) } : { field: 'amount', problem: 'a whole percentage from 1 to 100' };
+  }
+  if (!/^[A-Za-z]{3}$/.test(currency)) return { field: 'currency', problem: 'an amount off needs its currency: a three-letter code such as EUR' };
+  const parsed = parseMoney(text, currency.toUpperCase());
+  return 'minor' in parsed ? { amount: parsed.minor } : { field: 'amount', problem: parsed.problem };
+}
+
 /** @param {HTMLElement} main @param {() => void} reload */
 export async function couponsView(main, reload) {
   /** @type {[Coupon[], import('../../wire.js').Show[]]} */
   const [coupons, shows] = await Promise.all([api('GET', '/api/coupons'), api('GET', '/api/shows')]);
-  const form = el('form', { class: 'card', 'data-prefix': 'c-' },
+  const form = el('form', { class: 'card', 'data-prefix': 'c-', novalidate: true },
     el('h2', { text: 'New coupon' }),
     ...field('c-code', 'Code', { required: true, maxlength: '32' }),
     el('label', { for: 'c-kind', text: 'Kind' }), el('select', { id: 'c-kind' }, ...optionsOf([['percent', 'Percent off'], ['fixed', 'Amount off']])),
-    ...field('c-amount', 'Amount (percent, or minor units such as cents)', { required: true, type: 'number', min: '1' }),
-    ...field('c-currency', 'Currency (amount off only)', { maxlength: '3' }),
+    ...field('c-amount', AMOUNT_LABEL.percent, { required: true, inputmode: 'decimal', autocomplete: 'off' }),
+    ...field('c-currency', 'Currency (amount off only)', { maxlength: '3', value: 'EUR' }),
     el('label', { for: 'c-show', text: 'Show' }), el('select', { id: 'c-show' }, ...optionsOf([['', 'Every show'], ...shows.map((s) => /** @type {[string, string]} */ ([s.id, s.title]))])),
     el('label', { for: 'c-unlock', text: 'Unlocked by' }), el('select', { id: 'c-unlock' }, ...optionsOf([['', 'Nothing: anyone can use it'], ['watch', 'Watching N minutes'], ['chat', 'Sending N messages'], ['vote', 'Voting in N polls'], ['keyword', 'First N to type a keyword']])),
     ...field('c-unlockThreshold', 'N', { type: 'number', min: '1' }),
@@ -34,9 +54,12 @@ export async function couponsView(main, reload) {
     e.preventDefault();
     /** @param {string} id */
     const v = (id) => /** @type {HTMLInputElement | HTMLSelectElement} */ ($(id)).value.trim();
+    const kind = v('c-kind');
+    const amount = couponAmount(kind, v('c-amount'), v('c-currency'));
+    if ('problem' in amount) return showErrors(form, Object.assign(new Error(amount.problem), { details: [amount] }));
     /** @type {Record<string, string | number | boolean>} */
-    const body = { code: v('c-code'), kind: v('c-kind'), amount: Number(v('c-amount')) };
-    if (v('c-currency')) body.currency = v('c-currency');
+    const body = { code: v('c-code'), kind, amount: amount.amount };
+    if (kind === 'fixed') body.currency = v('c-currency').toUpperCase();
     if (v('c-show')) body.showId = v('c-show');
     if (v('c-unlock')) body.unlock = v('c-unlock');
     if (v('c-unlockThreshold')) body.unlockThreshold = Number(v('c-unlockThreshold'));
@@ -52,6 +75,11 @@ export async function couponsView(main, reload) {
     }
   }
   form.addEventListener('submit', create);
+  const kindSelect = /** @type {HTMLSelectElement} */ (form.querySelector('#c-kind'));
+  const amountLabel = /** @type {HTMLLabelElement} */ (form.querySelector('label[for="c-amount"]'));
+  kindSelect.addEventListener('change', () => {
+    amountLabel.textContent = kindSelect.value === 'fixed' ? AMOUNT_LABEL.fixed : AMOUNT_LABEL.percent;
+  });
 
   /** @param {Coupon} c */
   function couponRow(c) {

@@ -1,6 +1,7 @@
 // Form pieces every view uses: a labelled field with its error slot, errors next to the fields
 // they are about, the confirmation line, and copy buttons.
 import { el, toast } from '../ui.js';
+import { fieldProblems } from './api.js';
 
 /**
  * A label, the control, and the field's error slot (`<id>-error`).
@@ -14,25 +15,27 @@ export function field(id, label, props = {}) {
 }
 
 /**
- * Errors next to the fields they are about; the rest in a toast.
+ * Errors next to the fields they are about, in words; what no field of the form holds goes
+ * to the toast, so nothing the server said is lost.
  * @param {HTMLElement} form
  * @param {import('./api.js').ApiError} err
  */
 export function showErrors(form, err) {
   for (const p of form.querySelectorAll('.field-error')) p.textContent = '';
-  /** @type {import('./api.js').FieldProblem[]} */
-  const list = Array.isArray(err.details) ? err.details : [];
+  /** @type {string[]} */
+  const unplaced = [];
   let placed = false;
-  for (const d of list) {
+  for (const d of fieldProblems(err)) {
     const name = String(d.field || '').replace(/^\//, '').split(/[./]/)[0];
     const slot = name && form.querySelector(`#${CSS.escape(form.dataset.prefix || '')}${CSS.escape(name)}-error`);
     if (slot) {
-      slot.textContent = d.problem ?? '';
+      slot.textContent = slot.textContent ? `${slot.textContent}; ${d.problem ?? ''}` : (d.problem ?? '');
       placed = true;
-    }
+    } else if (d.problem) unplaced.push(d.field ? `${d.field}: ${d.problem}` : d.problem);
   }
   if (!placed) toast(err.message, true);
-  else toast('Please fix the marked fields', true);
+  else toast(unplaced.length ? unplaced.join('; ') : 'Please fix the marked fields', true);
+  form.querySelector('.field-error:not(:empty)')?.previousElementSibling?.scrollIntoView?.({ block: 'nearest' });
 }
 
 /** @param {HTMLElement} node @param {string} text */

@@ -1,5 +1,6 @@
 // The catalog: products with price, stock and image, and the CSV import.
-import { $, input, el, put, exponent, money, toast } from '../ui.js';
+import { $, input, el, put, toast } from '../ui.js';
+import { money, parseMoney, unitsText } from '../money.js';
 import { api } from './api.js';
 import { field, showErrors } from './forms.js';
 
@@ -8,18 +9,6 @@ import { field, showErrors } from './forms.js';
 
 /** @param {string} message @param {import('./api.js').FieldProblem[]} details @returns {ApiError} */
 const fieldError = (message, details) => Object.assign(new Error(message), { details });
-
-/**
- * "19.99" -> 1999 minor units; a clear message next to the field when it is not money
- * @param {string} text @param {string} currency @param {string} name
- */
-function parseMoney(text, currency, name) {
-  const exp = exponent(currency);
-  const m = new RegExp(`^\\d{1,12}(\\.\\d{1,${exp}})?$`).exec(text.trim());
-  if (!m) throw fieldError('bad money', [{ field: name, problem: exp ? `a price like 19.99 (at most ${exp} decimals), not negative` : 'a whole number, not negative' }]);
-  const [whole, frac = ''] = text.trim().split('.');
-  return Number(whole) * 10 ** exp + Number(frac.padEnd(exp, '0') || 0);
-}
 
 /** @param {HTMLElement} main @param {() => void} reload */
 export async function productsView(main, reload) {
@@ -32,9 +21,9 @@ export async function productsView(main, reload) {
     ...field('p-sku', 'SKU', { required: true, maxlength: '64' }),
     ...field('p-title', 'Title', { required: true, maxlength: '200' }),
     ...field('p-description', 'Description', { tag: 'textarea', rows: '3', maxlength: '5000' }),
-    ...field('p-price', 'Price (e.g. 19.99)', { required: true, inputmode: 'decimal' }),
+    ...field('p-price', 'Price (e.g. 19.99)', { required: true, inputmode: 'decimal', placeholder: 'a point or a comma: 19.99 or 19,99' }),
     ...field('p-currency', 'Currency (ISO 4217)', { required: true, maxlength: '3', value: 'EUR' }),
-    ...field('p-compareAtPrice', 'Compare-at price (optional)', { inputmode: 'decimal' }),
+    ...field('p-compareAtPrice', 'Compare-at price (optional)', { inputmode: 'decimal', placeholder: 'e.g. 24.99 or 24,99' }),
     ...field('p-stock', 'Stock', { required: true, type: 'number', min: '0', step: '1' }),
     ...field('p-image', 'Image (JPEG, PNG, WebP)', { type: 'file', accept: 'image/*' }),
     el('div', { class: 'row' }, el('button', { type: 'submit' }, 'Save product'), el('button', { type: 'button', class: 'secondary', onclick: () => fill(null) }, 'New')));
@@ -43,13 +32,12 @@ export async function productsView(main, reload) {
   function fill(p) {
     editing = p;
     $('product-form-title').textContent = p ? `Edit ${p.title}` : 'New product';
-    const exp = p ? exponent(p.currency) : 2;
     input('p-sku').value = p ? p.sku : '';
     input('p-title').value = p ? p.title : '';
     /** @type {HTMLTextAreaElement} */ ($('p-description')).value = p ? p.description : '';
-    input('p-price').value = p ? String(p.price / 10 ** exp) : '';
+    input('p-price').value = p ? unitsText(p.price, p.currency) : '';
     input('p-currency').value = p ? p.currency : 'EUR';
-    input('p-compareAtPrice').value = p && p.compareAtPrice != null ? String(p.compareAtPrice / 10 ** exp) : '';
+    input('p-compareAtPrice').value = p && p.compareAtPrice != null ? unitsText(p.compareAtPrice, p.currency) : '';
     input('p-stock').value = p ? String(p.stock) : '';
     for (const e of form.querySelectorAll('.field-error')) e.textContent = '';
   }
@@ -59,17 +47,33 @@ export async function productsView(main, reload) {
     e.preventDefault();
     try {
       const currency = input('p-currency').value.trim().toUpperCase();
+      /** @type {import('./api.js').FieldProblem[]} */
+      const problems = [];
+      /** the field's minor units, or its problem noted @param {string} name */
+      const moneyOf = (name) => {
+        const parsed = parseMoney(input(`p-${name}`).value, currency);
+        if ('minor' in parsed) return parsed.minor;
+        problems.push({ field: name, problem: parsed.problem });
+        return 0;
+      };
+      if (!/^[A-Z]{3}$/.test(currency)) problems.push({ field: 'currency', problem: 'a three-letter ISO 4217 code such as EUR or USD' });
+      const price = moneyOf('price');
+      const compareAtPrice = input('p-compareAtPrice').value.trim() ? moneyOf('compareAtPrice') : null;
       const stockText = input('p-stock').value.trim();
-      if (!/^\d+$/.test(stockText)) throw fieldError('bad stock', [{ field: 'stock', problem: 'a whole number, 0 or more' }]);
+      if (!/^\d+$/.test(stockText)) problems.push({ field: 'stock', problem: 'a whole number, 0 or more' });
+      if (problems.length) throw fieldError('invalid fields', problems);
+      /** @type {Record<string, unknown>} */
       const body = {
         sku: input('p-sku').value.trim(),
         title: input('p-title').value.trim(),
         description: /** @type {HTMLTextAreaElement} */ ($('p-description')).value,
-        price: parseMoney(input('p-price').value, currency, 'price'),
+        price,
         currency,
-        compareAtPrice: input('p-compareAtPrice').value.trim() ? parseMoney(input('p-compareAtPrice').value, currency, 'compareAtPrice') : null,
-        stock: Number(stockText),
+        compareAtPrice,
       };
+      // an edit sends stock only when the merchant changed it: orders placed since the form was
+      // filled have lowered it, and writing back the old figure would sell stock twice
+      if (!editing || Number(stockText) !== editing.stock) body.stock = Number(stockText);
       const file = input('p-image').files?.[0];
       /** @type {Product} */
       const saved = editing ? await api('PATCH', `/api/products/${editing.id}`, body) : await api('POST', '/api/products', body);
