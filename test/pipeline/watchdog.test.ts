@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import t from 'tap';
 import { createLogger } from '../../src/log/logger.js';
-import { FfmpegSupervisor, type SupervisorOptions } from '../../src/pipeline/supervisor.js';
+import { ProcessPool } from '../../src/pipeline/process-pool.js';
+import type { SupervisorOptions } from '../../src/pipeline/supervisor.js';
 import { FakeChild } from '../helpers/fake-child.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
@@ -14,7 +15,15 @@ const quietLogger = () =>
 function fakeSupervisor(overrides: Partial<SupervisorOptions> = {}) {
   const children: FakeChild[] = [];
   const restarts: Array<{ attempt: number; delayMs: number; reason: string }> = [];
-  const sup = new FfmpegSupervisor({
+  const pool = new ProcessPool({
+    logger: quietLogger(),
+    spawn: () => {
+      const child = new FakeChild(1000 + children.length);
+      children.push(child);
+      return child;
+    },
+  });
+  const sup = pool.supervise('pipeline show1', {
     ffmpegPath: 'ffmpeg',
     buildArgs: () => [],
     logger: quietLogger(),
@@ -23,11 +32,6 @@ function fakeSupervisor(overrides: Partial<SupervisorOptions> = {}) {
     restartStableAfterMs: 60_000,
     stopTimeoutMs: 200,
     watchdogMs: 150,
-    spawn: () => {
-      const child = new FakeChild(1000 + children.length);
-      children.push(child);
-      return child;
-    },
     onRestart: (info) => restarts.push(info),
     ...overrides,
   });
@@ -96,7 +100,17 @@ t.test('errors from the child and its streams, and a throwing spawn, are contain
   let calls = 0;
   const children: FakeChild[] = [];
   const restarts: string[] = [];
-  const sup = new FfmpegSupervisor({
+  const pool = new ProcessPool({
+    logger: quietLogger(),
+    spawn: () => {
+      calls += 1;
+      if (calls === 1) throw new Error('spawn EAGAIN');
+      const c = new FakeChild(2000 + calls);
+      children.push(c);
+      return c;
+    },
+  });
+  const sup = pool.supervise('pipeline show1', {
     ffmpegPath: 'ffmpeg',
     buildArgs: () => [],
     logger: quietLogger(),
@@ -105,13 +119,6 @@ t.test('errors from the child and its streams, and a throwing spawn, are contain
     restartStableAfterMs: 60_000,
     stopTimeoutMs: 100,
     watchdogMs: 0,
-    spawn: () => {
-      calls += 1;
-      if (calls === 1) throw new Error('spawn EAGAIN');
-      const c = new FakeChild(2000 + calls);
-      children.push(c);
-      return c;
-    },
     onRestart: (info) => restarts.push(info.reason),
     onProgress: () => {
       throw new Error('a listener that throws');
