@@ -43,15 +43,10 @@ export interface SupervisorOptions {
   continueFirstRun?: boolean;
   /** starts each run in the process pool */
   run: RunChild;
-  /** the clock (ProcessPool.supervise hands over the pool's; tests advance their own) */
-  setTimer?: SetTimer;
-  now?: () => number;
+  /** the pool's clock (tests hand the pool one they advance themselves) */
+  setTimer: SetTimer;
+  now: () => number;
 }
-
-const realTimer: SetTimer = (fn, ms) => {
-  const handle = setTimeout(fn, ms);
-  return () => clearTimeout(handle);
-};
 
 const STDERR_TAIL_LINES = 20;
 const DEFAULT_STALLED_AFTER_MS = 3000;
@@ -76,8 +71,6 @@ export class FfmpegSupervisor {
   private stderrTail: string[] = [];
   /** the child the watchdog killed, so its exit is reported as a stall */
   private stalledChild: PooledProcess | null = null;
-  private readonly now: () => number;
-  private readonly setTimer: SetTimer;
   restarts = 0;
   /** runs the watchdog killed */
   stalls = 0;
@@ -86,9 +79,13 @@ export class FfmpegSupervisor {
   /** clock time of lastProgress */
   lastProgressAt = 0;
 
+  private readonly now: () => number;
+  private readonly setTimer: SetTimer;
+
+  /** Made by ProcessPool.supervise, which hands over run, setTimer and now. */
   constructor(private readonly options: SupervisorOptions) {
-    this.now = options.now ?? Date.now;
-    this.setTimer = options.setTimer ?? realTimer;
+    this.now = options.now;
+    this.setTimer = options.setTimer;
   }
 
   get pid(): number | undefined {
