@@ -26,7 +26,13 @@ import { ShowCatalog } from './live/show-catalog.js';
 import type { Logger } from './log/logger.js';
 import { ProgramClock, TranscodeLauncher } from './pipeline/launcher.js';
 import { ProcessPool } from './pipeline/process-pool.js';
-import { createAudienceRepository, createChatRepository, createPollRepository, createQuestionRepository } from './db/audience-repository.js';
+import { createChatRepository } from './db/chat-repository.js';
+import { createHostActivityRepository } from './db/host-activity-repository.js';
+import { createHostVoiceRepository } from './db/host-voice-repository.js';
+import { createModerationRepository } from './db/moderation-repository.js';
+import { createPollRepository } from './db/poll-repository.js';
+import { createQuestionRepository } from './db/question-repository.js';
+import { createWatchSessionRepository } from './db/watch-session-repository.js';
 import { createLineupRepository } from './db/lineup-repository.js';
 import { Loyalty } from './commerce/loyalty.js';
 import { Coupons } from './commerce/coupons.js';
@@ -104,13 +110,14 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     reconnectWindowMs: config.live.reconnectWindowSeconds * 1000,
     onShowEvent: (type, showId, at) => bus.emit({ type, showId, at }),
   });
-  const viewers = new Viewers(createViewerRepository(db));
+  const viewerRows = createViewerRepository(db);
+  const viewers = new Viewers(viewerRows);
   const ledger = createOrderLedger(db, { events, webhooks });
-  const audience = createAudienceRepository(db);
-  const loyalty = new Loyalty(audience);
+  const watchSessions = createWatchSessionRepository(db);
+  const loyalty = new Loyalty(createHostActivityRepository(db));
   const orders = new Orders(ledger, overlayStates, (viewerId, showId) => loyalty.of(viewerId, shows.get(showId)?.host ?? '').level);
   orders.onPlaced((order) => bus.emit({ type: 'order.placed', order }));
-  const stats = new ShowStatsReport(shows, ledger, events, audience);
+  const stats = new ShowStatsReport(shows, ledger, events, watchSessions);
   const lineups = createLineupRepository(db);
   const lineup = new ShowLineup(shows, lineups, products);
   const limits = config.audience;
@@ -120,7 +127,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     coupons: createCouponRepository(db),
     shows,
     events,
-    audience,
+    audience: watchSessions,
     chat,
     polls,
     levelOf: (viewerId, host) => loyalty.of(viewerId, host).level,
@@ -131,13 +138,14 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   const liveCounters = newCounters();
   const rooms = new Rooms(limits.maxBufferedBytes, liveCounters, liveLog);
   const activity = new ActivityRelay((showId, viewerId, kind, text) => coupons.activity(showId, viewerId, kind, text), config.storage.chatBacklogMax, liveLog);
-  const liveChat = new LiveChat({ shows, chat, rules: new ChatRules(limits.blocklist), limits, out: rooms, levelOf: (viewerId, host) => loyalty.of(viewerId, host), activity: activity.record, backlogMax: config.storage.chatBacklogMax, counters: liveCounters, logger: liveLog, now: Date.now });
+  const moderationRows = createModerationRepository(db);
+  const liveChat = new LiveChat({ shows, chat, sanctions: moderationRows, voices: createHostVoiceRepository(db), rules: new ChatRules(limits.blocklist), limits, out: rooms, levelOf: (viewerId, host) => loyalty.of(viewerId, host), activity: activity.record, backlogMax: config.storage.chatBacklogMax, counters: liveCounters, logger: liveLog, now: Date.now });
   const liveAudience = {
     chat: liveChat,
-    moderation: new LiveModeration({ shows, events, chat, audience, lines: liveChat, out: rooms, logger, now: Date.now }),
+    moderation: new LiveModeration({ shows, events, moderation: moderationRows, viewers: viewerRows, lines: liveChat, out: rooms, logger, now: Date.now }),
     polls: new LivePolls({ shows, events, polls, out: rooms, showPollOnOverlay: (showId, poll, record) => overlays.setPoll(showId, poll, record), activity: activity.record, now: Date.now }),
     questions: new LiveQuestions({ shows, questions: createQuestionRepository(db), lineup: lineups, speech: liveChat, out: rooms, now: Date.now }),
-    presence: new LivePresence({ shows, events, audience, rooms, activity: activity.record, logger: liveLog, now: Date.now }),
+    presence: new LivePresence({ shows, events, sessions: watchSessions, rooms, activity: activity.record, logger: liveLog, now: Date.now }),
   };
   const hub = new LiveHub({
     shows,

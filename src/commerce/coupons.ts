@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { couponVerdict, type Coupon, type CouponCentreEntry, type CouponUnlock } from '../domain/coupon.js';
 import { HawkerError } from '../domain/errors.js';
-import type { AudienceRepository, ChatRepository, CouponRepository, PollRepository, ShowEventRepository, ShowRepository } from '../domain/ports.js';
+import type { ChatRepository, CouponRepository, PollRepository, ShowEventRepository, ShowRepository, WatchSessionRepository } from '../domain/ports.js';
 import { currencyExponents } from '../domain/product.js';
 import type { Show } from '../domain/show.js';
 
@@ -31,9 +31,9 @@ export interface CouponsOptions {
   coupons: CouponRepository;
   shows: ShowRepository;
   events: ShowEventRepository;
-  audience: AudienceRepository;
-  chat: ChatRepository;
-  polls: PollRepository;
+  audience: Pick<WatchSessionRepository, 'watchMs'>;
+  chat: Pick<ChatRepository, 'countForViewer'>;
+  polls: Pick<PollRepository, 'votesInShow'>;
   levelOf(viewerId: string, host: string): number;
   /** tell a viewer, live, that a coupon is now theirs */
   notify(showId: string, viewerId: string, coupon: CouponCentreEntry): void;

@@ -1,6 +1,6 @@
 import type { HostActivity } from '../domain/audience.js';
 import type { EventSource } from '../domain/events.js';
-import type { AudienceRepository } from '../domain/ports.js';
+import type { HostActivityRepository } from '../domain/ports.js';
 
 export interface LoyaltyLevel {
   level: number;
@@ -43,7 +43,7 @@ export class Loyalty {
   private readonly cache = new Map<string, Map<string, { value: ViewerLoyalty; until: number }>>();
 
   constructor(
-    private readonly audience: AudienceRepository,
+    private readonly audience: HostActivityRepository,
     private readonly cacheMs = 60_000,
     private readonly now: () => number = Date.now,
   ) {}

@@ -1,5 +1,5 @@
 import type { Order } from '../domain/order.js';
-import type { AudienceRepository, OrderLedger, ShowEventRepository, ShowRepository } from '../domain/ports.js';
+import type { OrderLedger, ShowEventRepository, ShowRepository, WatchSessionRepository } from '../domain/ports.js';
 import { HawkerError } from '../domain/errors.js';
 
 export interface ShowStats {
@@ -22,7 +22,7 @@ export class ShowStatsReport {
     private readonly shows: ShowRepository,
     private readonly ledger: OrderLedger,
     private readonly events: ShowEventRepository,
-    private readonly audience: Pick<AudienceRepository, 'viewersBetween'>,
+    private readonly audience: Pick<WatchSessionRepository, 'viewersBetween'>,
     private readonly now: () => number = Date.now,
   ) {}
 

@@ -48,8 +48,10 @@ export const toCoupon = (r: CouponRow): Coupon => ({
   disabledAt: r.disabled_at,
 });
 
+const params = (c: Coupon) => ({ ...c, liveOnly: c.liveOnly ? 1 : 0, listed: c.listed ? 1 : 0 });
+
 export function createCouponRepository(db: Db): CouponRepository {
-  const insert = db.prepare(
+  const insert = db.prepare<[ReturnType<typeof params>]>(
     `INSERT INTO coupons (id, code, kind, amount, currency, show_id, live_only, listed, starts_at, expires_at, expires_after_show_minutes,
        max_uses, per_viewer_limit, min_level, unlock, unlock_threshold, keyword, uses, created_at, disabled_at)
      VALUES (@id, @code, @kind, @amount, @currency, @showId, @liveOnly, @listed, @startsAt, @expiresAt, @expiresAfterShowMinutes,
@@ -59,18 +61,17 @@ export function createCouponRepository(db: Db): CouponRepository {
   const byCode = db.prepare<[code: string], CouponRow>('SELECT * FROM coupons WHERE code = ?');
   const all = db.prepare<[], CouponRow>('SELECT * FROM coupons ORDER BY created_at DESC, rowid DESC');
   const forShow = db.prepare<[showId: string], CouponRow>('SELECT * FROM coupons WHERE (show_id = ? OR show_id IS NULL) AND disabled_at IS NULL ORDER BY created_at, rowid');
-  const disable = db.prepare('UPDATE coupons SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL');
-  const claimAny = db.prepare('INSERT INTO coupon_claims (coupon_id, viewer_id, show_id, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+  const disable = db.prepare<[at: number, id: string]>('UPDATE coupons SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL');
+  const claimAny = db.prepare<[couponId: string, viewerId: string, showId: string, at: number]>('INSERT INTO coupon_claims (coupon_id, viewer_id, show_id, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
   // first N: the count and the insert in one statement, so two viewers cannot both be the Nth
-  const claimFirstN = db.prepare(
+  const claimFirstN = db.prepare<[{ couponId: string; viewerId: string; showId: string; at: number; firstN: number }]>(
     `INSERT INTO coupon_claims (coupon_id, viewer_id, show_id, at)
      SELECT @couponId, @viewerId, @showId, @at WHERE (SELECT count(*) FROM coupon_claims WHERE coupon_id = @couponId) < @firstN
      ON CONFLICT DO NOTHING`,
   );
-  const claimed = db.prepare('SELECT 1 FROM coupon_claims WHERE coupon_id = ? AND viewer_id = ?');
+  const claimed = db.prepare<[couponId: string, viewerId: string], 1>('SELECT 1 FROM coupon_claims WHERE coupon_id = ? AND viewer_id = ?');
   const claims = db.prepare<[couponId: string], { n: number }>('SELECT count(*) AS n FROM coupon_claims WHERE coupon_id = ?');
   const usesBy = db.prepare<[couponId: string, viewerId: string], { n: number }>("SELECT count(*) AS n FROM orders WHERE coupon_id = ? AND viewer_id = ? AND status IN ('pending', 'paid')");
-  const params = (c: Coupon) => ({ ...c, liveOnly: c.liveOnly ? 1 : 0, listed: c.listed ? 1 : 0 });
   return {
     create: (c) => void insert.run(params(c)),
     get: (id) => {

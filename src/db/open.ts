@@ -54,7 +54,7 @@ export function migrate(db: Db, dir: string = migrationsDir): number[] {
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, applied_at INTEGER NOT NULL
   ) STRICT`);
   const applied = new Map(
-    (db.prepare('SELECT version, name, sha256 FROM schema_migrations').all() as AppliedMigration[]).map((m) => [
+    db.prepare<[], AppliedMigration>('SELECT version, name, sha256 FROM schema_migrations').all().map((m) => [
       m.version,
       m,
     ]),
@@ -77,7 +77,7 @@ export function migrate(db: Db, dir: string = migrationsDir): number[] {
     }
     db.transaction(() => {
       db.exec(sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)').run(
+      db.prepare<[version: number, name: string, sha256: string, appliedAt: number]>('INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)').run(
         version,
         file,
         sha256,

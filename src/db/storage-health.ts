@@ -84,13 +84,13 @@ type AnyFn = (...args: unknown[]) => unknown;
  */
 export function watchWrites(db: Db, health: Pick<StorageHealth, 'failed' | 'succeeded' | 'writable'>): void {
   const prepare = db.prepare.bind(db);
-  const totalChanges = prepare('SELECT total_changes()').pluck();
+  const totalChanges = prepare<[], number>('SELECT total_changes()').pluck();
   const guard = <F extends AnyFn>(fn: F): F =>
     function (this: unknown, ...args: unknown[]) {
       // Only an outage needs a proof that a write reached the disk: while storage is healthy
       // every write (the order path included) costs no extra statement.
       const outermost = !health.writable && !db.inTransaction;
-      const before = outermost ? (totalChanges.get() as number) : 0;
+      const before = outermost ? (totalChanges.get() ?? 0) : 0;
       let result: unknown;
       try {
         result = fn.apply(this, args);

@@ -5,8 +5,10 @@ import type { Db } from './open.js';
 export function createViewerRepository(db: Db): ViewerRepository {
   const insert = db.prepare<[id: string, displayName: string, tokenHash: string, createdAt: number]>('INSERT INTO viewers (id, display_name, token_hash, created_at) VALUES (?, ?, ?, ?)');
   const byToken = db.prepare<[tokenHash: string], Viewer>('SELECT id, display_name AS displayName, created_at AS createdAt FROM viewers WHERE token_hash = ?');
+  const byId = db.prepare<[id: string], Viewer>('SELECT id, display_name AS displayName, created_at AS createdAt FROM viewers WHERE id = ?');
   return {
     create: (v, tokenHash) => void insert.run(v.id, v.displayName, tokenHash, v.createdAt),
     findByTokenHash: (hash) => byToken.get(hash),
+    get: (id) => byId.get(id),
   };
 }

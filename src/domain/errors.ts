@@ -68,6 +68,7 @@ export const errorCatalogue = {
   COUPON_NOT_FOUND: { status: 404, message: 'no such coupon' },
   INTERNAL: { status: 500, message: 'internal error' },
   NOT_READY: { status: 503, message: 'not ready' },
+  FFMPEG_UNAVAILABLE: { status: 503, message: 'FFmpeg could not be started on the server (check ffmpeg.path); nothing is publishing' },
   STORAGE_UNAVAILABLE: { status: 503, message: 'the server cannot store data right now (disk full or failing); nothing was changed, try again shortly' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -53,6 +53,7 @@ export interface FlashSaleRepository {
 export interface ViewerRepository {
   create(viewer: Viewer, tokenHash: string): void;
   findByTokenHash(tokenHash: string): Viewer | undefined;
+  get(id: string): Viewer | undefined;
 }
 
 /** Orders, stock and the webhook outbox change together, in one transaction per call. */
@@ -93,6 +94,7 @@ export interface WebhookStore {
   deliveries(endpointId: string, limit: number): Array<{ eventId: string; eventType: string; attempt: number; at: number; statusCode: number | null; error: string | null; durationMs: number }>;
 }
 
+/** chat_messages and chat_settings */
 export interface ChatRepository {
   /** many messages in one transaction: chat is written once per tick, not once per message */
   insertMany(messages: ChatMessage[]): void;
@@ -101,8 +103,13 @@ export interface ChatRepository {
   markDeleted(id: string, at: number, by: string): boolean;
   /** every message of the viewer not yet deleted, in every show; returns what it deleted */
   markAllDeletedBy(viewerId: string, at: number, by: string): Array<{ id: string; showId: string }>;
+  countForViewer(viewerId: string, showId: string): number;
   settings(showId: string): ChatSettings;
   saveSettings(showId: string, settings: ChatSettings): void;
+}
+
+/** timeouts, bans and who moderates */
+export interface ModerationRepository {
   addSanction(sanction: Sanction, at: number): void;
   /** lifts bans and timeouts of the viewer (in the show, or everywhere when showId is null) */
   liftSanctions(viewerId: string, at: number): number;
@@ -110,7 +117,9 @@ export interface ChatRepository {
   isModerator(viewerId: string): boolean;
   setModerator(viewerId: string, moderator: boolean, at: number): void;
   moderators(): Array<{ viewerId: string; displayName: string; grantedAt: number }>;
-  countForViewer(viewerId: string, showId: string): number;
+}
+
+export interface HostVoiceRepository {
   /** the viewer row the host speaks through in chat, made on first use */
   hostVoice(host: string, displayName: string, at: number): { id: string; displayName: string };
   hostVoiceIds(): string[];
@@ -137,15 +146,18 @@ export interface QuestionRepository {
   markAnswered(id: string, at: number): boolean;
 }
 
-export interface AudienceRepository {
+/** who watched which show, and for how long */
+export interface WatchSessionRepository {
   openSession(showId: string, viewerId: string, at: number): number;
   touchSessions(ids: number[], at: number): void;
   watchMs(viewerId: string, showId: string): number;
   /** signed-in viewers who were watching at some moment between from and to */
   viewersBetween(showId: string, from: number, to: number): string[];
+}
+
+export interface HostActivityRepository {
   /** watch time, comments and paid-or-pending purchases of a viewer across the host's shows */
   hostActivity(viewerId: string, host: string): HostActivity;
-  viewer(id: string): Viewer | undefined;
 }
 
 export interface LineupRepository {

@@ -47,17 +47,22 @@ export interface PooledProcess {
   /** Resolves when it has exited and its output is closed; never rejects. */
   readonly exited: Promise<ChildExit>;
   readonly alive: boolean;
+  /** why the OS could not start it (ENOENT: no such binary); null once it started, or while nothing is known */
+  readonly spawnError: Error | null;
   /** SIGINT, then SIGKILL by its PID after timeoutMs (default: the pool's); resolves once it exited. */
   stop(timeoutMs?: number): Promise<void>;
+  /** SIGKILL by its PID now, without a grace (a frozen FFmpeg answers nothing else) */
+  kill(): void;
 }
 
 export interface ProcessPoolOptions {
   logger?: Logger;
   /** how long a child gets to end after SIGINT before SIGKILL, when the caller does not say (default 3 s) */
   stopTimeoutMs?: number;
-  /** for tests: a fake child process and clock */
+  /** for tests: a fake child process and clock (its supervisors use the same clock) */
   spawn?: SpawnChild;
   setTimer?: SetTimer;
+  now?: () => number;
 }
 
 export class PoolClosedError extends Error {
@@ -136,6 +141,10 @@ class Entry implements PooledProcess {
     return this.exited.then(() => undefined);
   }
 
+  kill(): void {
+    if (this.alive) this.send('SIGKILL');
+  }
+
   private send(signal: NodeJS.Signals): void {
     try {
       this.child.kill(signal);
@@ -157,10 +166,12 @@ export class ProcessPool {
   private readonly supervisors = new Set<FfmpegSupervisor>();
   private closing: Promise<void> | null = null;
   private readonly spawnFn: SpawnChild;
+  private readonly now: () => number;
   private readonly shared: { log?: Logger | undefined; setTimer: SetTimer; stopTimeoutMs: number; onExit(entry: Entry): void };
 
   constructor(options: ProcessPoolOptions = {}) {
     this.spawnFn = options.spawn ?? spawnChild;
+    this.now = options.now ?? Date.now;
     this.shared = {
       log: options.logger,
       setTimer: options.setTimer ?? realTimer,
@@ -199,20 +210,18 @@ export class ProcessPool {
     return entry;
   }
 
-  /** A spawn function for the supervisor: every run it starts is registered here. */
-  spawner(name: string): SpawnChild {
-    return (command, args, options) => this.start(name, command, args, options).child;
-  }
-
   /**
-   * A supervisor whose runs are children of this pool; closeAll() stops it (so it does not
-   * restart a run after the pool closed) before waiting for its child.
+   * A supervisor whose runs are children of this pool, on the pool's clock; its stop() is the
+   * pool's stop of the current run. closeAll() stops it (so it does not restart a run after
+   * the pool closed) before waiting for its child.
    */
-  supervise(name: string, options: Omit<SupervisorOptions, 'spawn'>): FfmpegSupervisor {
+  supervise(name: string, options: Omit<SupervisorOptions, 'run' | 'setTimer' | 'now'>): FfmpegSupervisor {
     if (this.closing) throw new PoolClosedError(name);
     const supervisor: FfmpegSupervisor = new FfmpegSupervisor({
       ...options,
-      spawn: this.spawner(name),
+      run: (command, args, spawnOptions) => this.start(name, command, args, spawnOptions),
+      setTimer: this.shared.setTimer,
+      now: this.now,
       onStopped: () => {
         this.supervisors.delete(supervisor);
         options.onStopped?.();

@@ -1,13 +1,13 @@
-import { spawn as nodeSpawn } from 'node:child_process';
 import { redactSecrets, type Logger } from '../log/logger.js';
-import type { PoolChild, SpawnChild } from './process-pool.js';
+import type { PooledProcess, SetTimer, SpawnOptions } from './process-pool.js';
 import { ProgressParser, type EncodeProgress } from './progress.js';
 
-/** The part of a ChildProcess the supervisor uses: the process pool's (a fake one stands in for it in tests). */
-export type SupervisedChild = PoolChild;
-export type { SpawnChild };
-
-const spawnFfmpeg: SpawnChild = (command, args) => nodeSpawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts one child in the process pool (ProcessPool.supervise hands the supervisor one bound to
+ * the show's name): the pool registers it, logs a spawn failure once, stops it with its grace
+ * and waits for it on shutdown. Throws when the spawn itself throws.
+ */
+export type RunChild = (command: string, args: string[], options?: SpawnOptions) => PooledProcess;
 
 /**
  * starting: the first run has not reported progress yet; running: progress within the last
@@ -41,9 +41,11 @@ export interface SupervisorOptions {
   onStopped?(): void;
   /** whether existing output should be appended to on the first start */
   continueFirstRun?: boolean;
-  /** for tests: a fake child process and clock */
-  spawn?: SpawnChild;
-  now?: () => number;
+  /** starts each run in the process pool */
+  run: RunChild;
+  /** the pool's clock (tests hand the pool one they advance themselves) */
+  setTimer: SetTimer;
+  now: () => number;
 }
 
 const STDERR_TAIL_LINES = 20;
@@ -51,23 +53,24 @@ const DEFAULT_STALLED_AFTER_MS = 3000;
 
 /**
  * Keeps one FFmpeg running until stop(): restarts it with exponential backoff when it dies on
- * its own or stops making progress (the watchdog), and stops it with SIGINT (FFmpeg finishes
- * the segment it is writing), escalating to SIGKILL after stopTimeoutMs. Nothing it runs from a
+ * its own, cannot be started, or stops making progress (the watchdog). Each run is a child of
+ * the process pool, which stops it (SIGINT, so FFmpeg finishes the segment it is writing, then
+ * SIGKILL by PID after stopTimeoutMs) and logs a failed spawn. Nothing it runs from a
  * child-process event or a timer throws: every such callback contains and logs its errors.
  */
 export class FfmpegSupervisor {
-  private child: SupervisedChild | null = null;
+  /** the run in progress, a child of the pool */
+  private current: PooledProcess | null = null;
   private stopping = false;
-  private restartTimer: NodeJS.Timeout | null = null;
-  private watchdogTimer: NodeJS.Timeout | null = null;
+  private stoppedNotified = false;
+  private cancelRestart: (() => void) | null = null;
+  private cancelWatchdog: (() => void) | null = null;
   private consecutiveFailures = 0;
   private startedAt = 0;
   private runs = 0;
   private stderrTail: string[] = [];
-  private exitWaiters: Array<() => void> = [];
   /** the child the watchdog killed, so its exit is reported as a stall */
-  private stalledChild: SupervisedChild | null = null;
-  private readonly now: () => number;
+  private stalledChild: PooledProcess | null = null;
   restarts = 0;
   /** runs the watchdog killed */
   stalls = 0;
@@ -76,22 +79,27 @@ export class FfmpegSupervisor {
   /** clock time of lastProgress */
   lastProgressAt = 0;
 
+  private readonly now: () => number;
+  private readonly setTimer: SetTimer;
+
+  /** Made by ProcessPool.supervise, which hands over run, setTimer and now. */
   constructor(private readonly options: SupervisorOptions) {
-    this.now = options.now ?? Date.now;
+    this.now = options.now;
+    this.setTimer = options.setTimer;
   }
 
   get pid(): number | undefined {
-    return this.child?.pid;
+    return this.current?.pid;
   }
 
   get running(): boolean {
-    return this.child !== null;
+    return this.current !== null;
   }
 
   get health(): PipelineHealth {
     if (this.stopping) return 'stopped';
-    if (!this.child || !this.lastProgress) return this.runs > 1 || this.restartTimer ? 'restarting' : 'starting';
-    if (this.stalledChild === this.child) return 'stalled';
+    if (!this.current || !this.lastProgress) return this.runs > 1 || this.cancelRestart ? 'restarting' : 'starting';
+    if (this.stalledChild === this.current) return 'stalled';
     return this.now() - this.lastProgressAt > this.stalledAfterMs() ? 'stalled' : 'running';
   }
 
@@ -106,7 +114,7 @@ export class FfmpegSupervisor {
   }
 
   start(): void {
-    if (this.stopping || this.child) return;
+    if (this.stopping || this.current) return;
     const continuing = this.runs > 0 || Boolean(this.options.continueFirstRun);
     this.runs += 1;
     this.startedAt = this.now();
@@ -114,31 +122,39 @@ export class FfmpegSupervisor {
     this.lastProgress = null;
     this.lastProgressAt = 0;
     const log = this.options.logger;
-    let child: SupervisedChild;
+    let args: string[];
     try {
-      const args = this.options.buildArgs(continuing);
+      args = this.options.buildArgs(continuing);
       log.debug({ args: args.map(redactSecrets) }, 'ffmpeg arguments');
-      child = (this.options.spawn ?? spawnFfmpeg)(this.options.ffmpegPath, args);
     } catch (err) {
-      // EAGAIN, EMFILE, a bad argument: no process, so no 'close' will come; retry as for a crash
-      log.error({ err: redactSecrets(err instanceof Error ? err.message : String(err)) }, 'ffmpeg could not be spawned');
+      log.error({ err: redactSecrets(err instanceof Error ? err.message : String(err)) }, 'ffmpeg arguments could not be built');
       this.scheduleRestart(null, null, 'spawn-failed');
       return;
     }
-    this.child = child;
-    log.info({ pid: child.pid, run: this.runs, continuing }, 'ffmpeg started');
+    let run: PooledProcess;
+    try {
+      run = this.options.run(this.options.ffmpegPath, args);
+    } catch {
+      // EAGAIN, EMFILE, a bad argument: no process, so no exit will come; retry as for a crash.
+      // The pool has logged why.
+      this.scheduleRestart(null, null, 'spawn-failed');
+      return;
+    }
+    this.current = run;
+    const { child } = run;
+    log.info({ pid: run.pid, run: this.runs, continuing }, 'ffmpeg started');
 
     let lastFrame = -1;
     let lastOutTime = -1;
     const parser = new ProgressParser((p) => {
-      if (this.child !== child) return;
+      if (this.current !== run) return;
       // FFmpeg may repeat a block while it waits; only an advancing encode is progress.
       if (p.frame === lastFrame && p.outTimeMs === lastOutTime) return;
       lastFrame = p.frame;
       lastOutTime = p.outTimeMs;
       this.lastProgress = p;
       this.lastProgressAt = this.now();
-      this.armWatchdog(child);
+      this.armWatchdog(run);
       try {
         this.options.onProgress?.(p);
       } catch (err) {
@@ -167,26 +183,25 @@ export class FfmpegSupervisor {
         log.debug({ ffmpeg: clean }, 'ffmpeg says');
       }
     });
-    // 'on', not 'once': a second 'error' (a failed kill) with no listener would crash the process.
-    // Spawn failures (ENOENT) arrive here and are followed by 'close'.
-    child.on('error', (err) => log.error({ err: redactSecrets(err.message) }, 'ffmpeg could not run'));
-    child.once('close', (code, signal) => {
+    // The pool listens for the child's errors and logs them, a spawn failure (ENOENT) once;
+    // exited never rejects and follows a spawn failure too.
+    void run.exited.then(({ code, signal }) => {
       try {
-        this.onExit(child, code, signal);
+        this.onExit(run, code, signal);
       } catch (err) {
         log.error({ err }, 'ffmpeg exit handling failed');
       }
     });
-    this.armWatchdog(child);
+    this.armWatchdog(run);
   }
 
-  private armWatchdog(child: SupervisedChild): void {
+  private armWatchdog(child: PooledProcess): void {
     const ms = this.options.watchdogMs ?? 0;
-    if (this.watchdogTimer) clearTimeout(this.watchdogTimer);
-    this.watchdogTimer = null;
+    this.cancelWatchdog?.();
+    this.cancelWatchdog = null;
     if (ms <= 0 || this.stopping) return;
-    this.watchdogTimer = setTimeout(() => {
-      this.watchdogTimer = null;
+    this.cancelWatchdog = this.setTimer(() => {
+      this.cancelWatchdog = null;
       try {
         this.onStall(child, ms);
       } catch (err) {
@@ -195,8 +210,8 @@ export class FfmpegSupervisor {
     }, ms);
   }
 
-  private onStall(child: SupervisedChild, ms: number): void {
-    if (this.child !== child || this.stopping) return;
+  private onStall(child: PooledProcess, ms: number): void {
+    if (this.current !== child || this.stopping) return;
     this.stalls += 1;
     this.stalledChild = child;
     this.options.logger.warn(
@@ -204,25 +219,22 @@ export class FfmpegSupervisor {
       'ffmpeg made no progress; killing it',
     );
     // SIGKILL by the child's PID: a frozen FFmpeg would never finish a segment on SIGINT
-    child.kill('SIGKILL');
+    child.kill();
   }
 
-  private onExit(child: SupervisedChild, code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.child !== child) return;
-    this.child = null;
+  private onExit(child: PooledProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.current !== child) return;
+    this.current = null;
     this.lastProgress = null;
-    if (this.watchdogTimer) clearTimeout(this.watchdogTimer);
-    this.watchdogTimer = null;
+    this.cancelWatchdog?.();
+    this.cancelWatchdog = null;
     const stalled = this.stalledChild === child;
     this.stalledChild = null;
-    const waiters = this.exitWaiters;
-    this.exitWaiters = [];
-    waiters.forEach((w) => w());
     if (this.stopping) {
       this.options.logger.info({ code, signal, ranMs: this.now() - this.startedAt }, 'ffmpeg stopped');
       return;
     }
-    this.scheduleRestart(code, signal, stalled ? 'stalled' : 'exited');
+    this.scheduleRestart(code, signal, child.spawnError ? 'spawn-failed' : stalled ? 'stalled' : 'exited');
   }
 
   private scheduleRestart(code: number | null, signal: NodeJS.Signals | null, reason: RestartReason): void {
@@ -243,8 +255,8 @@ export class FfmpegSupervisor {
     } catch (err) {
       this.options.logger.error({ err }, 'restart listener failed');
     }
-    this.restartTimer = setTimeout(() => {
-      this.restartTimer = null;
+    this.cancelRestart = this.setTimer(() => {
+      this.cancelRestart = null;
       try {
         this.start();
       } catch (err) {
@@ -253,41 +265,28 @@ export class FfmpegSupervisor {
     }, delayMs);
   }
 
-  /** Resolves once FFmpeg has exited (it is then never restarted). */
+  /**
+   * Resolves once FFmpeg has exited (it is then never restarted): the pool stops the current
+   * run with its grace (SIGINT, then SIGKILL by PID after stopTimeoutMs).
+   */
   stop(): Promise<void> {
     this.stopping = true;
-    if (this.restartTimer) {
-      clearTimeout(this.restartTimer);
-      this.restartTimer = null;
-    }
-    if (this.watchdogTimer) {
-      clearTimeout(this.watchdogTimer);
-      this.watchdogTimer = null;
-    }
-    const child = this.child;
+    this.cancelRestart?.();
+    this.cancelRestart = null;
+    this.cancelWatchdog?.();
+    this.cancelWatchdog = null;
+    const child = this.current;
     if (!child) {
       this.notifyStopped();
       return Promise.resolve();
     }
-    return new Promise<void>((resolve) => {
-      const killTimer = setTimeout(() => {
-        this.options.logger.warn({ pid: child.pid }, 'ffmpeg did not stop in time; killing it');
-        try {
-          child.kill('SIGKILL');
-        } catch (err) {
-          this.options.logger.error({ err }, 'could not kill ffmpeg');
-        }
-      }, this.options.stopTimeoutMs);
-      this.exitWaiters.push(() => {
-        clearTimeout(killTimer);
-        this.notifyStopped();
-        resolve();
-      });
-      child.kill('SIGINT');
-    });
+    // never rejects: the pool logs a signal that could not be sent
+    return child.stop(this.options.stopTimeoutMs).then(() => this.notifyStopped());
   }
 
   private notifyStopped(): void {
+    if (this.stoppedNotified) return;
+    this.stoppedNotified = true;
     try {
       this.options.onStopped?.();
     } catch (err) {

@@ -1,5 +1,5 @@
 import { redactSecrets, type Logger } from '../log/logger.js';
-import { ProcessPool, type PooledProcess } from './process-pool.js';
+import { PoolClosedError, ProcessPool, type PooledProcess } from './process-pool.js';
 
 /** FFmpeg publishing a 720p30 test card with a tone, paced in real time, for `seconds` at most. */
 export function testPatternArgs(publishUrl: string, seconds: number): string[] {
@@ -28,6 +28,17 @@ export interface TestPatternsOptions {
   pool?: ProcessPool;
 }
 
+/** Why a test pattern did not start: FFmpeg could not be started, or Hawker is shutting down. */
+export class TestPatternError extends Error {
+  override name = 'TestPatternError';
+  constructor(
+    message: string,
+    readonly reason: 'ffmpeg-failed' | 'shutting-down',
+  ) {
+    super(message);
+  }
+}
+
 interface Running {
   proc: PooledProcess;
   timer: NodeJS.Timeout;
@@ -50,16 +61,18 @@ export class TestPatterns {
     this.pool = o.pool ?? new ProcessPool({ ...(o.logger ? { logger: o.logger } : {}), stopTimeoutMs: o.stopTimeoutMs ?? 3000 });
   }
 
-  /** Resolves once FFmpeg runs; rejects (and logs) when it cannot be started. */
+  /**
+   * Resolves once FFmpeg runs; rejects with a TestPatternError when it cannot be started (the
+   * pool has logged why, once) or Hawker is shutting down.
+   */
   start(showId: string, streamKey: string, seconds: number): Promise<void> {
     this.stop(showId);
     this.errors.delete(showId);
     const log = this.o.logger;
-    const fail = (err: unknown): Error => {
+    const fail = (err: unknown): TestPatternError => {
       const message = redactSecrets(err instanceof Error ? err.message : String(err));
       this.errors.set(showId, message);
-      log?.error({ show: showId, err: message }, 'test pattern could not start');
-      return new Error(`the test pattern could not start: ${message}`);
+      return new TestPatternError(`the test pattern could not start: ${message}`, err instanceof PoolClosedError ? 'shutting-down' : 'ffmpeg-failed');
     };
     let proc: PooledProcess;
     try {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CHAT_TEXT_MAX, type ChatMessage, type ChatSettings } from '../domain/audience.js';
 import { HawkerError, isStorageFailure } from '../domain/errors.js';
-import type { ChatRepository, ShowRepository } from '../domain/ports.js';
+import type { ChatRepository, HostVoiceRepository, ModerationRepository, ShowRepository } from '../domain/ports.js';
 import type { Show } from '../domain/show.js';
 import type { Logger } from '../log/logger.js';
 import type { ChatRules, TextVerdict } from './chat-rules.js';
@@ -9,14 +9,14 @@ import type { ChatLine } from './server-messages.js';
 import { iso, requireShow, type ActivitySink, type Broadcaster, type Level, type LiveCounters, type LiveLimits, type Member } from './session.js';
 import { TokenBucket } from './token-bucket.js';
 
-export type ChatStore = Pick<
-  ChatRepository,
-  'insertMany' | 'recent' | 'get' | 'markDeleted' | 'markAllDeletedBy' | 'settings' | 'saveSettings' | 'activeSanction' | 'isModerator' | 'hostVoice' | 'hostVoiceIds'
->;
+export type ChatStore = Pick<ChatRepository, 'insertMany' | 'recent' | 'get' | 'markDeleted' | 'markAllDeletedBy' | 'settings' | 'saveSettings'>;
 
 export interface LiveChatOptions {
   shows: Pick<ShowRepository, 'get'>;
   chat: ChatStore;
+  /** who may speak (sanctions) and who wears the moderator badge */
+  sanctions: Pick<ModerationRepository, 'activeSanction' | 'isModerator'>;
+  voices: HostVoiceRepository;
   rules: ChatRules;
   limits: Pick<LiveLimits, 'chatPerMinute' | 'chatBurst' | 'historySize'>;
   out: Pick<Broadcaster, 'publish'> & { chatted(showId: string): void };
@@ -98,7 +98,7 @@ export class LiveChat {
     const verdict = this.o.rules.check(raw, true);
     if (!verdict.ok) throw new HawkerError(verdict.code, verdict.message);
     const now = this.o.now();
-    const voice = this.o.chat.hostVoice(show.host, show.host || 'Host', now);
+    const voice = this.o.voices.hostVoice(show.host, show.host || 'Host', now);
     this.hostVoiceSet().add(voice.id);
     const message = this.queue(show, showId, voice, verdict.text, now);
     return this.publishLine(showId, this.line(message, show.host, 'host'));
@@ -111,7 +111,7 @@ export class LiveChat {
 
   /** a banned or timed-out viewer neither chats nor asks */
   requireMaySpeak(showId: string, viewerId: string, now: number): void {
-    const sanction = this.o.chat.activeSanction(viewerId, showId, now);
+    const sanction = this.o.sanctions.activeSanction(viewerId, showId, now);
     if (!sanction) return;
     if (sanction.kind === 'ban') throw new HawkerError('BANNED');
     throw new HawkerError('TIMED_OUT', `you are timed out for ${Math.ceil(((sanction.until ?? now) - now) / 1000)} s more`);
@@ -160,7 +160,7 @@ export class LiveChat {
   }
 
   private hostVoiceSet(): Set<string> {
-    this.hostVoices ??= new Set(this.o.chat.hostVoiceIds());
+    this.hostVoices ??= new Set(this.o.voices.hostVoiceIds());
     return this.hostVoices;
   }
 
@@ -179,7 +179,7 @@ export class LiveChat {
         displayName: message.displayName,
         level: lv.level,
         badge: lv.badge,
-        role: byHost ? 'host' : (role ?? (this.o.chat.isModerator(message.viewerId) ? 'moderator' : 'viewer')),
+        role: byHost ? 'host' : (role ?? (this.o.sanctions.isModerator(message.viewerId) ? 'moderator' : 'viewer')),
       },
       text: message.text,
       at: iso(message.at),

@@ -1,6 +1,6 @@
 import { HawkerError } from '../domain/errors.js';
 import type { Viewer } from '../domain/order.js';
-import type { AudienceRepository, ChatRepository, ShowEventRepository, ShowRepository } from '../domain/ports.js';
+import type { ModerationRepository, ShowEventRepository, ShowRepository, ViewerRepository } from '../domain/ports.js';
 import type { Logger } from '../log/logger.js';
 import type { LiveChat } from './chat.js';
 import type { ClientMessage } from './protocol.js';
@@ -11,8 +11,8 @@ export type ModerationMessage = Extract<ClientMessage, { type: 'delete' | 'timeo
 export interface LiveModerationOptions {
   shows: Pick<ShowRepository, 'get'>;
   events: Pick<ShowEventRepository, 'append'>;
-  chat: Pick<ChatRepository, 'addSanction' | 'liftSanctions' | 'isModerator' | 'setModerator' | 'moderators'>;
-  audience: Pick<AudienceRepository, 'viewer'>;
+  moderation: Pick<ModerationRepository, 'addSanction' | 'liftSanctions' | 'isModerator' | 'setModerator' | 'moderators'>;
+  viewers: Pick<ViewerRepository, 'get'>;
   /** the chat the sanctions act on */
   lines: Pick<LiveChat, 'authorOf' | 'delete' | 'deleteAllBy' | 'isHostVoice' | 'pin' | 'updateSettings'>;
   out: Pick<Broadcaster, 'sendToViewer'> & { showIds(): Iterable<string>; setModerator(viewerId: string, moderator: boolean): void };
@@ -52,7 +52,7 @@ export class LiveModeration {
     requireShow(this.o.shows, showId);
     this.requireViewer(viewerId);
     const until = this.o.now() + seconds * 1000;
-    this.o.chat.addSanction({ viewerId, showId, kind: 'timeout', until }, this.o.now());
+    this.o.moderation.addSanction({ viewerId, showId, kind: 'timeout', until }, this.o.now());
     this.record(showId, { action: 'timeout', viewerId, seconds });
     this.o.out.sendToViewer(showId, viewerId, { type: 'notice', code: 'TIMED_OUT', message: `you are timed out for ${seconds} s`, until: iso(until) });
     return { until };
@@ -62,7 +62,7 @@ export class LiveModeration {
   ban(viewerId: string): void {
     this.requireViewer(viewerId);
     const at = this.o.now();
-    this.o.chat.addSanction({ viewerId, showId: null, kind: 'ban', until: null }, at);
+    this.o.moderation.addSanction({ viewerId, showId: null, kind: 'ban', until: null }, at);
     this.o.lines.deleteAllBy(viewerId, at);
     for (const showId of this.o.out.showIds()) this.record(showId, { action: 'ban', viewerId });
     this.o.out.sendToViewer(null, viewerId, { type: 'notice', code: 'BANNED', message: 'you are banned from this chat', until: null });
@@ -70,22 +70,22 @@ export class LiveModeration {
 
   lift(viewerId: string): number {
     this.requireViewer(viewerId);
-    return this.o.chat.liftSanctions(viewerId, this.o.now());
+    return this.o.moderation.liftSanctions(viewerId, this.o.now());
   }
 
   setModerator(viewerId: string, moderator: boolean): void {
     this.requireViewer(viewerId);
-    this.o.chat.setModerator(viewerId, moderator, this.o.now());
+    this.o.moderation.setModerator(viewerId, moderator, this.o.now());
     this.o.out.setModerator(viewerId, moderator);
   }
 
   /** what a signed-in viewer is in chat when they connect */
   roleOf(viewerId: string): 'moderator' | 'viewer' {
-    return this.o.chat.isModerator(viewerId) ? 'moderator' : 'viewer';
+    return this.o.moderation.isModerator(viewerId) ? 'moderator' : 'viewer';
   }
 
   moderators() {
-    return this.o.chat.moderators();
+    return this.o.moderation.moderators();
   }
 
   private record(showId: string, payload: Record<string, unknown>): void {
@@ -105,12 +105,12 @@ export class LiveModeration {
     }
     if (target === undefined) return;
     if (this.o.lines.isHostVoice(target)) throw new HawkerError('HOST_NOT_SANCTIONABLE', msg.type === 'delete' ? "moderators cannot delete the host's lines" : undefined);
-    if (this.o.chat.isModerator(target)) throw new HawkerError('MODERATOR_NOT_SANCTIONABLE');
+    if (this.o.moderation.isModerator(target)) throw new HawkerError('MODERATOR_NOT_SANCTIONABLE');
   }
 
   /** a viewer a moderator can act on: never the host's own voice */
   private requireViewer(viewerId: string): Viewer {
-    const viewer = this.o.audience.viewer(viewerId);
+    const viewer = this.o.viewers.get(viewerId);
     if (!viewer) throw new HawkerError('VIEWER_NOT_FOUND', `no viewer with id ${viewerId}`);
     if (this.o.lines.isHostVoice(viewerId)) throw new HawkerError('HOST_NOT_SANCTIONABLE');
     return viewer;

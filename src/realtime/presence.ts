@@ -1,5 +1,5 @@
 import { isStorageFailure } from '../domain/errors.js';
-import type { AudienceRepository, ShowEventRepository, ShowRepository } from '../domain/ports.js';
+import type { ShowEventRepository, ShowRepository, WatchSessionRepository } from '../domain/ports.js';
 import type { Logger } from '../log/logger.js';
 import type { Room } from './room.js';
 import { requireShow, type ActivitySink, type Member } from './session.js';
@@ -10,7 +10,7 @@ const STORAGE_LOG_EVERY_MS = 10_000;
 export interface LivePresenceOptions {
   shows: Pick<ShowRepository, 'get'>;
   events: Pick<ShowEventRepository, 'append'>;
-  audience: Pick<AudienceRepository, 'openSession' | 'touchSessions'>;
+  sessions: Pick<WatchSessionRepository, 'openSession' | 'touchSessions'>;
   rooms: { get(showId: string): Room | undefined };
   activity: ActivitySink;
   logger: Logger;
@@ -36,7 +36,7 @@ export class LivePresence {
   /** A viewer who cannot be given a watch session (disk full) still watches; their time is not counted. */
   openSession(showId: string, viewerId: string, at: number): number | null {
     try {
-      return this.o.audience.openSession(showId, viewerId, at);
+      return this.o.sessions.openSession(showId, viewerId, at);
     } catch (err) {
       this.writeFailed(err, 'watch session not opened', { show: showId });
       return null;
@@ -45,7 +45,7 @@ export class LivePresence {
 
   touchSessions(ids: number[], at: number): void {
     try {
-      this.o.audience.touchSessions(ids, at);
+      this.o.sessions.touchSessions(ids, at);
     } catch (err) {
       // the sessions keep their last stored time: at most a minute of watch time goes uncounted
       this.writeFailed(err, 'watch time not recorded', { sessions: ids.length });

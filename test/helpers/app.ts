@@ -35,6 +35,8 @@ export async function buildTestApp(
     storage?: Partial<typeof defaultConfig.storage>;
     /** /readyz also checks storage (free space, last write), as in production */
     checkStorage?: boolean;
+    /** the FFmpeg binary the test pattern runs (default: the one on PATH) */
+    ffmpegPath?: string;
   } = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'hawker-http-'));
@@ -48,6 +50,7 @@ export async function buildTestApp(
       audience: { ...defaultConfig.audience, ...options.audience },
       images: { ...defaultConfig.images, ...options.images },
       storage: { ...defaultConfig.storage, ...options.storage },
+      ffmpeg: { ...defaultConfig.ffmpeg, path: options.ffmpegPath ?? defaultConfig.ffmpeg.path },
       // the HTTP tests' webhook receivers listen on 127.0.0.1; the refusal itself has its own tests
       webhooks: { ...defaultConfig.webhooks, allowPrivateTargets: true, ...options.webhooks },
     },

@@ -1,6 +1,17 @@
 import type { PollResults } from '../../src/domain/audience.js';
 import type { Viewer } from '../../src/domain/order.js';
-import type { AudienceRepository, ChatRepository, LineupRepository, PollRepository, QuestionRepository, ShowEventRepository, ShowRepository } from '../../src/domain/ports.js';
+import type {
+  ChatRepository,
+  HostVoiceRepository,
+  LineupRepository,
+  ModerationRepository,
+  PollRepository,
+  QuestionRepository,
+  ShowEventRepository,
+  ShowRepository,
+  ViewerRepository,
+  WatchSessionRepository,
+} from '../../src/domain/ports.js';
 import type { Logger } from '../../src/log/logger.js';
 import { ActivityRelay } from '../../src/realtime/activity.js';
 import { LiveChat } from '../../src/realtime/chat.js';
@@ -18,9 +29,12 @@ export interface LiveHubInputs {
   shows: ShowRepository;
   events: Pick<ShowEventRepository, 'append'>;
   chat: ChatRepository;
+  moderation: ModerationRepository;
+  voices: HostVoiceRepository;
   polls: PollRepository;
   questions: QuestionRepository;
-  audience: Pick<AudienceRepository, 'openSession' | 'touchSessions' | 'viewer'>;
+  sessions: Pick<WatchSessionRepository, 'openSession' | 'touchSessions'>;
+  viewers: Pick<ViewerRepository, 'get'>;
   lineup: Pick<LineupRepository, 'get'>;
   rules: ChatRules;
   limits: LiveLimits;
@@ -43,13 +57,13 @@ export function buildLiveHub(o: LiveHubInputs) {
   const backlogMax = o.chatBacklogMax ?? 10_000;
   const rooms = new Rooms(o.limits.maxBufferedBytes, counters, log);
   const activity = new ActivityRelay(o.onActivity, backlogMax, log);
-  const chat = new LiveChat({ shows: o.shows, chat: o.chat, rules: o.rules, limits: o.limits, out: rooms, levelOf: o.levelOf, activity: activity.record, backlogMax, counters, logger: log, now });
+  const chat = new LiveChat({ shows: o.shows, chat: o.chat, sanctions: o.moderation, voices: o.voices, rules: o.rules, limits: o.limits, out: rooms, levelOf: o.levelOf, activity: activity.record, backlogMax, counters, logger: log, now });
   const features = {
     chat,
-    moderation: new LiveModeration({ shows: o.shows, events: o.events, chat: o.chat, audience: o.audience, lines: chat, out: rooms, logger: o.logger, now }),
+    moderation: new LiveModeration({ shows: o.shows, events: o.events, moderation: o.moderation, viewers: o.viewers, lines: chat, out: rooms, logger: o.logger, now }),
     polls: new LivePolls({ shows: o.shows, events: o.events, polls: o.polls, out: rooms, showPollOnOverlay: o.showPollOnOverlay, activity: activity.record, now }),
     questions: new LiveQuestions({ shows: o.shows, questions: o.questions, lineup: o.lineup, speech: chat, out: rooms, now }),
-    presence: new LivePresence({ shows: o.shows, events: o.events, audience: o.audience, rooms, activity: activity.record, logger: log, now }),
+    presence: new LivePresence({ shows: o.shows, events: o.events, sessions: o.sessions, rooms, activity: activity.record, logger: log, now }),
   };
   const hub = new LiveHub({
     shows: o.shows,

@@ -1,33 +1,12 @@
 import { Writable } from 'node:stream';
 import t from 'tap';
 import { createLogger } from '../../src/log/logger.js';
-import { PoolClosedError, ProcessPool, type SetTimer } from '../../src/pipeline/process-pool.js';
+import { PoolClosedError, ProcessPool } from '../../src/pipeline/process-pool.js';
 import { FakeChild } from '../helpers/fake-child.js';
+import { manualClock } from '../helpers/manual-clock.js';
 
 // The pool with a fake child (test/helpers/fake-child.ts) and a clock the test advances: no
 // time passes unless the test says so.
-
-/** Timers that fire only when the test advances the clock. */
-function manualClock() {
-  let now = 0;
-  const timers: Array<{ at: number; fn: () => void; cancelled: boolean }> = [];
-  const setTimer: SetTimer = (fn, ms) => {
-    const timer = { at: now + ms, fn, cancelled: false };
-    timers.push(timer);
-    return () => void (timer.cancelled = true);
-  };
-  return {
-    setTimer,
-    pending: () => timers.filter((x) => !x.cancelled && x.at > now).length,
-    advance(ms: number) {
-      now += ms;
-      for (const timer of timers.filter((x) => !x.cancelled && x.at <= now)) {
-        timer.cancelled = true;
-        timer.fn();
-      }
-    },
-  };
-}
 
 function setup(options: { honoursSigint?: boolean; spawnThrows?: string } = {}) {
   let logText = '';

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import t from 'tap';
 import { createLogger } from '../../src/log/logger.js';
-import { FfmpegSupervisor } from '../../src/pipeline/supervisor.js';
+import { ProcessPool } from '../../src/pipeline/process-pool.js';
 import { waitFor } from '../helpers/wait.js';
 
 const quietLogger = () =>
@@ -16,7 +16,7 @@ t.test('restarts FFmpeg with growing delays, asking for continuing args', async 
   const starts: Array<{ continuing: boolean; at: number }> = [];
   const restarts: number[] = [];
   let maxFrame = 0;
-  const sup = new FfmpegSupervisor({
+  const sup = new ProcessPool().supervise('pipeline test', {
     ffmpegPath: 'ffmpeg',
     buildArgs: (continuing) => {
       starts.push({ continuing, at: Date.now() });
@@ -45,7 +45,7 @@ t.test('restarts FFmpeg with growing delays, asking for continuing args', async 
 
 t.test('stop() ends a running FFmpeg with SIGINT and it is not restarted', async (t) => {
   let starts = 0;
-  const sup = new FfmpegSupervisor({
+  const sup = new ProcessPool().supervise('pipeline test', {
     ffmpegPath: 'ffmpeg',
     buildArgs: () => (starts++, endless),
     logger: quietLogger(),
@@ -68,7 +68,7 @@ t.test('stop() ends a running FFmpeg with SIGINT and it is not restarted', async
 
 t.test('a missing binary is retried with backoff, never thrown', async (t) => {
   let restarts = 0;
-  const sup = new FfmpegSupervisor({
+  const sup = new ProcessPool().supervise('pipeline test', {
     ffmpegPath: '/nonexistent/ffmpeg',
     buildArgs: () => [],
     logger: quietLogger(),

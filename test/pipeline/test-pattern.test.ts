@@ -34,10 +34,14 @@ function stubbornScript(): string {
 
 t.test('an FFmpeg that cannot be spawned is logged and reported, not "running"', async (t) => {
   const { patterns, logs, exits } = setup('/nonexistent/ffmpeg');
-  await t.rejects(patterns.start('show1', KEY, 10), /could not start/);
+  const starting = patterns.start('show1', KEY, 10);
+  await t.rejects(starting, /could not start/);
+  await t.rejects(starting, { name: 'TestPatternError', reason: 'ffmpeg-failed' });
   t.equal(patterns.isRunning('show1'), false);
   t.match(patterns.lastError('show1'), /ENOENT/);
-  t.match(logs(), /test pattern could not start/);
+  // logged once, by the pool that owns the child, under the test pattern's name
+  t.match(logs(), /"name":"test pattern show1"[^\n]*child process could not be started/);
+  t.equal(logs().match(/ENOENT/g)?.length, 1, 'the spawn error is logged once, not twice');
   t.notOk(logs().includes(KEY), 'the stream key is not logged');
   await waitFor('the exit to be reported', () => exits.length === 1, 2000, 10);
   t.equal(exits[0]!.showId, 'show1');

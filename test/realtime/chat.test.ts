@@ -16,6 +16,8 @@ function setup(over: { backlogMax?: number; chatBurst?: number } = {}) {
   const chat = new LiveChat({
     shows: fakeShows(showRow()),
     chat: store,
+    sanctions: store,
+    voices: store,
     rules: new ChatRules(['spam']),
     limits: { chatPerMinute: 60, chatBurst: over.chatBurst ?? 100, historySize: 3 },
     out,

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import t from 'tap';
 import { Viewers } from '../../src/commerce/viewers.js';
-import { createAudienceRepository, createChatRepository, createPollRepository, createQuestionRepository } from '../../src/db/audience-repository.js';
+import { createChatRepository } from '../../src/db/chat-repository.js';
+import { createHostVoiceRepository } from '../../src/db/host-voice-repository.js';
+import { createModerationRepository } from '../../src/db/moderation-repository.js';
+import { createPollRepository } from '../../src/db/poll-repository.js';
+import { createQuestionRepository } from '../../src/db/question-repository.js';
+import { createWatchSessionRepository } from '../../src/db/watch-session-repository.js';
 import { createLineupRepository } from '../../src/db/lineup-repository.js';
 import { openDatabase } from '../../src/db/open.js';
 import { createViewerRepository } from '../../src/db/viewer-repository.js';
@@ -38,20 +43,24 @@ t.test('socket close, tick and minute record on a full disk: nothing throws, cha
   const shows = createShowRepository(db);
   const realEvents = createShowEventRepository(db);
   const realChat = createChatRepository(db);
-  const realAudience = createAudienceRepository(db);
+  const realSessions = createWatchSessionRepository(db);
   const events = { ...realEvents, append: failing(realEvents.append) };
   const chat = { ...realChat, insertMany: failing(realChat.insertMany) };
-  const audience = { ...realAudience, touchSessions: failing(realAudience.touchSessions), openSession: failing(realAudience.openSession) };
-  const viewers = new Viewers(createViewerRepository(db));
+  const sessions = { ...realSessions, touchSessions: failing(realSessions.touchSessions), openSession: failing(realSessions.openSession) };
+  const viewerRows = createViewerRepository(db);
+  const viewers = new Viewers(viewerRows);
   const logger = createLogger({ level: 'silent', pretty: false, destination: new Writable({ write: (_c, _e, cb) => cb() }) });
   let clock = 1_000_000;
   const { hub } = buildLiveHub({
     shows,
     events,
     chat,
+    moderation: createModerationRepository(db),
+    voices: createHostVoiceRepository(db),
     polls: createPollRepository(db),
     questions: createQuestionRepository(db),
-    audience,
+    sessions,
+    viewers: viewerRows,
     lineup: createLineupRepository(db),
     rules: new ChatRules([]),
     limits: { ...defaultConfig.audience, chatPerMinute: 10_000, chatBurst: 1000 },

@@ -18,6 +18,8 @@ function setup() {
   const chat = new LiveChat({
     shows,
     chat: store,
+    sanctions: store,
+    voices: store,
     rules: new ChatRules([]),
     limits: { chatPerMinute: 600, chatBurst: 100, historySize: 50 },
     out,
@@ -31,8 +33,8 @@ function setup() {
   const moderation = new LiveModeration({
     shows,
     events,
-    chat: store,
-    audience: { viewer: (id) => (viewers.has(id) || id.startsWith('voice-') ? { id, displayName: id, createdAt: 0 } : undefined) },
+    moderation: store,
+    viewers: { get: (id) => (viewers.has(id) || id.startsWith('voice-') ? { id, displayName: id, createdAt: 0 } : undefined) },
     lines: chat,
     out,
     logger: silentLogger(),

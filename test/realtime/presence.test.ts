@@ -21,7 +21,7 @@ function setup() {
         return events.append(e);
       },
     },
-    audience: {
+    sessions: {
       openSession: () => {
         if (full) throw sqliteFull();
         return 41;

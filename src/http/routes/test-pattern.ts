@@ -43,7 +43,8 @@ export const testPatternRoutes: FastifyPluginAsyncTypebox<TestPatternRoutesOptio
       try {
         await patterns.start(show.id, show.streamKey, seconds);
       } catch (err) {
-        throw new HawkerError('NOT_READY', err instanceof Error ? err.message : 'the test pattern could not start');
+        const shuttingDown = err instanceof Error && 'reason' in err && err.reason === 'shutting-down';
+        throw new HawkerError(shuttingDown ? 'NOT_READY' : 'FFMPEG_UNAVAILABLE', err instanceof Error ? err.message : 'the test pattern could not start');
       }
       return reply.status(202).send({ running: true, seconds });
     },
