@@ -181,7 +181,7 @@ async function bareCpu(): Promise<number> {
   }
   const port = await freePort();
   const url = `rtmp://127.0.0.1:${port}/live/bench`;
-  const args = buildTranscodeArgs({ inputUrl: url, outputDir: join(dir, 'out'), segmentSeconds: 1, ladder: defaultConfig.pipeline.ladder, preset: defaultConfig.pipeline.preset, inputTimeoutSeconds: 3, continuing: false, overlays: layers });
+  const args = buildTranscodeArgs({ inputUrl: url, outputDir: join(dir, 'out'), segmentSeconds: 1, ladder: defaultConfig.pipeline.ladder, preset: defaultConfig.pipeline.preset, inputTimeoutSeconds: 3, continuing: false, source: { width: 1280, height: 720, fps: 30, audio: { codec: 'aac', sampleRate: 48000, channels: 2 } }, overlays: layers });
   // static pictures: each overlay input becomes a plain one-frame PNG input (overlay repeats it)
   const bare: string[] = [];
   for (let i = 0; i < args.length; i++) {

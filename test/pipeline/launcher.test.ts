@@ -25,7 +25,7 @@ t.test('an overlay source that throws does not keep the show from being transcod
     },
     logger,
   });
-  const pipeline = launcher.start('show1', 'k'.repeat(43), { onRestart: () => undefined });
+  const pipeline = await launcher.start('show1', 'k'.repeat(43), { onRestart: () => undefined });
   t.ok(pipeline, 'a pipeline was started');
   t.match(logText, /overlays could not be prepared; transcoding without them/);
   await pipeline.stop();
