@@ -16,6 +16,7 @@ import sharp from 'sharp';
 import { defaultConfig } from '../../src/config/defaults.js';
 import { emptyOverlayState } from '../../src/domain/overlay.js';
 import { buildTranscodeArgs } from '../../src/pipeline/ffmpeg-args.js';
+import { layoutFor, themeForLayout } from '../../src/overlay/layout.js';
 import { rasterize } from '../../src/overlay/rasterize.js';
 import { renderScene, type OverlayScene } from '../../src/overlay/render.js';
 import { loadOverlayTheme, slotNames } from '../../src/overlay/templates.js';
@@ -28,8 +29,9 @@ import { bareFfmpegCpu, cpuSeconds, FPS, frameNumbers, freePort, percentile, pub
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 60);
 const CPU_SECONDS = Number(process.env.BENCH_SECONDS ?? 25);
 const theme = loadOverlayTheme();
-const card = theme.slots.product;
-const cardRegion = { x: card.marginX, y: 720 - card.marginY - card.height, w: card.width, h: card.height };
+const landscape = layoutFor(theme, { width: 1280, height: 720 });
+const card = landscape.slots.product;
+const cardRegion = { x: card.x, y: card.y, w: card.width, h: card.height };
 
 const stats = (xs: number[]) => ({ n: xs.length, p50: percentile(xs, 50), p95: percentile(xs, 95), min: Math.min(...xs), max: Math.max(...xs) });
 const fmt = (s: { n: number; p50: number; p95: number; min: number; max: number }) =>
@@ -170,14 +172,15 @@ async function bareCpu(): Promise<number> {
     checkoutUrl: 'http://localhost:8080/watch/x?product=p',
     now: Date.now(),
   };
-  const svgs = renderScene(theme, scene);
+  const layout = layoutFor(theme, { width: 1280, height: 720 });
+  const svgs = renderScene(themeForLayout(theme, layout), scene);
   const layers = [];
   for (const slot of slotNames) {
-    const spec = theme.slots[slot];
+    const place = layout.slots[slot];
     const file = join(dir, `${slot}.png`);
     const svg = svgs[slot];
-    await (svg ? sharp(Buffer.from(svg)) : sharp({ create: { width: spec.width, height: spec.height, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })).png().toFile(file);
-    layers.push({ file, width: spec.width, height: spec.height, x: spec.anchor.endsWith('left') ? String(spec.marginX) : `main_w-overlay_w-${spec.marginX}`, y: spec.anchor.startsWith('top') ? String(spec.marginY) : `main_h-overlay_h-${spec.marginY}` });
+    await sharp(svg ? await rasterize(svg, place.width, place.height, place.scale) : Buffer.alloc(place.width * place.height * 4), { raw: { width: place.width, height: place.height, channels: 4 } }).png().toFile(file);
+    layers.push({ file, width: place.width, height: place.height, x: String(place.x), y: String(place.y) });
   }
   const port = await freePort();
   const url = `rtmp://127.0.0.1:${port}/live/bench`;
@@ -218,7 +221,7 @@ async function renderTimes() {
       checkoutUrl: null,
       now,
     };
-    const { product: p, flash: f } = theme.slots;
+    const { product: p, flash: f } = landscape.slots;
     let t0 = performance.now();
     const svgs = renderScene(theme, scene);
     rgbaToYuva420p(await rasterize(svgs.product!, p.width, p.height), p.width, p.height);

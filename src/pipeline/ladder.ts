@@ -1,25 +1,10 @@
 import type { Rendition } from '../config/schema.js';
+import type { FrameSize } from '../domain/frame.js';
 
-export type Orientation = 'landscape' | 'portrait' | 'square';
-
-export interface FrameSize {
-  width: number;
-  height: number;
-}
+export { orientationOf, type FrameSize, type Orientation } from '../domain/frame.js';
 
 export interface RungSize extends FrameSize {
   name: string;
-}
-
-/**
- * Within 4:5 and 5:4 a frame is treated as square: such sources are rare, and a 16:9 or 9:16
- * composition squeezed into them would leave no picture uncovered.
- */
-export function orientationOf(frame: FrameSize): Orientation {
-  const ratio = frame.width / frame.height;
-  if (ratio >= 1.25) return 'landscape';
-  if (ratio <= 0.8) return 'portrait';
-  return 'square';
 }
 
 const even = (n: number) => Math.max(2, 2 * Math.round(n / 2));
