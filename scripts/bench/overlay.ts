@@ -24,7 +24,7 @@ import { rgbaToYuva420p } from '../../src/overlay/yuv.js';
 import { ffmpegChildren, parseMediaPlaylist, regionPerFrame } from '../../test/helpers/media.js';
 import { startServerProcess, type ServerProcess } from '../../test/helpers/server-process.js';
 import { sleep, waitFor } from '../../test/helpers/wait.js';
-import { bareFfmpegCpu, cpuSeconds, FPS, frameNumbers, freePort, percentile, publish } from './lib.js';
+import { bareFfmpegCpu, cpuSeconds, FPS, frameNumbers, freePort, percentile, publish, withStaticOverlays } from './lib.js';
 
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 60);
 const CPU_SECONDS = Number(process.env.BENCH_SECONDS ?? 25);
@@ -186,19 +186,7 @@ async function bareCpu(): Promise<number> {
   const url = `rtmp://127.0.0.1:${port}/live/bench`;
   const args = buildTranscodeArgs({ inputUrl: url, outputDir: join(dir, 'out'), segmentSeconds: 1, ladder: defaultConfig.pipeline.ladder, preset: defaultConfig.pipeline.preset, inputTimeoutSeconds: 3, continuing: false, source: { width: 1280, height: 720, fps: 30, audio: { codec: 'aac', sampleRate: 48000, channels: 2 } }, overlays: layers });
   // static pictures: each overlay input becomes a plain one-frame PNG input (overlay repeats it)
-  const bare: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '-thread_queue_size' && args[i + 2] === '-f' && args[i + 3] === 'image2') {
-      const at = args.indexOf('-i', i);
-      bare.push('-i', args[at + 1]!);
-      i = at + 1;
-      continue;
-    }
-    bare.push(args[i]!);
-  }
-  const filter = bare.indexOf('-filter_complex') + 1;
-  // a one-frame picture ends at once: repeat it, and let the video alone decide the end
-  bare[filter] = bare[filter]!.replaceAll(':shortest=1:eof_action=pass', ':eof_action=repeat');
+  const bare = withStaticOverlays(args);
   mkdirSync(join(dir, 'out'), { recursive: true });
   try {
     return await bareFfmpegCpu(bare, url, join(dir, 'out', '720p', 'index.m3u8'), CPU_SECONDS);
