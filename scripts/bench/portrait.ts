@@ -52,6 +52,10 @@ async function hawkerCpu(width: number, height: number): Promise<{ ffmpeg: numbe
       await sleep(2000);
     }
     const wall = (Date.now() - start.at) / 1000;
+    if (!existsSync(`/proc/${pid}`)) {
+      const why = server.logs.filter((l) => /restart|stall|exit/i.test(String(l.msg))).map((l) => `${String(l.msg)} ${JSON.stringify(l.reason ?? l.code ?? '')}`);
+      throw new Error(`FFmpeg ${pid} was replaced during the measurement (a busy machine?): ${why.join('; ')}`);
+    }
     const ffmpeg = (cpuSeconds(pid) - start.ffmpeg) / wall;
     const node = (cpuSeconds(server.pid) - start.node) / wall;
     pub.stop();
