@@ -5,11 +5,11 @@ import { emptyOverlayState, type FlashSale, type OverlayChange, type OverlayStat
 import type { FlashSaleRepository, OverlayStateRepository, ShowEventRepository, ShowRepository } from '../domain/ports.js';
 import type { Show } from '../domain/show.js';
 import type { Logger } from '../log/logger.js';
-import type { FrameSize } from '../domain/frame.js';
+import type { FrameSize, Orientation } from '../domain/frame.js';
 import { OverlayFeed, type FeedUpdate, type OverlayInput } from '../overlay/feed.js';
 import { layoutFor, type FrameLayout } from '../overlay/layout.js';
 import { renderScene, type OverlayScene } from '../overlay/render.js';
-import type { OverlayTheme } from '../overlay/templates.js';
+import { slotNames, type OverlayTheme, type SlotName } from '../overlay/templates.js';
 import { requireText } from '../domain/text.js';
 
 export interface ShowOverlaysOptions {
@@ -35,6 +35,36 @@ export interface OverlayView {
   state: OverlayState;
   pinnedProduct: { id: string; title: string; price: number; currency: string } | null;
   flashSale: (FlashSale & { secondsLeft: number }) | null;
+  /** where each slot is drawn on the show's video, for a page that puts tap targets over them */
+  layout: ScreenLayout | null;
+}
+
+/** A slot's box as fractions of the video's width and height (the same on every rendition). */
+export interface ScreenBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface ScreenLayout {
+  orientation: Orientation;
+  /** the top rendition's size now (a reconnect in another shape changes it) */
+  frame: FrameSize;
+  slots: Record<SlotName, ScreenBox>;
+}
+
+const fraction = (n: number) => Math.round(n * 10_000) / 10_000;
+
+/** The layout as fractions of the frame, so a page can scale it to the video element it plays in. */
+export function screenLayout(layout: FrameLayout): ScreenLayout {
+  const { width, height } = layout.frame;
+  const slots = {} as Record<SlotName, ScreenBox>;
+  for (const slot of slotNames) {
+    const p = layout.slots[slot];
+    slots[slot] = { x: fraction(p.x / width), y: fraction(p.y / height), width: fraction(p.width / width), height: fraction(p.height / height) };
+  }
+  return { orientation: layout.orientation, frame: { width, height }, slots };
 }
 
 export interface StartFlashSale {
@@ -74,6 +104,7 @@ export class ShowOverlays {
       state,
       pinnedProduct: pinned && { id: pinned.id, title: pinned.title, price: pinned.price, currency: pinned.currency },
       flashSale: sale && { ...sale, secondsLeft: Math.max(0, Math.ceil((sale.endsAt - this.now()) / 1000)) },
+      layout: this.feeds.has(showId) ? screenLayout(this.feeds.get(showId)!.layout) : null,
     };
   }
 
