@@ -99,7 +99,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     hlsRoot: join(dataDir, 'media', 'hls'),
     logger,
     inputUrlFor,
-    overlays: { inputsFor: (id) => overlays.inputsFor(id), release: (id) => overlays.release(id) },
+    overlays: { inputsFor: (id, frame) => overlays.inputsFor(id, frame), release: (id) => overlays.release(id) },
   });
   const webhooks = createWebhookStore(db);
   const live = new LiveShows({

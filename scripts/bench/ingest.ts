@@ -98,6 +98,7 @@ async function measureBareFfmpeg(): Promise<number> {
     outputDir: out,
     segmentSeconds: 1,
     ladder: defaultConfig.pipeline.ladder,
+    source: { width: 1280, height: 720, fps: 30, audio: { codec: 'aac', sampleRate: 48000, channels: 2 } },
     preset: defaultConfig.pipeline.preset,
     inputTimeoutSeconds: defaultConfig.pipeline.inputTimeoutSeconds,
     continuing: false,

@@ -115,13 +115,13 @@ export async function freePort(): Promise<number> {
  * the benchmark source to it, wait for its first playlist, then measure its CPU (cores) for
  * `seconds`. Everything it started is killed on the way out.
  */
-export async function bareFfmpegCpu(args: string[], url: string, playlist: string, seconds: number): Promise<number> {
+export async function bareFfmpegCpu(args: string[], url: string, playlist: string, seconds: number, source?: string): Promise<number> {
   const listening = [...args];
   listening.splice(listening.indexOf('-i'), 0, '-listen', '1');
   const ff = spawn('ffmpeg', listening, { stdio: ['ignore', 'ignore', 'inherit'] });
   const killer = setTimeout(() => ff.kill('SIGKILL'), (seconds + 60) * 1000);
   await new Promise((r) => setTimeout(r, 500));
-  const publisher = publish(url, seconds + 30);
+  const publisher = publish(url, seconds + 30, source);
   try {
     const deadline = Date.now() + 30_000;
     while (!existsSync(playlist)) {
@@ -137,6 +137,28 @@ export async function bareFfmpegCpu(args: string[], url: string, playlist: strin
     ff.kill('SIGKILL');
     clearTimeout(killer);
   }
+}
+
+/**
+ * Hawker's transcode arguments with each live overlay input (a raw file re-read every frame)
+ * replaced by a plain picture input that the overlay filter repeats: what one would run with
+ * static overlays and no Hawker.
+ */
+export function withStaticOverlays(args: readonly string[]): string[] {
+  const bare: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '-thread_queue_size' && args[i + 2] === '-f' && args[i + 3] === 'image2') {
+      const at = args.indexOf('-i', i);
+      bare.push('-i', args[at + 1]!);
+      i = at + 1;
+      continue;
+    }
+    bare.push(args[i]!);
+  }
+  const filter = bare.indexOf('-filter_complex') + 1;
+  // a one-frame picture ends at once: repeat it, and let the video alone decide the end
+  bare[filter] = bare[filter]!.replaceAll(':shortest=1:eof_action=pass', ':eof_action=repeat');
+  return bare;
 }
 
 export interface BenchServer {

@@ -16,6 +16,7 @@ import sharp from 'sharp';
 import { defaultConfig } from '../../src/config/defaults.js';
 import { emptyOverlayState } from '../../src/domain/overlay.js';
 import { buildTranscodeArgs } from '../../src/pipeline/ffmpeg-args.js';
+import { layoutFor, themeForLayout } from '../../src/overlay/layout.js';
 import { rasterize } from '../../src/overlay/rasterize.js';
 import { renderScene, type OverlayScene } from '../../src/overlay/render.js';
 import { loadOverlayTheme, slotNames } from '../../src/overlay/templates.js';
@@ -23,13 +24,14 @@ import { rgbaToYuva420p } from '../../src/overlay/yuv.js';
 import { ffmpegChildren, parseMediaPlaylist, regionPerFrame } from '../../test/helpers/media.js';
 import { startServerProcess, type ServerProcess } from '../../test/helpers/server-process.js';
 import { sleep, waitFor } from '../../test/helpers/wait.js';
-import { bareFfmpegCpu, cpuSeconds, FPS, frameNumbers, freePort, percentile, publish } from './lib.js';
+import { bareFfmpegCpu, cpuSeconds, FPS, frameNumbers, freePort, percentile, publish, withStaticOverlays } from './lib.js';
 
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 60);
 const CPU_SECONDS = Number(process.env.BENCH_SECONDS ?? 25);
 const theme = loadOverlayTheme();
-const card = theme.slots.product;
-const cardRegion = { x: card.marginX, y: 720 - card.marginY - card.height, w: card.width, h: card.height };
+const landscape = layoutFor(theme, { width: 1280, height: 720 });
+const card = landscape.slots.product;
+const cardRegion = { x: card.x, y: card.y, w: card.width, h: card.height };
 
 const stats = (xs: number[]) => ({ n: xs.length, p50: percentile(xs, 50), p95: percentile(xs, 95), min: Math.min(...xs), max: Math.max(...xs) });
 const fmt = (s: { n: number; p50: number; p95: number; min: number; max: number }) =>
@@ -170,32 +172,21 @@ async function bareCpu(): Promise<number> {
     checkoutUrl: 'http://localhost:8080/watch/x?product=p',
     now: Date.now(),
   };
-  const svgs = renderScene(theme, scene);
+  const layout = layoutFor(theme, { width: 1280, height: 720 });
+  const svgs = renderScene(themeForLayout(theme, layout), scene);
   const layers = [];
   for (const slot of slotNames) {
-    const spec = theme.slots[slot];
+    const place = layout.slots[slot];
     const file = join(dir, `${slot}.png`);
     const svg = svgs[slot];
-    await (svg ? sharp(Buffer.from(svg)) : sharp({ create: { width: spec.width, height: spec.height, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })).png().toFile(file);
-    layers.push({ file, width: spec.width, height: spec.height, x: spec.anchor.endsWith('left') ? String(spec.marginX) : `main_w-overlay_w-${spec.marginX}`, y: spec.anchor.startsWith('top') ? String(spec.marginY) : `main_h-overlay_h-${spec.marginY}` });
+    await sharp(svg ? await rasterize(svg, place.width, place.height, place.scale) : Buffer.alloc(place.width * place.height * 4), { raw: { width: place.width, height: place.height, channels: 4 } }).png().toFile(file);
+    layers.push({ file, width: place.width, height: place.height, x: String(place.x), y: String(place.y) });
   }
   const port = await freePort();
   const url = `rtmp://127.0.0.1:${port}/live/bench`;
-  const args = buildTranscodeArgs({ inputUrl: url, outputDir: join(dir, 'out'), segmentSeconds: 1, ladder: defaultConfig.pipeline.ladder, preset: defaultConfig.pipeline.preset, inputTimeoutSeconds: 3, continuing: false, overlays: layers });
+  const args = buildTranscodeArgs({ inputUrl: url, outputDir: join(dir, 'out'), segmentSeconds: 1, ladder: defaultConfig.pipeline.ladder, preset: defaultConfig.pipeline.preset, inputTimeoutSeconds: 3, continuing: false, source: { width: 1280, height: 720, fps: 30, audio: { codec: 'aac', sampleRate: 48000, channels: 2 } }, overlays: layers });
   // static pictures: each overlay input becomes a plain one-frame PNG input (overlay repeats it)
-  const bare: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '-thread_queue_size' && args[i + 2] === '-f' && args[i + 3] === 'image2') {
-      const at = args.indexOf('-i', i);
-      bare.push('-i', args[at + 1]!);
-      i = at + 1;
-      continue;
-    }
-    bare.push(args[i]!);
-  }
-  const filter = bare.indexOf('-filter_complex') + 1;
-  // a one-frame picture ends at once: repeat it, and let the video alone decide the end
-  bare[filter] = bare[filter]!.replaceAll(':shortest=1:eof_action=pass', ':eof_action=repeat');
+  const bare = withStaticOverlays(args);
   mkdirSync(join(dir, 'out'), { recursive: true });
   try {
     return await bareFfmpegCpu(bare, url, join(dir, 'out', '720p', 'index.m3u8'), CPU_SECONDS);
@@ -218,7 +209,7 @@ async function renderTimes() {
       checkoutUrl: null,
       now,
     };
-    const { product: p, flash: f } = theme.slots;
+    const { product: p, flash: f } = landscape.slots;
     let t0 = performance.now();
     const svgs = renderScene(theme, scene);
     rgbaToYuva420p(await rasterize(svgs.product!, p.width, p.height), p.width, p.height);

@@ -32,6 +32,7 @@ export const defaultConfig: HawkerConfig = {
   },
   ffmpeg: {
     path: 'ffmpeg',
+    probePath: 'ffprobe',
   },
   pipeline: {
     segmentSeconds: 1,

@@ -55,6 +55,7 @@ export const ConfigSchema = Type.Object(
     ffmpeg: Type.Object(
       {
         path: Type.String({ minLength: 1 }),
+        probePath: Type.String({ minLength: 1 }),
       },
       { additionalProperties: false },
     ),

@@ -24,6 +24,8 @@ export const showEventTypes = [
   'publisher.connected',
   'publisher.disconnected',
   'pipeline.restarted',
+  'source.probed',
+  'source.refused',
   'streamkey.rotated',
   'overlay.changed',
   'order.created',

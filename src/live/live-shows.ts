@@ -19,15 +19,29 @@ export interface Pipeline {
 export interface PipelineLauncher {
   /**
    * Start transcoding the stream published under streamKey (the key the publisher used, even
-   * if it was rotated since); appends to existing playlists when there are any.
+   * if it was rotated since); appends to existing playlists when there are any. It inspects the
+   * source first; one it cannot transcode rejects with an error named 'SourceRefused' whose
+   * message is for the host.
    */
-  start(showId: string, streamKey: string, hooks: { onRestart(attempt: number, reason: string): void }): Pipeline;
+  start(
+    showId: string,
+    streamKey: string,
+    hooks: { onRestart(attempt: number, reason: string): void; onSource?(source: PublishedSource): void },
+  ): Promise<Pipeline>;
   /** Close the show's playlists (EXT-X-ENDLIST) once no FFmpeg writes them. */
   end(showId: string): void;
   /** Where the show's media lives, to delete it with the show. */
   mediaDir(showId: string): string;
   /** Drop what the pipeline keeps for a show that is being deleted (its overlay pictures). */
   forget(showId: string): void;
+}
+
+/** What the host sends, as the pipeline found it (its shape picks the ladder and the layout). */
+export interface PublishedSource {
+  width: number;
+  height: number;
+  fps: number | null;
+  audio: unknown;
 }
 
 export interface LiveShowsOptions {
@@ -111,12 +125,27 @@ export class LiveShows {
     this.record(show.id, 'publisher.connected', at, { remote: request.remoteAddress, reconnect });
     void this.enqueue(state, async () => {
       if (state.publisherSessionId !== request.sessionId || this.closed) return;
-      state.pipeline = this.options.pipelines.start(show.id, request.streamKey, {
-        onRestart: (attempt, reason) => {
-          this.restartsTotal += 1;
-          this.record(show.id, 'pipeline.restarted', this.now(), { attempt, reason });
-        },
-      });
+      try {
+        state.pipeline = await this.options.pipelines.start(show.id, request.streamKey, {
+          onRestart: (attempt, reason) => {
+            this.restartsTotal += 1;
+            this.record(show.id, 'pipeline.restarted', this.now(), { attempt, reason });
+          },
+          onSource: (source) =>
+            this.record(show.id, 'source.probed', this.now(), {
+              width: source.width,
+              height: source.height,
+              fps: source.fps,
+              audio: source.audio != null,
+            }),
+        });
+      } catch (err) {
+        if (!(err instanceof Error) || err.name !== 'SourceRefused') throw err;
+        // No transcoder, so no restart loop: the host reads why on the timeline and in the
+        // cockpit, and a reconnect with other settings is probed afresh.
+        this.log.warn({ show: show.id, reason: err.message }, 'source refused');
+        this.record(show.id, 'source.refused', this.now(), { message: `Hawker cannot transcode this stream: ${err.message}` });
+      }
     });
   };
 

@@ -5,9 +5,11 @@ import { emptyOverlayState, type FlashSale, type OverlayChange, type OverlayStat
 import type { FlashSaleRepository, OverlayStateRepository, ShowEventRepository, ShowRepository } from '../domain/ports.js';
 import type { Show } from '../domain/show.js';
 import type { Logger } from '../log/logger.js';
+import type { FrameSize, Orientation } from '../domain/frame.js';
 import { OverlayFeed, type FeedUpdate, type OverlayInput } from '../overlay/feed.js';
+import { layoutFor, type FrameLayout } from '../overlay/layout.js';
 import { renderScene, type OverlayScene } from '../overlay/render.js';
-import type { OverlayTheme } from '../overlay/templates.js';
+import { slotNames, type OverlayTheme, type SlotName } from '../overlay/templates.js';
 import { requireText } from '../domain/text.js';
 
 export interface ShowOverlaysOptions {
@@ -33,6 +35,36 @@ export interface OverlayView {
   state: OverlayState;
   pinnedProduct: { id: string; title: string; price: number; currency: string } | null;
   flashSale: (FlashSale & { secondsLeft: number }) | null;
+  /** where each slot is drawn on the show's video, for a page that puts tap targets over them */
+  layout: ScreenLayout | null;
+}
+
+/** A slot's box as fractions of the video's width and height (the same on every rendition). */
+export interface ScreenBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface ScreenLayout {
+  orientation: Orientation;
+  /** the top rendition's size now (a reconnect in another shape changes it) */
+  frame: FrameSize;
+  slots: Record<SlotName, ScreenBox>;
+}
+
+const fraction = (n: number) => Math.round(n * 10_000) / 10_000;
+
+/** The layout as fractions of the frame, so a page can scale it to the video element it plays in. */
+export function screenLayout(layout: FrameLayout): ScreenLayout {
+  const { width, height } = layout.frame;
+  const slots = {} as Record<SlotName, ScreenBox>;
+  for (const slot of slotNames) {
+    const p = layout.slots[slot];
+    slots[slot] = { x: fraction(p.x / width), y: fraction(p.y / height), width: fraction(p.width / width), height: fraction(p.height / height) };
+  }
+  return { orientation: layout.orientation, frame: { width, height }, slots };
 }
 
 export interface StartFlashSale {
@@ -72,6 +104,7 @@ export class ShowOverlays {
       state,
       pinnedProduct: pinned && { id: pinned.id, title: pinned.title, price: pinned.price, currency: pinned.currency },
       flashSale: sale && { ...sale, secondsLeft: Math.max(0, Math.ceil((sale.endsAt - this.now()) / 1000)) },
+      layout: this.feeds.has(showId) ? screenLayout(this.feeds.get(showId)!.layout) : null,
     };
   }
 
@@ -153,17 +186,27 @@ export class ShowOverlays {
     this.redrawLogged(showId);
   }
 
-  /** The pipeline's overlay inputs for a show about to be transcoded; drawn from the stored state. */
-  inputsFor(showId: string): OverlayInput[] {
-    const inputs = this.feed(showId).inputs();
+  /**
+   * The pipeline's overlay inputs for a show about to be transcoded, laid out for its top
+   * rendition's frame (a reconnect in another shape gets that shape's layout); drawn from the
+   * stored state.
+   */
+  inputsFor(showId: string, frame: FrameSize = this.o.theme.layouts.landscape.frame): OverlayInput[] {
+    const inputs = this.feed(showId, frame).inputs();
     this.redrawLogged(showId);
     return inputs;
   }
 
-  slotSize(slot: string): { width: number; height: number } {
-    const spec = this.o.theme.slots[slot as keyof OverlayTheme['slots']];
-    if (!spec) throw new Error(`no overlay slot ${slot}`);
-    return { width: spec.width, height: spec.height };
+  /** Where each slot is on the show's video now (its last transcode's frame), for pages and tests. */
+  layout(showId: string): FrameLayout | null {
+    return this.feeds.get(showId)?.layout ?? null;
+  }
+
+  slotSize(slot: string, showId?: string): { width: number; height: number } {
+    const layout = (showId && this.layout(showId)) || layoutFor(this.o.theme, this.o.theme.layouts.landscape.frame);
+    const place = layout.slots[slot as keyof OverlayTheme['slots']];
+    if (!place) throw new Error(`no overlay slot ${slot}`);
+    return { width: place.width, height: place.height };
   }
 
   /** Stop ticking for a show and drop its files (the show ended or was deleted). */
@@ -184,7 +227,8 @@ export class ShowOverlays {
   async redraw(showId: string): Promise<FeedUpdate> {
     const scene = this.scene(showId);
     try {
-      return await this.feed(showId).update(renderScene(this.o.theme, scene));
+      const feed = this.feed(showId);
+      return await feed.update(renderScene(feed.drawTheme, scene));
     } finally {
       // even after a failed draw: a countdown that stopped ticking would never end its sale
       this.scheduleTick(showId, scene);
@@ -277,10 +321,17 @@ export class ShowOverlays {
     }
   }
 
-  private feed(showId: string): OverlayFeed {
+  /**
+   * The show's feed; with a frame, one laid out for that frame (replacing a feed for another
+   * size, whose draws in flight then write nothing). Without one, the current feed, or one for
+   * the landscape design frame while nothing has been transcoded yet.
+   */
+  private feed(showId: string, frame?: FrameSize): OverlayFeed {
     let feed = this.feeds.get(showId);
-    if (!feed) {
-      feed = new OverlayFeed(this.o.theme, `${this.o.feedRoot}/${showId}`, this.log.child({ show: showId }));
+    const wanted = frame ?? feed?.layout.frame ?? this.o.theme.layouts.landscape.frame;
+    if (!feed || feed.layout.frame.width !== wanted.width || feed.layout.frame.height !== wanted.height) {
+      feed?.close();
+      feed = new OverlayFeed(this.o.theme, layoutFor(this.o.theme, wanted), `${this.o.feedRoot}/${showId}`, this.log.child({ show: showId }));
       this.feeds.set(showId, feed);
     }
     return feed;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from '../log/logger.js';
 import { rasterize, transparent } from './rasterize.js';
 import { rgbaToYuva420p } from './yuv.js';
+import { themeForLayout, type FrameLayout } from './layout.js';
 import type { SlotSvgs } from './render.js';
 import { slotNames, type OverlayTheme, type SlotName } from './templates.js';
 
@@ -12,7 +13,7 @@ export interface OverlayInput {
   file: string;
   width: number;
   height: number;
-  /** overlay filter position expressions, anchored to the frame's edges */
+  /** overlay filter position on the top rendition's frame, in pixels */
   x: string;
   y: string;
 }
@@ -34,26 +35,37 @@ export class OverlayFeed {
   private readonly lastSvg = new Map<SlotName, string | null>();
   private queue: Promise<unknown> = Promise.resolve();
   private pending: SlotSvgs | null = null;
+  /** set when a feed for another frame replaces this one: a draw in flight then writes nothing */
+  private closed = false;
+  /** the theme as renderScene must draw it for this feed's layout */
+  readonly drawTheme: OverlayTheme;
 
   constructor(
-    private readonly theme: OverlayTheme,
+    theme: OverlayTheme,
+    /** where each slot goes on the frame FFmpeg overlays it on */
+    readonly layout: FrameLayout,
     readonly dir: string,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.drawTheme = themeForLayout(theme, layout);
+  }
+
+  /** Stop writing (a feed for another frame size takes over the same files). */
+  close(): void {
+    this.closed = true;
+  }
 
   /** Create every slot's file (transparent where nothing was drawn yet) and describe the inputs. */
   inputs(): OverlayInput[] {
     mkdirSync(this.dir, { recursive: true });
     return slotNames.map((slot) => {
-      const spec = this.theme.slots[slot];
+      const place = this.layout.slots[slot];
       const file = this.fileOf(slot);
       if (!this.lastSvg.has(slot)) {
-        this.write(slot, rgbaToYuva420p(transparent(spec.width, spec.height), spec.width, spec.height));
+        this.write(slot, rgbaToYuva420p(transparent(place.width, place.height), place.width, place.height));
         this.lastSvg.set(slot, null);
       }
-      const x = spec.anchor.endsWith('left') ? String(spec.marginX) : `main_w-overlay_w-${spec.marginX}`;
-      const y = spec.anchor.startsWith('top') ? String(spec.marginY) : `main_h-overlay_h-${spec.marginY}`;
-      return { slot, file, width: spec.width, height: spec.height, x, y };
+      return { slot, file, width: place.width, height: place.height, x: String(place.x), y: String(place.y) };
     });
   }
 
@@ -81,21 +93,22 @@ export class OverlayFeed {
     const changed = slotNames.filter((slot) => (this.lastSvg.get(slot) ?? null) !== svgs[slot]);
     const pictures = await Promise.all(
       changed.map(async (slot) => {
-        const spec = this.theme.slots[slot];
+        const place = this.layout.slots[slot];
         const svg = svgs[slot];
         try {
-          return svg ? await rasterize(svg, spec.width, spec.height) : transparent(spec.width, spec.height);
+          return svg ? await rasterize(svg, place.width, place.height, place.scale) : transparent(place.width, place.height);
         } catch (err) {
           // A picture that cannot be drawn leaves the slot empty rather than stale or broken.
           this.logger.error({ err, slot }, 'overlay slot could not be rendered; cleared');
-          return transparent(spec.width, spec.height);
+          return transparent(place.width, place.height);
         }
       }),
     );
+    if (this.closed) return { changed: [], renderMs: performance.now() - started, writtenAt: Date.now() };
     mkdirSync(this.dir, { recursive: true });
     changed.forEach((slot, i) => {
-      const spec = this.theme.slots[slot];
-      this.write(slot, rgbaToYuva420p(pictures[i]!, spec.width, spec.height));
+      const place = this.layout.slots[slot];
+      this.write(slot, rgbaToYuva420p(pictures[i]!, place.width, place.height));
       this.lastSvg.set(slot, svgs[slot]);
     });
     return { changed, renderMs: performance.now() - started, writtenAt: Date.now() };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { FrameSize, Orientation } from '../domain/frame.js';
 import type { Theme } from '../domain/overlay.js';
 
 export const slotNames = ['product', 'flash', 'qr', 'announcement', 'poll'] as const;
@@ -8,44 +9,82 @@ export type SlotName = (typeof slotNames)[number];
 
 export type Anchor = 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right';
 
+/** A slot's template and the size it is designed at (template units; a layout scales it). */
 export interface SlotSpec {
   name: SlotName;
   template: string;
   width: number;
   height: number;
+}
+
+/** Where a layout puts a slot, in pixels of the layout's design frame. */
+export interface SlotLayout {
   anchor: Anchor;
+  /** from the anchored edges of the design frame; scaled with the frame's width and height */
   marginX: number;
   marginY: number;
+  /** template units to design-frame pixels */
+  scale: number;
+  /** a wider or narrower drawing of a stretchable template (the announcement bar) */
+  width?: number;
+}
+
+/** Fractions of the frame a phone player covers with its own controls: nothing goes there. */
+export interface SafeZone {
+  top: number;
+  right: number;
+  bottom: number;
+  left: number;
+}
+
+export interface OverlayLayout {
+  /** the frame the layout is designed on; other sizes of the same shape get the same composition */
+  frame: FrameSize;
+  safeZone: SafeZone;
+  slots: Record<SlotName, SlotLayout>;
 }
 
 export interface OverlayTheme {
-  frame: { width: number; height: number };
   fontFamily: string;
   theme: Theme;
   slots: Record<SlotName, SlotSpec>;
+  layouts: Record<Orientation, OverlayLayout>;
 }
 
 /** overlays/ at the top of the project, wherever this module was built to. */
 export const defaultOverlaysDir = fileURLToPath(new URL('../../overlays/default', import.meta.url));
 
 interface Manifest {
-  frame: { width: number; height: number };
   fontFamily: string;
   theme: Theme;
   slots: Record<string, Omit<SlotSpec, 'name'>>;
+  layouts: Record<string, { frame: FrameSize; safeZone: SafeZone; slots: Record<string, SlotLayout> }>;
 }
 
-/** Reads the manifest and every template once; a missing slot or file fails at start. */
+const orientations: readonly Orientation[] = ['landscape', 'portrait', 'square'];
+
+/** Reads the manifest and every template once; a missing slot, layout or file fails at start. */
 export function loadOverlayTheme(dir: string = defaultOverlaysDir): OverlayTheme {
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
   const slots = {} as Record<SlotName, SlotSpec>;
   for (const name of slotNames) {
     const spec = manifest.slots[name];
     if (!spec) throw new Error(`overlay manifest ${dir}: slot ${name} is missing`);
-    if (spec.width % 2 || spec.height % 2) throw new Error(`overlay slot ${name}: width and height must be even`);
     slots[name] = { ...spec, name, template: readFileSync(join(dir, spec.template), 'utf8') };
   }
-  return { frame: manifest.frame, fontFamily: manifest.fontFamily, theme: manifest.theme, slots };
+  const layouts = {} as Record<Orientation, OverlayLayout>;
+  for (const orientation of orientations) {
+    const layout = manifest.layouts?.[orientation];
+    if (!layout) throw new Error(`overlay manifest ${dir}: layout ${orientation} is missing`);
+    const placed = {} as Record<SlotName, SlotLayout>;
+    for (const name of slotNames) {
+      const slot = layout.slots[name];
+      if (!slot || !(slot.scale > 0)) throw new Error(`overlay manifest ${dir}: layout ${orientation} has no scale for slot ${name}`);
+      placed[name] = slot;
+    }
+    layouts[orientation] = { frame: layout.frame, safeZone: layout.safeZone, slots: placed };
+  }
+  return { fontFamily: manifest.fontFamily, theme: manifest.theme, slots, layouts };
 }
 
 /**

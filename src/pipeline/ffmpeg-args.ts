@@ -1,4 +1,6 @@
 import type { Rendition } from '../config/schema.js';
+import { rungSizes, type RungSize } from './ladder.js';
+import type { SourceInfo } from './source-probe.js';
 
 export interface TranscodeArgsInput {
   /** local RTMP URL of the stream; it holds the stream key, so the result is never logged as is */
@@ -12,6 +14,8 @@ export interface TranscodeArgsInput {
   inputTimeoutSeconds: number;
   /** append to playlists an earlier process wrote; FFmpeg marks the seam with EXT-X-DISCONTINUITY */
   continuing: boolean;
+  /** what the publisher sends (probed at pipeline start): sizes the ladder, says if audio exists */
+  source: Pick<SourceInfo, 'width' | 'height' | 'fps' | 'audio'>;
   /** live overlay pictures burned into every rendition (none: a plain transcode) */
   overlays?: readonly OverlayLayer[];
 }
@@ -28,26 +32,34 @@ export interface OverlayLayer {
 /** How often each overlay file is re-read: a change shows on the next read. */
 export const OVERLAY_READ_FPS = 30;
 
+/**
+ * Frame rate cap: above 30 fps the rate is halved (60 to 30, 50 to 25), which keeps the motion
+ * cadence even and costs half the encoding; a product demo gains nothing from 60 fps on a
+ * 2-core box. At or below 30 fps (variable rate included) frames pass as they come.
+ */
+export function outputFps(sourceFps: number | null): number | null {
+  if (sourceFps == null || sourceFps <= 31) return null;
+  return sourceFps > 48 ? Math.round((sourceFps / 2) * 1000) / 1000 : 30;
+}
+
+/** The silent track a source without audio gets, so every player and the recording work. */
+const SILENCE = 'anullsrc=channel_layout=stereo:sample_rate=48000';
+
 // Measured on this class of machine (DESIGN.md): probing 0.5 s / 100 kB still finds both
 // tracks and cuts the first segment from 3.2 s to 2.3 s after publish.
-const ANALYZE_DURATION_US = '500000';
-const PROBE_SIZE_BYTES = '100000';
+export const ANALYZE_DURATION_US = '500000';
+export const PROBE_SIZE_BYTES = '100000';
 
 /**
  * One decode, one scaler per rung, x264 + AAC per rung, HLS with aligned keyframes and
  * PROGRAM-DATE-TIME. Pure: the exact command line is asserted by tests.
  */
 export function buildTranscodeArgs(input: TranscodeArgsInput): string[] {
-  const { ladder, segmentSeconds } = input;
-  const rungs = ladder.length;
-  // Never upscale: a 480p phone stream stays 480p in the 720p rung.
-  const scalers = ladder.map((r, i) => `[s${i}]scale=-2:'min(ih,${r.height})',format=yuv420p[v${i}]`);
-  const filter =
-    rungs === 1
-      ? `[0:v]${scalers[0]!.slice('[s0]'.length)}`
-      : `[0:v]split=${rungs}${ladder.map((_, i) => `[s${i}]`).join('')};${scalers.join(';')}`;
-
+  const { ladder, segmentSeconds, source } = input;
+  const sizes = rungSizes(source, ladder);
   const overlays = input.overlays ?? [];
+  const hasAudio = source.audio != null;
+  const fps = outputFps(source.fps);
   const args: string[] = [
     '-hide_banner',
     '-nostdin',
@@ -69,8 +81,9 @@ export function buildTranscodeArgs(input: TranscodeArgsInput): string[] {
       '-i', layer.file,
     );
   }
-  args.push('-filter_complex', overlays.length ? overlayFilter(ladder, overlays) : filter);
-  const audio = (i: number) => (overlays.length ? `[a${i}]` : '0:a:0');
+  const graph = overlays.length ? overlayFilter(sizes, overlays, fps, hasAudio) : plainFilter(sizes, fps, hasAudio);
+  args.push('-filter_complex', graph);
+  const audio = (i: number) => (overlays.length || !hasAudio ? `[a${i}]` : '0:a:0');
   ladder.forEach((_, i) => args.push('-map', `[v${i}]`, '-map', audio(i)));
   args.push(
     '-c:v', 'libx264',
@@ -90,6 +103,8 @@ export function buildTranscodeArgs(input: TranscodeArgsInput): string[] {
   );
   args.push('-c:a', 'aac', '-ac', '2', '-ar', '48000');
   ladder.forEach((r, i) => args.push(`-b:a:${i}`, `${r.audioKbps}k`));
+  // the silence never ends: the video's end must end the output
+  if (!hasAudio) args.push('-shortest');
 
   const flags = ['independent_segments', 'program_date_time', 'temp_file', 'omit_endlist'];
   if (input.continuing) flags.push('append_list');
@@ -109,27 +124,49 @@ export function buildTranscodeArgs(input: TranscodeArgsInput): string[] {
   return args;
 }
 
+const scaleTo = (size: RungSize) => `scale=${size.width}:${size.height},setsar=1,format=yuv420p`;
+const split = (n: number, label: string) => (n === 1 ? `[${label}0]` : `split=${n}${Array.from({ length: n }, (_, i) => `[${label}${i}]`).join('')}`);
+
+function audioChain(rungs: number, hasAudio: boolean): string {
+  const outs = Array.from({ length: rungs }, (_, i) => `[a${i}]`).join('');
+  const source = hasAudio ? '[0:a]asetpts=PTS-STARTPTS' : SILENCE;
+  return rungs === 1 ? `${source}${outs}` : `${source},asplit=${rungs}${outs}`;
+}
+
+/**
+ * No overlays: one decode, one scaler per rung. Without source audio the video starts at 0 like
+ * the silence does (RTMP timestamps need not: a resumed publish continues its old clock).
+ */
+function plainFilter(sizes: readonly RungSize[], fps: number | null, hasAudio: boolean): string {
+  const pre = [...(hasAudio ? [] : ['setpts=PTS-STARTPTS']), ...(fps ? [`fps=${fps}`] : [])];
+  const head = `[0:v]${pre.map((f) => `${f},`).join('')}`;
+  const parts =
+    sizes.length === 1
+      ? [`${head}${scaleTo(sizes[0]!)}[v0]`]
+      : [`${head}${split(sizes.length, 's')}`, ...sizes.map((size, i) => `[s${i}]${scaleTo(size)}[v${i}]`)];
+  if (!hasAudio) parts.push(audioChain(sizes.length, false));
+  return parts.join(';');
+}
+
 /**
  * Overlays go on the top rendition's frame, then every lower rung is scaled from it, so all
  * renditions show the same pictures. Video and audio both start at 0: the looping overlay
  * inputs do, and RTMP timestamps need not (a resumed publish continues its old clock).
  * shortest=1: the overlay inputs never end, so the video's end must end the graph.
  */
-function overlayFilter(ladder: readonly Rendition[], overlays: readonly OverlayLayer[]): string {
-  const top = ladder[0]!;
-  const parts = [`[0:v]setpts=PTS-STARTPTS,scale=-2:'min(ih,${top.height})'[o0]`];
+function overlayFilter(sizes: readonly RungSize[], overlays: readonly OverlayLayer[], fps: number | null, hasAudio: boolean): string {
+  const top = sizes[0]!;
+  const parts = [`[0:v]setpts=PTS-STARTPTS,${fps ? `fps=${fps},` : ''}scale=${top.width}:${top.height},setsar=1[o0]`];
   overlays.forEach((layer, i) => {
     parts.push(`[o${i}][${i + 1}:v]overlay=x=${layer.x}:y=${layer.y}:shortest=1:eof_action=pass[o${i + 1}]`);
   });
   const last = `[o${overlays.length}]`;
-  if (ladder.length === 1) {
+  if (sizes.length === 1) {
     parts.push(`${last}format=yuv420p[v0]`);
   } else {
-    parts.push(`${last}split=${ladder.length}${ladder.map((_, i) => `[s${i}]`).join('')}`);
-    ladder.forEach((r, i) =>
-      parts.push(i === 0 ? `[s0]format=yuv420p[v0]` : `[s${i}]scale=-2:'min(ih,${r.height})',format=yuv420p[v${i}]`),
-    );
+    parts.push(`${last}${split(sizes.length, 's')}`);
+    sizes.forEach((size, i) => parts.push(i === 0 ? `[s0]format=yuv420p[v0]` : `[s${i}]${scaleTo(size)}[v${i}]`));
   }
-  parts.push(`[0:a]asetpts=PTS-STARTPTS,asplit=${ladder.length}${ladder.map((_, i) => `[a${i}]`).join('')}`);
+  parts.push(audioChain(sizes.length, hasAudio));
   return parts.join(';');
 }

@@ -2,19 +2,24 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HawkerConfig } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
-import { buildTranscodeArgs, type OverlayLayer } from './ffmpeg-args.js';
+import { ANALYZE_DURATION_US, buildTranscodeArgs, PROBE_SIZE_BYTES, type OverlayLayer } from './ffmpeg-args.js';
+import { rungSizes, type FrameSize } from './ladder.js';
+import { probeSource, ProbeFailed, type SourceInfo } from './source-probe.js';
 import { endPlaylists, hasPlaylists, runStartProgramDateTime } from './hls-output.js';
 import { ProcessPool } from './process-pool.js';
 import type { FfmpegSupervisor, RestartReason } from './supervisor.js';
 
 /** Where the overlay pictures of a show come from (the overlay module, wired by main.ts). */
 export interface OverlaySource {
-  inputsFor(showId: string): OverlayLayer[];
+  /** the pictures for a top rendition of this size, placed by the layout for its shape */
+  inputsFor(showId: string, frame: FrameSize): OverlayLayer[];
   release(showId: string): void;
 }
 
 export interface TranscodeLauncherOptions {
   config: Pick<HawkerConfig, 'ffmpeg' | 'pipeline'>;
+  /** how the publisher's stream is inspected before FFmpeg starts (default: ffprobe on it) */
+  probe?(url: string): Promise<SourceInfo>;
   /** <data>/media/hls */
   hlsRoot: string;
   /** the local RTMP URL FFmpeg reads a stream from */
@@ -60,6 +65,12 @@ export class ProgramClock {
   }
 }
 
+/**
+ * When ffprobe gives no answer (it timed out, or is missing) the transcode still starts, on the
+ * shape most sources have; a source without audio then fails and restarts as it did before.
+ */
+const FALLBACK_SOURCE: SourceInfo = { width: 1280, height: 720, fps: null, videoCodec: 'unknown', audio: { codec: 'unknown', sampleRate: 48000, channels: 2 } };
+
 /** Starts one supervised FFmpeg per live show, writing <hlsRoot>/<showId>/. */
 export class TranscodeLauncher {
   private readonly log: Logger;
@@ -76,14 +87,26 @@ export class TranscodeLauncher {
     return join(this.options.hlsRoot, showId);
   }
 
-  start(showId: string, streamKey: string, hooks: { onRestart(attempt: number, reason: RestartReason): void }): FfmpegSupervisor {
+  /**
+   * Probe the published stream, then start its transcode: the ladder and the overlay layout
+   * follow the source's shape, a source without audio gets silence. Rejects with SourceRefused
+   * (nothing started) when the source cannot be transcoded here.
+   */
+  async start(
+    showId: string,
+    streamKey: string,
+    hooks: { onRestart(attempt: number, reason: RestartReason): void; onSource?(source: SourceInfo): void },
+  ): Promise<FfmpegSupervisor> {
     const { pipeline, ffmpeg } = this.options.config;
+    const source = await this.probe(showId, this.options.inputUrlFor(streamKey));
+    hooks.onSource?.(source);
     const outputDir = this.mediaDir(showId);
     mkdirSync(outputDir, { recursive: true });
+    const top = rungSizes(source, pipeline.ladder)[0]!;
     let overlays: OverlayLayer[] = [];
     if (pipeline.overlays && this.options.overlays) {
       try {
-        overlays = this.options.overlays.inputsFor(showId);
+        overlays = this.options.overlays.inputsFor(showId, top);
       } catch (err) {
         // the host's video matters more than the pictures on it
         this.log.error({ err, show: showId }, 'overlays could not be prepared; transcoding without them');
@@ -107,6 +130,7 @@ export class TranscodeLauncher {
           preset: pipeline.preset,
           inputTimeoutSeconds: pipeline.inputTimeoutSeconds,
           continuing,
+          source,
           overlays,
         }),
       onRestart: ({ attempt, reason }) => hooks.onRestart(attempt, reason),
@@ -115,6 +139,21 @@ export class TranscodeLauncher {
     supervisor.start();
     this.clock.started(showId, supervisor, join(outputDir, pipeline.ladder[0]!.name));
     return supervisor;
+  }
+
+  private async probe(showId: string, url: string): Promise<SourceInfo> {
+    const { ffmpeg, pipeline } = this.options.config;
+    try {
+      const source = this.options.probe
+        ? await this.options.probe(url)
+        : await probeSource({ ffprobePath: ffmpeg.probePath, url, timeoutMs: (pipeline.inputTimeoutSeconds + 2) * 1000 }, ANALYZE_DURATION_US, PROBE_SIZE_BYTES);
+      this.log.info({ show: showId, source }, 'source probed');
+      return source;
+    } catch (err) {
+      if (!(err instanceof ProbeFailed)) throw err;
+      this.log.warn({ show: showId, reason: err.message }, 'source could not be probed; transcoding it as 1280x720 with audio');
+      return FALLBACK_SOURCE;
+    }
   }
 
   forget(showId: string): void {

@@ -75,8 +75,8 @@ t.test('products and the overlay API', async (t) => {
   const show = (await json('POST', '/api/shows', { title: 'Garden show' })).json();
   services.overlays.inputsFor(show.id);
   const slotFile = (slot: string) => join(dataDir, 'overlay', show.id, `${slot}.yuva`);
-  const inkedPixels = (slot: string) => {
-    const spec = services.overlays.slotSize(slot);
+  const inkedPixels = (slot: string, width?: number, height?: number) => {
+    const spec = width && height ? { width, height } : services.overlays.slotSize(slot);
     const alpha = alphaPlane(readFileSync(slotFile(slot)), spec.width, spec.height);
     let n = 0;
     for (const a of alpha) if (a > 0) n++;
@@ -137,6 +137,21 @@ t.test('products and the overlay API', async (t) => {
     for (const body of [{ brandColor: 'red' }, { brandColor: '#00AA00"/><script>' }, {}, { cornerRadius: 99 }]) {
       t.equal((await json('PUT', `/api/shows/${show.id}/theme`, body)).statusCode, 400, JSON.stringify(body));
     }
+  });
+
+  await t.test('the layout on the video, for tap targets: follows the frame the show is transcoded at', async (t) => {
+    const landscape = (await json('GET', `/api/shows/${show.id}/overlay`)).json().layout;
+    t.match(landscape, { orientation: 'landscape', frame: { width: 1280, height: 720 } });
+    t.same(landscape.slots.product, { x: 0.0188, y: 0.6583, width: 0.4375, height: 0.2083 }, 'the card: 24,474 560x150 of 1280x720');
+    // a reconnect in portrait: the pipeline asks for inputs for a 720x1280 frame
+    services.overlays.inputsFor(show.id, { width: 720, height: 1280 });
+    const portrait = (await json('GET', `/api/shows/${show.id}/overlay`)).json().layout;
+    t.match(portrait, { orientation: 'portrait', frame: { width: 720, height: 1280 } });
+    t.same(portrait.slots.product, { x: 0.0333, y: 0.6438, width: 0.8556, height: 0.1297 }, 'the card: 24,824 616x166 of 720x1280');
+    t.equal(services.overlays.slotSize('product', show.id).width, 616, 'its slot file is the portrait size');
+    await json('DELETE', `/api/shows/${show.id}/pin`);
+    await json('POST', `/api/shows/${show.id}/pin`, { productId });
+    t.ok(inkedPixels('product', 616, 166) > 10_000, 'and drawn at that size');
   });
 
   await t.test('deleting a show deletes its overlay pictures and state', async (t) => {

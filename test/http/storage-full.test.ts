@@ -102,7 +102,7 @@ t.test('disk full: 503 with a code, chat kept and stored later, no crash, readin
   // a publish while full: the show goes live for viewers anyway, the pipeline starts
   const started: string[] = [];
   const launcher: PipelineLauncher = {
-    start: (showId) => {
+    start: async (showId) => {
       started.push(showId);
       return { restarts: 0, progress: null, health: 'running', pid: 1, stop: async () => undefined };
     },

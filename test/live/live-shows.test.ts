@@ -24,7 +24,7 @@ function setup(reconnectWindowMs = 200) {
   let running = 0;
   let maxConcurrent = 0;
   const launcher: PipelineLauncher = {
-    start(showId, streamKey) {
+    async start(showId, streamKey) {
       running += 1;
       maxConcurrent = Math.max(maxConcurrent, running);
       log.push(`start ${showId} ${streamKey.slice(0, 4)}`);

@@ -44,7 +44,7 @@ t.test('a publish on a full disk: no throw, the pipeline starts, viewers are tol
   };
   const started: string[] = [];
   const launcher: PipelineLauncher = {
-    start: (showId) => {
+    start: async (showId) => {
       started.push(showId);
       return { restarts: 0, progress: null, health: 'running', pid: 1, stop: async () => undefined };
     },

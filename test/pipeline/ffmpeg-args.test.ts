@@ -1,6 +1,7 @@
 import t from 'tap';
 import { defaultConfig } from '../../src/config/defaults.js';
-import { buildTranscodeArgs } from '../../src/pipeline/ffmpeg-args.js';
+import { buildTranscodeArgs, outputFps } from '../../src/pipeline/ffmpeg-args.js';
+import { orientationOf, rungSizes } from '../../src/pipeline/ladder.js';
 
 const base = {
   inputUrl: 'rtmp://127.0.0.1:1935/live/KEY',
@@ -10,6 +11,7 @@ const base = {
   preset: 'veryfast',
   inputTimeoutSeconds: 3,
   continuing: false,
+  source: { width: 1280, height: 720, fps: 30, audio: { codec: 'aac', sampleRate: 48000, channels: 2 } },
 };
 
 t.test('the exact command line for the default 720p + 360p ladder', async (t) => {
@@ -17,7 +19,7 @@ t.test('the exact command line for the default 720p + 360p ladder', async (t) =>
     '-hide_banner -nostdin -loglevel level+warning -nostats -progress pipe:1 -stats_period 1',
     '-rw_timeout 3000000 -analyzeduration 500000 -probesize 100000',
     '-i rtmp://127.0.0.1:1935/live/KEY',
-    "-filter_complex [0:v]split=2[s0][s1];[s0]scale=-2:'min(ih,720)',format=yuv420p[v0];[s1]scale=-2:'min(ih,360)',format=yuv420p[v1]",
+    '-filter_complex [0:v]split=2[s0][s1];[s0]scale=1280:720,setsar=1,format=yuv420p[v0];[s1]scale=640:360,setsar=1,format=yuv420p[v1]',
     '-map [v0] -map 0:a:0 -map [v1] -map 0:a:0',
     '-c:v libx264 -preset veryfast -profile:v high -force_key_frames expr:gte(t,n_forced*1) -sc_threshold 0',
     '-b:v:0 3000k -maxrate:v:0 3000k -bufsize:v:0 6000k -b:v:1 800k -maxrate:v:1 800k -bufsize:v:1 1600k',
@@ -44,9 +46,77 @@ t.test('one rung, 2 s segments, 5 s input timeout', async (t) => {
     inputTimeoutSeconds: 5,
     ladder: [{ name: 'sd', height: 480, videoKbps: 1200, audioKbps: 64 }],
   });
-  t.equal(args[args.indexOf('-filter_complex') + 1], "[0:v]scale=-2:'min(ih,480)',format=yuv420p[v0]");
+  t.equal(args[args.indexOf('-filter_complex') + 1], '[0:v]scale=854:480,setsar=1,format=yuv420p[v0]');
   t.equal(args[args.indexOf('-force_key_frames') + 1], 'expr:gte(t,n_forced*2)');
   t.equal(args[args.indexOf('-hls_time') + 1], '2');
   t.equal(args[args.indexOf('-rw_timeout') + 1], '5000000');
   t.equal(args[args.indexOf('-var_stream_map') + 1], 'v:0,a:0,name:sd');
+});
+
+const ladder = defaultConfig.pipeline.ladder;
+const sizesOf = (width: number, height: number) => rungSizes({ width, height }, ladder).map((r) => `${r.width}x${r.height}`);
+
+t.test('each rung is sized by the short side of the source, never upscaled, always even', async (t) => {
+  t.same(sizesOf(1920, 1080), ['1280x720', '640x360'], 'landscape');
+  t.same(sizesOf(720, 1280), ['720x1280', '360x640'], 'portrait');
+  t.same(sizesOf(1080, 1920), ['720x1280', '360x640'], 'portrait 1080p');
+  t.same(sizesOf(720, 720), ['720x720', '360x360'], 'square');
+  t.same(sizesOf(886, 1920), ['720x1560', '360x780'], 'a tall phone screen');
+  t.same(sizesOf(1920, 886), ['1560x720', '780x360'], 'and its landscape twin');
+  t.same(sizesOf(480, 854), ['480x854', '360x640'], 'a 480p phone stream stays 480p in the 720 rung');
+  t.same(sizesOf(321, 241), ['320x240', '320x240'], 'odd sizes round down to even, still no upscale');
+  for (const [w, h] of [[1080, 1920], [886, 1920], [1920, 886], [999, 1333], [641, 359]] as const) {
+    for (const r of rungSizes({ width: w, height: h }, ladder)) {
+      t.ok(r.width % 2 === 0 && r.height % 2 === 0 && r.width <= w + 1 && r.height <= h + 1, `${w}x${h}: ${r.width}x${r.height}`);
+    }
+  }
+  t.equal(orientationOf({ width: 1280, height: 720 }), 'landscape');
+  t.equal(orientationOf({ width: 720, height: 1280 }), 'portrait');
+  t.equal(orientationOf({ width: 720, height: 720 }), 'square');
+  t.equal(orientationOf({ width: 960, height: 1080 }), 'square', '8:9 is nearer square than 9:16');
+});
+
+t.test('a portrait source gets a portrait ladder', async (t) => {
+  const args = buildTranscodeArgs({ ...base, source: { ...base.source, width: 1080, height: 1920 } });
+  t.equal(
+    args[args.indexOf('-filter_complex') + 1],
+    '[0:v]split=2[s0][s1];[s0]scale=720:1280,setsar=1,format=yuv420p[v0];[s1]scale=360:640,setsar=1,format=yuv420p[v1]',
+  );
+});
+
+t.test('a source without audio gets a silent stereo AAC track, and the video ends the output', async (t) => {
+  const args = buildTranscodeArgs({ ...base, source: { ...base.source, audio: null } });
+  t.equal(
+    args[args.indexOf('-filter_complex') + 1],
+    '[0:v]setpts=PTS-STARTPTS,split=2[s0][s1];[s0]scale=1280:720,setsar=1,format=yuv420p[v0];[s1]scale=640:360,setsar=1,format=yuv420p[v1];' +
+      'anullsrc=channel_layout=stereo:sample_rate=48000,asplit=2[a0][a1]',
+  );
+  t.equal(args.filter((a) => a === '-map').length, 4);
+  t.same(args.slice(args.indexOf('-map'), args.indexOf('-map') + 8), ['-map', '[v0]', '-map', '[a0]', '-map', '[v1]', '-map', '[a1]']);
+  t.ok(args.includes('-shortest'));
+  t.notOk(args.join(' ').includes('0:a'), 'nothing asks for the missing track');
+
+  const overlaid = buildTranscodeArgs({
+    ...base,
+    source: { width: 720, height: 1280, fps: 60, audio: null },
+    overlays: [{ file: '/o/product.yuva', width: 200, height: 100, x: '24', y: '900' }],
+  });
+  t.equal(
+    overlaid[overlaid.indexOf('-filter_complex') + 1],
+    '[0:v]setpts=PTS-STARTPTS,fps=30,scale=720:1280,setsar=1[o0];[o0][1:v]overlay=x=24:y=900:shortest=1:eof_action=pass[o1];' +
+      '[o1]split=2[s0][s1];[s0]format=yuv420p[v0];[s1]scale=360:640,setsar=1,format=yuv420p[v1];' +
+      'anullsrc=channel_layout=stereo:sample_rate=48000,asplit=2[a0][a1]',
+  );
+  t.notOk(overlaid.join(' ').includes('0:a'));
+});
+
+t.test('above 30 fps the rate is halved; 30 fps and below (or unknown) pass as they come', async (t) => {
+  t.equal(outputFps(60), 30);
+  t.equal(outputFps(59.94), 29.97);
+  t.equal(outputFps(50), 25);
+  t.equal(outputFps(30), null);
+  t.equal(outputFps(25), null);
+  t.equal(outputFps(null), null);
+  const args = buildTranscodeArgs({ ...base, source: { ...base.source, fps: 50 } });
+  t.match(args[args.indexOf('-filter_complex') + 1], /^\[0:v\]fps=25,split=2/);
 });

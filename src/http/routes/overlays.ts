@@ -36,6 +36,17 @@ const OverlayViewSchema = Type.Object({
     }),
     Type.Null(),
   ]),
+  layout: Type.Union(
+    [
+      Type.Object({
+        orientation: Type.Union([Type.Literal('landscape'), Type.Literal('portrait'), Type.Literal('square')]),
+        frame: Type.Object({ width: Type.Integer(), height: Type.Integer() }),
+        slots: Type.Record(Type.String(), Type.Object({ x: Type.Number(), y: Type.Number(), width: Type.Number(), height: Type.Number() })),
+      }),
+      Type.Null(),
+    ],
+    { description: "where each slot is drawn on the video, as fractions of its width and height (null before the show's overlays were first drawn)" },
+  ),
 });
 
 const ChangeResponse = Type.Object({

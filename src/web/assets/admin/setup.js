@@ -1,4 +1,4 @@
-// Stream from OBS: server and stream key (masked, copy, rotate), the test pattern, the embed snippet.
+// Stream from OBS or a phone app: server and stream key (masked, copy, rotate), the test pattern, the embed snippet.
 import { $, el, toast } from '../ui.js';
 import { api } from './api.js';
 import { confirmIn, copyButton } from './forms.js';
@@ -46,12 +46,17 @@ export function setupCard(c) {
   const embed = el('textarea', { id: 'embed', readonly: true, rows: '3', 'aria-label': 'Embed snippet' });
   embed.value = `<iframe src="${document.body.dataset.publicUrl}/watch/${showId}?embed=1" style="width:100%;max-width:420px;aspect-ratio:9/16;border:0" allow="autoplay; fullscreen" title="${show.title.replace(/"/g, '&quot;')}"></iframe>`;
   const node = el('details', { class: 'card', open: show.status === 'scheduled' },
-    el('summary', {}, el('strong', { text: 'Stream from OBS' })),
+    el('summary', {}, el('strong', { text: 'Stream from OBS or a phone' })),
     el('ol', { class: 'steps' },
       el('li', {}, 'OBS → Settings → Stream → Service: Custom…'),
       el('li', {}, 'Server: ', el('span', { class: 'secret', id: 'ingest-url', text: show.ingestUrl }), ' ', copyButton('server URL', () => show.ingestUrl)),
       el('li', {}, 'Stream Key: ', keyBox, ' ', el('button', { type: 'button', class: 'secondary small', onclick: toggleKey }, 'Show'), ' ', copyButton('stream key', () => store.get().show.streamKey)),
       el('li', {}, 'Output: 1280×720 or 1920×1080, 30 fps, keyframe interval 2 s, AAC audio. Then Start Streaming.')),
+    el('p', { class: 'muted' }, 'From a phone: any RTMP streaming app (Larix Broadcaster, Streamlabs, PRISM…) with a custom RTMP destination. ',
+      'URL: the server above; stream name or key: the stream key (apps that take one URL: server + "/" + key). ',
+      'Hold the phone upright for a full-screen vertical show: 720×1280 (or 1080×1920), 30 fps, H.264, keyframe every 1–2 s, 2.5–4 Mb/s, AAC audio. ',
+      'Viewers on phones get it full-screen, with the overlays laid out for vertical video; turning the phone mid-show is fine (the picture follows after a moment). ',
+      'No audio, 60 fps or odd sizes are accepted too.'),
     el('div', { class: 'row' },
       el('button', { type: 'button', class: 'secondary', onclick: rotateKey }, 'Rotate key'),
       patternButton),
