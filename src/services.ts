@@ -102,7 +102,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     pipelines: launcher,
     logger,
     reconnectWindowMs: config.live.reconnectWindowSeconds * 1000,
-    onShowEvent: (type, showId, at) => bus.emit({ type, showId, at }),
+    bus,
   });
   const viewers = new Viewers(createViewerRepository(db));
   const ledger = createOrderLedger(db, { events, webhooks });
