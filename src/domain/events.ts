@@ -12,6 +12,8 @@ export type DomainEvent =
   | { type: 'overlay.changed'; showId: string; change: OverlayChange; programDateTime: string | null; at: number }
   | { type: 'show.live'; showId: string; at: number }
   | { type: 'show.ended'; showId: string; at: number }
+  /** the live show's host dropped (waiting: the reconnect window runs) or is back */
+  | { type: 'show.host'; showId: string; present: boolean; at: number }
   /** a new order, durable on disk (never a replayed one) */
   | { type: 'order.placed'; order: Order }
   /** a gated coupon is now the viewer's */

@@ -20,6 +20,7 @@ export type ShowPhase =
   | { kind: 'ended' };
 
 export type ShowPhaseKind = ShowPhase['kind'];
+export const showPhaseKinds = ['scheduled', 'rehearsal', 'live', 'awaiting-reconnect', 'ending', 'ended'] as const satisfies readonly ShowPhaseKind[];
 
 export type PhaseInput =
   /** a publish is being authorised (before node-media-server accepts it) */
@@ -64,7 +65,9 @@ export type PhaseEffect =
   | { type: 'close-playlists' }
   /** status ended, its timeline event and its webhook, together; viewers are told */
   | { type: 'mark-ended'; reason: string }
-  | { type: 'record'; event: Extract<ShowEventType, 'publisher.connected' | 'publisher.disconnected'>; payload: Record<string, unknown> };
+  | { type: 'record'; event: Extract<ShowEventType, 'publisher.connected' | 'publisher.disconnected'>; payload: Record<string, unknown> }
+  /** tell viewers the host is away (the reconnect window runs) or back */
+  | { type: 'tell-host'; present: boolean };
 
 export interface PhaseDecision {
   phase: ShowPhase;
@@ -195,6 +198,7 @@ function fromLive(phase: Extract<ShowPhase, { kind: 'live' }>, input: PhaseInput
           { type: 'record', event: 'publisher.disconnected', payload: { remote: input.remote } },
           // the window runs from the drop, not from when FFmpeg has finished
           { type: 'arm-reconnect-timer' },
+          { type: 'tell-host', present: false },
           { type: 'stop-pipeline' },
         ],
       };
@@ -223,6 +227,7 @@ function fromAwaiting(phase: Extract<ShowPhase, { kind: 'awaiting-reconnect' }>,
         effects: [
           { type: 'cancel-reconnect-timer' },
           { type: 'record', event: 'publisher.connected', payload: { remote: input.remote, reconnect: true } },
+          { type: 'tell-host', present: true },
           { type: 'start-pipeline', sessionId: input.sessionId },
         ],
       };

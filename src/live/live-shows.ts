@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import type { DomainEvent, EventSink } from '../domain/events.js';
 import type { ShowEventRepository, ShowRepository } from '../domain/ports.js';
-import { decide, initialPhase, isOnAir, type PhaseEffect, type PhaseInput, type PhaseRefusal, type ShowPhase } from '../domain/show-phase.js';
+import { decide, initialPhase, isOnAir, type PhaseEffect, type PhaseInput, type PhaseRefusal, type ShowPhase, type ShowPhaseKind } from '../domain/show-phase.js';
 import type { Show, ShowEventType } from '../domain/show.js';
 import type { PublishDecision, PublishRequest } from '../ingest/rtmp-ingest.js';
 import type { Logger } from '../log/logger.js';
@@ -117,7 +117,10 @@ export class LiveShows {
     const state = show && this.active.get(show.id);
     if (!show || !state || publisherOf(state.phase) !== request.sessionId) return;
     state.streamKey = request.streamKey;
-    this.dispatch(state, { type: 'publish', sessionId: request.sessionId, remote: request.remoteAddress, backstage: false });
+    // a show with a scheduled time rehearses on its stream (OBS or the test pattern) until Go
+    // live; one without goes live on it
+    const backstage = show.scheduledAt !== null;
+    this.dispatch(state, { type: 'publish', sessionId: request.sessionId, remote: request.remoteAddress, backstage });
   };
 
   publishEnded = (request: PublishRequest): void => {
@@ -141,6 +144,31 @@ export class LiveShows {
       this.dispatch(state, { type: 'recover' });
     }
     return orphans.map((s) => s.id);
+  }
+
+  // ---- the merchant ---------------------------------------------------------------------------
+
+  /** Go live: a rehearsing show goes on air (a live one stays). */
+  goLive(showId: string): PhaseRefusal | null {
+    const show = this.options.shows.get(showId);
+    if (!show) return 'ended';
+    if (this.closed) return 'ending';
+    return this.dispatch(this.stateOf(show), { type: 'go-live' });
+  }
+
+  /** End show: resolves once it has ended (FFmpeg stopped, playlists closed, status stored). */
+  async end(showId: string): Promise<PhaseRefusal | null> {
+    const show = this.options.shows.get(showId);
+    if (!show) return 'ended';
+    const state = this.stateOf(show);
+    const refusal = this.dispatch(state, { type: 'end', reason: 'ended by the merchant' });
+    await state.queue;
+    return refusal;
+  }
+
+  /** Where the show is in its life now. */
+  phaseOf(show: Show): ShowPhaseKind {
+    return (this.active.get(show.id)?.phase ?? initialPhase(show.status)).kind;
   }
 
   /** Whether the show has a publisher connected right now. */
@@ -248,6 +276,8 @@ export class LiveShows {
           return this.markEnded(state, effect.reason);
         case 'record':
           return this.record(showId, effect.event, this.now(), effect.payload);
+        case 'tell-host':
+          return this.tell({ type: 'show.host', showId, present: effect.present, at: this.now() });
         case 'start-pipeline':
         case 'stop-pipeline':
         case 'clear-media':

@@ -56,6 +56,7 @@ t.test('the host drops: the reconnect window opens and FFmpeg stops', async (t) 
     effects: [
       { type: 'record', event: 'publisher.disconnected', payload: { remote: '127.0.0.1' } },
       { type: 'arm-reconnect-timer' },
+      { type: 'tell-host', present: false },
       { type: 'stop-pipeline' },
     ],
   });
@@ -68,6 +69,7 @@ t.test('a reconnect in the window continues the same show', async (t) => {
     effects: [
       { type: 'cancel-reconnect-timer' },
       { type: 'record', event: 'publisher.connected', payload: { remote: '127.0.0.1', reconnect: true } },
+      { type: 'tell-host', present: true },
       { type: 'start-pipeline', sessionId: 's2' },
     ],
   });
