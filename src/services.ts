@@ -102,6 +102,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     pipelines: launcher,
     logger,
     reconnectWindowMs: config.live.reconnectWindowSeconds * 1000,
+    goLiveAtScheduledTime: config.live.goLiveAtScheduledTime,
     bus,
   });
   const viewers = new Viewers(createViewerRepository(db));

@@ -50,6 +50,7 @@ export const defaultConfig: HawkerConfig = {
   },
   live: {
     reconnectWindowSeconds: 20,
+    goLiveAtScheduledTime: false,
   },
   audience: {
     chatPerMinute: 20,

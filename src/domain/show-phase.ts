@@ -32,7 +32,7 @@ export type PhaseInput =
   | { type: 'publish'; sessionId: string; remote: string; backstage: boolean }
   | { type: 'unpublish'; sessionId: string; remote: string }
   | { type: 'reconnect-window-elapsed' }
-  /** the merchant's Go live (or the scheduled time, when shows go live on their own) */
+  /** the merchant's Go live (or the start timer, when shows go live at their scheduled time) */
   | { type: 'go-live' }
   /** the merchant's End show */
   | { type: 'end'; reason: string }
@@ -59,6 +59,9 @@ export type PhaseEffect =
   | { type: 'clear-media' }
   | { type: 'arm-reconnect-timer' }
   | { type: 'cancel-reconnect-timer' }
+  /** go live at the show's scheduled time, when shows are set to (live.goLiveAtScheduledTime) */
+  | { type: 'arm-start-timer' }
+  | { type: 'cancel-start-timer' }
   /** status live, its timeline event and its webhook, together; viewers are told */
   | { type: 'mark-live' }
   /** close the playlists (EXT-X-ENDLIST) */
@@ -120,7 +123,7 @@ function fromScheduled(phase: Extract<ShowPhase, { kind: 'scheduled' }>, input: 
         // nothing public: no timeline event, no status; a fresh playlist for the preview
         return {
           phase: { kind: 'rehearsal', publisher: input.sessionId },
-          effects: [{ type: 'clear-media' }, { type: 'start-pipeline', sessionId: input.sessionId }],
+          effects: [{ type: 'arm-start-timer' }, { type: 'clear-media' }, { type: 'start-pipeline', sessionId: input.sessionId }],
         };
       }
       return {
@@ -163,12 +166,13 @@ function fromRehearsal(phase: Extract<ShowPhase, { kind: 'rehearsal' }>, input: 
     case 'shutdown':
       if (input.type === 'unpublish' && input.sessionId !== phase.publisher) return stay(phase);
       // the rehearsal stops; the show stays scheduled and can rehearse or go live later
-      return stay({ kind: 'scheduled', publisher: null }, { type: 'stop-pipeline' }, { type: 'clear-media' });
+      return stay({ kind: 'scheduled', publisher: null }, { type: 'cancel-start-timer' }, { type: 'stop-pipeline' }, { type: 'clear-media' });
     case 'go-live':
       // live from now, on a fresh playlist: the rehearsal is not part of the recording
       return {
         phase: { kind: 'live', publisher: phase.publisher },
         effects: [
+          { type: 'cancel-start-timer' },
           { type: 'mark-live' },
           { type: 'record', event: 'publisher.connected', payload: { reconnect: false } },
           { type: 'stop-pipeline' },

@@ -39,6 +39,8 @@ export interface LiveShowsOptions {
   logger: Logger;
   /** how long a show whose publisher dropped stays live, waiting for the host to reconnect */
   reconnectWindowMs: number;
+  /** a rehearsing show goes live on its own at its scheduled time (at once if that has passed) */
+  goLiveAtScheduledTime?: boolean;
   now?: () => number;
   /**
    * told when a show goes live or ends: its transactional subscribers (the webhook outbox) write
@@ -52,6 +54,8 @@ interface ActiveShow {
   phase: ShowPhase;
   pipeline: Pipeline | null;
   reconnectTimer: NodeJS.Timeout | null;
+  /** goes live at the scheduled time (live.goLiveAtScheduledTime) */
+  startTimer: NodeJS.Timeout | null;
   /** pipeline starts and stops run one after the other: two FFmpeg never write one playlist */
   queue: Promise<void>;
   /** set while the show is live but the database could not be told (disk full): retried */
@@ -182,6 +186,7 @@ export class LiveShows {
     const state = this.active.get(showId);
     if (state) {
       this.cancelReconnectTimer(state);
+      this.cancelStartTimer(state);
       this.stopLiveRetry(state);
       await this.enqueue(state, () => this.stopPipeline(state));
       this.active.delete(showId);
@@ -268,6 +273,10 @@ export class LiveShows {
           return this.armReconnectTimer(state);
         case 'cancel-reconnect-timer':
           return this.cancelReconnectTimer(state);
+        case 'arm-start-timer':
+          return this.armStartTimer(state);
+        case 'cancel-start-timer':
+          return this.cancelStartTimer(state);
         case 'mark-live':
           return this.markLive(state, this.now());
         case 'close-playlists':
@@ -380,7 +389,7 @@ export class LiveShows {
   private activate(showId: string, phase: ShowPhase): ActiveShow {
     let state = this.active.get(showId);
     if (!state) {
-      state = { showId, phase, pipeline: null, reconnectTimer: null, queue: Promise.resolve(), liveRetry: null, streamKey: null };
+      state = { showId, phase, pipeline: null, reconnectTimer: null, startTimer: null, queue: Promise.resolve(), liveRetry: null, streamKey: null };
       this.active.set(showId, state);
     }
     return state;
@@ -397,6 +406,27 @@ export class LiveShows {
         this.log.error({ err, show: state.showId }, 'could not end the show after its reconnect window');
       }
     }, this.options.reconnectWindowMs);
+  }
+
+  private armStartTimer(state: ActiveShow): void {
+    this.cancelStartTimer(state);
+    const scheduledAt = this.options.goLiveAtScheduledTime ? this.options.shows.get(state.showId)?.scheduledAt : null;
+    if (scheduledAt == null) return;
+    state.startTimer = setTimeout(() => {
+      state.startTimer = null;
+      try {
+        this.log.info({ show: state.showId }, 'scheduled time reached: going live');
+        this.dispatch(state, { type: 'go-live' });
+      } catch (err) {
+        this.log.error({ err, show: state.showId }, 'could not go live at the scheduled time');
+      }
+    }, Math.max(0, scheduledAt - this.now()));
+    state.startTimer.unref();
+  }
+
+  private cancelStartTimer(state: ActiveShow): void {
+    if (state.startTimer) clearTimeout(state.startTimer);
+    state.startTimer = null;
   }
 
   private cancelReconnectTimer(state: ActiveShow): void {

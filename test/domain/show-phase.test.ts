@@ -114,13 +114,13 @@ t.test('End show: live or waiting for the host, ends; otherwise refused', async 
 
 t.test('rehearsal: a backstage stream runs the pipeline and tells nobody', async (t) => {
   const rehearsing = when(scheduled, claim(), publish('s1', true));
-  t.same(rehearsing, { phase: rehearsal, effects: [{ type: 'clear-media' }, { type: 'start-pipeline', sessionId: 's1' }] });
+  t.same(rehearsing, { phase: rehearsal, effects: [{ type: 'arm-start-timer' }, { type: 'clear-media' }, { type: 'start-pipeline', sessionId: 's1' }] });
   t.notOk(isOnAir(rehearsing.phase), 'not on air');
   t.notOk(rehearsing.effects.some((e) => e.type === 'mark-live' || e.type === 'record'), 'no live mark, nothing on the timeline');
 });
 
 t.test('rehearsal stopped: the show is scheduled again and can go live later', async (t) => {
-  t.same(when(rehearsal, unpublish()), { phase: scheduled, effects: [{ type: 'stop-pipeline' }, { type: 'clear-media' }] });
+  t.same(when(rehearsal, unpublish()), { phase: scheduled, effects: [{ type: 'cancel-start-timer' }, { type: 'stop-pipeline' }, { type: 'clear-media' }] });
   t.same(when(rehearsal, unpublish('other')), { phase: rehearsal, effects: [] });
   t.same(when(rehearsal, { type: 'shutdown' }).phase, scheduled, 'a shutdown does not end a rehearsing show');
   const again = when(rehearsal, unpublish(), claim('s2'), publish('s2', true), { type: 'go-live' });
@@ -131,6 +131,7 @@ t.test('Go live from rehearsal: live mark first, then a fresh pipeline', async (
   t.same(when(rehearsal, { type: 'go-live' }), {
     phase: live,
     effects: [
+      { type: 'cancel-start-timer' },
       { type: 'mark-live' },
       { type: 'record', event: 'publisher.connected', payload: { reconnect: false } },
       { type: 'stop-pipeline' },
