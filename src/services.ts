@@ -108,7 +108,8 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     pipelines: launcher,
     logger,
     reconnectWindowMs: config.live.reconnectWindowSeconds * 1000,
-    onShowEvent: (type, showId, at) => bus.emit({ type, showId, at }),
+    goLiveAtScheduledTime: config.live.goLiveAtScheduledTime,
+    bus,
   });
   const viewerRows = createViewerRepository(db);
   const viewers = new Viewers(viewerRows);
@@ -165,7 +166,10 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   loyalty.subscribe(bus);
   const dispatcher = new WebhookDispatcher({ store: webhooks, logger: logger.child({ module: 'webhooks' }), allowPrivateTargets: config.webhooks.allowPrivateTargets });
   const catalog = new ShowCatalog(shows, events, live);
-  return { storage, shows, events, products, overlays, launcher, live, catalog, viewers, orders, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns: new TestPatterns({ pool: processes, ffmpegPath: config.ffmpeg.path, publishUrlFor: publishUrlFor ?? inputUrlFor, logger: logger.child({ module: 'test-pattern' }) }) };
+  const testPatterns = new TestPatterns({ pool: processes, ffmpegPath: config.ffmpeg.path, publishUrlFor: publishUrlFor ?? inputUrlFor, logger: logger.child({ module: 'test-pattern' }) });
+  // End show: a test pattern still publishing to the ended show has nothing left to feed
+  bus.on('show.ended', ({ showId }) => void testPatterns.stop(showId));
+  return { storage, shows, events, products, overlays, launcher, live, catalog, viewers, orders, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns };
 }
 
 /** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */

@@ -51,6 +51,7 @@ export const defaultConfig: HawkerConfig = {
   },
   live: {
     reconnectWindowSeconds: 20,
+    goLiveAtScheduledTime: false,
   },
   audience: {
     chatPerMinute: 20,

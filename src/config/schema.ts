@@ -79,6 +79,7 @@ export const ConfigSchema = Type.Object(
     live: Type.Object(
       {
         reconnectWindowSeconds: Type.Integer({ minimum: 0, maximum: 3600 }),
+        goLiveAtScheduledTime: Type.Boolean(),
       },
       { additionalProperties: false },
     ),

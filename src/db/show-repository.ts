@@ -29,38 +29,39 @@ function toShow(row: ShowRow): Show {
 }
 
 export function createShowRepository(db: Db): ShowRepository {
-  const insert = db.prepare(
+  const insert = db.prepare<[Show]>(
     `INSERT INTO shows (id, title, host, scheduled_at, status, stream_key, created_at, started_at, ended_at)
      VALUES (@id, @title, @host, @scheduledAt, @status, @streamKey, @createdAt, @startedAt, @endedAt)`,
   );
-  const byId = db.prepare('SELECT * FROM shows WHERE id = ?');
-  const byKey = db.prepare('SELECT * FROM shows WHERE stream_key = ?');
-  const all = db.prepare('SELECT * FROM shows ORDER BY created_at DESC, rowid DESC');
-  const byStatus = db.prepare('SELECT * FROM shows WHERE status = ? ORDER BY created_at DESC, rowid DESC');
-  const setKey = db.prepare('UPDATE shows SET stream_key = ? WHERE id = ?');
+  const byId = db.prepare<[id: string], ShowRow>('SELECT * FROM shows WHERE id = ?');
+  const byKey = db.prepare<[streamKey: string], ShowRow>('SELECT * FROM shows WHERE stream_key = ?');
+  const all = db.prepare<[], ShowRow>('SELECT * FROM shows ORDER BY created_at DESC, rowid DESC');
+  const byStatus = db.prepare<[status: ShowStatus], ShowRow>('SELECT * FROM shows WHERE status = ? ORDER BY created_at DESC, rowid DESC');
+  const setKey = db.prepare<[streamKey: string, id: string]>('UPDATE shows SET stream_key = ? WHERE id = ?');
   // started_at is kept from the first time the show went live: stream time never restarts.
-  const live = db.prepare(
+  const live = db.prepare<[startedAt: number, id: string]>(
     "UPDATE shows SET status = 'live', started_at = COALESCE(started_at, ?), ended_at = NULL WHERE id = ?",
   );
-  const ended = db.prepare("UPDATE shows SET status = 'ended', ended_at = ? WHERE id = ?");
-  const remove = db.prepare('DELETE FROM shows WHERE id = ?');
+  const ended = db.prepare<[endedAt: number, id: string]>("UPDATE shows SET status = 'ended', ended_at = ? WHERE id = ?");
+  const remove = db.prepare<[id: string]>('DELETE FROM shows WHERE id = ?');
 
   return {
     create: (show) => void insert.run(show),
     get: (id) => {
-      const row = byId.get(id) as ShowRow | undefined;
+      const row = byId.get(id);
       return row && toShow(row);
     },
-    list: () => (all.all() as ShowRow[]).map(toShow),
-    listByStatus: (status) => (byStatus.all(status) as ShowRow[]).map(toShow),
+    list: () => all.all().map(toShow),
+    listByStatus: (status) => byStatus.all(status).map(toShow),
     findByStreamKey: (key) => {
-      const row = byKey.get(key) as ShowRow | undefined;
+      const row = byKey.get(key);
       return row && toShow(row);
     },
     setStreamKey: (id, key) => void setKey.run(key, id),
     markLive: (id, at) => void live.run(at, id),
     markEnded: (id, at) => void ended.run(at, id),
     delete: (id) => remove.run(id).changes > 0,
+    atomically: (fn) => db.transaction(fn)(),
   };
 }
 
@@ -93,8 +94,18 @@ export function createShowEventRepository(db: Db): ShowEventRepository {
           type: r.type,
           at: r.at,
           streamMs: r.stream_ms,
-          payload: JSON.parse(r.payload) as Record<string, unknown>,
+          payload: parsePayload(r.payload),
         }),
       ),
   };
+}
+
+/** The payload column holds a JSON object (append writes one); anything else reads as empty. */
+function parsePayload(text: string): Record<string, unknown> {
+  const value: unknown = JSON.parse(text);
+  return isRecord(value) ? value : {};
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -21,6 +21,8 @@ export const errorCatalogue = {
   SKU_TAKEN: { status: 409, message: 'a product with this SKU exists' },
   PRODUCT_IN_USE: { status: 409, message: 'orders or flash sales refer to this product; set its stock to 0 instead' },
   SHOW_ENDED: { status: 409, message: 'the show has ended' },
+  SHOW_NOT_REHEARSING: { status: 409, message: 'no stream is rehearsing on this show: start OBS or the test pattern, check the preview, then go live' },
+  SHOW_NOT_LIVE: { status: 409, message: 'the show is not live' },
   NOT_ENOUGH_STOCK: { status: 409, message: 'the product does not have that much stock' },
   SOLD_OUT: { status: 409, message: 'sold out' },
   LIMIT_REACHED: { status: 409, message: 'the per-customer limit is reached' },

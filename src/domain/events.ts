@@ -12,6 +12,8 @@ export type DomainEvent =
   | { type: 'overlay.changed'; showId: string; change: OverlayChange; programDateTime: string | null; at: number }
   | { type: 'show.live'; showId: string; at: number }
   | { type: 'show.ended'; showId: string; at: number }
+  /** the live show's host dropped (waiting: the reconnect window runs) or is back */
+  | { type: 'show.host'; showId: string; present: boolean; at: number }
   /** a new order, durable on disk (never a replayed one) */
   | { type: 'order.placed'; order: Order }
   /** a gated coupon is now the viewer's */
@@ -21,35 +23,73 @@ export type DomainEventType = DomainEvent['type'];
 export type DomainEventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;
 export type DomainEventHandler<T extends DomainEventType> = (event: DomainEventOf<T>) => void;
 
+/**
+ * Runs fn in one database transaction: everything it writes is stored, or (when it throws)
+ * nothing is. The repositories that change together offer one (`atomically`).
+ */
+export type UnitOfWork = <T>(fn: () => T) => T;
+
 /** What a producer needs: somewhere to tell what happened. */
 export interface EventSink {
+  /** after the fact, outside any transaction: every subscriber, each on its own */
   emit(event: DomainEvent): void;
+  /**
+   * The producer's writes and the transactional subscribers' writes (the webhook outbox) in one
+   * transaction of `unit`: a throw from either rolls all of it back and reaches the caller. Once
+   * committed, the other subscribers are told (their failures contained, as with emit).
+   */
+  commit(event: DomainEvent, unit: UnitOfWork, writes: () => void): void;
 }
 
 /** What a subscriber needs: somewhere to listen, by event type. */
 export interface EventSource {
+  /** told after the event happened (committed); a throw is reported, never reaches the producer */
   on<T extends DomainEventType>(type: T, handler: DomainEventHandler<T>): void;
+  /**
+   * Writes of its own that must commit with the producer's (outbox rows): run inside the
+   * producer's transaction when it commits one, so a throw rolls the producer's change back.
+   */
+  inTransaction<T extends DomainEventType>(type: T, handler: DomainEventHandler<T>): void;
 }
+
+type Handlers = Map<DomainEventType, Array<(event: DomainEvent) => void>>;
 
 /**
  * The in-process bus: synchronous, subscribers run in the order they subscribed. A subscriber
- * that throws is reported to onError and the others still run; emit never throws, so no
- * subscriber can break the producer that told it.
+ * told after the fact that throws is reported to onError and the others still run; emit never
+ * throws, so no subscriber can break the producer that told it. Transactional subscribers run
+ * inside commit's transaction, before the others are told; on a plain emit they run after the
+ * others (viewers first: an outbox row may wait on the disk), each on its own.
  */
 export class EventBus implements EventSink, EventSource {
-  private readonly handlers = new Map<DomainEventType, Array<(event: DomainEvent) => void>>();
+  private readonly after: Handlers = new Map();
+  private readonly within: Handlers = new Map();
 
   constructor(private readonly onError: (err: unknown, event: DomainEvent) => void) {}
 
   on<T extends DomainEventType>(type: T, handler: DomainEventHandler<T>): void {
-    let list = this.handlers.get(type);
-    if (!list) this.handlers.set(type, (list = []));
-    // only events of this type are handed to it (emit looks the list up by event.type)
-    list.push(handler as (event: DomainEvent) => void);
+    add(this.after, type, handler);
+  }
+
+  inTransaction<T extends DomainEventType>(type: T, handler: DomainEventHandler<T>): void {
+    add(this.within, type, handler);
   }
 
   emit(event: DomainEvent): void {
-    for (const handler of this.handlers.get(event.type) ?? []) {
+    this.tell(this.after, event);
+    this.tell(this.within, event);
+  }
+
+  commit(event: DomainEvent, unit: UnitOfWork, writes: () => void): void {
+    unit(() => {
+      writes();
+      for (const handler of this.within.get(event.type) ?? []) handler(event);
+    });
+    this.tell(this.after, event);
+  }
+
+  private tell(handlers: Handlers, event: DomainEvent): void {
+    for (const handler of handlers.get(event.type) ?? []) {
       try {
         handler(event);
       } catch (err) {
@@ -61,4 +101,11 @@ export class EventBus implements EventSink, EventSource {
       }
     }
   }
+}
+
+function add<T extends DomainEventType>(handlers: Handlers, type: T, handler: DomainEventHandler<T>): void {
+  let list = handlers.get(type);
+  if (!list) handlers.set(type, (list = []));
+  // only events of this type are handed to it (the lists are looked up by event.type)
+  list.push(handler as (event: DomainEvent) => void);
 }

@@ -16,6 +16,8 @@ export interface ShowRepository {
   markLive(id: string, startedAt: number): void;
   markEnded(id: string, endedAt: number): void;
   delete(id: string): boolean;
+  /** runs fn in one transaction (a status change, its timeline event and its outbox rows) */
+  atomically<T>(fn: () => T): T;
 }
 
 export interface ShowEventRepository {

@@ -161,7 +161,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(testPatternRoutes, { catalog: deps.catalog, patterns: deps.testPatterns, admin });
   await app.register(couponRoutes, { coupons: deps.coupons, viewers: deps.viewers, admin });
   await app.register(webhookRoutes, { store: deps.webhooks, targets: deps.webhookTargets, admin });
-  await app.register(hlsRoutes, { hlsRoot: deps.hlsRoot });
+  await app.register(hlsRoutes, {
+    hlsRoot: deps.hlsRoot,
+    isPublic: (showId) => deps.catalog.mediaIsPublic(showId),
+    isAdmin: (request) => isAdmin(request.headers.authorization) || sessions.fromRequest(request) !== null,
+  });
   await app.register(pageRoutes, { catalog: deps.catalog, sessions, isAdmin, urls: deps.urls });
   return app;
 }

@@ -22,6 +22,8 @@ export function notifyAudience(bus: EventSource, { out, overlayView, flashSale }
   );
   bus.on('show.live', ({ showId }) => out.publish(showId, { type: 'show', status: 'live' }));
   bus.on('show.ended', ({ showId }) => out.publish(showId, { type: 'show', status: 'ended' }));
+  // the page says "waiting for the host" rather than showing a frozen frame marked Live
+  bus.on('show.host', ({ showId, present }) => out.publish(showId, { type: 'show', status: present ? 'live' : 'waiting' }));
   bus.on('coupon.unlocked', ({ showId, viewerId, coupon }) => out.sendToViewer(showId, viewerId, { type: 'coupon.unlocked', coupon: centreEntryForClients(coupon) }));
   bus.on('order.placed', ({ order }) => {
     const saleId = order.flashSaleId;

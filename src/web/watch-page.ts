@@ -40,6 +40,14 @@ export function renderWatchPage(input: WatchPageInput): string {
         <p id="offline-text">The show starts soon</p>
         <p class="countdown" id="countdown" aria-live="polite"></p>
       </div>
+      <div id="host-away" class="offline" role="status" hidden>
+        <p>Waiting for the host</p>
+        <p class="muted">The connection dropped; the show goes on when they are back.</p>
+      </div>
+      <div id="show-ended" class="offline" hidden>
+        <p>The show has ended</p>
+        <p><button type="button" id="watch-from-start">Watch from the start</button></p>
+      </div>
       <div id="floaters" class="floaters" aria-hidden="true"></div>
     </div>
     <header class="show-head">

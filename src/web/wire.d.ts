@@ -19,6 +19,8 @@ export interface Show {
   host: string;
   scheduledAt: string | null;
   status: 'scheduled' | 'live' | 'ended';
+  /** rehearsal: only the cockpit sees the stream; awaiting-reconnect: live, the host dropped */
+  phase: 'scheduled' | 'rehearsal' | 'live' | 'awaiting-reconnect' | 'ending' | 'ended';
   streamKey: string;
   ingestUrl: string;
   playbackUrl: string;

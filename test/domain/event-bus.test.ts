@@ -69,3 +69,44 @@ t.test('events are plain data: they survive a JSON round trip (a Redis or NATS a
   bus.emit(JSON.parse(JSON.stringify(event)) as DomainEvent);
   t.same(seen, [event]);
 });
+
+t.test('commit: the writes and the transactional subscribers in one unit; the others told after it', async (t) => {
+  const bus = new EventBus(() => t.fail('no after-commit subscriber throws'));
+  const calls: string[] = [];
+  bus.on('show.live', () => calls.push('viewers'));
+  bus.inTransaction('show.live', () => calls.push('outbox'));
+  const unit = <T>(fn: () => T): T => {
+    calls.push('begin');
+    const result = fn();
+    calls.push('commit');
+    return result;
+  };
+  bus.commit({ type: 'show.live', showId: 's1', at: 1 }, unit, () => calls.push('status'));
+  t.same(calls, ['begin', 'status', 'outbox', 'commit', 'viewers']);
+});
+
+t.test('commit: a transactional subscriber that throws reaches the producer, and nobody is told', async (t) => {
+  const bus = new EventBus(() => t.fail('not reported: the producer gets it'));
+  const calls: string[] = [];
+  bus.on('show.live', () => calls.push('viewers'));
+  bus.inTransaction('show.live', () => {
+    throw new Error('outbox refused');
+  });
+  const unit = <T>(fn: () => T): T => fn();
+  t.throws(() => bus.commit({ type: 'show.live', showId: 's1', at: 1 }, unit, () => calls.push('status')), /outbox refused/);
+  t.same(calls, ['status'], 'the after-commit subscribers were not told');
+});
+
+t.test('emit: the after-commit subscribers first, then the transactional ones, each contained', async (t) => {
+  const reported: unknown[] = [];
+  const bus = new EventBus((err) => reported.push(err));
+  const calls: string[] = [];
+  bus.inTransaction('show.live', () => {
+    calls.push('outbox');
+    throw new Error('disk full');
+  });
+  bus.on('show.live', () => calls.push('viewers'));
+  t.doesNotThrow(() => bus.emit({ type: 'show.live', showId: 's1', at: 1 }));
+  t.same(calls, ['viewers', 'outbox']);
+  t.equal(reported.length, 1);
+});

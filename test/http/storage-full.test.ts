@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import sharp from 'sharp';
 import t from 'tap';
+import { EventBus } from '../../src/domain/events.js';
 import type { PublishRequest } from '../../src/ingest/rtmp-ingest.js';
 import { LiveShows, type PipelineLauncher } from '../../src/live/live-shows.js';
 import { createLogger } from '../../src/log/logger.js';
@@ -111,13 +112,16 @@ t.test('disk full: 503 with a code, chat kept and stored later, no crash, readin
     forget: () => undefined,
   };
   const quiet = createLogger({ level: 'silent', pretty: false, destination: new Writable({ write: (_c, _e, cb) => cb() }) });
+  const bus = new EventBus(() => undefined);
+  bus.on('show.live', ({ showId }) => s.services.hub.publish(showId, { type: 'show', status: 'live' }));
+  bus.on('show.ended', ({ showId }) => s.services.hub.publish(showId, { type: 'show', status: 'ended' }));
   const live = new LiveShows({
     shows: s.services.shows,
     events: s.services.events,
     pipelines: launcher,
     logger: quiet,
     reconnectWindowMs: 60_000,
-    onShowEvent: (type, showId) => s.services.hub.publish(showId, { type: 'show', status: type === 'show.live' ? 'live' : 'ended' }),
+    bus,
   });
   t.teardown(() => live.shutdown());
   const publish: PublishRequest = { sessionId: 'p1', streamKey: show.streamKey, app: 'live', remoteAddress: '127.0.0.1' };

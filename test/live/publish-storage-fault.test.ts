@@ -8,6 +8,7 @@ import { createShowEventRepository, createShowRepository } from '../../src/db/sh
 import type { PublishRequest } from '../../src/ingest/rtmp-ingest.js';
 import { LiveShows, type PipelineLauncher } from '../../src/live/live-shows.js';
 import { ShowCatalog } from '../../src/live/show-catalog.js';
+import { EventBus } from '../../src/domain/events.js';
 import { createLogger } from '../../src/log/logger.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -53,6 +54,11 @@ t.test('a publish on a full disk: no throw, the pipeline starts, viewers are tol
     forget: () => undefined,
   };
   const told: string[] = [];
+  const bus = new EventBus(() => undefined);
+  bus.on('show.live', (e) => told.push(e.type));
+  bus.inTransaction('show.live', () => {
+    if (full) throw sqliteFull(); // the webhook outbox row cannot be written either
+  });
   const logger = createLogger({ level: 'silent', pretty: false, destination: new Writable({ write: (_c, _e, cb) => cb() }) });
   const live = new LiveShows({
     shows,
@@ -60,10 +66,7 @@ t.test('a publish on a full disk: no throw, the pipeline starts, viewers are tol
     pipelines: launcher,
     logger,
     reconnectWindowMs: 60_000,
-    onShowEvent: (type) => {
-      told.push(type);
-      if (full) throw sqliteFull(); // the webhook outbox row cannot be written either
-    },
+    bus,
   });
   t.teardown(() => live.shutdown());
   const show = new ShowCatalog(realShows, realEvents, live).create('Full disk');

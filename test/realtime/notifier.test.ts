@@ -109,3 +109,13 @@ t.test('show events -> webhook rows, after the viewers are told', async (t) => {
   ]);
   t.same(calls, ['socket show', 'webhook show.started', 'socket show', 'webhook show.ended']);
 });
+
+t.test('the host drops and comes back: viewers see waiting for the host, then live', async (t) => {
+  const { bus, out } = setup();
+  bus.emit({ type: 'show.host', showId: 'show1', present: false, at: 1 });
+  bus.emit({ type: 'show.host', showId: 'show1', present: true, at: 2 });
+  t.same(out.sent, [
+    { showId: 'show1', message: { type: 'show', status: 'waiting' } },
+    { showId: 'show1', message: { type: 'show', status: 'live' } },
+  ]);
+});

@@ -1,12 +1,16 @@
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { Transform, type TransformCallback } from 'node:stream';
 import { extname, join, resolve, sep } from 'node:path';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { HawkerError } from '../../domain/errors.js';
 
 export interface HlsRoutesOptions {
   /** <data>/media/hls */
   hlsRoot: string;
+  /** whether the show's media is for everyone: not while it is scheduled (a rehearsal is private) */
+  isPublic(showId: string): boolean;
+  /** the admin token or the cockpit's session: the preview of a rehearsal */
+  isAdmin(request: FastifyRequest): boolean;
 }
 
 const contentTypes: Record<string, string> = {
@@ -48,7 +52,7 @@ function corsHeaders(reply: FastifyReply): void {
 }
 
 /** The show's HLS output, for players on any origin and for a CDN in front. */
-export const hlsRoutes: FastifyPluginAsync<HlsRoutesOptions> = async (app, { hlsRoot }) => {
+export const hlsRoutes: FastifyPluginAsync<HlsRoutesOptions> = async (app, { hlsRoot, isPublic, isAdmin }) => {
   const root = resolve(hlsRoot);
 
   app.options('/hls/*', { schema: { hide: true } }, async (_request, reply) => {
@@ -80,6 +84,11 @@ export const hlsRoutes: FastifyPluginAsync<HlsRoutesOptions> = async (app, { hls
       if (parts.length < 2 || parts.length > 3 || !parts.every((p) => SEGMENT.test(p) && p !== '.' && !p.includes('..')) || !type) {
         throw new HawkerError('BAD_MEDIA_PATH', `not a valid media path: ${JSON.stringify(raw.slice(0, 200))}`);
       }
+      // A rehearsal plays in the cockpit only: before the show went live its media is the
+      // admin's, never stored by a cache, and every other client gets what a show without
+      // a stream gets
+      const rehearsal = !isPublic(parts[0]!);
+      if (rehearsal && !isAdmin(request)) throw new HawkerError('MEDIA_NOT_FOUND');
       const file = join(root, ...parts);
       // Belt and braces: the pattern above already rules out escaping the root.
       if (!file.startsWith(root + sep)) throw new HawkerError('BAD_MEDIA_PATH');
@@ -134,7 +143,7 @@ export const hlsRoutes: FastifyPluginAsync<HlsRoutesOptions> = async (app, { hls
       // Playlists change every segment; segment names are never reused within a show.
       reply.header(
         'cache-control',
-        ext === '.m3u8' ? 'no-cache, no-store, must-revalidate' : 'public, max-age=31536000, immutable',
+        ext === '.m3u8' ? 'no-cache, no-store, must-revalidate' : rehearsal ? 'private, no-store' : 'public, max-age=31536000, immutable',
       );
       return reply.send(body);
     },

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SHOW_HOST_MAX, SHOW_TITLE_MAX, showEventTypes, showStatuses, type Show } from '../../domain/show.js';
+import { showPhaseKinds, type ShowPhaseKind } from '../../domain/show-phase.js';
 import type { ShowCatalog } from '../../live/show-catalog.js';
 import { ErrorResponseSchema } from '../errors.js';
 import { ID_PATTERN, PRINTABLE_TEXT } from '../schemas.js';
@@ -22,6 +23,9 @@ export const ShowSchema = Type.Object(
     host: Type.String({ description: 'who presents it; loyalty levels are per host' }),
     scheduledAt: Type.Union([IsoTime, Type.Null()]),
     status: Type.Union(showStatuses.map((s) => Type.Literal(s))),
+    phase: Type.Union(showPhaseKinds.map((p) => Type.Literal(p)), {
+      description: 'where the show is now: rehearsal (only the cockpit sees the stream; status stays scheduled), awaiting-reconnect (live, the host dropped), ending',
+    }),
     streamKey: Type.String({ description: 'secret: paste into OBS as the Stream Key' }),
     ingestUrl: Type.String({ description: 'paste into OBS as the Server' }),
     playbackUrl: Type.String({ description: 'HLS master playlist' }),
@@ -60,13 +64,14 @@ const TimelineEvent = Type.Object({
 
 const iso = (ms: number | null): string | null => (ms == null ? null : new Date(ms).toISOString());
 
-export function showToBody(show: Show, urls: ShowUrls): ShowBody {
+export function showToBody(show: Show, phase: ShowPhaseKind, urls: ShowUrls): ShowBody {
   return {
     id: show.id,
     title: show.title,
     host: show.host,
     scheduledAt: iso(show.scheduledAt),
     status: show.status,
+    phase,
     streamKey: show.streamKey,
     ingestUrl: urls.ingestUrl,
     playbackUrl: `${urls.publicUrl}/hls/${show.id}/master.m3u8`,
@@ -88,7 +93,7 @@ const security = [{ bearer: [] }];
 
 export const showRoutes: FastifyPluginAsyncTypebox<ShowRoutesOptions> = async (app, { catalog, urls, admin }) => {
   await admin(app);
-  const toBody = (show: Show) => showToBody(show, urls);
+  const toBody = (show: Show) => showToBody(show, catalog.phaseOf(show), urls);
 
   app.post(
     '/api/shows',
@@ -124,6 +129,34 @@ export const showRoutes: FastifyPluginAsyncTypebox<ShowRoutesOptions> = async (a
       },
     },
     async (request) => toBody(catalog.rotateStreamKey(request.params.id)),
+  );
+
+  app.post(
+    '/api/shows/:id/go-live',
+    {
+      schema: {
+        tags: ['shows'],
+        summary: 'Go live: the rehearsing stream goes on air for every viewer (409 SHOW_NOT_REHEARSING without one)',
+        security,
+        params: ShowParams,
+        response: { 200: ShowSchema, 409: ErrorResponseSchema, ...errors },
+      },
+    },
+    async (request) => toBody(catalog.goLive(request.params.id)),
+  );
+
+  app.post(
+    '/api/shows/:id/end',
+    {
+      schema: {
+        tags: ['shows'],
+        summary: 'End the show now: the stream stops, the playlists close, the recording stays (409 SHOW_NOT_LIVE unless live)',
+        security,
+        params: ShowParams,
+        response: { 200: ShowSchema, 409: ErrorResponseSchema, ...errors },
+      },
+    },
+    async (request) => toBody(await catalog.end(request.params.id)),
   );
 
   app.delete(

@@ -29,7 +29,7 @@ export const testPatternRoutes: FastifyPluginAsyncTypebox<TestPatternRoutesOptio
     {
       schema: {
         tags: ['shows'],
-        summary: 'Publish a test card with a tone to this show from the server itself (the show goes live as from OBS)',
+        summary: 'Publish a test card with a tone to this show from the server itself (as from OBS: a show with a scheduled time rehearses until Go live, one without goes live)',
         security,
         params,
         body: Type.Object({ seconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 3600 })) }, { additionalProperties: false }),

@@ -6,7 +6,7 @@ import { $, toast } from './ui.js';
 import { addChat, floatReactions, removeChat, renderPinned, resetChat, wireChat } from './viewer/chat.js';
 import { loadCoupons } from './viewer/coupons.js';
 import { whenNamed } from './viewer/identity.js';
-import { countdown, setStatus, startPlayer } from './viewer/player.js';
+import { countdown, setStatus, startPlayer, watchFromStart } from './viewer/player.js';
 import { renderQuestions, resetPoll, updatePoll, wireQuestions } from './viewer/poll.js';
 import { applyOverlay, drainOverlay, loadProducts, queueOverlay, saleCount } from './viewer/products.js';
 import { connect, onServerMessage } from './viewer/socket.js';
@@ -74,6 +74,7 @@ function handle(m) {
 
 wireTabs();
 wireChat();
+$('watch-from-start').addEventListener('click', watchFromStart);
 wireQuestions();
 onServerMessage(handle);
 whenNamed(() => connect(true));

@@ -12,6 +12,7 @@ import { pollCard } from './polls.js';
 import { previewPlayer } from './preview.js';
 import { questionsList } from './questions.js';
 import { setupCard } from './setup.js';
+import { showControls } from './show-controls.js';
 import { openLiveSocket } from './socket.js';
 import { statsCard, statsRefresher } from './stats.js';
 import { createStore, pinned, pinSpansOf, unpinned } from './store.js';
@@ -51,10 +52,11 @@ export async function cockpitView(main, showId) {
   const setup = setupCard(c);
   setup.setPattern(testPattern.running);
   const preview = previewPlayer(c);
+  const controls = showControls(c);
   const chat = chatCard(c);
   put(main,
     el('div', { class: 'row', style: 'justify-content:space-between;flex-wrap:wrap;margin-bottom:.6rem' },
-      el('div', {}, el('h1', { text: show.title }), el('span', { class: 'muted', text: show.host ? `with ${show.host} · ` : '' }), status, ' ', el('a', { href: `/watch/${showId}`, target: '_blank', rel: 'noopener', text: 'Open viewer page' })),
+      el('div', {}, el('h1', { text: show.title }), el('span', { class: 'muted', text: show.host ? `with ${show.host} · ` : '' }), status, ' ', el('a', { href: `/watch/${showId}`, target: '_blank', rel: 'noopener', text: 'Open viewer page' }), ' ', controls.node),
       doneLine),
     el('div', { class: 'cockpit' },
       column(card('Preview', preview.node), card('Live numbers', statsCard(c)), setup.node),
@@ -137,5 +139,6 @@ export async function cockpitView(main, showId) {
     stats.stop();
     stock.stop();
     preview.destroy();
+    controls.destroy();
   };
 }

@@ -37,7 +37,9 @@ export function setupCard(c) {
       if (running) await api('DELETE', `/api/shows/${showId}/test-pattern`);
       else await api('POST', `/api/shows/${showId}/test-pattern`, {});
       setPattern(!running);
-      confirmIn(doneLine, running ? 'Test pattern stopped' : 'Test pattern started: the show goes live in a few seconds');
+      // a show with a scheduled time rehearses until Go live; one without goes live on the stream
+      const started = store.get().show.scheduledAt && store.get().status === 'scheduled' ? 'rehearsal in the preview in a few seconds' : 'the show goes live in a few seconds';
+      confirmIn(doneLine, running ? 'Test pattern stopped' : `Test pattern started: ${started}`);
     } catch (err) {
       toast(/** @type {Error} */ (err).message, true);
     }

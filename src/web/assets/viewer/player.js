@@ -8,7 +8,8 @@ const video = $('player');
 /** @type {import('hls.js').default | null} */
 let hls = null;
 
-export function startPlayer() {
+/** @param {{ fromStart?: boolean }} [options] fromStart: the recording from its beginning, not the live edge */
+export function startPlayer(options = {}) {
   const src = body.dataset.src ?? '';
   const Hls = window.Hls;
   // hls.js wherever Media Source Extensions exist (it gives us the program date time);
@@ -21,7 +22,7 @@ export function startPlayer() {
     return;
   }
   if (hls) hls.destroy();
-  const player = (hls = new Hls({ liveSyncDurationCount: 2 }));
+  const player = (hls = new Hls(options.fromStart ? { startPosition: 0 } : { liveSyncDurationCount: 2 }));
   player.loadSource(src);
   player.attachMedia(video);
   player.on(Hls.Events.MANIFEST_PARSED, () => video.play().catch(() => {}));
@@ -42,16 +43,34 @@ export function playingDate() {
 }
 
 /** @type {Record<string, string>} */
-const statusText = { scheduled: 'Starting soon', live: 'Live', ended: 'Replay' };
+const statusText = { scheduled: 'Starting soon', live: 'Live', waiting: 'Waiting for the host', ended: 'Replay' };
 
-/** @param {string} status */
+/**
+ * scheduled: the countdown; waiting: the host dropped and the reconnect window runs (not a
+ * frozen frame marked Live); ended: "the show has ended" with watch-from-the-start.
+ * @param {string} status
+ */
 export function setStatus(status) {
   body.dataset.status = status;
   const s = $('status');
   s.dataset.status = status;
   s.textContent = statusText[status] || status;
-  const offline = $('offline');
-  offline.hidden = status !== 'scheduled';
+  $('offline').hidden = status !== 'scheduled';
+  $('host-away').hidden = status !== 'waiting';
+  // on the end of a show being watched, and on opening an ended one: the player stops here
+  $('show-ended').hidden = status !== 'ended' || watchingRecording;
+}
+
+/** the viewer asked for the recording: the ended card stays away */
+let watchingRecording = false;
+
+/** The ended card's button: play the recording from its first segment. */
+export function watchFromStart() {
+  watchingRecording = true;
+  $('show-ended').hidden = true;
+  startPlayer({ fromStart: true });
+  video.currentTime = 0;
+  video.play().catch(() => {});
 }
 
 /** the time left until a scheduled show starts (ticks every second) */
