@@ -74,7 +74,7 @@ export function createOrderLedger(db: Db, { events, webhooks }: OrderLedgerDeps)
     `SELECT id, price, remaining, per_customer_limit FROM flash_sales
      WHERE show_id = ? AND product_id = ? AND starts_at <= ? AND ends_at > ? ORDER BY starts_at DESC LIMIT 1`,
   );
-  const takeStock = db.prepare<[quantity: number, at: number, id: string, quantity: number]>('UPDATE products SET stock = stock - ?, updated_at = ? WHERE id = ? AND stock >= ?');
+  const takeStock = db.prepare<[quantity: number, at: number, id: string, quantity: number]>('UPDATE products SET stock = stock - ?, stock_version = stock_version + 1, updated_at = ? WHERE id = ? AND stock >= ?');
   const takeSale = db.prepare<[quantity: number, id: string, quantity: number]>('UPDATE flash_sales SET remaining = remaining - ? WHERE id = ? AND remaining >= ?');
   const boughtInSale = db
     .prepare<[saleId: string, viewerId: string], number>(
@@ -88,7 +88,7 @@ export function createOrderLedger(db: Db, { events, webhooks }: OrderLedgerDeps)
        @idempotencyKey, @requestHash, @onScreen, @streamMs, @at, @at, @couponId, @discount)`,
   );
   const setStatus = db.prepare<[status: OrderStatus, at: number, id: string]>('UPDATE orders SET status = ?, updated_at = ? WHERE id = ?');
-  const giveStock = db.prepare<[quantity: number, at: number, id: string]>('UPDATE products SET stock = stock + ?, updated_at = ? WHERE id = ?');
+  const giveStock = db.prepare<[quantity: number, at: number, id: string]>('UPDATE products SET stock = stock + ?, stock_version = stock_version + 1, updated_at = ? WHERE id = ?');
   const giveSale = db.prepare<[quantity: number, id: string]>('UPDATE flash_sales SET remaining = MIN(quantity, remaining + ?) WHERE id = ?');
 
   /** The one timeline append of an order event (it owns stream time) and its webhook outbox rows. */

@@ -38,6 +38,7 @@ export interface Product {
   currency: string;
   compareAtPrice: number | null;
   stock: number;
+  stockVersion: number;
   hasImage: boolean;
   createdAt: string;
   updatedAt: string;

@@ -68,7 +68,9 @@ export async function productsView(main, reload) {
         price: parseMoney(input('p-price').value, currency, 'price'),
         currency,
         compareAtPrice: input('p-compareAtPrice').value.trim() ? parseMoney(input('p-compareAtPrice').value, currency, 'compareAtPrice') : null,
-        stock: Number(stockText),
+        // an edit sends stock only when it was changed, with the version it was read at: a
+        // description saved during a sale must not write back the count the form was filled with
+        ...(editing && Number(stockText) === editing.stock ? {} : { stock: Number(stockText), ...(editing ? { stockVersion: editing.stockVersion } : {}) }),
       };
       const file = input('p-image').files?.[0];
       /** @type {Product} */
