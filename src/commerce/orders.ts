@@ -19,6 +19,7 @@ export interface OrderRequest {
  */
 export class Orders {
   private readonly placedListeners: Array<(order: Order) => void> = [];
+  private readonly cancelledListeners: Array<(order: Order) => void> = [];
 
   constructor(
     private readonly ledger: OrderLedger,
@@ -53,6 +54,11 @@ export class Orders {
     this.placedListeners.push(listener);
   }
 
+  /** told of each order cancelled (its stock is back) */
+  onCancelled(listener: (order: Order) => void): void {
+    this.cancelledListeners.push(listener);
+  }
+
   get(id: string, viewerId?: string): Order {
     const order = this.ledger.get(id);
     if (!order || (viewerId !== undefined && order.viewerId !== viewerId)) {
@@ -83,6 +89,7 @@ export class Orders {
     if (order.status === to) return order;
     const moved = this.ledger.transition(id, from, to, this.now());
     if (!moved) throw new HawkerError('ORDER_STATE', `a ${order.status} order cannot become ${to}`);
+    if (to === 'cancelled') for (const listener of this.cancelledListeners) listener(moved);
     return moved;
   }
 }

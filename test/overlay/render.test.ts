@@ -82,6 +82,8 @@ t.test('flash sale: countdown, stock left, sold out, ended', async (t) => {
   const running = renderScene(theme, scene({ flashSale: { sale: sale(7, 90_500), product: product('Hose') } })).flash!;
   t.match(running, '01:31');
   t.match(running, 'Only 7 left!');
+  t.match(running, '>Hose</text>', 'the box names the product on sale');
+  t.match(renderScene(theme, scene({ flashSale: { sale: sale(7, 90_500), product: product('Towel <XL> & co') } })).flash!, 'Towel &lt;XL&gt; &amp; co', 'escaped');
   t.match(running, /soldOut|display="none">\s*<rect/);
   const many = renderScene(theme, scene({ flashSale: { sale: sale(60, 10_000), product: product('Hose') } })).flash!;
   t.match(many, '60 of 100 left');

@@ -82,6 +82,7 @@ function setup() {
     levelOf: () => ({ level: 1, badge: 'new' }),
     viewerByToken: (token) => (token === 'bad' ? undefined : { id: token, displayName: token.toUpperCase(), createdAt: 0 }),
     overlayView: () => ({ pinned: null }),
+    lineupState: () => ({ items: [], sale: null }),
     logger: silentLogger(),
     now: () => clock,
   });
