@@ -153,7 +153,7 @@ export class LiveHub {
       frames: new TokenBucket(this.o.limits.framesPerSecond * 2, this.o.limits.framesPerSecond, now),
       sessionId: viewer ? this.f.presence.openSession(show.id, viewer.id, now) : null,
     };
-    room.join(member);
+    room.join(member, { staff: role === 'host' });
     room.sendTo(member, [this.welcome(show, member)]);
     if (viewer) this.o.activity.record(show.id, viewer.id, 'watch');
     return {
