@@ -143,7 +143,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   const liveAudience = {
     chat: liveChat,
     moderation: new LiveModeration({ shows, events, chat, audience, lines: liveChat, out: rooms, logger, now: Date.now }),
-    polls: new LivePolls({ shows, events, polls, out: rooms, showPollOnOverlay: (showId, poll, record) => overlays.setPoll(showId, poll, record), activity: activity.record, now: Date.now }),
+    polls: new LivePolls({ shows, events, polls, out: rooms, showPollOnOverlay: (showId, poll, record) => overlays.setPoll(showId, poll, record), activity: activity.record, now: Date.now, onError: (err, showId) => liveLog.error({ err, show: showId }, 'closed poll not taken off the video') }),
     questions: new LiveQuestions({ shows, questions: createQuestionRepository(db), lineup: lineups, speech: liveChat, out: rooms, now: Date.now }),
     presence: new LivePresence({ shows, events, audience, rooms, activity: activity.record, logger: liveLog, now: Date.now }),
   };
