@@ -8,7 +8,7 @@ import type { FlashSaleRepository, OverlayStateRepository, ShowEventRepository, 
 import type { Show } from '../domain/show.js';
 import type { Logger } from '../log/logger.js';
 import { OverlayFeed, type FeedUpdate, type OverlayInput } from '../overlay/feed.js';
-import { renderScene, type OverlayScene } from '../overlay/render.js';
+import { renderScene, type OverlayScene, type SlotSvgs } from '../overlay/render.js';
 import type { OverlayTheme } from '../overlay/templates.js';
 import { requireText } from '../domain/text.js';
 
@@ -213,6 +213,11 @@ export class ShowOverlays {
   shutdown(): void {
     for (const timer of this.tickers.values()) clearTimeout(timer);
     this.tickers.clear();
+  }
+
+  /** What the video shows now, slot by slot, as SVG (what redraw hands the feed). */
+  drawing(showId: string): SlotSvgs {
+    return renderScene(this.o.theme, this.scene(showId));
   }
 
   /** Redraw now; resolves when the files FFmpeg reads hold the new pictures. */
