@@ -81,7 +81,6 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   const overlays = new ShowOverlays({
     onChange: (showId, change, programDateTime, at) => bus.emit({ type: 'overlay.changed', showId, change, programDateTime, at }),
     ensureInLineup: (showId, productId) => void lineup.ensure(showId, productId),
-    onOffersChanged: (showId, at) => bus.emit({ type: 'offers.changed', showId, at }),
     shows,
     events,
     states: overlayStates,

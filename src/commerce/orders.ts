@@ -10,6 +10,8 @@ export interface OrderRequest {
   quantity: number;
   idempotencyKey: string;
   couponCode?: string;
+  /** the unit price the buyer saw; any other is refused (PRICE_CHANGED) */
+  expectedUnitPrice?: number;
 }
 
 /**
@@ -34,7 +36,16 @@ export class Orders {
     const state = this.overlays.get(request.showId);
     const requestHash = createHash('sha256')
       // the coupon joins the hash only when there is one: keys of older orders still replay
-      .update(JSON.stringify([request.showId, request.productId, request.quantity, ...(request.couponCode !== undefined ? [request.couponCode.toUpperCase()] : [])]))
+      .update(
+        JSON.stringify([
+          request.showId,
+          request.productId,
+          request.quantity,
+          ...(request.couponCode !== undefined ? [request.couponCode.toUpperCase()] : []),
+          // like the coupon, only when there is one: keys of older orders still replay
+          ...(request.expectedUnitPrice !== undefined ? [{ price: request.expectedUnitPrice }] : []),
+        ]),
+      )
       .digest('hex');
     const result = await this.ledger.place({
       ...request,

@@ -1,4 +1,4 @@
-import { FLASH_SALE_SOLD_OUT_HOLD_MS, type FlashSale } from '../domain/overlay.js';
+import type { FlashSale } from '../domain/overlay.js';
 import type { FlashSaleRepository, LineupRepository } from '../domain/ports.js';
 import type { Product } from '../domain/product.js';
 import type { ShowLineup } from './show-lineup.js';
@@ -63,9 +63,9 @@ export function saleState(sale: FlashSale, now: number): SaleState {
 }
 
 /**
- * The one place that says what a show's products cost now and how many are left: the same
- * rule the order ledger applies (a running sale's price; a sale that sold out holds its
- * product as sold out for FLASH_SALE_SOLD_OUT_HOLD_MS, then the regular price is back).
+ * The one place that says what a show's products cost now and how many are left: the price an
+ * order that names it is charged (a running sale's; once a sale sold out or ended, the regular
+ * price), as the order rules in domain/order-decision.ts decide it.
  */
 export class ShowOffers {
   constructor(
@@ -79,7 +79,7 @@ export class ShowOffers {
     const now = this.now();
     const sale = this.flashSales.listForShow(showId).at(-1) ?? null;
     const state = sale && saleState(sale, now);
-    const selling = sale && (state === 'running' || (sale.remaining === 0 && sale.endsAt + FLASH_SALE_SOLD_OUT_HOLD_MS > now)) ? sale : null;
+    const selling = sale && state === 'running' ? sale : null;
     const items = this.lineup.get(showId).map((p): Offer => {
       const onSale = selling?.productId === p.id ? selling : null;
       return { ...lineupItem(p), priceNow: onSale ? onSale.price : p.price, stockLeft: onSale ? Math.min(onSale.remaining, p.stock) : p.stock, saleId: onSale?.id ?? null };

@@ -1,4 +1,3 @@
-import { FLASH_SALE_SOLD_OUT_HOLD_MS } from '../domain/overlay.js';
 import { decideOrder, decideTransition, type OrderSnapshot } from '../domain/order-decision.js';
 import { orderEventPayload, type Order, type OrderStatus, type PlaceOrder, type PlaceOrderResult, type WebhookEventType } from '../domain/order.js';
 import type { OrderLedger, ShowEventRepository, WebhookStore } from '../domain/ports.js';
@@ -71,10 +70,10 @@ export function createOrderLedger(db: Db, { events, webhooks }: OrderLedgerDeps)
   const useCoupon = db.prepare<[id: string]>('UPDATE coupons SET uses = uses + 1 WHERE id = ? AND (max_uses IS NULL OR uses < max_uses)');
   const releaseCoupon = db.prepare<[id: string]>('UPDATE coupons SET uses = MAX(0, uses - 1) WHERE id = ?');
   const product = db.prepare<[id: string], { price: number; currency: string; stock: number }>('SELECT price, currency, stock FROM products WHERE id = ?');
-  // a running sale, or one that sold out less than the hold ago (its product stays sold out)
-  const activeSale = db.prepare<[showId: string, productId: string, at: number, at: number, holdMs: number, at: number], { id: string; price: number; remaining: number; per_customer_limit: number | null }>(
-    `SELECT id, price, remaining, per_customer_limit FROM flash_sales
-     WHERE show_id = ? AND product_id = ? AND starts_at <= ? AND (ends_at > ? OR (remaining = 0 AND ends_at + ? > ?)) ORDER BY starts_at DESC LIMIT 1`,
+  // a running sale, or one that sold out before its scheduled end (held: see decideOrder)
+  const activeSale = db.prepare<[showId: string, productId: string, at: number, at: number, at: number], { id: string; price: number; remaining: number; per_customer_limit: number | null; ends_at: number }>(
+    `SELECT id, price, remaining, per_customer_limit, ends_at FROM flash_sales
+     WHERE show_id = ? AND product_id = ? AND starts_at <= ? AND (ends_at > ? OR (remaining = 0 AND held_until > ?)) ORDER BY starts_at DESC LIMIT 1`,
   );
   const takeStock = db.prepare<[quantity: number, at: number, id: string, quantity: number]>('UPDATE products SET stock = stock - ?, stock_version = stock_version + 1, updated_at = ? WHERE id = ? AND stock >= ?');
   const takeSale = db.prepare<[quantity: number, id: string, quantity: number]>('UPDATE flash_sales SET remaining = remaining - ? WHERE id = ? AND remaining >= ?');
@@ -106,7 +105,7 @@ export function createOrderLedger(db: Db, { events, webhooks }: OrderLedgerDeps)
     const existing = byKey.get(req.viewerId, req.idempotencyKey);
     if (existing) return { kind: 'seen', order: toOrder(existing), requestHash: existing.request_hash };
     const s = show.get(req.showId);
-    const sale = activeSale.get(req.showId, req.productId, req.at, req.at, FLASH_SALE_SOLD_OUT_HOLD_MS, req.at);
+    const sale = activeSale.get(req.showId, req.productId, req.at, req.at, req.at);
     const couponRow = req.couponCode !== undefined ? couponByCode.get(req.couponCode) : undefined;
     const coupon = couponRow && toCoupon(couponRow);
     return {
@@ -118,6 +117,7 @@ export function createOrderLedger(db: Db, { events, webhooks }: OrderLedgerDeps)
         price: sale.price,
         remaining: sale.remaining,
         perCustomerLimit: sale.per_customer_limit,
+        held: sale.ends_at <= req.at,
         boughtByViewer: sale.per_customer_limit != null ? (boughtInSale.get(sale.id, req.viewerId) ?? 0) : 0,
       },
       coupon: coupon && {

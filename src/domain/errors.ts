@@ -23,6 +23,7 @@ export const errorCatalogue = {
   PRODUCT_IN_USE: { status: 409, message: 'orders or flash sales refer to this product; set its stock to 0 instead' },
   SHOW_ENDED: { status: 409, message: 'the show has ended' },
   NOT_ENOUGH_STOCK: { status: 409, message: 'the product does not have that much stock' },
+  PRICE_CHANGED: { status: 409, message: 'the price is not the one the order names (a flash sale started, sold out or ended); look again' },
   STALE_STOCK: { status: 409, message: 'the stock changed since it was read (orders came in); read it again, or adjust it by a number' },
   SOLD_OUT: { status: 409, message: 'sold out' },
   LIMIT_REACHED: { status: 409, message: 'the per-customer limit is reached' },

@@ -20,8 +20,6 @@ export type DomainEvent =
   | { type: 'products.changed'; productIds: string[]; at: number }
   /** the show's lineup changed (set, or a product put on the video joined it) */
   | { type: 'lineup.changed'; showId: string; at: number }
-  /** what the show's products cost or have left changed without an order or an edit (a sold-out hold ended) */
-  | { type: 'offers.changed'; showId: string; at: number }
   /** a gated coupon is now the viewer's */
   | { type: 'coupon.unlocked'; showId: string; viewerId: string; coupon: CouponCentreEntry };
 

@@ -44,12 +44,6 @@ export const emptyOverlayState = (): OverlayState => ({
 
 export const ANNOUNCEMENT_MAX = 140;
 
-/**
- * A flash sale that sold out has ended, but for this long its product stays sold out (and the
- * video shows "SOLD OUT"): a viewer who pressed Buy at the sale price as it sold out is told so,
- * not charged the regular price. Then the regular price is in force again.
- */
-export const FLASH_SALE_SOLD_OUT_HOLD_MS = 5000;
 
 /** One change to what is on screen, as the timeline and the overlay.changed event carry it. */
 export type OverlayChange =

@@ -56,6 +56,8 @@ export interface FlashSaleRepository {
   listForShow(showId: string): FlashSale[];
   /** ends it now (ends_at = at) if it is still running */
   end(id: string, at: number): void;
+  /** ends it now because it sold out: until its scheduled end, orders that name no price stay sold out */
+  endSoldOut(id: string, at: number): void;
 }
 
 export interface ViewerRepository {

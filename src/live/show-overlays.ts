@@ -3,7 +3,7 @@ import type { ProductCatalog } from '../commerce/product-catalog.js';
 import { HawkerError } from '../domain/errors.js';
 import type { EventSource } from '../domain/events.js';
 import type { Order } from '../domain/order.js';
-import { emptyOverlayState, FLASH_SALE_SOLD_OUT_HOLD_MS, type FlashSale, type OverlayChange, type OverlayState, type Theme } from '../domain/overlay.js';
+import { emptyOverlayState, type FlashSale, type OverlayChange, type OverlayState, type Theme } from '../domain/overlay.js';
 import type { FlashSaleRepository, OverlayStateRepository, ShowEventRepository, ShowRepository } from '../domain/ports.js';
 import type { Show } from '../domain/show.js';
 import type { Logger } from '../log/logger.js';
@@ -30,8 +30,6 @@ export interface ShowOverlaysOptions {
   onChange?(showId: string, change: OverlayChange, programDateTime: string | null, at: number): void;
   /** a product put on the video joins the show's lineup, so the page lists it and it can be bought */
   ensureInLineup?(showId: string, productId: string): void;
-  /** a sold-out sale's hold ended: its product is back at the regular price */
-  onOffersChanged?(showId: string, at: number): void;
 }
 
 export interface OverlayView {
@@ -50,11 +48,8 @@ export interface StartFlashSale {
   perCustomerLimit?: number;
 }
 
-/**
- * How long "ENDED" / "SOLD OUT" stays drawn after a sale ended (it has ended everywhere at
- * once: state, timeline, sockets); as long as a sold-out product is held sold out.
- */
-const FLASH_SALE_LINGER_MS = FLASH_SALE_SOLD_OUT_HOLD_MS;
+/** How long "ENDED" / "SOLD OUT" stays drawn after a sale ended (it has ended everywhere at once: state, timeline, sockets). */
+const FLASH_SALE_LINGER_MS = 5000;
 
 /**
  * Owns what each show has on screen: applies the merchant's commands, stores the state,
@@ -259,7 +254,8 @@ export class ShowOverlays {
   /** Ends a running sale at `now` (sold out, or its time is up): state, timeline and sockets at once; the box lingers. */
   private endSale(showId: string, saleId: string, reason: 'sold out' | 'ended'): void {
     const at = this.now();
-    this.o.flashSales.end(saleId, at);
+    if (reason === 'sold out') this.o.flashSales.endSoldOut(saleId, at);
+    else this.o.flashSales.end(saleId, at);
     this.lingering.set(showId, { saleId, until: at + FLASH_SALE_LINGER_MS });
     this.change(showId, (s) => ({ ...s, flashSaleId: null }), { change: 'flash_sale.ended', flashSaleId: saleId, reason });
   }
@@ -283,13 +279,12 @@ export class ShowOverlays {
     let delay: number;
     let after: () => void;
     if (scene.state.flashSaleId !== sale.id) {
-      // the box of a sale that ended: drawn once more when it goes, and its product is sold at the regular price again
+      // the box of a sale that ended: drawn once more when it goes
       const lingering = this.lingering.get(showId);
       delay = Math.max(0, (lingering?.until ?? now) - now);
       after = () => {
         if (this.lingering.get(showId)?.saleId === sale.id) this.lingering.delete(showId);
         this.redrawLogged(showId);
-        this.o.onOffersChanged?.(showId, this.now());
       };
     } else if (left > 0) {
       // the next moment the mm:ss text changes: a whole second before the end

@@ -38,7 +38,6 @@ export function notifyAudience(bus: EventSource, { out, overlayView, flashSale, 
   bus.on('order.cancelled', ({ order }) => pushProducts([order.productId]));
   bus.on('products.changed', ({ productIds }) => pushProducts(productIds));
   bus.on('lineup.changed', ({ showId }) => pushLineup(showId));
-  bus.on('offers.changed', ({ showId }) => pushLineup(showId));
   bus.on('show.live', ({ showId }) => out.publish(showId, { type: 'show', status: 'live' }));
   bus.on('show.ended', ({ showId }) => out.publish(showId, { type: 'show', status: 'ended' }));
   bus.on('coupon.unlocked', ({ showId, viewerId, coupon }) => out.sendToViewer(showId, viewerId, { type: 'coupon.unlocked', coupon: centreEntryForClients(coupon) }));

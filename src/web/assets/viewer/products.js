@@ -127,14 +127,15 @@ async function buy(p) {
   try {
     const couponCode = chosenCode();
     /** @type {import('../../wire.js').PlacedOrder} */
-    const order = await api('POST', `/api/shows/${showId}/orders`, { productId: p.id, quantity: 1, ...(couponCode ? { couponCode } : {}) }, { 'idempotency-key': crypto.randomUUID() });
+    const order = await api('POST', `/api/shows/${showId}/orders`, { productId: p.id, quantity: 1, price: p.priceNow, ...(couponCode ? { couponCode } : {}) }, { 'idempotency-key': crypto.randomUUID() });
     toast(`Ordered ${p.title} · ${money(order.total, order.currency)}${order.discount ? ` (saved ${money(order.discount, order.currency)})` : ''}`);
     if (order.couponId) couponUsed();
     p.stockLeft = Math.max(0, p.stockLeft - 1);
     renderProducts();
   } catch (err) {
     const { code, message } = /** @type {ApiError} */ (err);
-    toast(code === 'SOLD_OUT' ? 'Sold out, sorry!' : message, true);
+    // the price shown is the one charged: a sale that just started or sold out is said, not billed
+    toast(code === 'SOLD_OUT' ? 'Sold out, sorry!' : code === 'PRICE_CHANGED' ? 'The price just changed: look again before you buy' : message, true);
   } finally {
     buying = false;
   }
