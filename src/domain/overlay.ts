@@ -44,7 +44,6 @@ export const emptyOverlayState = (): OverlayState => ({
 
 export const ANNOUNCEMENT_MAX = 140;
 
-
 /** One change to what is on screen, as the timeline and the overlay.changed event carry it. */
 export type OverlayChange =
   | { change: 'pin'; productId: string }
