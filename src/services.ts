@@ -38,6 +38,7 @@ import { Loyalty } from './commerce/loyalty.js';
 import { Coupons } from './commerce/coupons.js';
 import { createCouponRepository } from './db/coupon-repository.js';
 import { ShowLineup } from './commerce/show-lineup.js';
+import { ShowOffers } from './commerce/show-offers.js';
 import { ChatRules } from './realtime/chat-rules.js';
 import { ActivityRelay } from './realtime/activity.js';
 import { LiveChat } from './realtime/chat.js';
@@ -75,10 +76,17 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   const bus = new EventBus((err, event) => logger.error({ err, event: event.type }, 'event subscriber failed'));
   const flashSales = createFlashSaleRepository(db);
   const overlayStates = createOverlayStateRepository(db);
+  const lineups = createLineupRepository(db);
+  const lineup = new ShowLineup(shows, lineups, products);
+  // what each show's products cost now and how many are left: the welcome and the pushes say it
+  const offers = new ShowOffers(lineup, lineups, flashSales);
+  products.onChanged((productIds) => bus.emit({ type: 'products.changed', productIds, at: Date.now() }));
+  lineup.onChanged((showId) => bus.emit({ type: 'lineup.changed', showId, at: Date.now() }));
   // the video time of each show's transcode: the overlays ask it, the launcher keeps it
   const programClock = new ProgramClock();
   const overlays = new ShowOverlays({
     onChange: (showId, change, programDateTime, at) => bus.emit({ type: 'overlay.changed', showId, change, programDateTime, at }),
+    ensureInLineup: (showId, productId) => void lineup.ensure(showId, productId),
     shows,
     events,
     states: overlayStates,
@@ -118,9 +126,8 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   const loyalty = new Loyalty(createHostActivityRepository(db));
   const orders = new Orders(ledger, overlayStates, (viewerId, showId) => loyalty.of(viewerId, shows.get(showId)?.host ?? '').level);
   orders.onPlaced((order) => bus.emit({ type: 'order.placed', order }));
+  orders.onCancelled((order) => bus.emit({ type: 'order.cancelled', order }));
   const stats = new ShowStatsReport(shows, ledger, events, watchSessions);
-  const lineups = createLineupRepository(db);
-  const lineup = new ShowLineup(shows, lineups, products);
   const limits = config.audience;
   const chat = createChatRepository(db);
   const polls = createPollRepository(db);
@@ -144,7 +151,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   const liveAudience = {
     chat: liveChat,
     moderation: new LiveModeration({ shows, events, moderation: moderationRows, viewers: viewerRows, lines: liveChat, out: rooms, logger, now: Date.now }),
-    polls: new LivePolls({ shows, events, polls, out: rooms, showPollOnOverlay: (showId, poll, record) => overlays.setPoll(showId, poll, record), activity: activity.record, now: Date.now }),
+    polls: new LivePolls({ shows, events, polls, out: rooms, showPollOnOverlay: (showId, poll, record) => overlays.setPoll(showId, poll, record), activity: activity.record, now: Date.now, onError: (err, showId) => liveLog.error({ err, show: showId }, 'closed poll not taken off the video') }),
     questions: new LiveQuestions({ shows, questions: createQuestionRepository(db), lineup: lineups, speech: liveChat, out: rooms, now: Date.now }),
     presence: new LivePresence({ shows, events, sessions: watchSessions, rooms, activity: activity.record, logger: liveLog, now: Date.now }),
   };
@@ -158,10 +165,20 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     levelOf: (viewerId, host) => loyalty.of(viewerId, host),
     viewerByToken: (token) => viewers.byToken(token),
     overlayView: (showId) => overlays.view(showId),
+    lineupState: (showId) => offers.view(showId),
     logger,
   });
   // subscribers run in this order: viewers hear of a change before the webhook row is written
-  notifyAudience(bus, { out: rooms, overlayView: (showId) => overlays.view(showId), flashSale: (id) => flashSales.get(id) });
+  notifyAudience(bus, {
+    out: rooms,
+    overlayView: (showId) => overlays.view(showId),
+    flashSale: (id) => flashSales.get(id),
+    lineupState: (showId) => offers.view(showId),
+    openShows: () => rooms.showIds(),
+    lists: (showId, productId) => offers.lists(showId, productId),
+  });
+  // after the viewers' subscriber: an order that empties a sale ends it (overlay, timeline, sockets)
+  overlays.subscribe(bus);
   enqueueShowWebhooks(bus, webhooks);
   loyalty.subscribe(bus);
   const dispatcher = new WebhookDispatcher({ store: webhooks, logger: logger.child({ module: 'webhooks' }), allowPrivateTargets: config.webhooks.allowPrivateTargets });

@@ -10,6 +10,8 @@ export interface OrderRequest {
   quantity: number;
   idempotencyKey: string;
   couponCode?: string;
+  /** the unit price the buyer saw; any other is refused (PRICE_CHANGED) */
+  expectedUnitPrice?: number;
 }
 
 /**
@@ -19,6 +21,7 @@ export interface OrderRequest {
  */
 export class Orders {
   private readonly placedListeners: Array<(order: Order) => void> = [];
+  private readonly cancelledListeners: Array<(order: Order) => void> = [];
 
   constructor(
     private readonly ledger: OrderLedger,
@@ -33,7 +36,16 @@ export class Orders {
     const state = this.overlays.get(request.showId);
     const requestHash = createHash('sha256')
       // the coupon joins the hash only when there is one: keys of older orders still replay
-      .update(JSON.stringify([request.showId, request.productId, request.quantity, ...(request.couponCode !== undefined ? [request.couponCode.toUpperCase()] : [])]))
+      .update(
+        JSON.stringify([
+          request.showId,
+          request.productId,
+          request.quantity,
+          ...(request.couponCode !== undefined ? [request.couponCode.toUpperCase()] : []),
+          // like the coupon, only when there is one: keys of older orders still replay
+          ...(request.expectedUnitPrice !== undefined ? [{ price: request.expectedUnitPrice }] : []),
+        ]),
+      )
       .digest('hex');
     const result = await this.ledger.place({
       ...request,
@@ -51,6 +63,11 @@ export class Orders {
   /** told of each new order once it is durable (stock left on screen, loyalty, coupons) */
   onPlaced(listener: (order: Order) => void): void {
     this.placedListeners.push(listener);
+  }
+
+  /** told of each order cancelled (its stock is back) */
+  onCancelled(listener: (order: Order) => void): void {
+    this.cancelledListeners.push(listener);
   }
 
   get(id: string, viewerId?: string): Order {
@@ -83,6 +100,7 @@ export class Orders {
     if (order.status === to) return order;
     const moved = this.ledger.transition(id, from, to, this.now());
     if (!moved) throw new HawkerError('ORDER_STATE', `a ${order.status} order cannot become ${to}`);
+    if (to === 'cancelled') for (const listener of this.cancelledListeners) listener(moved);
     return moved;
   }
 }

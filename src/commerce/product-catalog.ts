@@ -16,7 +16,12 @@ export interface NewProduct {
   stock: number;
 }
 
-export type ProductPatch = Partial<NewProduct>;
+/**
+ * An edit. Stock is written only when the edit is about stock: `stock` with the `stockVersion`
+ * it was read at (refused as STALE_STOCK when orders moved it since), or `stockAdjust`, a
+ * relative change that cannot lose a concurrent order.
+ */
+export type ProductPatch = Partial<NewProduct> & { stockVersion?: number; stockAdjust?: number };
 
 export interface FieldProblem {
   field: string;
@@ -45,11 +50,18 @@ export function parseMoney(text: string, currency: string): number | null {
 
 /** Products a merchant sells; the overlay shows them, orders sell them. */
 export class ProductCatalog {
+  private readonly changedListeners: Array<(productIds: string[]) => void> = [];
+
   constructor(
     private readonly products: ProductRepository,
     private readonly images: ProductImages,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** told of each product whose price, stock or text an edit changed (not of orders: they have their own event) */
+  onChanged(listener: (productIds: string[]) => void): void {
+    this.changedListeners.push(listener);
+  }
 
   create(input: NewProduct): Product {
     // text that breaks the text rule is a 400 INVALID_TEXT, as for every name and title
@@ -68,6 +80,7 @@ export class ProductCatalog {
       currency: input.currency.toUpperCase(),
       compareAtPrice: input.compareAtPrice ?? null,
       stock: input.stock,
+      stockVersion: 0,
       hasImage: false,
       createdAt: at,
       updatedAt: at,
@@ -77,14 +90,28 @@ export class ProductCatalog {
   }
 
   update(id: string, patch: ProductPatch): Product {
+    const { stock, stockVersion, stockAdjust } = patch;
+    if (stock !== undefined && stockAdjust !== undefined) throw new HawkerError('INVALID_PRODUCT', 'give stock (with stockVersion) or stockAdjust, not both', [{ field: 'stockAdjust', problem: 'not with stock' }]);
+    if (stock !== undefined && stockVersion === undefined) throw new HawkerError('STOCK_VERSION_REQUIRED');
+    const product = this.products.atomically(() => this.write(id, patch, stock !== undefined ? { set: stock, version: stockVersion ?? 0 } : stockAdjust ? { adjust: stockAdjust } : null));
+    this.changed([id]);
+    return product;
+  }
+
+  /** One edit in one transaction: the fields, then the stock as the edit asks (the CSV import sets it outright). */
+  private write(id: string, patch: ProductPatch, stockEdit: { set: number; version: number | null } | { adjust: number } | null): Product {
     const current = this.get(id);
     if (patch.description?.trim()) requireText('description', patch.description);
+    const stock = stockEdit === null ? current.stock : 'set' in stockEdit ? stockEdit.set : current.stock + stockEdit.adjust;
     const next: Product = {
       ...current,
-      ...patch,
+      sku: patch.sku ?? current.sku,
       title: patch.title === undefined ? current.title : requireText('title', patch.title),
+      description: patch.description ?? current.description,
+      price: patch.price ?? current.price,
       currency: (patch.currency ?? current.currency).toUpperCase(),
       compareAtPrice: patch.compareAtPrice === undefined ? current.compareAtPrice : patch.compareAtPrice,
+      stock,
       updatedAt: this.now(),
     };
     const problems = this.problems(next);
@@ -92,12 +119,30 @@ export class ProductCatalog {
     const other = this.products.findBySku(next.sku);
     if (other && other.id !== id) throw new HawkerError('SKU_TAKEN', `a product with SKU ${next.sku} exists`, [{ field: 'sku', problem: `another product has the SKU ${next.sku}` }]);
     this.products.update(next);
+    if (stockEdit && 'set' in stockEdit) {
+      const version = stockEdit.version ?? current.stockVersion;
+      if (!this.products.setStock(id, stockEdit.set, version, next.updatedAt)) {
+        throw new HawkerError('STALE_STOCK', `the stock is ${current.stock} (stockVersion ${current.stockVersion}) since orders came in; the edit read stockVersion ${version}`, {
+          stock: current.stock,
+          stockVersion: current.stockVersion,
+        });
+      }
+    } else if (stockEdit) {
+      if (!this.products.adjustStock(id, stockEdit.adjust, next.updatedAt)) {
+        throw new HawkerError('INVALID_PRODUCT', `stock is ${current.stock}: adjusting by ${stockEdit.adjust} would go below 0`, [{ field: 'stockAdjust', problem: `at least -${current.stock}` }]);
+      }
+    }
     return this.get(id);
+  }
+
+  private changed(productIds: string[]): void {
+    for (const listener of this.changedListeners) listener(productIds);
   }
 
   delete(id: string): void {
     this.get(id);
     if (!this.products.delete(id)) throw new HawkerError('PRODUCT_IN_USE');
+    this.changed([id]);
   }
 
   get(id: string): Product {
@@ -167,13 +212,16 @@ export class ProductCatalog {
       const updated = parsed.filter((p) => this.products.findBySku(p.sku)).length;
       return { created: parsed.length - updated, updated, rows: rows.length };
     }
-    return this.products.atomically(() => {
+    const touched: string[] = [];
+    const result = this.products.atomically(() => {
       let created = 0;
       let updated = 0;
       for (const p of parsed) {
         const existing = this.products.findBySku(p.sku);
         if (existing) {
-          this.update(existing.id, p);
+          // an import states the catalog as it should be: its stock is set outright
+          this.write(existing.id, p, { set: p.stock, version: null });
+          touched.push(existing.id);
           updated++;
         } else {
           this.create(p);
@@ -182,12 +230,15 @@ export class ProductCatalog {
       }
       return { created, updated, rows: rows.length };
     });
+    if (touched.length) this.changed(touched);
+    return result;
   }
 
   async setImage(id: string, upload: Buffer): Promise<{ product: Product; image: StoredImage }> {
     this.get(id);
     const image = await this.images.store(id, upload);
     this.products.setHasImage(id, true, this.now());
+    this.changed([id]);
     return { product: this.get(id), image };
   }
 

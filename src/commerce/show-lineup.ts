@@ -7,6 +7,8 @@ export const LINEUP_MAX = 200;
 
 /** The products a show will present, in order: the viewer page's product list. */
 export class ShowLineup {
+  private readonly changedListeners: Array<(showId: string) => void> = [];
+
   constructor(
     private readonly shows: ShowRepository,
     private readonly repo: LineupRepository,
@@ -36,7 +38,30 @@ export class ShowLineup {
       this.catalog.get(id);
     }
     this.repo.set(showId, productIds);
+    this.changed(showId);
     return this.get(showId);
+  }
+
+  /**
+   * Puts the product at the end of the lineup unless it is there: a product on the video (pinned,
+   * on sale) is always one the page lists and sells. Returns whether it was added.
+   */
+  ensure(showId: string, productId: string): boolean {
+    const ids = this.repo.get(showId);
+    if (ids.includes(productId)) return false;
+    if (ids.length >= LINEUP_MAX) throw new HawkerError('INVALID_PRODUCT', `the lineup holds ${LINEUP_MAX} products, the most it may: take one out to put ${productId} on the video`);
+    this.repo.set(showId, [...ids, productId]);
+    this.changed(showId);
+    return true;
+  }
+
+  /** told after each change of a show's lineup */
+  onChanged(listener: (showId: string) => void): void {
+    this.changedListeners.push(listener);
+  }
+
+  private changed(showId: string): void {
+    for (const listener of this.changedListeners) listener(showId);
   }
 
   private requireShow(showId: string): void {

@@ -36,6 +36,7 @@ export function createFlashSaleRepository(db: Db): FlashSaleRepository {
   const byId = db.prepare<[id: string], FlashSaleRow>('SELECT * FROM flash_sales WHERE id = ?');
   const forShow = db.prepare<[showId: string], FlashSaleRow>('SELECT * FROM flash_sales WHERE show_id = ? ORDER BY starts_at, rowid');
   const end = db.prepare<[at: number, id: string, at: number]>('UPDATE flash_sales SET ends_at = MAX(starts_at + 1, ?) WHERE id = ? AND ends_at > ?');
+  const soldOut = db.prepare<[at: number, id: string, at: number]>('UPDATE flash_sales SET held_until = ends_at, ends_at = MAX(starts_at + 1, ?) WHERE id = ? AND ends_at > ?');
   return {
     create: (sale) => void insert.run(sale),
     get: (id) => {
@@ -44,5 +45,6 @@ export function createFlashSaleRepository(db: Db): FlashSaleRepository {
     },
     listForShow: (showId) => forShow.all(showId).map(toSale),
     end: (id, at) => void end.run(at, id, at),
+    endSoldOut: (id, at) => void soldOut.run(at, id, at),
   };
 }

@@ -70,11 +70,12 @@ export function createOrderLedger(db: Db, { events, webhooks }: OrderLedgerDeps)
   const useCoupon = db.prepare<[id: string]>('UPDATE coupons SET uses = uses + 1 WHERE id = ? AND (max_uses IS NULL OR uses < max_uses)');
   const releaseCoupon = db.prepare<[id: string]>('UPDATE coupons SET uses = MAX(0, uses - 1) WHERE id = ?');
   const product = db.prepare<[id: string], { price: number; currency: string; stock: number }>('SELECT price, currency, stock FROM products WHERE id = ?');
-  const activeSale = db.prepare<[showId: string, productId: string, at: number, at: number], { id: string; price: number; remaining: number; per_customer_limit: number | null }>(
-    `SELECT id, price, remaining, per_customer_limit FROM flash_sales
-     WHERE show_id = ? AND product_id = ? AND starts_at <= ? AND ends_at > ? ORDER BY starts_at DESC LIMIT 1`,
+  // a running sale, or one that sold out before its scheduled end (held: see decideOrder)
+  const activeSale = db.prepare<[showId: string, productId: string, at: number, at: number, at: number], { id: string; price: number; remaining: number; per_customer_limit: number | null; ends_at: number }>(
+    `SELECT id, price, remaining, per_customer_limit, ends_at FROM flash_sales
+     WHERE show_id = ? AND product_id = ? AND starts_at <= ? AND (ends_at > ? OR (remaining = 0 AND held_until > ?)) ORDER BY starts_at DESC LIMIT 1`,
   );
-  const takeStock = db.prepare<[quantity: number, at: number, id: string, quantity: number]>('UPDATE products SET stock = stock - ?, updated_at = ? WHERE id = ? AND stock >= ?');
+  const takeStock = db.prepare<[quantity: number, at: number, id: string, quantity: number]>('UPDATE products SET stock = stock - ?, stock_version = stock_version + 1, updated_at = ? WHERE id = ? AND stock >= ?');
   const takeSale = db.prepare<[quantity: number, id: string, quantity: number]>('UPDATE flash_sales SET remaining = remaining - ? WHERE id = ? AND remaining >= ?');
   const boughtInSale = db
     .prepare<[saleId: string, viewerId: string], number>(
@@ -88,7 +89,7 @@ export function createOrderLedger(db: Db, { events, webhooks }: OrderLedgerDeps)
        @idempotencyKey, @requestHash, @onScreen, @streamMs, @at, @at, @couponId, @discount)`,
   );
   const setStatus = db.prepare<[status: OrderStatus, at: number, id: string]>('UPDATE orders SET status = ?, updated_at = ? WHERE id = ?');
-  const giveStock = db.prepare<[quantity: number, at: number, id: string]>('UPDATE products SET stock = stock + ?, updated_at = ? WHERE id = ?');
+  const giveStock = db.prepare<[quantity: number, at: number, id: string]>('UPDATE products SET stock = stock + ?, stock_version = stock_version + 1, updated_at = ? WHERE id = ?');
   const giveSale = db.prepare<[quantity: number, id: string]>('UPDATE flash_sales SET remaining = MIN(quantity, remaining + ?) WHERE id = ?');
 
   /** The one timeline append of an order event (it owns stream time) and its webhook outbox rows. */
@@ -104,7 +105,7 @@ export function createOrderLedger(db: Db, { events, webhooks }: OrderLedgerDeps)
     const existing = byKey.get(req.viewerId, req.idempotencyKey);
     if (existing) return { kind: 'seen', order: toOrder(existing), requestHash: existing.request_hash };
     const s = show.get(req.showId);
-    const sale = activeSale.get(req.showId, req.productId, req.at, req.at);
+    const sale = activeSale.get(req.showId, req.productId, req.at, req.at, req.at);
     const couponRow = req.couponCode !== undefined ? couponByCode.get(req.couponCode) : undefined;
     const coupon = couponRow && toCoupon(couponRow);
     return {
@@ -116,6 +117,7 @@ export function createOrderLedger(db: Db, { events, webhooks }: OrderLedgerDeps)
         price: sale.price,
         remaining: sale.remaining,
         perCustomerLimit: sale.per_customer_limit,
+        held: sale.ends_at <= req.at,
         boughtByViewer: sale.per_customer_limit != null ? (boughtInSale.get(sale.id, req.viewerId) ?? 0) : 0,
       },
       coupon: coupon && {

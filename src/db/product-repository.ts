@@ -1,4 +1,4 @@
-import type { ProductRepository } from '../domain/ports.js';
+import type { ProductFields, ProductRepository } from '../domain/ports.js';
 import type { Product } from '../domain/product.js';
 import type { Db } from './open.js';
 
@@ -11,6 +11,7 @@ interface ProductRow {
   currency: string;
   compare_at_price: number | null;
   stock: number;
+  stock_version: number;
   has_image: number;
   created_at: number;
   updated_at: number;
@@ -25,6 +26,7 @@ const toProduct = (r: ProductRow): Product => ({
   currency: r.currency,
   compareAtPrice: r.compare_at_price,
   stock: r.stock,
+  stockVersion: r.stock_version,
   hasImage: r.has_image === 1,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -32,16 +34,23 @@ const toProduct = (r: ProductRow): Product => ({
 
 export function createProductRepository(db: Db): ProductRepository {
   const insert = db.prepare<[Omit<Product, 'hasImage'> & { hasImage: 0 | 1 }]>(
-    `INSERT INTO products (id, sku, title, description, price, currency, compare_at_price, stock, has_image, created_at, updated_at)
-     VALUES (@id, @sku, @title, @description, @price, @currency, @compareAtPrice, @stock, @hasImage, @createdAt, @updatedAt)`,
+    `INSERT INTO products (id, sku, title, description, price, currency, compare_at_price, stock, stock_version, has_image, created_at, updated_at)
+     VALUES (@id, @sku, @title, @description, @price, @currency, @compareAtPrice, @stock, @stockVersion, @hasImage, @createdAt, @updatedAt)`,
   );
   const byId = db.prepare<[id: string], ProductRow>('SELECT * FROM products WHERE id = ?');
   const bySku = db.prepare<[sku: string], ProductRow>('SELECT * FROM products WHERE sku = ?');
   const all = db.prepare<[], ProductRow>('SELECT * FROM products ORDER BY created_at, rowid');
   const image = db.prepare<[hasImage: 0 | 1, at: number, id: string]>('UPDATE products SET has_image = ?, updated_at = ? WHERE id = ?');
-  const update = db.prepare<[Product]>(
+  // never stock: orders change it concurrently, and an edit of the text must not write back a stale count
+  const update = db.prepare<[ProductFields]>(
     `UPDATE products SET sku = @sku, title = @title, description = @description, price = @price, currency = @currency,
-       compare_at_price = @compareAtPrice, stock = @stock, updated_at = @updatedAt WHERE id = @id`,
+       compare_at_price = @compareAtPrice, updated_at = @updatedAt WHERE id = @id`,
+  );
+  const setStock = db.prepare<[stock: number, at: number, id: string, version: number]>(
+    'UPDATE products SET stock = ?, stock_version = stock_version + 1, updated_at = ? WHERE id = ? AND stock_version = ?',
+  );
+  const adjustStock = db.prepare<[delta: number, at: number, id: string, delta: number]>(
+    'UPDATE products SET stock = stock + ?, stock_version = stock_version + 1, updated_at = ? WHERE id = ? AND stock + ? >= 0',
   );
   const inUse = db
     .prepare<[id: string, id: string], number>('SELECT (SELECT count(*) FROM orders WHERE product_id = ?) + (SELECT count(*) FROM flash_sales WHERE product_id = ?)')
@@ -59,7 +68,9 @@ export function createProductRepository(db: Db): ProductRepository {
     },
     list: () => all.all().map(toProduct),
     setHasImage: (id, hasImage, at) => void image.run(hasImage ? 1 : 0, at, id),
-    update: (p) => void update.run(p),
+    update: (p) => void update.run({ id: p.id, sku: p.sku, title: p.title, description: p.description, price: p.price, currency: p.currency, compareAtPrice: p.compareAtPrice, updatedAt: p.updatedAt }),
+    setStock: (id, stock, version, at) => setStock.run(stock, at, id, version).changes > 0,
+    adjustStock: (id, delta, at) => adjustStock.run(delta, at, id, delta).changes > 0,
     delete: (id) => ((inUse.get(id, id) ?? 0) > 0 ? false : remove.run(id).changes > 0),
     atomically: (fn) => db.transaction(fn)(),
   };

@@ -16,6 +16,12 @@ export type DomainEvent =
   | { type: 'show.host'; showId: string; present: boolean; at: number }
   /** a new order, durable on disk (never a replayed one) */
   | { type: 'order.placed'; order: Order }
+  /** an order was cancelled: its stock (and flash-sale stock) is back */
+  | { type: 'order.cancelled'; order: Order }
+  /** the merchant changed products (price, stock, text, picture, deleted) */
+  | { type: 'products.changed'; productIds: string[]; at: number }
+  /** the show's lineup changed (set, or a product put on the video joined it) */
+  | { type: 'lineup.changed'; showId: string; at: number }
   /** a gated coupon is now the viewer's */
   | { type: 'coupon.unlocked'; showId: string; viewerId: string; coupon: CouponCentreEntry };
 

@@ -19,6 +19,11 @@ export type OrderSnapshot =
             price: number;
             remaining: number;
             perCustomerLimit: number | null;
+            /**
+             * the sale sold out and has ended, but its scheduled end is still ahead: an order that
+             * names no price is told sold out, one that names a price is not held by it
+             */
+            held: boolean;
             /** what the viewer has bought in this sale and still stands (read only when there is a limit) */
             boughtByViewer: number;
           }
@@ -59,11 +64,16 @@ export function decideOrder(snapshot: OrderSnapshot, command: PlaceOrder): Order
       ? { kind: 'replayed', order: snapshot.order }
       : refused('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different order');
   }
-  const { show, product, sale } = snapshot;
+  const { show, product } = snapshot;
   if (!show) return refused('SHOW_NOT_FOUND', `no show with id ${command.showId}`);
   if (!product) return refused('PRODUCT_NOT_FOUND', `no product with id ${command.productId}`);
+  // a sale that sold out holds its product only for orders that do not say what price they saw
+  const sale = snapshot.sale && !(snapshot.sale.held && command.expectedUnitPrice !== undefined) ? snapshot.sale : undefined;
   // the flash-sale price is in force while the sale runs
   const unitPrice = sale ? sale.price : product.price;
+  if (command.expectedUnitPrice !== undefined && command.expectedUnitPrice !== unitPrice) {
+    return refused('PRICE_CHANGED', `the price is now ${unitPrice}${snapshot.sale?.held ? ' (the flash sale sold out)' : ''}, not ${command.expectedUnitPrice}`);
+  }
   if (sale) {
     if (sale.perCustomerLimit != null && sale.boughtByViewer + command.quantity > sale.perCustomerLimit) {
       return refused('LIMIT_REACHED', `at most ${sale.perCustomerLimit} per customer in this flash sale`);

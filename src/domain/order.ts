@@ -48,6 +48,8 @@ export interface PlaceOrder {
   onScreen: OnScreen;
   at: number;
   couponCode?: string;
+  /** the unit price the buyer saw (minor units); when given, any other price is refused (PRICE_CHANGED) */
+  expectedUnitPrice?: number;
   /** the buyer's loyalty level with the show's host, for coupons that ask for one */
   viewerLevel: number;
 }
@@ -69,7 +71,7 @@ export const orderEventPayload = (o: Omit<Order, 'streamMs'>) => ({
 export type PlaceOrderResult =
   | { kind: 'placed'; order: Order }
   | { kind: 'replayed'; order: Order }
-  | { kind: 'refused'; code: 'SOLD_OUT' | 'LIMIT_REACHED' | 'IDEMPOTENCY_KEY_REUSED' | 'PRODUCT_NOT_FOUND' | 'SHOW_NOT_FOUND' | CouponRefusal; message: string };
+  | { kind: 'refused'; code: 'SOLD_OUT' | 'LIMIT_REACHED' | 'PRICE_CHANGED' | 'IDEMPOTENCY_KEY_REUSED' | 'PRODUCT_NOT_FOUND' | 'SHOW_NOT_FOUND' | CouponRefusal; message: string };
 
 export const webhookEventTypes = ['order.created', 'order.paid', 'order.cancelled', 'show.started', 'show.ended'] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];

@@ -26,13 +26,21 @@ export interface ShowEventRepository {
   listForShow(showId: string, limit: number): ShowEvent[];
 }
 
+/** what a product edit writes: never the stock */
+export type ProductFields = Pick<Product, 'id' | 'sku' | 'title' | 'description' | 'price' | 'currency' | 'compareAtPrice' | 'updatedAt'>;
+
 export interface ProductRepository {
   create(product: Product): void;
   get(id: string): Product | undefined;
   findBySku(sku: string): Product | undefined;
   list(): Product[];
   setHasImage(id: string, hasImage: boolean, at: number): void;
-  update(product: Product): void;
+  /** everything but the stock, which only setStock and adjustStock (and orders) write */
+  update(product: ProductFields): void;
+  /** sets the stock if its version is still `version`; false when it moved on (or no such product) */
+  setStock(id: string, stock: number, version: number, at: number): boolean;
+  /** stock + delta; false when that would go below 0 (or no such product) */
+  adjustStock(id: string, delta: number, at: number): boolean;
   /** false when orders or flash sales still point at it */
   delete(id: string): boolean;
   /** runs fn in one transaction: all of it is stored or none */
@@ -50,6 +58,8 @@ export interface FlashSaleRepository {
   listForShow(showId: string): FlashSale[];
   /** ends it now (ends_at = at) if it is still running */
   end(id: string, at: number): void;
+  /** ends it now because it sold out: until its scheduled end, orders that name no price stay sold out */
+  endSoldOut(id: string, at: number): void;
 }
 
 export interface ViewerRepository {

@@ -9,6 +9,8 @@ export interface Product {
   currency: string;
   compareAtPrice: number | null;
   stock: number;
+  /** moves on with every change of stock (orders, cancellations, edits): a stock edit names the one it read */
+  stockVersion: number;
   hasImage: boolean;
   createdAt: number;
   updatedAt: number;

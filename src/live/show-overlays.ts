@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ProductCatalog } from '../commerce/product-catalog.js';
 import { HawkerError } from '../domain/errors.js';
+import type { EventSource } from '../domain/events.js';
+import type { Order } from '../domain/order.js';
 import { emptyOverlayState, type FlashSale, type OverlayChange, type OverlayState, type Theme } from '../domain/overlay.js';
 import type { FlashSaleRepository, OverlayStateRepository, ShowEventRepository, ShowRepository } from '../domain/ports.js';
 import type { Show } from '../domain/show.js';
@@ -8,7 +10,7 @@ import type { Logger } from '../log/logger.js';
 import type { FrameSize, Orientation } from '../domain/frame.js';
 import { OverlayFeed, type FeedUpdate, type OverlayInput } from '../overlay/feed.js';
 import { layoutFor, type FrameLayout } from '../overlay/layout.js';
-import { renderScene, type OverlayScene } from '../overlay/render.js';
+import { renderScene, type OverlayScene, type SlotSvgs } from '../overlay/render.js';
 import { slotNames, type OverlayTheme, type SlotName } from '../overlay/templates.js';
 import { requireText } from '../domain/text.js';
 
@@ -28,6 +30,8 @@ export interface ShowOverlaysOptions {
   now?: () => number;
   /** after each change is stored and on the timeline: viewers hear of it with its PDT */
   onChange?(showId: string, change: OverlayChange, programDateTime: string | null, at: number): void;
+  /** a product put on the video joins the show's lineup, so the page lists it and it can be bought */
+  ensureInLineup?(showId: string, productId: string): void;
 }
 
 export interface OverlayView {
@@ -70,12 +74,13 @@ export function screenLayout(layout: FrameLayout): ScreenLayout {
 export interface StartFlashSale {
   productId: string;
   price: number;
-  quantity: number;
+  /** at most the stock left; all of it when not given */
+  quantity?: number;
   durationSeconds: number;
   perCustomerLimit?: number;
 }
 
-/** How long "ENDED" / "SOLD OUT" stays on screen before the flash-sale box goes away. */
+/** How long "ENDED" / "SOLD OUT" stays drawn after a sale ended (it has ended everywhere at once: state, timeline, sockets). */
 const FLASH_SALE_LINGER_MS = 5000;
 
 /**
@@ -86,6 +91,8 @@ const FLASH_SALE_LINGER_MS = 5000;
 export class ShowOverlays {
   private readonly feeds = new Map<string, OverlayFeed>();
   private readonly tickers = new Map<string, NodeJS.Timeout>();
+  /** per show: the sale that just ended, still drawn as ENDED / SOLD OUT until `until` */
+  private readonly lingering = new Map<string, { saleId: string; until: number }>();
   private readonly now: () => number;
   private readonly log: Logger;
 
@@ -98,7 +105,7 @@ export class ShowOverlays {
     this.show(showId);
     const state = this.state(showId);
     const pinned = state.pinnedProductId ? this.o.catalog.get(state.pinnedProductId) : null;
-    const sale = state.flashSaleId ? this.o.flashSales.get(state.flashSaleId) ?? null : null;
+    const sale = this.drawnSale(showId, state);
     return {
       showId,
       state,
@@ -110,6 +117,8 @@ export class ShowOverlays {
 
   pin(showId: string, productId: string) {
     this.o.catalog.get(productId);
+    this.show(showId);
+    this.o.ensureInLineup?.(showId, productId);
     return this.change(showId, (s) => ({ ...s, pinnedProductId: productId }), { change: 'pin', productId });
   }
 
@@ -119,21 +128,26 @@ export class ShowOverlays {
 
   startFlashSale(showId: string, input: StartFlashSale) {
     const product = this.o.catalog.get(input.productId);
-    if (input.quantity > product.stock) {
-      throw new HawkerError('NOT_ENOUGH_STOCK', `${product.sku} has ${product.stock} in stock; the sale asks for ${input.quantity}`);
+    // stock is what is left after every order so far: a sale cannot offer more than that
+    if (product.stock === 0) throw new HawkerError('NOT_ENOUGH_STOCK', `${product.sku} is sold out: no stock left for a sale`);
+    const quantity = input.quantity ?? product.stock;
+    if (quantity > product.stock) {
+      throw new HawkerError('NOT_ENOUGH_STOCK', `${product.sku} has ${product.stock} left in stock; the sale asks for ${quantity} (at most ${product.stock})`);
     }
     const show = this.show(showId);
     if (show.status === 'ended') throw new HawkerError('SHOW_ENDED');
+    this.o.ensureInLineup?.(showId, product.id);
     const previous = this.state(showId).flashSaleId;
     const at = this.now();
     if (previous) this.o.flashSales.end(previous, at);
+    this.lingering.delete(showId);
     const sale: FlashSale = {
       id: randomBytes(9).toString('base64url'),
       showId,
       productId: product.id,
       price: input.price,
-      quantity: input.quantity,
-      remaining: input.quantity,
+      quantity,
+      remaining: quantity,
       perCustomerLimit: input.perCustomerLimit ?? null,
       startsAt: at,
       endsAt: at + input.durationSeconds * 1000,
@@ -155,7 +169,22 @@ export class ShowOverlays {
     const id = this.state(showId).flashSaleId;
     if (!id) throw new HawkerError('FLASH_SALE_NOT_FOUND');
     this.o.flashSales.end(id, this.now());
+    this.lingering.delete(showId);
     return this.change(showId, (s) => ({ ...s, flashSaleId: null }), { change: 'flash_sale.ended', flashSaleId: id, reason: 'stopped' });
+  }
+
+  /** The overlays' own subscriptions: a sale ends the moment an order empties it. */
+  subscribe(bus: EventSource): void {
+    bus.on('order.placed', ({ order }) => this.afterOrder(order));
+  }
+
+  /** An order took the last of a sale (or of the product's stock): the sale ends now, everywhere. */
+  afterOrder(order: Order): void {
+    if (!order.flashSaleId || this.state(order.showId).flashSaleId !== order.flashSaleId) return;
+    const sale = this.o.flashSales.get(order.flashSaleId);
+    const product = this.tryProduct(order.productId);
+    if (!sale || (sale.remaining > 0 && (product?.stock ?? 0) > 0)) return;
+    this.endSale(order.showId, sale.id, 'sold out');
   }
 
   announce(showId: string, raw: string | null) {
@@ -214,6 +243,7 @@ export class ShowOverlays {
     const timer = this.tickers.get(showId);
     if (timer) clearTimeout(timer);
     this.tickers.delete(showId);
+    this.lingering.delete(showId);
     this.feeds.get(showId)?.remove();
     this.feeds.delete(showId);
   }
@@ -221,6 +251,11 @@ export class ShowOverlays {
   shutdown(): void {
     for (const timer of this.tickers.values()) clearTimeout(timer);
     this.tickers.clear();
+  }
+
+  /** What the video shows now, slot by slot, as SVG (what redraw hands the feed). */
+  drawing(showId: string): SlotSvgs {
+    return renderScene(this.o.theme, this.scene(showId));
   }
 
   /** Redraw now; resolves when the files FFmpeg reads hold the new pictures. */
@@ -260,6 +295,23 @@ export class ShowOverlays {
     return { state, event, drawn };
   }
 
+  /** Ends a running sale at `now` (sold out, or its time is up): state, timeline and sockets at once; the box lingers. */
+  private endSale(showId: string, saleId: string, reason: 'sold out' | 'ended'): void {
+    const at = this.now();
+    if (reason === 'sold out') this.o.flashSales.endSoldOut(saleId, at);
+    else this.o.flashSales.end(saleId, at);
+    this.lingering.set(showId, { saleId, until: at + FLASH_SALE_LINGER_MS });
+    this.change(showId, (s) => ({ ...s, flashSaleId: null }), { change: 'flash_sale.ended', flashSaleId: saleId, reason });
+  }
+
+  /** the running sale, or the one that just ended while its ENDED / SOLD OUT box lingers */
+  private drawnSale(showId: string, state: OverlayState): FlashSale | null {
+    if (state.flashSaleId) return this.o.flashSales.get(state.flashSaleId) ?? null;
+    const lingering = this.lingering.get(showId);
+    if (!lingering || lingering.until <= this.now()) return null;
+    return this.o.flashSales.get(lingering.saleId) ?? null;
+  }
+
   private scheduleTick(showId: string, scene: OverlayScene): void {
     const existing = this.tickers.get(showId);
     if (existing) clearTimeout(existing);
@@ -270,19 +322,24 @@ export class ShowOverlays {
     const left = sale.endsAt - now;
     let delay: number;
     let after: () => void;
-    if (left > 0) {
+    if (scene.state.flashSaleId !== sale.id) {
+      // the box of a sale that ended: drawn once more when it goes
+      const lingering = this.lingering.get(showId);
+      delay = Math.max(0, (lingering?.until ?? now) - now);
+      after = () => {
+        if (this.lingering.get(showId)?.saleId === sale.id) this.lingering.delete(showId);
+        this.redrawLogged(showId);
+      };
+    } else if (left > 0) {
       // the next moment the mm:ss text changes: a whole second before the end
       delay = left - (Math.ceil(left / 1000) - 1) * 1000 + 1;
       after = () => this.redrawLogged(showId);
     } else {
-      delay = Math.max(0, sale.endsAt + FLASH_SALE_LINGER_MS - now);
+      // time is up: the sale ends now, everywhere
+      delay = 0;
       after = () => {
         if (this.state(showId).flashSaleId !== sale.id) return;
-        this.change(showId, (s) => ({ ...s, flashSaleId: null }), {
-          change: 'flash_sale.ended',
-          flashSaleId: sale.id,
-          reason: sale.remaining === 0 ? 'sold out' : 'ended',
-        });
+        this.endSale(showId, sale.id, 'ended');
       };
     }
     const timer = setTimeout(() => {
@@ -301,12 +358,17 @@ export class ShowOverlays {
   private scene(showId: string): OverlayScene {
     const state = this.state(showId);
     const pinnedProduct = state.pinnedProductId ? this.tryProduct(state.pinnedProductId) : null;
-    const sale = state.flashSaleId ? this.o.flashSales.get(state.flashSaleId) ?? null : null;
+    const sale = this.drawnSale(showId, state);
     const saleProduct = sale ? this.tryProduct(sale.productId) : null;
     const checkoutProduct = pinnedProduct ?? saleProduct;
+    // the card shows the price in force: a running sale's, with the regular price struck through
+    const running = sale && sale.id === state.flashSaleId && sale.remaining > 0 && sale.endsAt > this.now() ? sale : null;
+    const cardProduct = pinnedProduct && running?.productId === pinnedProduct.id && running.price < pinnedProduct.price
+      ? { ...pinnedProduct, price: running.price, compareAtPrice: pinnedProduct.price }
+      : pinnedProduct;
     return {
       state,
-      pinned: pinnedProduct && { product: pinnedProduct, imagePng: pinnedProduct.hasImage ? this.o.catalog.overlayImage(pinnedProduct.id) : null },
+      pinned: cardProduct && { product: cardProduct, imagePng: cardProduct.hasImage ? this.o.catalog.overlayImage(cardProduct.id) : null },
       flashSale: sale && saleProduct ? { sale, product: saleProduct } : null,
       checkoutUrl: checkoutProduct ? this.o.checkoutUrl(showId, checkoutProduct.id) : null,
       now: this.now(),

@@ -13,7 +13,7 @@ import { CloseCodes, MAX_CLIENT_FRAME_BYTES, PROTOCOL_VERSION, parseClientMessag
 import type { LiveLink } from './room.js';
 import type { Rooms } from './rooms.js';
 import type { LiveQuestions } from './questions.js';
-import type { ServerMessage } from './server-messages.js';
+import type { LineupStateMessage, ServerMessage } from './server-messages.js';
 import { iso, type Credentials, type Level, type LiveCounters, type LiveLimits, type LiveSession, type Member } from './session.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -42,6 +42,8 @@ export interface LiveHubOptions {
   viewerByToken(token: string): Viewer | undefined;
   /** what is on screen now, for the welcome message */
   overlayView(showId: string): unknown;
+  /** the show's products at the price in force and the stock left, for the welcome message */
+  lineupState(showId: string): LineupStateMessage;
   logger: Logger;
   tickMs?: number;
   now?: () => number;
@@ -151,7 +153,7 @@ export class LiveHub {
       frames: new TokenBucket(this.o.limits.framesPerSecond * 2, this.o.limits.framesPerSecond, now),
       sessionId: viewer ? this.f.presence.openSession(show.id, viewer.id, now) : null,
     };
-    room.join(member);
+    room.join(member, { staff: role === 'host' });
     room.sendTo(member, [this.welcome(show, member)]);
     if (viewer) this.o.activity.record(show.id, viewer.id, 'watch');
     return {
@@ -195,6 +197,7 @@ export class LiveHub {
       poll,
       questions: this.f.questions.top(show.id),
       overlay: this.o.overlayView(show.id),
+      lineup: this.o.lineupState(show.id),
       presence: m.room.presence,
       serverTime: iso(this.now()),
     };

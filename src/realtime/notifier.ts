@@ -1,10 +1,17 @@
 import { centreEntryForClients } from '../commerce/coupons.js';
 import type { EventSource } from '../domain/events.js';
 import type { FlashSale } from '../domain/overlay.js';
+import type { LineupStateMessage } from './server-messages.js';
 import type { Broadcaster } from './session.js';
 
 export interface AudienceNotifierOptions {
   out: Broadcaster;
+  /** the show's products at the price in force and the stock left, looked up when the message leaves */
+  lineupState(showId: string): LineupStateMessage;
+  /** shows with viewers connected on this node */
+  openShows(): Iterable<string>;
+  /** whether the show's page lists the product */
+  lists(showId: string, productId: string): boolean;
   /** what the overlay shows now, as the welcome message sends it */
   overlayView(showId: string): unknown;
   /** the flash sale as it stands (stock left), looked up when the message leaves */
@@ -16,10 +23,21 @@ export interface AudienceNotifierOptions {
  * message is built here, and nowhere else. Subscribe it before the other subscribers: viewers
  * hear of a change before anything that may wait on the disk (the webhook outbox).
  */
-export function notifyAudience(bus: EventSource, { out, overlayView, flashSale }: AudienceNotifierOptions): void {
-  bus.on('overlay.changed', ({ showId, change, programDateTime, at }) =>
-    out.publish(showId, { type: 'overlay', change, overlay: overlayView(showId), programDateTime, at: new Date(at).toISOString() }),
-  );
+export function notifyAudience(bus: EventSource, { out, overlayView, flashSale, lineupState, openShows, lists }: AudienceNotifierOptions): void {
+  // prices and stock: one message per show per tick, built when it leaves, so it is never older than the tick
+  const pushLineup = (showId: string) => out.publishLatest(showId, 'lineup', () => ({ type: 'lineup', ...lineupState(showId) }));
+  // stock is shared by every show that lists the product
+  const pushProducts = (productIds: readonly string[]) => {
+    for (const showId of openShows()) if (productIds.some((id) => lists(showId, id))) pushLineup(showId);
+  };
+  bus.on('overlay.changed', ({ showId, change, programDateTime, at }) => {
+    out.publish(showId, { type: 'overlay', change, overlay: overlayView(showId), programDateTime, at: new Date(at).toISOString() });
+    if (change.change === 'flash_sale.started' || change.change === 'flash_sale.ended') pushLineup(showId);
+  });
+  bus.on('order.placed', ({ order }) => pushProducts([order.productId]));
+  bus.on('order.cancelled', ({ order }) => pushProducts([order.productId]));
+  bus.on('products.changed', ({ productIds }) => pushProducts(productIds));
+  bus.on('lineup.changed', ({ showId }) => pushLineup(showId));
   bus.on('show.live', ({ showId }) => out.publish(showId, { type: 'show', status: 'live' }));
   bus.on('show.ended', ({ showId }) => out.publish(showId, { type: 'show', status: 'ended' }));
   // the page says "waiting for the host" rather than showing a frozen frame marked Live

@@ -14,7 +14,13 @@ export interface LivePollsOptions {
   showPollOnOverlay(showId: string, poll: PollResults | null, record: boolean): void;
   activity: ActivitySink;
   now: () => number;
+  /** how long a closed poll's final results stay on the video before it leaves (5 s) */
+  closedOnVideoMs?: number;
+  /** told when taking a closed poll off the video failed (it runs on a timer) */
+  onError?(err: unknown, showId: string): void;
 }
+
+const CLOSED_ON_VIDEO_MS = 5000;
 
 /** A show's polls: the host opens and closes them, viewers vote, results go out at the tick's pace. */
 export class LivePolls {
@@ -53,7 +59,10 @@ export class LivePolls {
       this.o.polls.close(poll.id, poll.closedAt);
       const results = this.results(poll);
       this.o.events.append({ showId, type: 'poll.closed', at: this.o.now(), payload: { pollId: poll.id, options: results.options } });
-      if (poll.onOverlay) this.o.showPollOnOverlay(showId, results, true);
+      if (poll.onOverlay) {
+        this.o.showPollOnOverlay(showId, results, true);
+        this.leaveVideo(showId, poll.id);
+      }
       this.o.out.publish(showId, { type: 'poll', poll: results });
       this.dirty.delete(showId);
     }
@@ -96,6 +105,19 @@ export class LivePolls {
     const results = this.results(poll);
     this.o.out.publish(showId, { type: 'poll', poll: results });
     if (poll.onOverlay && results.open) this.o.showPollOnOverlay(showId, results, false);
+  }
+
+  /** A closed poll's final results stay a moment, then it leaves the video (unless a new poll took its place). */
+  private leaveVideo(showId: string, pollId: string): void {
+    const timer = setTimeout(() => {
+      try {
+        if (this.o.polls.current(showId)?.id === pollId) this.o.showPollOnOverlay(showId, null, true);
+      } catch (err) {
+        // the show may have been deleted, or the disk refused the write: the poll stays drawn
+        this.o.onError?.(err, showId);
+      }
+    }, this.o.closedOnVideoMs ?? CLOSED_ON_VIDEO_MS);
+    timer.unref();
   }
 
   private results(poll: Poll): PollResults {

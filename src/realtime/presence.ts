@@ -71,7 +71,7 @@ export class LivePresence {
       try {
         const show = this.o.shows.get(room.showId);
         if (show?.status === 'live' || room.members.size > 0) {
-          this.o.events.append({ showId: room.showId, type: 'presence', at: this.o.now(), payload: { viewers: room.members.size, peak: room.peak, chat: room.chatThisMinute, reactions: room.reactionsThisMinute } });
+          this.o.events.append({ showId: room.showId, type: 'presence', at: this.o.now(), payload: { viewers: room.viewers, peak: room.peak, chat: room.chatThisMinute, reactions: room.reactionsThisMinute } });
         }
       } catch (err) {
         this.writeFailed(err, 'presence not recorded', { show: room.showId });

@@ -28,6 +28,8 @@ export const encodeFrame = (messages: readonly ServerMessage[]): Buffer => Buffe
  */
 export class Room {
   readonly members = new Set<RoomMember>();
+  /** members who run the show (the host's cockpit): they get every message but are not its audience */
+  private readonly staff = new Set<RoomMember>();
   peak = 0;
   private outbox: ServerMessage[] = [];
   /**
@@ -49,17 +51,25 @@ export class Room {
     private readonly onDrop: (member: RoomMember) => void,
   ) {}
 
-  join(member: RoomMember): void {
+  /** `staff`: the host's own socket, which never counts as a viewer */
+  join(member: RoomMember, { staff = false }: { staff?: boolean } = {}): void {
     this.members.add(member);
-    this.peak = Math.max(this.peak, this.members.size);
+    if (staff) this.staff.add(member);
+    this.peak = Math.max(this.peak, this.viewers);
   }
 
   leave(member: RoomMember): void {
     this.members.delete(member);
+    this.staff.delete(member);
+  }
+
+  /** the audience: every socket but the host's */
+  get viewers(): number {
+    return this.members.size - this.staff.size;
   }
 
   get presence() {
-    return { viewers: this.members.size, peak: this.peak };
+    return { viewers: this.viewers, peak: this.peak };
   }
 
   broadcast(message: ServerMessage): void {

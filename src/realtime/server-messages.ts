@@ -54,6 +54,39 @@ export const FlashSaleViewSchema = Type.Object({
   endsAt: Iso,
 });
 
+/** A lineup product as it can be bought now (src/commerce/show-offers.ts builds it). */
+export const OfferSchema = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  description: Type.String(),
+  price: Type.Integer({ description: 'the regular price, minor units' }),
+  currency: Type.String(),
+  compareAtPrice: Nullable(Type.Integer()),
+  stock: Type.Integer({ minimum: 0 }),
+  imageUrl: Nullable(Type.String()),
+  thumbUrl: Nullable(Type.String()),
+  priceNow: Type.Integer({ description: 'the price an order is charged now (a running flash sale sets it)' }),
+  stockLeft: Type.Integer({ minimum: 0, description: 'how many can be bought now at priceNow' }),
+  saleId: Nullable(Type.String()),
+});
+
+/** The show's products and its latest flash sale as they stand: in the welcome, and pushed on every change. */
+export const LineupStateSchema = Type.Object({
+  items: Type.Array(OfferSchema),
+  sale: Nullable(
+    Type.Object({
+      id: Type.String(),
+      productId: Type.String(),
+      price: Type.Integer(),
+      quantity: Type.Integer(),
+      remaining: Type.Integer({ minimum: 0 }),
+      endsAt: Iso,
+      state: Type.Union([Type.Literal('running'), Type.Literal('sold out'), Type.Literal('ended')]),
+    }),
+  ),
+});
+export type LineupStateMessage = Static<typeof LineupStateSchema>;
+
 export const ServerMessageSchema = Type.Union([
   Type.Object({
     type: Type.Literal('welcome'),
@@ -72,6 +105,7 @@ export const ServerMessageSchema = Type.Union([
     poll: Nullable(PollResultsSchema),
     questions: Type.Array(QuestionViewSchema),
     overlay: Type.Unknown(),
+    lineup: LineupStateSchema,
     presence: Type.Object({ viewers: Type.Integer(), peak: Type.Integer() }),
     serverTime: Iso,
   }),
@@ -87,6 +121,7 @@ export const ServerMessageSchema = Type.Union([
     at: Iso,
   }),
   Type.Object({ type: Type.Literal('flash_sale'), sale: FlashSaleViewSchema }),
+  Type.Object({ type: Type.Literal('lineup'), ...LineupStateSchema.properties }),
   Type.Object({ type: Type.Literal('poll'), poll: PollResultsSchema }),
   Type.Object({ type: Type.Literal('reactions'), counts: Counts, totals: Counts }),
   Type.Object({ type: Type.Literal('presence'), viewers: Type.Integer(), peak: Type.Integer() }),

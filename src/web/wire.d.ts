@@ -40,6 +40,7 @@ export interface Product {
   currency: string;
   compareAtPrice: number | null;
   stock: number;
+  stockVersion: number;
   hasImage: boolean;
   createdAt: string;
   updatedAt: string;
@@ -60,6 +61,10 @@ export interface LineupItem {
   imageUrl: string | null;
   thumbUrl: string | null;
 }
+
+/** the socket's lineup message (and the welcome's lineup): products at the price in force, the stock left, the latest sale */
+export type LineupState = Omit<LiveMessage<'lineup'>, 'type'>;
+export type Offer = LineupState['items'][number];
 
 /** GET /api/shows/:id/overlay, and `overlay` of the socket's overlay message (OverlayViewSchema in src/http/routes/overlays.ts) */
 export interface OverlayView {

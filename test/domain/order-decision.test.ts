@@ -36,6 +36,7 @@ const sale = (over: Partial<NonNullable<New['sale']>> = {}): NonNullable<New['sa
   price: 900,
   remaining: 5,
   perCustomerLimit: null,
+  held: false,
   boughtByViewer: 0,
   ...over,
 });
@@ -215,4 +216,30 @@ t.test('status changes: a cancelled order gives back what it took; paid and canc
   t.same(decideTransition(placed, ['pending'], 'paid'), { kind: 'moved', writes: { giveStock: null, giveSale: null, releaseCoupon: null, event: 'order.paid' } });
   t.same(decideTransition({ ...placed, status: 'paid' }, ['paid'], 'refunded'), { kind: 'moved', writes: { giveStock: null, giveSale: null, releaseCoupon: null, event: null } });
   t.same(decideTransition({ ...placed, status: 'cancelled' }, ['pending'], 'paid'), { kind: 'refused' }, 'only from the statuses allowed');
+});
+
+t.test('a price named by the buyer: charged only that one', async (t) => {
+  t.test('given a running sale, when the order names its price, then it is placed at it', async (t) => {
+    const decision = decideOrder(given({ sale: sale() }), command({ expectedUnitPrice: 900 }));
+    t.match(decision, { kind: 'placed', order: { unitPrice: 900, flashSaleId: 'sale-1' } });
+  });
+  t.test('given a running sale, when the order names the regular price, then PRICE_CHANGED', async (t) => {
+    t.same(decideOrder(given({ sale: sale() }), command({ expectedUnitPrice: 1500 })), { kind: 'refused', code: 'PRICE_CHANGED', message: 'the price is now 900, not 1500' });
+  });
+  t.test('given a sale that sold out and ended before its time, when the order names no price, then sold out (held)', async (t) => {
+    t.same(decideOrder(given({ sale: sale({ remaining: 0, held: true }) }), command()), { kind: 'refused', code: 'SOLD_OUT', message: 'the flash sale is sold out' });
+  });
+  t.test('given that sale, when the order names the sale price it saw, then PRICE_CHANGED: never the regular price unseen', async (t) => {
+    t.same(decideOrder(given({ sale: sale({ remaining: 0, held: true }) }), command({ expectedUnitPrice: 900 })), {
+      kind: 'refused',
+      code: 'PRICE_CHANGED',
+      message: 'the price is now 1500 (the flash sale sold out), not 900',
+    });
+  });
+  t.test('given that sale, when the order names the regular price, then it is placed at it, outside the sale', async (t) => {
+    t.match(decideOrder(given({ sale: sale({ remaining: 0, held: true }) }), command({ expectedUnitPrice: 1500 })), { kind: 'placed', order: { unitPrice: 1500, flashSaleId: null }, writes: { takeSale: null } });
+  });
+  t.test('given a running sale that just sold out (not yet ended), when the order names its price, then sold out', async (t) => {
+    t.match(decideOrder(given({ sale: sale({ remaining: 0 }) }), command({ expectedUnitPrice: 900 })), { kind: 'refused', code: 'SOLD_OUT' });
+  });
 });

@@ -23,6 +23,7 @@ import { LivePresence } from '../../src/realtime/presence.js';
 import { LiveQuestions } from '../../src/realtime/questions.js';
 import { Rooms } from '../../src/realtime/rooms.js';
 import { newCounters, type ActivitySink, type Level, type LiveLimits } from '../../src/realtime/session.js';
+import type { LineupStateMessage } from '../../src/realtime/server-messages.js';
 
 /** Everything the audience needs, as src/services.ts hands it over, for hub tests on real or faked repositories. */
 export interface LiveHubInputs {
@@ -41,6 +42,8 @@ export interface LiveHubInputs {
   levelOf(viewerId: string, host: string): Level;
   viewerByToken(token: string): Viewer | undefined;
   overlayView(showId: string): unknown;
+  /** the welcome's lineup; an empty one when the test does not care */
+  lineupState?(showId: string): LineupStateMessage;
   showPollOnOverlay(showId: string, poll: PollResults | null, record: boolean): void;
   onActivity?: ActivitySink;
   chatBacklogMax?: number;
@@ -75,6 +78,7 @@ export function buildLiveHub(o: LiveHubInputs) {
     levelOf: o.levelOf,
     viewerByToken: o.viewerByToken,
     overlayView: o.overlayView,
+    lineupState: o.lineupState ?? (() => ({ items: [], sale: null })),
     logger: o.logger,
     ...(o.tickMs !== undefined ? { tickMs: o.tickMs } : {}),
     now,

@@ -38,6 +38,38 @@ t.test('catalog: edit, delete, CSV import', async (t) => {
     t.equal((await json('DELETE', `/api/products/${p.id}`)).json().code, 'PRODUCT_NOT_FOUND');
   });
 
+  await t.test('stock is written only when the edit is about stock, and never from a stale read', async (t) => {
+    const p = (await json('POST', '/api/products', { sku: 'ST1', title: 'Towel', price: 1000, currency: 'EUR', stock: 20 })).json();
+    t.equal(p.stockVersion, 0);
+    const show = (await json('POST', '/api/shows', { title: 'Stock' })).json();
+    const viewer = (await app.inject({ method: 'POST', url: '/api/viewers', headers: { 'content-type': 'application/json' }, payload: '{"displayName":"Ana"}' })).json();
+    const order = await app.inject({ method: 'POST', url: `/api/shows/${show.id}/orders`, headers: { authorization: `Bearer ${viewer.token}`, 'content-type': 'application/json', 'idempotency-key': 'st1' }, payload: JSON.stringify({ productId: p.id, quantity: 1 }) });
+    t.equal(order.statusCode, 201);
+    const afterOrder = (await json('GET', `/api/products/${p.id}`)).json();
+    t.match(afterOrder, { stock: 19, stockVersion: 1 }, 'an order moves the stock version on');
+
+    const described = await json('PATCH', `/api/products/${p.id}`, { description: 'Soft and big', title: 'Beach towel', price: 1100 });
+    t.match(described.json(), { description: 'Soft and big', stock: 19, stockVersion: 1 }, 'a text edit leaves stock and its version alone');
+
+    const noVersion = await json('PATCH', `/api/products/${p.id}`, { description: 'x', stock: 20 });
+    t.equal(noVersion.statusCode, 400);
+    t.equal(noVersion.json().code, 'STOCK_VERSION_REQUIRED', 'stock without the version it was read at is refused');
+    const stale = await json('PATCH', `/api/products/${p.id}`, { description: 'stale form', stock: 20, stockVersion: 0 });
+    t.equal(stale.statusCode, 409);
+    t.equal(stale.json().code, 'STALE_STOCK');
+    t.match(stale.json().details, { stock: 19, stockVersion: 1 }, 'the refusal says what the stock is now');
+    t.equal((await json('GET', `/api/products/${p.id}`)).json().description, 'Soft and big', 'a refused edit changes nothing, its text included');
+
+    const fresh = await json('PATCH', `/api/products/${p.id}`, { stock: 30, stockVersion: 1 });
+    t.match(fresh.json(), { stock: 30, stockVersion: 2 }, 'a stock edit from the current version is taken');
+    const adjusted = await json('PATCH', `/api/products/${p.id}`, { stockAdjust: -5 });
+    t.match(adjusted.json(), { stock: 25, stockVersion: 3 }, 'relative edits need no version');
+    const below = await json('PATCH', `/api/products/${p.id}`, { stockAdjust: -26 });
+    t.equal(below.json().code, 'INVALID_PRODUCT', 'not below 0');
+    t.equal((await json('PATCH', `/api/products/${p.id}`, { stock: 3, stockVersion: 3, stockAdjust: 1 })).json().code, 'INVALID_PRODUCT', 'not both at once');
+    t.equal((await json('GET', `/api/products/${p.id}`)).json().stock, 25);
+  });
+
   await t.test('a product in a flash sale cannot be deleted', async (t) => {
     const p = (await json('POST', '/api/products', { sku: 'P2', title: 'Rake', price: 1000, currency: 'USD', stock: 5 })).json();
     const show = (await json('POST', '/api/shows', { title: 'S' })).json();

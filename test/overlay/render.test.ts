@@ -9,7 +9,7 @@ import { escapeXml, fitText, isRtl, wrapText } from '../../src/overlay/text.js';
 
 const theme = loadOverlayTheme();
 const product = (title: string, extra: Partial<Product> = {}): Product => ({
-  id: 'p1', sku: 'SKU-1', title, description: '', price: 1999, currency: 'USD', compareAtPrice: 2999, stock: 50, hasImage: false, createdAt: 0, updatedAt: 0, ...extra,
+  id: 'p1', sku: 'SKU-1', title, description: '', price: 1999, currency: 'USD', compareAtPrice: 2999, stock: 50, stockVersion: 0, hasImage: false, createdAt: 0, updatedAt: 0, ...extra,
 });
 const scene = (over: Partial<OverlayScene> = {}): OverlayScene => ({ state: emptyOverlayState(), pinned: null, flashSale: null, checkoutUrl: null, now: 1_000_000, ...over });
 
@@ -82,6 +82,8 @@ t.test('flash sale: countdown, stock left, sold out, ended', async (t) => {
   const running = renderScene(theme, scene({ flashSale: { sale: sale(7, 90_500), product: product('Hose') } })).flash!;
   t.match(running, '01:31');
   t.match(running, 'Only 7 left!');
+  t.match(running, '>Hose</text>', 'the box names the product on sale');
+  t.match(renderScene(theme, scene({ flashSale: { sale: sale(7, 90_500), product: product('Towel <XL> & co') } })).flash!, 'Towel &lt;XL&gt; &amp; co', 'escaped');
   t.match(running, /soldOut|display="none">\s*<rect/);
   const many = renderScene(theme, scene({ flashSale: { sale: sale(60, 10_000), product: product('Hose') } })).flash!;
   t.match(many, '60 of 100 left');

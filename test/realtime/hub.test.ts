@@ -82,6 +82,7 @@ function setup() {
     levelOf: () => ({ level: 1, badge: 'new' }),
     viewerByToken: (token) => (token === 'bad' ? undefined : { id: token, displayName: token.toUpperCase(), createdAt: 0 }),
     overlayView: () => ({ pinned: null }),
+    lineupState: () => ({ items: [], sale: null }),
     logger: silentLogger(),
     now: () => clock,
   });
@@ -107,6 +108,21 @@ t.test('connecting: refused with a code and a close, or welcomed with what each 
   t.match(open({ kind: 'anonymous' }), { session: null, frames: [[{ type: 'error', code: 'RATE_LIMITED' }]] }, 'the show is full');
   t.same(dispatched, ['queued show1 ann watch', 'queued show1 mo watch'], 'watching counts from the start');
   t.same(calls, []);
+});
+
+t.test("the host's own sockets never count as viewers: not in the welcome, the presence, the peak", async (t) => {
+  const { open, rooms, hub, tick } = setup();
+  const host = open({ kind: 'host' });
+  t.match(host.frames, [[{ type: 'welcome', presence: { viewers: 0, peak: 0 } }]], 'the cockpit alone: nobody watching');
+  const ann = open({ kind: 'viewer', token: 'ann' });
+  t.match(ann.frames, [[{ presence: { viewers: 1, peak: 1 } }]]);
+  t.same(rooms.get('show1')!.presence, { viewers: 1, peak: 1 });
+  tick(1000);
+  hub.tickOnce();
+  t.match(host.last(), [{ type: 'presence', viewers: 1, peak: 1 }], 'the host is told of one viewer, not two');
+  host.session!.closed();
+  ann.session!.closed();
+  t.same(rooms.get('show1')!.presence, { viewers: 0, peak: 1 });
 });
 
 t.test('dispatch by message type; what a feature refuses comes back as an error with the ref', async (t) => {

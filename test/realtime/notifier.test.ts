@@ -14,7 +14,7 @@ function setup() {
   });
   const out = new FakeBroadcaster();
   const sales = new Map<string, FlashSale>();
-  notifyAudience(bus, { out, overlayView: (showId) => ({ showId, pinned: 'p1' }), flashSale: (id) => sales.get(id) });
+  notifyAudience(bus, { out, overlayView: (showId) => ({ showId, pinned: 'p1' }), flashSale: (id) => sales.get(id), lineupState: () => ({ items: [], sale: null }), openShows: () => [], lists: () => false });
   return { bus, out, sales };
 }
 
@@ -93,7 +93,7 @@ t.test('show events -> webhook rows, after the viewers are told', async (t) => {
     calls.push(`socket ${message.type}`);
     publish(showId, message);
   };
-  notifyAudience(bus, { out, overlayView: () => null, flashSale: () => undefined });
+  notifyAudience(bus, { out, overlayView: () => null, flashSale: () => undefined, lineupState: () => ({ items: [], sale: null }), openShows: () => [], lists: () => false });
   const rows: Array<[WebhookEventType, Record<string, unknown>, number]> = [];
   enqueueShowWebhooks(bus, {
     enqueue: (type, payload, at) => {
@@ -118,4 +118,43 @@ t.test('the host drops and comes back: viewers see waiting for the host, then li
     { showId: 'show1', message: { type: 'show', status: 'waiting' } },
     { showId: 'show1', message: { type: 'show', status: 'live' } },
   ]);
+});
+
+t.test('prices and stock: each change pushes the lineup state to the shows that list the product, built when it leaves', async (t) => {
+  const bus = new EventBus((err) => {
+    throw err;
+  });
+  const out = new FakeBroadcaster();
+  const lineups: Record<string, string[]> = { show1: ['p1'], show2: ['p2'], show3: ['p1', 'p2'] };
+  let stock = 5;
+  notifyAudience(bus, {
+    out,
+    overlayView: () => null,
+    flashSale: () => undefined,
+    lineupState: (showId) => ({ items: lineups[showId]!.map((id) => ({ id, title: id, description: '', price: 1000, currency: 'EUR', compareAtPrice: null, stock, imageUrl: null, thumbUrl: null, priceNow: 1000, stockLeft: stock, saleId: null })), sale: null }),
+    // show3 has nobody connected on this node
+    openShows: () => ['show1', 'show2'],
+    lists: (showId, productId) => lineups[showId]!.includes(productId),
+  });
+  const pushed = () => [...out.latest.keys()].filter((k) => k.endsWith(':lineup')).sort();
+  bus.emit({ type: 'order.placed', order: order() });
+  t.same(pushed(), ['show1:lineup'], 'an order of p1 reaches the open shows that list p1');
+  stock = 4;
+  t.match(out.latest.get('show1:lineup')!(), { type: 'lineup', items: [{ id: 'p1', stockLeft: 4 }] }, 'the stock as it is when the message leaves');
+  out.latest.clear();
+  bus.emit({ type: 'order.cancelled', order: order({ productId: 'p2' }) });
+  t.same(pushed(), ['show2:lineup'], 'a cancellation gives stock back where p2 is listed');
+  out.latest.clear();
+  bus.emit({ type: 'products.changed', productIds: ['p1', 'p2'], at: 1 });
+  t.same(pushed(), ['show1:lineup', 'show2:lineup'], 'an edit reaches every show listing one of the products');
+  out.latest.clear();
+  bus.emit({ type: 'lineup.changed', showId: 'show2', at: 1 });
+  t.same(pushed(), ['show2:lineup'], 'a lineup change');
+  out.latest.clear();
+  bus.emit({ type: 'overlay.changed', showId: 'show1', change: { change: 'flash_sale.ended', flashSaleId: 'fs1', reason: 'sold out' }, programDateTime: null, at: 1 });
+  t.same(pushed(), ['show1:lineup'], 'a sale starting or ending changes the price in force');
+  t.equal(out.sent.at(-1)?.message.type, 'overlay', 'and the overlay message goes out as before');
+  out.latest.clear();
+  bus.emit({ type: 'overlay.changed', showId: 'show1', change: { change: 'qr', enabled: true }, programDateTime: null, at: 1 });
+  t.same(pushed(), [], 'other overlay changes do not touch prices');
 });

@@ -4,7 +4,7 @@ import { LivePolls } from '../../src/realtime/polls.js';
 import { FakeBroadcaster, fakeEvents, fakeShows, showRow } from '../helpers/fake-audience.js';
 
 /** Polls on their own: a fake broadcaster, in-memory polls, the tick's results push called by hand. */
-function setup() {
+function setup(closedOnVideoMs?: number) {
   const polls = new Map<string, Poll>();
   const votes = new Map<string, Map<string, number>>();
   const repo = {
@@ -39,6 +39,7 @@ function setup() {
     showPollOnOverlay: (_showId, poll, record) => void overlay.push({ poll, record }),
     activity: (showId, viewerId, kind) => void activity.push(`${showId}:${viewerId}:${kind}`),
     now: () => (clock += 1),
+    ...(closedOnVideoMs !== undefined ? { closedOnVideoMs } : {}),
   });
   return { live, out, events, overlay, activity, polls };
 }
@@ -102,4 +103,23 @@ t.test('closing: final results out, on the timeline; the pending push is dropped
   live.hide('show1');
   t.same(overlay.at(-1), { poll: null, record: true }, 'hidden from the video');
   t.same(live.view('show1'), closed, 'the results stay');
+});
+
+t.test('a closed poll leaves the video once its final results have been shown', async (t) => {
+  const { live, overlay } = setup(50);
+  const poll = live.open('show1', { question: 'Which size?', options: ['S', 'M'], onOverlay: true });
+  const closed = live.close('show1');
+  t.same(overlay.at(-1), { poll: closed, record: true }, 'the final results first');
+  await new Promise((r) => setTimeout(r, 120));
+  t.same(overlay.at(-1), { poll: null, record: true }, 'then off the video, on the timeline');
+  t.equal(poll.id, closed.id);
+
+  // a new poll opened meanwhile keeps its place on the video
+  live.open('show1', { question: 'Colour?', options: ['Red', 'Blue'], onOverlay: true });
+  live.close('show1');
+  const next = live.open('show1', { question: 'Length?', options: ['10 m', '30 m'], onOverlay: true });
+  const drawn = overlay.length;
+  await new Promise((r) => setTimeout(r, 120));
+  t.equal(overlay.length, drawn, 'the timer of the closed one does nothing');
+  t.same(overlay.at(-1), { poll: next, record: true });
 });

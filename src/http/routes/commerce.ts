@@ -124,6 +124,7 @@ export const commerceRoutes: FastifyPluginAsyncTypebox<CommerceRoutesOptions> = 
               productId: Type.String({ pattern: ID_PATTERN }),
               quantity: Type.Integer({ minimum: 1, maximum: 100 }),
               couponCode: Type.Optional(Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9_-]+$' })),
+              price: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000_000, description: 'the unit price the buyer saw (priceNow of the live lineup): any other is refused with 409 PRICE_CHANGED' })),
             },
             { additionalProperties: false },
           ),
@@ -138,6 +139,7 @@ export const commerceRoutes: FastifyPluginAsyncTypebox<CommerceRoutesOptions> = 
           quantity: request.body.quantity,
           idempotencyKey: request.headers['idempotency-key'],
           ...(request.body.couponCode !== undefined ? { couponCode: request.body.couponCode } : {}),
+          ...(request.body.price !== undefined ? { expectedUnitPrice: request.body.price } : {}),
         });
         return reply.status(201).send(orderToBody(order));
       },

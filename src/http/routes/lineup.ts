@@ -2,8 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ProductCatalog } from '../../commerce/product-catalog.js';
 import { LINEUP_MAX, type ShowLineup } from '../../commerce/show-lineup.js';
+import { lineupItem } from '../../commerce/show-offers.js';
 import { HawkerError } from '../../domain/errors.js';
-import type { Product } from '../../domain/product.js';
 import { ErrorResponseSchema } from '../errors.js';
 import { ProductSchema } from './products.js';
 import { ID_PATTERN } from '../schemas.js';
@@ -17,19 +17,6 @@ const LineupItem = Type.Composite([
   Type.Pick(ProductSchema, ['id', 'title', 'description', 'price', 'currency', 'compareAtPrice', 'stock']),
   Type.Object({ imageUrl: Type.Union([Type.String(), Type.Null()]), thumbUrl: Type.Union([Type.String(), Type.Null()]) }),
 ]);
-
-const toItem = (p: Product) => ({
-  id: p.id,
-  title: p.title,
-  description: p.description,
-  price: p.price,
-  currency: p.currency,
-  compareAtPrice: p.compareAtPrice,
-  stock: p.stock,
-  // the update time in the URL lets the images be cached for good
-  imageUrl: p.hasImage ? `/media/products/${p.id}/image.webp?v=${p.updatedAt}` : null,
-  thumbUrl: p.hasImage ? `/media/products/${p.id}/thumb.webp?v=${p.updatedAt}` : null,
-});
 
 export interface LineupRoutesOptions {
   lineup: ShowLineup;
@@ -45,7 +32,7 @@ export const lineupRoutes: FastifyPluginAsyncTypebox<LineupRoutesOptions> = asyn
     pub.get(
       '/api/shows/:id/lineup',
       { schema: { tags: ['shows'], summary: 'The products this show presents, in order (public: the viewer page lists them)', params: ShowParams, response: { 200: Type.Array(LineupItem), ...errors } } },
-      async (request) => lineup.get(request.params.id).map(toItem),
+      async (request) => lineup.get(request.params.id).map(lineupItem),
     );
   });
 
@@ -85,7 +72,7 @@ export const lineupRoutes: FastifyPluginAsyncTypebox<LineupRoutesOptions> = asyn
           response: { 200: Type.Array(LineupItem), ...errors },
         },
       },
-      async (request) => lineup.set(request.params.id, request.body.productIds).map(toItem),
+      async (request) => lineup.set(request.params.id, request.body.productIds).map(lineupItem),
     );
   });
 };

@@ -126,7 +126,7 @@ export const overlayRoutes: FastifyPluginAsyncTypebox<OverlayRoutesOptions> = as
           {
             productId: Type.String({ pattern: ID_PATTERN }),
             price: Type.Integer({ minimum: 0, maximum: 10_000_000_000 }),
-            quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+            quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'at most the stock left (409 NOT_ENOUGH_STOCK); all of it when not given' })),
             durationSeconds: Type.Integer({ minimum: 5, maximum: 6 * 3600 }),
             perCustomerLimit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
           },

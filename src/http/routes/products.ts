@@ -21,6 +21,7 @@ export const ProductSchema = Type.Object(
     currency: Type.String(),
     compareAtPrice: Type.Union([Type.Integer(), Type.Null()]),
     stock: Type.Integer(),
+    stockVersion: Type.Integer({ description: 'moves on with every change of stock; a PATCH of stock names the one it read' }),
     hasImage: Type.Boolean(),
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
@@ -96,10 +97,17 @@ export const productRoutes: FastifyPluginAsyncTypebox<ProductRoutesOptions> = as
     {
       schema: {
         tags: ['products'],
-        summary: 'Change a product',
+        summary: 'Change a product: only the fields given; stock with the stockVersion it was read at, or by stockAdjust',
         security,
         params: ProductParams,
-        body: Type.Partial(CreateProductBody, { additionalProperties: false, minProperties: 1 }),
+        // stock only with the stockVersion it was read at (409 STALE_STOCK), or relative (stockAdjust)
+        body: Type.Composite(
+          [
+            Type.Partial(CreateProductBody),
+            Type.Partial(Type.Object({ stockVersion: Type.Integer({ minimum: 0 }), stockAdjust: Type.Integer({ minimum: -1_000_000_000, maximum: 1_000_000_000 }) })),
+          ],
+          { additionalProperties: false, minProperties: 1 },
+        ),
         response: { 200: ProductSchema, ...errors },
       },
     },

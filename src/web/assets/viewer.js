@@ -8,7 +8,7 @@ import { loadCoupons } from './viewer/coupons.js';
 import { whenNamed } from './viewer/identity.js';
 import { countdown, setStatus, startPlayer, watchFromStart } from './viewer/player.js';
 import { renderQuestions, resetPoll, updatePoll, wireQuestions } from './viewer/poll.js';
-import { applyOverlay, drainOverlay, loadProducts, queueOverlay, saleCount } from './viewer/products.js';
+import { applyLineup, applyOverlay, drainOverlay, loadProducts, queueOverlay, saleCount } from './viewer/products.js';
 import { connect, onServerMessage } from './viewer/socket.js';
 import { wireTabs } from './viewer/tabs.js';
 
@@ -25,6 +25,7 @@ function handle(m) {
       resetPoll(m.poll);
       renderQuestions(m.questions);
       applyOverlay(/** @type {OverlayView | null} */ (m.overlay));
+      applyLineup(m.lineup);
       $('viewers').textContent = `👀 ${m.presence.viewers}`;
       break;
     case 'chat':
@@ -41,6 +42,9 @@ function handle(m) {
       break;
     case 'flash_sale':
       saleCount(m.sale);
+      break;
+    case 'lineup':
+      applyLineup(m);
       break;
     case 'poll':
       updatePoll(m.poll);

@@ -71,9 +71,13 @@ export async function productsView(main, reload) {
         currency,
         compareAtPrice,
       };
-      // an edit sends stock only when the merchant changed it: orders placed since the form was
-      // filled have lowered it, and writing back the old figure would sell stock twice
-      if (!editing || Number(stockText) !== editing.stock) body.stock = Number(stockText);
+      // an edit sends stock only when the merchant changed it, with the version it was read at:
+      // orders placed since the form was filled have lowered it, and writing back the old figure
+      // would sell stock twice (a stale version is refused with STALE_STOCK)
+      if (!editing || Number(stockText) !== editing.stock) {
+        body.stock = Number(stockText);
+        if (editing) body.stockVersion = editing.stockVersion;
+      }
       const file = input('p-image').files?.[0];
       /** @type {Product} */
       const saved = editing ? await api('PATCH', `/api/products/${editing.id}`, body) : await api('POST', '/api/products', body);

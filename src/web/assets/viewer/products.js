@@ -1,5 +1,7 @@
 // The show's products and what is on screen now: a pinned product or a flash sale, applied
 // when the video shows it (at its PROGRAM-DATE-TIME), not when the message arrives; buying.
+// Prices and stock are the server's pushed lineup state (welcome, then each change): the price
+// in force and the stock left, never worked out here.
 import { $, el, put, money, toast } from '../ui.js';
 import { chosenCode, couponUsed } from './coupons.js';
 import { api, ensureName } from './identity.js';
@@ -7,36 +9,38 @@ import { playingDate } from './player.js';
 import { send } from './socket.js';
 
 /** @typedef {import('../../wire.js').LineupItem} LineupItem */
+/** @typedef {import('../../wire.js').Offer} Offer */
+/** @typedef {import('../../wire.js').LineupState} LineupState */
 /** @typedef {import('../../wire.js').OverlayView} OverlayView */
 /** @typedef {NonNullable<OverlayView['flashSale']>} Sale */
 /** @typedef {Error & { code?: string }} ApiError */
 
 const showId = document.body.dataset.showId ?? '';
-/** @type {LineupItem[]} */
+/** @type {Offer[]} */
 let products = [];
+/** @type {LineupState['sale']} */
+let lastSale = null;
+/** the socket's state arrived: the lineup route's answer (no prices in force) must not replace it */
+let pushed = false;
 /** @type {{ productId: string | null, sale: Sale | null }} */
 let onScreen = { productId: null, sale: null };
 
 /** @param {string | null} id */
 export const productTitle = (id) => products.find((p) => p.id === id)?.title;
 
-// the overlay view carries ms, flash_sale messages an ISO time
-/** @param {Sale} sale */
-const endsAt = (sale) => (typeof sale.endsAt === 'number' ? sale.endsAt : Date.parse(sale.endsAt));
-
-/** @param {LineupItem} p */
+/** @param {Offer} p */
 function productItem(p) {
-  const sale = onScreen.sale && onScreen.sale.productId === p.id && onScreen.sale.remaining > 0 && endsAt(onScreen.sale) > Date.now() ? onScreen.sale : null;
-  const price = sale ? sale.price : p.price;
-  const stockText = sale ? `${sale.remaining} of ${sale.quantity} left at this price` : p.stock > 0 ? `${p.stock} in stock` : 'Sold out';
+  const sale = p.saleId !== null && lastSale && lastSale.id === p.saleId ? lastSale : null;
+  const price = p.priceNow;
+  const stockText = p.stockLeft <= 0 ? 'Sold out' : sale ? `${p.stockLeft} of ${sale.quantity} left at this price` : `${p.stockLeft} in stock`;
   return el('li', { class: `product${onScreen.productId === p.id ? ' on-screen' : ''}`, 'data-product-id': p.id },
     p.thumbUrl ? el('img', { src: p.thumbUrl, alt: '', loading: 'lazy', width: '72', height: '72' }) : el('div', { class: 'noimg', 'aria-hidden': 'true' }),
     el('div', { class: 'info' },
       el('div', { class: 'title', text: p.title }),
-      el('div', {}, el('span', { class: 'price', text: money(price, p.currency) }), sale || p.compareAtPrice ? el('s', { text: money(sale ? p.price : p.compareAtPrice ?? 0, p.currency) }) : null),
+      el('div', {}, el('span', { class: 'price', text: money(price, p.currency) }), price < p.price || p.compareAtPrice ? el('s', { text: money(price < p.price ? p.price : p.compareAtPrice ?? 0, p.currency) }) : null),
       el('div', { class: 'stock', 'data-stock': '', text: stockText })),
     el('div', { class: 'actions' },
-      el('button', { type: 'button', 'data-buy': p.id, disabled: p.stock <= 0, 'aria-label': `Buy ${p.title} for ${money(price, p.currency)}`, onclick: () => buy(p) }, 'Buy'),
+      el('button', { type: 'button', 'data-buy': p.id, disabled: p.stockLeft <= 0, 'aria-label': `Buy ${p.title} for ${money(price, p.currency)}`, onclick: () => buy(p) }, 'Buy'),
       el('button', { type: 'button', class: 'secondary small', onclick: () => requestDemo(p), 'aria-label': `Ask the host to show ${p.title}` }, 'Show me')));
 }
 
@@ -55,19 +59,22 @@ function renderNow() {
     now.hidden = true;
     return;
   }
-  const sale = onSale && onSale.productId === p.id ? onSale : null;
+  const sale = p.saleId !== null;
   now.hidden = false;
   put(now,
     p.thumbUrl ? el('img', { src: p.thumbUrl, alt: '' }) : null,
     el('div', { class: 'info' },
       el('div', { class: 'title', text: p.title }),
-      el('div', { class: sale ? 'sale' : 'price', text: sale ? `Flash sale ${money(sale.price, p.currency)} · ${sale.remaining} left` : money(p.price, p.currency) })),
+      el('div', { class: sale ? 'sale' : 'price', text: sale ? `Flash sale ${money(p.priceNow, p.currency)} · ${p.stockLeft > 0 ? `${p.stockLeft} left` : 'sold out'}` : p.stockLeft > 0 ? money(p.priceNow, p.currency) : `${money(p.priceNow, p.currency)} · sold out` })),
     el('button', { type: 'button', 'data-buy-now': p.id, onclick: () => buy(p) }, 'Buy now'));
 }
 
 export async function loadProducts() {
   try {
-    products = await api('GET', `/api/shows/${showId}/lineup`);
+    /** @type {LineupItem[]} */
+    const items = await api('GET', `/api/shows/${showId}/lineup`);
+    if (pushed) return;
+    products = items.map((p) => ({ ...p, priceNow: p.price, stockLeft: p.stock, saleId: null }));
     renderProducts();
   } catch (err) {
     toast(`Products could not load: ${/** @type {Error} */ (err).message}`, true);
@@ -98,35 +105,42 @@ export function drainOverlay() {
     applyOverlay(next.view);
   }
 }
+/** the server's lineup state (welcome, and each change) @param {LineupState} state */
+export function applyLineup(state) {
+  pushed = true;
+  products = state.items;
+  lastSale = state.sale;
+  renderProducts();
+}
 /** a pushed flash-sale count @param {{ id: string, remaining: number }} sale */
 export function saleCount(sale) {
-  if (onScreen.sale && onScreen.sale.id === sale.id) {
-    onScreen.sale = { ...onScreen.sale, remaining: sale.remaining };
-    renderProducts();
-  }
+  if (onScreen.sale && onScreen.sale.id === sale.id) onScreen.sale = { ...onScreen.sale, remaining: sale.remaining };
+  for (const p of products) if (p.saleId === sale.id) p.stockLeft = Math.min(p.stockLeft, sale.remaining);
+  renderProducts();
 }
 
 let buying = false;
-/** @param {LineupItem} p */
+/** @param {Offer} p */
 async function buy(p) {
   if (buying || !(await ensureName())) return;
   buying = true;
   try {
     const couponCode = chosenCode();
     /** @type {import('../../wire.js').PlacedOrder} */
-    const order = await api('POST', `/api/shows/${showId}/orders`, { productId: p.id, quantity: 1, ...(couponCode ? { couponCode } : {}) }, { 'idempotency-key': crypto.randomUUID() });
+    const order = await api('POST', `/api/shows/${showId}/orders`, { productId: p.id, quantity: 1, price: p.priceNow, ...(couponCode ? { couponCode } : {}) }, { 'idempotency-key': crypto.randomUUID() });
     toast(`Ordered ${p.title} · ${money(order.total, order.currency)}${order.discount ? ` (saved ${money(order.discount, order.currency)})` : ''}`);
     if (order.couponId) couponUsed();
-    p.stock = Math.max(0, p.stock - 1);
+    p.stockLeft = Math.max(0, p.stockLeft - 1);
     renderProducts();
   } catch (err) {
     const { code, message } = /** @type {ApiError} */ (err);
-    toast(code === 'SOLD_OUT' ? 'Sold out, sorry!' : message, true);
+    // the price shown is the one charged: a sale that just started or sold out is said, not billed
+    toast(code === 'SOLD_OUT' ? 'Sold out, sorry!' : code === 'PRICE_CHANGED' ? 'The price just changed: look again before you buy' : message, true);
   } finally {
     buying = false;
   }
 }
-/** @param {LineupItem} p */
+/** @param {Offer} p */
 async function requestDemo(p) {
   if (!(await ensureName())) return;
   send({ type: 'demo', productId: p.id });
