@@ -85,7 +85,8 @@ export function renderScene(theme: OverlayTheme, scene: OverlayScene): SlotSvgs 
       countdownX: spec.width - 16,
       countdown: countdownText(msLeft),
       // the box names what is on sale: another product may be pinned beside it
-      productTitle: escapeXml(fitText(product.title, spec.width - 32, 16)),
+      // a wider margin than the estimate needs: the title is semi-bold
+      productTitle: escapeXml(fitText(product.title, spec.width - 44, 17)),
       price: escapeXml(formatMoney(sale.price, product.currency)),
       regularPrice: sale.price < product.price ? escapeXml(formatMoney(product.price, product.currency)) : '',
       stockText: escapeXml(
