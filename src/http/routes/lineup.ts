@@ -56,15 +56,17 @@ export const lineupRoutes: FastifyPluginAsyncTypebox<LineupRoutesOptions> = asyn
         tags: ['products'],
         summary: 'A product picture (WebP)',
         params: Type.Object({ id: Type.String({ pattern: ID_PATTERN }), file: Type.Union([Type.Literal('image.webp'), Type.Literal('thumb.webp')]) }),
+        // the product's update time: a URL that names it may be cached for good
+        querystring: Type.Object({ v: Type.Optional(Type.String({ maxLength: 64 })) }),
       },
     },
     async (request, reply) => {
-      const { id, file } = request.params as { id: string; file: 'image.webp' | 'thumb.webp' };
+      const { id, file } = request.params;
       const bytes = catalog.picture(id, file === 'image.webp' ? 'image' : 'thumb');
       if (!bytes) throw new HawkerError('MEDIA_NOT_FOUND', `product ${id} has no picture`);
       return reply
         .header('content-type', 'image/webp')
-        .header('cache-control', (request.query as Record<string, unknown>).v ? 'public, max-age=31536000, immutable' : 'public, max-age=60')
+        .header('cache-control', request.query.v ? 'public, max-age=31536000, immutable' : 'public, max-age=60')
         .header('x-content-type-options', 'nosniff')
         .send(bytes);
     },

@@ -14,6 +14,7 @@ import { ClientMessageSchema, CloseCodes, PROTOCOL_VERSION } from '../../realtim
 import { ChatLineSchema, PollResultsSchema, QuestionViewSchema, ServerMessageSchema } from '../../realtime/server-messages.js';
 import { ErrorResponseSchema } from '../errors.js';
 import { ID_PATTERN, PRINTABLE_TEXT } from '../schemas.js';
+import { routeGroup } from '../route-schema.js';
 import type { AdminScope } from './admin-scope.js';
 
 const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 403: ErrorResponseSchema, 404: ErrorResponseSchema, 409: ErrorResponseSchema, 422: ErrorResponseSchema, 429: ErrorResponseSchema };
@@ -122,14 +123,14 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
       socket.on('pong', () => {
         if (awaitingPong.has(socket)) awaitingPong.set(socket, false);
       });
-      const query = request.query as { token?: string; protocol?: number };
+      const query = request.query;
       const authorization = request.headers.authorization;
       let credentials: Credentials = { kind: 'anonymous' };
       if (authorization && isAdmin(authorization)) credentials = { kind: 'host' };
       else if (authorization) credentials = { kind: 'viewer', token: /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] ?? '' };
       else if (query.token !== undefined) credentials = { kind: 'viewer', token: query.token };
       else if (isHostSession(request)) credentials = { kind: 'host' };
-      const session = hub.connect((request.params as { id: string }).id, credentials, link, query.protocol ?? PROTOCOL_VERSION);
+      const session = hub.connect(request.params.id, credentials, link, query.protocol ?? PROTOCOL_VERSION);
       socket.on('close', () => {
         awaitingPong.delete(socket);
         const left = (perAddress.get(address) ?? 1) - 1;
@@ -148,7 +149,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
   await app.register(async (scope) => {
     await admin(scope);
     const host = scope.withTypeProvider<TypeBoxTypeProvider>();
-    const route = (summary: string, extra: Record<string, unknown> = {}) => ({ schema: { tags: ['live'], summary, security, params: ShowParams, ...extra } });
+    const route = routeGroup({ tags: ['live'], security, params: ShowParams });
 
     host.get(
       '/api/shows/:id/chat',
@@ -156,7 +157,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }),
         response: { 200: Type.Array(ChatLineSchema), ...errors },
       }),
-      async (request) => audience.chat.recent(request.params.id, (request.query as { limit?: number }).limit ?? 100),
+      async (request) => audience.chat.recent(request.params.id, request.query.limit ?? 100),
     );
     host.post(
       '/api/shows/:id/chat',
@@ -165,7 +166,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
         body: Type.Object({ text: Type.String({ minLength: 1, maxLength: CHAT_TEXT_MAX * 4 }) }, { additionalProperties: false }),
         response: { 201: ChatLineSchema, ...errors },
       }),
-      async (request, reply) => reply.status(201).send(audience.chat.hostSay(request.params.id, (request.body as { text: string }).text)),
+      async (request, reply) => reply.status(201).send(audience.chat.hostSay(request.params.id, request.body.text)),
     );
     host.delete(
       '/api/shows/:id/chat/:messageId',
@@ -181,7 +182,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
         body: Type.Object({ messageId: Type.Union([Type.String({ pattern: ID_PATTERN }), Type.Null()]) }, { additionalProperties: false }),
         response: { 200: Type.Object({ pinned: Type.Union([ChatLineSchema, Type.Null()]) }), ...errors },
       }),
-      async (request) => ({ pinned: audience.chat.pin(request.params.id, (request.body as { messageId: string | null }).messageId) }),
+      async (request) => ({ pinned: audience.chat.pin(request.params.id, request.body.messageId) }),
     );
     const Settings = Type.Object({ slowModeSeconds: Type.Integer(), linksAllowed: Type.Boolean(), pinnedMessageId: Type.Union([Type.String(), Type.Null()]) });
     host.get('/api/shows/:id/chat/settings', route('Chat settings', { response: { 200: Settings, ...errors } }), async (request) => audience.chat.chatSettings(request.params.id));
@@ -194,7 +195,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
         ),
         response: { 200: Settings, ...errors },
       }),
-      async (request) => audience.chat.updateSettings(request.params.id, request.body as { slowModeSeconds?: number; linksAllowed?: boolean }),
+      async (request) => audience.chat.updateSettings(request.params.id, request.body),
     );
     host.post(
       '/api/shows/:id/timeouts',
@@ -203,7 +204,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
         response: { 201: Type.Object({ viewerId: Type.String(), until: Type.String({ format: 'date-time' }) }), ...errors },
       }),
       async (request, reply) => {
-        const body = request.body as { viewerId: string; seconds: number };
+        const body = request.body;
         const { until } = audience.moderation.timeout(request.params.id, body.viewerId, body.seconds);
         return reply.status(201).send({ viewerId: body.viewerId, until: new Date(until).toISOString() });
       },
@@ -247,7 +248,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
         response: { 201: PollResultsSchema, ...errors },
       }),
       async (request, reply) => {
-        const body = request.body as { question: string; options: string[]; onOverlay?: boolean };
+        const body = request.body;
         return reply.status(201).send(audience.polls.open(request.params.id, { question: body.question, options: body.options, onOverlay: body.onOverlay ?? false }));
       },
     );
@@ -268,7 +269,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
         querystring: Type.Object({ answered: Type.Optional(Type.Boolean()) }),
         response: { 200: Type.Array(QuestionViewSchema), ...errors },
       }),
-      async (request) => audience.questions.queue(request.params.id, (request.query as { answered?: boolean }).answered ?? false),
+      async (request) => audience.questions.queue(request.params.id, request.query.answered ?? false),
     );
     host.post(
       '/api/shows/:id/questions/:questionId/answered',

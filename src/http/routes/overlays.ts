@@ -5,6 +5,7 @@ import type { ShowEvent } from '../../domain/show.js';
 import type { OverlayView, ShowOverlays } from '../../live/show-overlays.js';
 import { ErrorResponseSchema } from '../errors.js';
 import { ID_PATTERN, PRINTABLE_TEXT } from '../schemas.js';
+import { routeGroup } from '../route-schema.js';
 import type { AdminScope } from './admin-scope.js';
 import { ShowParams } from './shows.js';
 
@@ -84,9 +85,7 @@ export const overlayRoutes: FastifyPluginAsyncTypebox<OverlayRoutesOptions> = as
       },
     };
   };
-  const route = (summary: string, extra: Record<string, unknown> = {}) => ({
-    schema: { tags: ['overlay'], summary, security, params: ShowParams, response: { 200: ChangeResponse, ...errors }, ...extra },
-  });
+  const route = routeGroup({ tags: ['overlay'], security, params: ShowParams, response: { 200: ChangeResponse, ...errors } });
 
   app.get(
     '/api/shows/:id/overlay',
@@ -99,7 +98,7 @@ export const overlayRoutes: FastifyPluginAsyncTypebox<OverlayRoutesOptions> = as
     route('Pin a product: its card (image, title, price, discount) goes on the video', {
       body: Type.Object({ productId: Type.String({ pattern: ID_PATTERN }) }, { additionalProperties: false }),
     }),
-    async (request) => respond(request.params.id, overlays.pin(request.params.id, (request.body as { productId: string }).productId)),
+    async (request) => respond(request.params.id, overlays.pin(request.params.id, request.body.productId)),
   );
   app.delete('/api/shows/:id/pin', route('Unpin the product'), async (request) => respond(request.params.id, overlays.unpin(request.params.id)));
 
@@ -135,7 +134,7 @@ export const overlayRoutes: FastifyPluginAsyncTypebox<OverlayRoutesOptions> = as
     route('Show a lower-third announcement (a promo code, "free gift for the next 10 orders")', {
       body: Type.Object({ text: Type.String({ minLength: 1, maxLength: ANNOUNCEMENT_MAX, pattern: PRINTABLE_TEXT }) }, { additionalProperties: false }),
     }),
-    async (request) => respond(request.params.id, overlays.announce(request.params.id, (request.body as { text: string }).text.trim())),
+    async (request) => respond(request.params.id, overlays.announce(request.params.id, request.body.text.trim())),
   );
   app.delete('/api/shows/:id/announcement', route('Take the announcement down'), async (request) =>
     respond(request.params.id, overlays.announce(request.params.id, null)),
@@ -146,7 +145,7 @@ export const overlayRoutes: FastifyPluginAsyncTypebox<OverlayRoutesOptions> = as
     route("Show or hide the QR code to the pinned product's checkout", {
       body: Type.Object({ enabled: Type.Boolean() }, { additionalProperties: false }),
     }),
-    async (request) => respond(request.params.id, overlays.setQr(request.params.id, (request.body as { enabled: boolean }).enabled)),
+    async (request) => respond(request.params.id, overlays.setQr(request.params.id, request.body.enabled)),
   );
 
   app.put(
@@ -154,7 +153,7 @@ export const overlayRoutes: FastifyPluginAsyncTypebox<OverlayRoutesOptions> = as
     route('Hide every overlay at once (or bring them back), keeping what was set', {
       body: Type.Object({ hidden: Type.Boolean() }, { additionalProperties: false }),
     }),
-    async (request) => respond(request.params.id, overlays.setHidden(request.params.id, (request.body as { hidden: boolean }).hidden)),
+    async (request) => respond(request.params.id, overlays.setHidden(request.params.id, request.body.hidden)),
   );
 
   app.put(
@@ -170,6 +169,6 @@ export const overlayRoutes: FastifyPluginAsyncTypebox<OverlayRoutesOptions> = as
         { additionalProperties: false, minProperties: 1 },
       ),
     }),
-    async (request) => respond(request.params.id, overlays.setTheme(request.params.id, request.body as Record<string, string | number>)),
+    async (request) => respond(request.params.id, overlays.setTheme(request.params.id, request.body)),
   );
 };

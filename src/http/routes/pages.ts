@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { HawkerError } from '../../domain/errors.js';
 import type { ShowCatalog } from '../../live/show-catalog.js';
@@ -102,13 +102,15 @@ export const pageRoutes: FastifyPluginAsyncTypebox<PageRoutesOptions> = async (a
       .send(asset.body);
   };
   const File = Type.String({ pattern: '^[a-z0-9.-]{1,64}$' });
-  app.get('/assets/:file', { schema: { hide: true, params: Type.Object({ file: File }) } }, async (request, reply) =>
-    serveAsset((request.params as { file: string }).file, (request.query as Record<string, unknown>).v, reply),
+  /** the content hash the page put in the URL: a match may be cached for good */
+  const Version = Type.Object({ v: Type.Optional(Type.String({ maxLength: 64 })) });
+  app.get('/assets/:file', { schema: { hide: true, params: Type.Object({ file: File }), querystring: Version } }, async (request, reply) =>
+    serveAsset(request.params.file, request.query.v, reply),
   );
   // the modules of one page (assets/admin/*.js)
-  app.get('/assets/:dir/:file', { schema: { hide: true, params: Type.Object({ dir: Type.String({ pattern: ASSET_DIR.source }), file: File }) } }, async (request, reply) => {
-    const { dir, file } = request.params as { dir: string; file: string };
-    return serveAsset(`${dir}/${file}`, (request.query as Record<string, unknown>).v, reply);
+  app.get('/assets/:dir/:file', { schema: { hide: true, params: Type.Object({ dir: Type.String({ pattern: ASSET_DIR.source }), file: File }), querystring: Version } }, async (request, reply) => {
+    const { dir, file } = request.params;
+    return serveAsset(`${dir}/${file}`, request.query.v, reply);
   });
 
   app.get(
@@ -153,14 +155,15 @@ export const pageRoutes: FastifyPluginAsyncTypebox<PageRoutesOptions> = async (a
       .send(renderAdminPage({ assetUrl, ingestUrl: urls.ingestUrl, publicUrl: urls.publicUrl })),
   );
 
-  await app.register(async (scope) => {
+  await app.register(async (plain) => {
+    const scope = plain.withTypeProvider<TypeBoxTypeProvider>();
     // guessing the token is limited like any API call
     scope.addHook('onRequest', scope.rateLimit());
     scope.post(
       '/admin/login',
       { schema: { tags: ['admin'], summary: 'Control-panel login: the admin token for a session cookie and a CSRF token', body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }) } },
       async (request, reply) => {
-        if (!isAdmin(`Bearer ${(request.body as { token: string }).token}`)) throw new HawkerError('UNAUTHORIZED', 'that is not the admin token');
+        if (!isAdmin(`Bearer ${request.body.token}`)) throw new HawkerError('UNAUTHORIZED', 'that is not the admin token');
         const session = sessions.create();
         sessions.cookie(reply, session.id, session.maxAgeSeconds, secure);
         return { csrfToken: session.csrf };

@@ -84,7 +84,7 @@ export const productRoutes: FastifyPluginAsyncTypebox<ProductRoutesOptions> = as
       },
     },
     async (request) => {
-      const body = request.body as unknown;
+      const body = request.body;
       if (typeof body !== 'string') throw new HawkerError('UNSUPPORTED_MEDIA_TYPE', 'send the catalog as text/csv');
       const dryRun = request.query.dryRun ?? false;
       return { ...catalog.importCsv(body, dryRun), dryRun };
@@ -137,7 +137,7 @@ export const productRoutes: FastifyPluginAsyncTypebox<ProductRoutesOptions> = as
       },
     },
     async (request) => {
-      const body = request.body as unknown;
+      const body = request.body;
       if (!Buffer.isBuffer(body)) {
         throw new HawkerError('UNSUPPORTED_MEDIA_TYPE', 'send the image bytes with an image/* content type');
       }

@@ -39,7 +39,7 @@ export const testPatternRoutes: FastifyPluginAsyncTypebox<TestPatternRoutesOptio
     async (request, reply) => {
       const show = catalog.get(request.params.id);
       if (show.status === 'ended') throw new HawkerError('SHOW_ENDED', 'the show has ended; create a new one');
-      const seconds = (request.body as { seconds?: number } | undefined)?.seconds ?? 600;
+      const seconds = request.body.seconds ?? 600;
       try {
         await patterns.start(show.id, show.streamKey, seconds);
       } catch (err) {
