@@ -2,8 +2,8 @@
 // pages are checked against (wire.d.ts) must be the routes' schemas exactly, or
 // `npm run typecheck` fails here.
 import type { Static } from '@sinclair/typebox';
-import type { ProductSchema } from '../http/routes/products.js';
-import type { ShowSchema } from '../http/routes/shows.js';
+import type { ProductSchema } from '../http/schemas/products.js';
+import type { ShowSchema } from '../http/schemas/shows.js';
 import type { Product, Show } from './wire.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;

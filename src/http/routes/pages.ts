@@ -3,7 +3,6 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { HawkerError } from '../../domain/errors.js';
@@ -11,7 +10,7 @@ import type { ShowCatalog } from '../../live/show-catalog.js';
 import { renderAdminPage } from '../../web/admin-page.js';
 import { renderWatchPage } from '../../web/watch-page.js';
 import type { AdminSessions } from '../admin-session.js';
-import { ID_PATTERN } from '../schemas.js';
+import { ASSET_DIR_PATTERN, AssetParams, LoginBody, PageAssetParams, Version, WatchParams, WatchQuery } from '../schemas/pages.js';
 import type { ShowUrls } from './shows.js';
 
 const assetsDir = fileURLToPath(new URL('../../web/assets/', import.meta.url));
@@ -28,7 +27,8 @@ interface Asset {
 const RELATIVE_IMPORT = /(\bfrom\s*|\bimport\s*)(['"])(\.{1,2}\/[^'"?]+)\2/g;
 
 const ASSET_NAME = /^[a-z0-9-]+\.(js|css)$/;
-const ASSET_DIR = /^[a-z0-9-]{1,32}$/;
+/** one folder deep: the modules of one page (the route's params take the same pattern) */
+const ASSET_DIR = new RegExp(ASSET_DIR_PATTERN);
 
 /** Asset files by path under assets/: `admin.js`, `admin/lineup.js` (one folder deep). */
 function readAssetFiles(): Map<string, Buffer> {
@@ -101,14 +101,11 @@ export const pageRoutes: FastifyPluginAsyncTypebox<PageRoutesOptions> = async (a
       .header('x-content-type-options', 'nosniff')
       .send(asset.body);
   };
-  const File = Type.String({ pattern: '^[a-z0-9.-]{1,64}$' });
-  /** the content hash the page put in the URL: a match may be cached for good */
-  const Version = Type.Object({ v: Type.Optional(Type.String({ maxLength: 64 })) });
-  app.get('/assets/:file', { schema: { hide: true, params: Type.Object({ file: File }), querystring: Version } }, async (request, reply) =>
+  app.get('/assets/:file', { schema: { hide: true, params: AssetParams, querystring: Version } }, async (request, reply) =>
     serveAsset(request.params.file, request.query.v, reply),
   );
   // the modules of one page (assets/admin/*.js)
-  app.get('/assets/:dir/:file', { schema: { hide: true, params: Type.Object({ dir: Type.String({ pattern: ASSET_DIR.source }), file: File }), querystring: Version } }, async (request, reply) => {
+  app.get('/assets/:dir/:file', { schema: { hide: true, params: PageAssetParams, querystring: Version } }, async (request, reply) => {
     const { dir, file } = request.params;
     return serveAsset(`${dir}/${file}`, request.query.v, reply);
   });
@@ -119,8 +116,8 @@ export const pageRoutes: FastifyPluginAsyncTypebox<PageRoutesOptions> = async (a
       schema: {
         tags: ['viewer'],
         summary: 'The viewer page (add ?embed=1 inside an iframe on a shop page)',
-        params: Type.Object({ id: Type.String({ pattern: ID_PATTERN }) }),
-        querystring: Type.Object({ embed: Type.Optional(Type.String({ maxLength: 8 })), product: Type.Optional(Type.String({ maxLength: 64 })) }),
+        params: WatchParams,
+        querystring: WatchQuery,
       },
     },
     async (request, reply) => {
@@ -161,7 +158,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox<PageRoutesOptions> = async (a
     scope.addHook('onRequest', scope.rateLimit());
     scope.post(
       '/admin/login',
-      { schema: { tags: ['admin'], summary: 'Control-panel login: the admin token for a session cookie and a CSRF token', body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }) } },
+      { schema: { tags: ['admin'], summary: 'Control-panel login: the admin token for a session cookie and a CSRF token', body: LoginBody } },
       async (request, reply) => {
         if (!isAdmin(`Bearer ${request.body.token}`)) throw new HawkerError('UNAUTHORIZED', 'that is not the admin token');
         const session = sessions.create();

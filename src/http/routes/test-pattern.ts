@@ -1,15 +1,15 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HawkerError } from '../../domain/errors.js';
 import type { ShowCatalog } from '../../live/show-catalog.js';
 import type { TestPatterns } from '../../pipeline/test-pattern.js';
 import { ErrorResponseSchema } from '../errors.js';
-import { ID_PATTERN } from '../schemas.js';
+import { IdParams } from '../schemas/common.js';
+import { StartTestPatternBody, TestPatternStarted, TestPatternState } from '../schemas/test-pattern.js';
 import type { AdminScope } from './admin-scope.js';
 
 const errors = { 401: ErrorResponseSchema, 404: ErrorResponseSchema, 409: ErrorResponseSchema, 503: ErrorResponseSchema };
 const security = [{ bearer: [] }];
-const params = Type.Object({ id: Type.String({ pattern: ID_PATTERN }) });
+const params = IdParams;
 
 export interface TestPatternRoutesOptions {
   catalog: ShowCatalog;
@@ -20,7 +20,7 @@ export interface TestPatternRoutesOptions {
 /** "Start test pattern": try a show without OBS. */
 export const testPatternRoutes: FastifyPluginAsyncTypebox<TestPatternRoutesOptions> = async (app, { catalog, patterns, admin }) => {
   await admin(app);
-  app.get('/api/shows/:id/test-pattern', { schema: { tags: ['shows'], summary: 'Whether a test pattern is publishing to this show', security, params, response: { 200: Type.Object({ running: Type.Boolean(), error: Type.Union([Type.String(), Type.Null()]) }), ...errors } } }, async (request) => {
+  app.get('/api/shows/:id/test-pattern', { schema: { tags: ['shows'], summary: 'Whether a test pattern is publishing to this show', security, params, response: { 200: TestPatternState, ...errors } } }, async (request) => {
     catalog.get(request.params.id);
     return { running: patterns.isRunning(request.params.id), error: patterns.lastError(request.params.id) };
   });
@@ -32,8 +32,8 @@ export const testPatternRoutes: FastifyPluginAsyncTypebox<TestPatternRoutesOptio
         summary: 'Publish a test card with a tone to this show from the server itself (the show goes live as from OBS)',
         security,
         params,
-        body: Type.Object({ seconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 3600 })) }, { additionalProperties: false }),
-        response: { 202: Type.Object({ running: Type.Boolean(), seconds: Type.Integer() }), ...errors },
+        body: StartTestPatternBody,
+        response: { 202: TestPatternStarted, ...errors },
       },
     },
     async (request, reply) => {
