@@ -8,7 +8,7 @@ import { HawkerError } from '../../domain/errors.js';
 import type { Order, Viewer } from '../../domain/order.js';
 import { ErrorResponseSchema } from '../errors.js';
 import { IdParams } from '../schemas/common.js';
-import { IdempotencyHeaders, NewViewer, NewViewerBody, OrderSchema, PlaceOrderBody } from '../schemas/orders.js';
+import { IdempotencyHeaders, NewViewer, NewViewerBody, OrderSchema, PlaceOrderBody, ShowStatsSchema } from '../schemas/orders.js';
 import type { AdminScope } from './admin-scope.js';
 
 const orderToBody = (o: Order) => ({ ...o, createdAt: new Date(o.createdAt).toISOString(), updatedAt: new Date(o.updatedAt).toISOString() });
@@ -136,7 +136,7 @@ export const commerceRoutes: FastifyPluginAsyncTypebox<CommerceRoutesOptions> = 
     );
     merchant.get(
       '/api/shows/:id/stats',
-      { schema: { tags: ['orders'], summary: 'Orders and revenue per minute and per product, and sales while each product was pinned', security: [{ bearer: [] }], params: IdParams } },
+      { schema: { tags: ['orders'], summary: 'Orders and revenue per minute and per product, and sales while each product was pinned', security: [{ bearer: [] }], params: IdParams, response: { 200: ShowStatsSchema, ...errors } } },
       async (request) => stats.build(request.params.id),
     );
     merchant.post('/api/orders/:id/refund', { schema: { tags: ['orders'], summary: 'Refund a paid order', security: [{ bearer: [] }], params: IdParams, response: { 200: OrderSchema, ...errors } } }, async (request) =>

@@ -10,6 +10,7 @@ import type { LivePresence } from '../../realtime/presence.js';
 import type { LiveQuestions } from '../../realtime/questions.js';
 import { ClientMessageSchema, CloseCodes, PROTOCOL_VERSION } from '../../realtime/protocol.js';
 import { ChatLineSchema, PollResultsSchema, ServerMessageSchema } from '../../realtime/server-messages.js';
+import { Type } from '@sinclair/typebox';
 import { ErrorResponseSchema } from '../errors.js';
 import { routeGroup } from '../route-schema.js';
 import { IdParams as ShowParams } from '../schemas/common.js';
@@ -22,7 +23,9 @@ import {
   HostSayBody,
   LiveSocketQuery,
   Lifted,
+  LiveProtocol,
   MessageParams,
+  Moderators,
   OpenPollBody,
   PinMessageBody,
   PinnedMessage,
@@ -93,7 +96,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
 
   app.get(
     '/api/live/protocol',
-    { schema: { tags: ['live'], summary: `The live WebSocket protocol (version ${PROTOCOL_VERSION}) as JSON Schema, both directions` } },
+    { schema: { tags: ['live'], summary: `The live WebSocket protocol (version ${PROTOCOL_VERSION}) as JSON Schema, both directions`, response: { 200: LiveProtocol } } },
     async () => ({
       version: PROTOCOL_VERSION,
       endpoint: '/api/shows/{id}/live?token=<viewer token>&protocol=1',
@@ -186,10 +189,10 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
     );
     host.delete(
       '/api/shows/:id/chat/:messageId',
-      { schema: { tags: ['live'], summary: 'Delete a message: it disappears for everyone', security, params: MessageParams, response: { ...errors } } },
+      { schema: { tags: ['live'], summary: 'Delete a message: it disappears for everyone', security, params: MessageParams, response: { 204: Type.Null(), ...errors } } },
       async (request, reply) => {
         audience.moderation.deleteMessage(request.params.id, request.params.messageId, 'host');
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
     host.put(
@@ -223,10 +226,10 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
     );
     host.put(
       '/api/viewers/:viewerId/ban',
-      { schema: { tags: ['live'], summary: 'Ban a viewer from chat in every show; their messages in live rooms disappear', security, params: ViewerParams, response: { ...errors } } },
+      { schema: { tags: ['live'], summary: 'Ban a viewer from chat in every show; their messages in live rooms disappear', security, params: ViewerParams, response: { 204: Type.Null(), ...errors } } },
       async (request, reply) => {
         audience.moderation.ban(request.params.viewerId);
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
     host.delete(
@@ -234,16 +237,16 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
       { schema: { tags: ['live'], summary: 'Lift the bans and timeouts of a viewer', security, params: ViewerParams, response: { 200: Lifted, ...errors } } },
       async (request) => ({ lifted: audience.moderation.lift(request.params.viewerId) }),
     );
-    host.get('/api/moderators', { schema: { tags: ['live'], summary: 'Viewers who moderate chat', security } }, async () =>
+    host.get('/api/moderators', { schema: { tags: ['live'], summary: 'Viewers who moderate chat', security, response: { 200: Moderators, ...errors } } }, async () =>
       audience.moderation.moderators().map((m) => ({ ...m, grantedAt: new Date(m.grantedAt).toISOString() })),
     );
-    host.put('/api/viewers/:viewerId/moderator', { schema: { tags: ['live'], summary: 'Make a viewer a moderator', security, params: ViewerParams, response: { ...errors } } }, async (request, reply) => {
+    host.put('/api/viewers/:viewerId/moderator', { schema: { tags: ['live'], summary: 'Make a viewer a moderator', security, params: ViewerParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
       audience.moderation.setModerator(request.params.viewerId, true);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     });
-    host.delete('/api/viewers/:viewerId/moderator', { schema: { tags: ['live'], summary: 'No longer a moderator', security, params: ViewerParams, response: { ...errors } } }, async (request, reply) => {
+    host.delete('/api/viewers/:viewerId/moderator', { schema: { tags: ['live'], summary: 'No longer a moderator', security, params: ViewerParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
       audience.moderation.setModerator(request.params.viewerId, false);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     });
 
     host.post(
@@ -263,9 +266,9 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
     host.post('/api/shows/:id/polls/current/close', route('Close the poll: results are final', { response: { 200: PollResultsSchema, ...errors } }), async (request) =>
       audience.polls.close(request.params.id),
     );
-    host.delete('/api/shows/:id/polls/overlay', route('Take the poll off the video'), async (request, reply) => {
+    host.delete('/api/shows/:id/polls/overlay', route('Take the poll off the video', { response: { 204: Type.Null(), ...errors } }), async (request, reply) => {
       audience.polls.hide(request.params.id);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     });
 
     host.get(
@@ -278,10 +281,10 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
     );
     host.post(
       '/api/shows/:id/questions/:questionId/answered',
-      { schema: { tags: ['live'], summary: 'Mark a question or demo request answered', security, params: QuestionParams, response: { ...errors } } },
+      { schema: { tags: ['live'], summary: 'Mark a question or demo request answered', security, params: QuestionParams, response: { 204: Type.Null(), ...errors } } },
       async (request, reply) => {
         audience.questions.answer(request.params.id, request.params.questionId);
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
     host.get('/api/shows/:id/presence', route('Viewers connected now and the peak', { response: { 200: Presence, ...errors } }), async (request) =>

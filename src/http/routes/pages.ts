@@ -3,14 +3,16 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { HawkerError } from '../../domain/errors.js';
+import { ErrorResponseSchema } from '../errors.js';
 import type { ShowCatalog } from '../../live/show-catalog.js';
 import { renderAdminPage } from '../../web/admin-page.js';
 import { renderWatchPage } from '../../web/watch-page.js';
 import type { AdminSessions } from '../admin-session.js';
-import { ASSET_DIR_PATTERN, AssetParams, LoginBody, PageAssetParams, Version, WatchParams, WatchQuery } from '../schemas/pages.js';
+import { ASSET_DIR_PATTERN, AdminSession, AssetParams, LoginBody, PageAssetParams, Version, WatchParams, WatchQuery } from '../schemas/pages.js';
 import type { ShowUrls } from './shows.js';
 
 const assetsDir = fileURLToPath(new URL('../../web/assets/', import.meta.url));
@@ -76,6 +78,8 @@ function loadAssets(): Map<string, Asset> {
   for (const name of files.keys()) load(name, name);
   return assets;
 }
+
+const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 429: ErrorResponseSchema };
 
 const PAGE_CSP = "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'";
 
@@ -158,7 +162,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox<PageRoutesOptions> = async (a
     scope.addHook('onRequest', scope.rateLimit());
     scope.post(
       '/admin/login',
-      { schema: { tags: ['admin'], summary: 'Control-panel login: the admin token for a session cookie and a CSRF token', body: LoginBody } },
+      { schema: { tags: ['admin'], summary: 'Control-panel login: the admin token for a session cookie and a CSRF token', body: LoginBody, response: { 200: AdminSession, ...errors } } },
       async (request, reply) => {
         if (!isAdmin(`Bearer ${request.body.token}`)) throw new HawkerError('UNAUTHORIZED', 'that is not the admin token');
         const session = sessions.create();
@@ -166,16 +170,16 @@ export const pageRoutes: FastifyPluginAsyncTypebox<PageRoutesOptions> = async (a
         return { csrfToken: session.csrf };
       },
     );
-    scope.get('/admin/session', { schema: { tags: ['admin'], summary: 'The CSRF token of the current control-panel session' } }, async (request) => {
+    scope.get('/admin/session', { schema: { tags: ['admin'], summary: 'The CSRF token of the current control-panel session', response: { 200: AdminSession, ...errors } } }, async (request) => {
       const session = sessions.fromRequest(request);
       if (!session) throw new HawkerError('UNAUTHORIZED', 'not signed in');
       return { csrfToken: session.csrf };
     });
-    scope.post('/admin/logout', { schema: { tags: ['admin'], summary: 'End the control-panel session' } }, async (request, reply) => {
+    scope.post('/admin/logout', { schema: { tags: ['admin'], summary: 'End the control-panel session', response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
       if (!sessions.allows(request)) throw new HawkerError('UNAUTHORIZED', 'not signed in');
       sessions.revoke(request);
       sessions.cookie(reply, '', 0, secure);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     });
   });
 };

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HawkerError } from '../../domain/errors.js';
 import type { ShowCatalog } from '../../live/show-catalog.js';
@@ -48,9 +49,9 @@ export const testPatternRoutes: FastifyPluginAsyncTypebox<TestPatternRoutesOptio
       return reply.status(202).send({ running: true, seconds });
     },
   );
-  app.delete('/api/shows/:id/test-pattern', { schema: { tags: ['shows'], summary: 'Stop the test pattern', security, params, response: { ...errors } } }, async (request, reply) => {
+  app.delete('/api/shows/:id/test-pattern', { schema: { tags: ['shows'], summary: 'Stop the test pattern', security, params, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
     catalog.get(request.params.id);
     patterns.stop(request.params.id);
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
 };

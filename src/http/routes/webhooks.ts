@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HawkerError } from '../../domain/errors.js';
 import type { WebhookStore } from '../../domain/ports.js';
 import { ErrorResponseSchema } from '../errors.js';
 import { IdParams } from '../schemas/common.js';
-import { NewWebhookEndpoint, RegisterWebhookBody } from '../schemas/webhooks.js';
+import { NewWebhookEndpoint, RegisterWebhookBody, WebhookDeliveries, WebhookEndpoints } from '../schemas/webhooks.js';
 import type { AdminScope } from './admin-scope.js';
 
 const security = [{ bearer: [] }];
@@ -48,16 +49,16 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
       return reply.status(201).send({ ...endpoint, createdAt: new Date(endpoint.createdAt).toISOString() });
     },
   );
-  app.get('/api/webhooks', { schema: { tags: ['webhooks'], summary: 'Registered endpoints (without secrets)', security } }, async () =>
+  app.get('/api/webhooks', { schema: { tags: ['webhooks'], summary: 'Registered endpoints (without secrets)', security, response: { 200: WebhookEndpoints, ...errors } } }, async () =>
     store.listEndpoints().map((e) => ({ id: e.id, url: e.url, createdAt: new Date(e.createdAt).toISOString() })),
   );
-  app.delete('/api/webhooks/:id', { schema: { tags: ['webhooks'], summary: 'Remove an endpoint', security, params: IdParams } }, async (request, reply) => {
+  app.delete('/api/webhooks/:id', { schema: { tags: ['webhooks'], summary: 'Remove an endpoint', security, params: IdParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
     if (!store.removeEndpoint(request.params.id)) throw new HawkerError('NOT_FOUND', 'no such webhook endpoint');
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
   app.get(
     '/api/webhooks/:id/deliveries',
-    { schema: { tags: ['webhooks'], summary: 'The delivery log, newest first', security, params: IdParams } },
+    { schema: { tags: ['webhooks'], summary: 'The delivery log, newest first', security, params: IdParams, response: { 200: WebhookDeliveries, ...errors } } },
     async (request) => store.deliveries(request.params.id, 200).map((d) => ({ ...d, at: new Date(d.at).toISOString() })),
   );
 };

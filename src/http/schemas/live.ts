@@ -42,3 +42,15 @@ export const QuestionQueue = Type.Array(QuestionViewSchema);
 export const QuestionsQuery = Type.Object({ answered: Type.Optional(Type.Boolean()) });
 
 export const Presence = Type.Object({ viewers: Type.Integer(), peak: Type.Integer() });
+
+export const Moderators = Type.Array(Type.Object({ viewerId: Type.String(), displayName: Type.String(), grantedAt: IsoTime }));
+
+/** GET /api/live/protocol: the socket's messages both ways, as JSON Schema */
+export const LiveProtocol = Type.Object({
+  version: Type.Integer(),
+  endpoint: Type.String(),
+  framing: Type.String(),
+  closeCodes: Type.Record(Type.String(), Type.Integer()),
+  clientMessages: Type.Unknown({ description: 'JSON Schema of what a client may send' }),
+  serverMessages: Type.Unknown({ description: 'JSON Schema of what the server sends' }),
+});

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { orderStatuses } from '../../domain/order.js';
-import { ID_PATTERN, PRINTABLE_TEXT } from './common.js';
+import { ID_PATTERN, IsoTime, Nullable, PRINTABLE_TEXT } from './common.js';
 
 export const OrderSchema = Type.Object({
   id: Type.String(),
@@ -34,3 +34,29 @@ export const PlaceOrderBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+const Revenue = Type.Record(Type.String(), Type.Integer(), { description: 'currency -> minor units' });
+
+/** GET /api/shows/:id/stats: ShowStats of src/commerce/show-stats.ts, field for field (wire-check.ts holds them equal) */
+export const ShowStatsSchema = Type.Object({
+  showId: Type.String(),
+  orders: Type.Integer(),
+  units: Type.Integer(),
+  revenue: Revenue,
+  perMinute: Type.Array(Type.Object({ minute: IsoTime, orders: Type.Integer(), revenue: Revenue })),
+  perProduct: Type.Array(
+    Type.Object({
+      productId: Type.String(),
+      orders: Type.Integer(),
+      units: Type.Integer(),
+      revenue: Type.Integer(),
+      currency: Type.String(),
+      pinnedMs: Type.Integer(),
+      ordersWhilePinned: Type.Integer(),
+      ordersPerPinnedMinute: Nullable(Type.Number()),
+      viewersWhilePinned: Type.Integer(),
+      buyersWhilePinned: Type.Integer(),
+      conversionWhilePinned: Nullable(Type.Number({ description: 'buyers / signed-in viewers watching while pinned' })),
+    }),
+  ),
+});

@@ -12,3 +12,4 @@ export const WatchParams = IdParams;
 export const WatchQuery = Type.Object({ embed: Type.Optional(Type.String({ maxLength: 8 })), product: Type.Optional(Type.String({ maxLength: 64 })) });
 
 export const LoginBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+export const AdminSession = Type.Object({ csrfToken: Type.String({ description: 'send it back as X-CSRF-Token on every change' }) });
