@@ -1,12 +1,13 @@
 import { centreEntryForClients } from '../commerce/coupons.js';
 import type { EventSource } from '../domain/events.js';
 import type { FlashSale } from '../domain/overlay.js';
+import { overlayToWire, type OverlaySnapshot } from './overlay-wire.js';
 import type { Broadcaster } from './session.js';
 
 export interface AudienceNotifierOptions {
   out: Broadcaster;
   /** what the overlay shows now, as the welcome message sends it */
-  overlayView(showId: string): unknown;
+  overlayView(showId: string): OverlaySnapshot;
   /** the flash sale as it stands (stock left), looked up when the message leaves */
   flashSale(id: string): FlashSale | undefined;
 }
@@ -18,7 +19,7 @@ export interface AudienceNotifierOptions {
  */
 export function notifyAudience(bus: EventSource, { out, overlayView, flashSale }: AudienceNotifierOptions): void {
   bus.on('overlay.changed', ({ showId, change, programDateTime, at }) =>
-    out.publish(showId, { type: 'overlay', change, overlay: overlayView(showId), programDateTime, at: new Date(at).toISOString() }),
+    out.publish(showId, { type: 'overlay', change, overlay: overlayToWire(overlayView(showId)), programDateTime, at: new Date(at).toISOString() }),
   );
   bus.on('show.live', ({ showId }) => out.publish(showId, { type: 'show', status: 'live' }));
   bus.on('show.ended', ({ showId }) => out.publish(showId, { type: 'show', status: 'ended' }));

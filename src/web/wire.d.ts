@@ -7,6 +7,7 @@
 import type { ServerMessage } from '../realtime/server-messages.js';
 import type { ClientMessage } from '../realtime/protocol.js';
 import type { ShowStats } from '../commerce/show-stats.js';
+import type { OverlayWire } from '../realtime/overlay-wire.js';
 
 export type { ClientMessage, ServerMessage, ShowStats };
 /** one frame of /api/shows/:id/live carries an array of these */
@@ -59,14 +60,8 @@ export interface LineupItem {
   thumbUrl: string | null;
 }
 
-/** GET /api/shows/:id/overlay, and `overlay` of the socket's overlay message (OverlayViewSchema in src/http/schemas/overlays.ts) */
-export interface OverlayView {
-  showId: string;
-  state: { pinnedProductId: string | null; flashSaleId: string | null; announcement: { text: string } | null; qr: boolean; hidden: boolean };
-  pinnedProduct: { id: string; title: string; price: number; currency: string } | null;
-  /** endsAt: ISO from the route, ms since the epoch in the socket's overlay view */
-  flashSale: { id: string; productId: string; price: number; quantity: number; remaining: number; endsAt: string | number } | null;
-}
+/** GET /api/shows/:id/overlay, and `overlay` of the socket's welcome and overlay messages: one form (OverlayViewSchema in src/realtime/overlay-wire.ts) */
+export type OverlayView = OverlayWire;
 
 /** POST /api/shows/:id/orders (OrderSchema in src/http/schemas/orders.ts), the parts the viewer reads */
 export interface PlacedOrder {

@@ -1,6 +1,7 @@
 import type { PollResults } from '../../src/domain/audience.js';
 import type { Viewer } from '../../src/domain/order.js';
 import type { AudienceRepository, ChatRepository, LineupRepository, PollRepository, QuestionRepository, ShowEventRepository, ShowRepository } from '../../src/domain/ports.js';
+import { emptyOverlayState } from '../../src/domain/overlay.js';
 import type { Logger } from '../../src/log/logger.js';
 import { ActivityRelay } from '../../src/realtime/activity.js';
 import { LiveChat } from '../../src/realtime/chat.js';
@@ -9,9 +10,13 @@ import { LiveHub } from '../../src/realtime/live-hub.js';
 import { LiveModeration } from '../../src/realtime/moderation.js';
 import { LivePolls } from '../../src/realtime/polls.js';
 import { LivePresence } from '../../src/realtime/presence.js';
+import type { OverlaySnapshot } from '../../src/realtime/overlay-wire.js';
 import { LiveQuestions } from '../../src/realtime/questions.js';
 import { Rooms } from '../../src/realtime/rooms.js';
 import { newCounters, type ActivitySink, type Level, type LiveLimits } from '../../src/realtime/session.js';
+
+/** Nothing on screen: what a show's overlays report before the merchant sets anything. */
+export const emptyOverlay = (showId: string): OverlaySnapshot => ({ showId, state: emptyOverlayState(), pinnedProduct: null, flashSale: null });
 
 /** Everything the audience needs, as src/services.ts hands it over, for hub tests on real or faked repositories. */
 export interface LiveHubInputs {
@@ -26,7 +31,7 @@ export interface LiveHubInputs {
   limits: LiveLimits;
   levelOf(viewerId: string, host: string): Level;
   viewerByToken(token: string): Viewer | undefined;
-  overlayView(showId: string): unknown;
+  overlayView(showId: string): OverlaySnapshot;
   showPollOnOverlay(showId: string, poll: PollResults | null, record: boolean): void;
   onActivity?: ActivitySink;
   chatBacklogMax?: number;

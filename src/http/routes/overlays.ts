@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ShowEvent } from '../../domain/show.js';
-import type { OverlayView, ShowOverlays } from '../../live/show-overlays.js';
+import type { ShowOverlays } from '../../live/show-overlays.js';
+import { overlayToWire } from '../../realtime/overlay-wire.js';
 import { ErrorResponseSchema } from '../errors.js';
 import { routeGroup } from '../route-schema.js';
 import { IdParams as ShowParams } from '../schemas/common.js';
@@ -9,17 +10,6 @@ import type { AdminScope } from './admin-scope.js';
 
 const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 404: ErrorResponseSchema, 409: ErrorResponseSchema };
 const security = [{ bearer: [] }];
-
-function viewToBody(view: OverlayView) {
-  return {
-    ...view,
-    flashSale: view.flashSale && {
-      ...view.flashSale,
-      startsAt: new Date(view.flashSale.startsAt).toISOString(),
-      endsAt: new Date(view.flashSale.endsAt).toISOString(),
-    },
-  };
-}
 
 export interface OverlayRoutesOptions {
   overlays: ShowOverlays;
@@ -34,7 +24,7 @@ export const overlayRoutes: FastifyPluginAsyncTypebox<OverlayRoutesOptions> = as
     await result.drawn;
     const pdt = result.event.payload.programDateTime;
     return {
-      overlay: viewToBody(overlays.view(showId)),
+      overlay: overlayToWire(overlays.view(showId)),
       event: {
         id: result.event.id,
         at: new Date(result.event.at).toISOString(),
@@ -48,7 +38,7 @@ export const overlayRoutes: FastifyPluginAsyncTypebox<OverlayRoutesOptions> = as
   app.get(
     '/api/shows/:id/overlay',
     { schema: { tags: ['overlay'], summary: 'What is on screen now', security, params: ShowParams, response: { 200: OverlayViewSchema, ...errors } } },
-    async (request) => viewToBody(overlays.view(request.params.id)),
+    async (request) => overlayToWire(overlays.view(request.params.id)),
   );
 
   app.post(

@@ -1,36 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import { ANNOUNCEMENT_MAX } from '../../domain/overlay.js';
+import { OverlayViewSchema } from '../../realtime/overlay-wire.js';
 import { ID_PATTERN, PRINTABLE_TEXT } from './common.js';
 
 const Color = Type.String({ pattern: '^#[0-9A-Fa-f]{6}$' });
 
-export const OverlayViewSchema = Type.Object({
-  showId: Type.String(),
-  state: Type.Object({
-    pinnedProductId: Type.Union([Type.String(), Type.Null()]),
-    flashSaleId: Type.Union([Type.String(), Type.Null()]),
-    announcement: Type.Union([Type.Object({ text: Type.String() }), Type.Null()]),
-    qr: Type.Boolean(),
-    hidden: Type.Boolean(),
-    theme: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
-    poll: Type.Union([Type.Unknown(), Type.Null()]),
-  }),
-  pinnedProduct: Type.Union([Type.Object({ id: Type.String(), title: Type.String(), price: Type.Integer(), currency: Type.String() }), Type.Null()]),
-  flashSale: Type.Union([
-    Type.Object({
-      id: Type.String(),
-      productId: Type.String(),
-      price: Type.Integer(),
-      quantity: Type.Integer(),
-      remaining: Type.Integer(),
-      perCustomerLimit: Type.Union([Type.Integer(), Type.Null()]),
-      startsAt: Type.String({ format: 'date-time' }),
-      endsAt: Type.String({ format: 'date-time' }),
-      secondsLeft: Type.Integer(),
-    }),
-    Type.Null(),
-  ]),
-});
+// the socket sends the same form: one schema, in realtime/ (http may import realtime, not the reverse)
+export { OverlayViewSchema };
 
 export const ChangeResponse = Type.Object({
   overlay: OverlayViewSchema,

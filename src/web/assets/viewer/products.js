@@ -20,13 +20,9 @@ let onScreen = { productId: null, sale: null };
 /** @param {string | null} id */
 export const productTitle = (id) => products.find((p) => p.id === id)?.title;
 
-// the overlay view carries ms, flash_sale messages an ISO time
-/** @param {Sale} sale */
-const endsAt = (sale) => (typeof sale.endsAt === 'number' ? sale.endsAt : Date.parse(sale.endsAt));
-
 /** @param {LineupItem} p */
 function productItem(p) {
-  const sale = onScreen.sale && onScreen.sale.productId === p.id && onScreen.sale.remaining > 0 && endsAt(onScreen.sale) > Date.now() ? onScreen.sale : null;
+  const sale = onScreen.sale && onScreen.sale.productId === p.id && onScreen.sale.remaining > 0 && Date.parse(onScreen.sale.endsAt) > Date.now() ? onScreen.sale : null;
   const price = sale ? sale.price : p.price;
   const stockText = sale ? `${sale.remaining} of ${sale.quantity} left at this price` : p.stock > 0 ? `${p.stock} in stock` : 'Sold out';
   return el('li', { class: `product${onScreen.productId === p.id ? ' on-screen' : ''}`, 'data-product-id': p.id },
