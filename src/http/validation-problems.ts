@@ -1,5 +1,5 @@
 import type { FastifySchemaValidationError } from 'fastify';
-import { ID_PATTERN, PRINTABLE_TEXT } from './schemas.js';
+import { ID_PATTERN, PRINTABLE_TEXT } from './schemas/common.js';
 
 /** One field's problem in a 400 VALIDATION_FAILED body: the field by name, the problem in words. */
 export interface FieldProblem {

@@ -40,7 +40,7 @@ export interface OverlayView {
   pinnedProduct: { id: string; title: string; price: number; currency: string } | null;
   flashSale: (FlashSale & { secondsLeft: number }) | null;
   /** where each slot is drawn on the show's video, for a page that puts tap targets over them */
-  layout: ScreenLayout | null;
+  layout: ScreenLayout;
 }
 
 /** A slot's box as fractions of the video's width and height (the same on every rendition). */
@@ -95,10 +95,13 @@ export class ShowOverlays {
   private readonly lingering = new Map<string, { saleId: string; until: number }>();
   private readonly now: () => number;
   private readonly log: Logger;
+  /** a show not transcoded yet is drawn on the landscape design frame (see feed()) */
+  private readonly designLayout: ScreenLayout;
 
   constructor(private readonly o: ShowOverlaysOptions) {
     this.now = o.now ?? Date.now;
     this.log = o.logger.child({ module: 'overlay' });
+    this.designLayout = screenLayout(layoutFor(o.theme, o.theme.layouts.landscape.frame));
   }
 
   view(showId: string): OverlayView {
@@ -111,7 +114,9 @@ export class ShowOverlays {
       state,
       pinnedProduct: pinned && { id: pinned.id, title: pinned.title, price: pinned.price, currency: pinned.currency },
       flashSale: sale && { ...sale, secondsLeft: Math.max(0, Math.ceil((sale.endsAt - this.now()) / 1000)) },
-      layout: this.feeds.has(showId) ? screenLayout(this.feeds.get(showId)!.layout) : null,
+      // the layout the slots are drawn with, whether or not a feed exists yet: the socket's view
+      // taken inside a change and the REST answer after it must agree
+      layout: this.feeds.has(showId) ? screenLayout(this.feeds.get(showId)!.layout) : this.designLayout,
     };
   }
 

@@ -13,6 +13,7 @@ import { CloseCodes, MAX_CLIENT_FRAME_BYTES, PROTOCOL_VERSION, parseClientMessag
 import type { LiveLink } from './room.js';
 import type { Rooms } from './rooms.js';
 import type { LiveQuestions } from './questions.js';
+import { overlayToWire, type OverlaySnapshot } from './overlay-wire.js';
 import type { LineupStateMessage, ServerMessage } from './server-messages.js';
 import { iso, type Credentials, type Level, type LiveCounters, type LiveLimits, type LiveSession, type Member } from './session.js';
 import { TokenBucket } from './token-bucket.js';
@@ -41,7 +42,7 @@ export interface LiveHubOptions {
   levelOf(viewerId: string, host: string): Level;
   viewerByToken(token: string): Viewer | undefined;
   /** what is on screen now, for the welcome message */
-  overlayView(showId: string): unknown;
+  overlayView(showId: string): OverlaySnapshot;
   /** the show's products at the price in force and the stock left, for the welcome message */
   lineupState(showId: string): LineupStateMessage;
   logger: Logger;
@@ -196,7 +197,7 @@ export class LiveHub {
       settings: { slowModeSeconds: settings.slowModeSeconds, linksAllowed: settings.linksAllowed, maxLength: CHAT_TEXT_MAX },
       poll,
       questions: this.f.questions.top(show.id),
-      overlay: this.o.overlayView(show.id),
+      overlay: overlayToWire(this.o.overlayView(show.id)),
       lineup: this.o.lineupState(show.id),
       presence: m.room.presence,
       serverTime: iso(this.now()),

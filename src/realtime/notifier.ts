@@ -1,6 +1,7 @@
 import { centreEntryForClients } from '../commerce/coupons.js';
 import type { EventSource } from '../domain/events.js';
 import type { FlashSale } from '../domain/overlay.js';
+import { overlayToWire, type OverlaySnapshot } from './overlay-wire.js';
 import type { LineupStateMessage } from './server-messages.js';
 import type { Broadcaster } from './session.js';
 
@@ -13,7 +14,7 @@ export interface AudienceNotifierOptions {
   /** whether the show's page lists the product */
   lists(showId: string, productId: string): boolean;
   /** what the overlay shows now, as the welcome message sends it */
-  overlayView(showId: string): unknown;
+  overlayView(showId: string): OverlaySnapshot;
   /** the flash sale as it stands (stock left), looked up when the message leaves */
   flashSale(id: string): FlashSale | undefined;
 }
@@ -31,7 +32,7 @@ export function notifyAudience(bus: EventSource, { out, overlayView, flashSale, 
     for (const showId of openShows()) if (productIds.some((id) => lists(showId, id))) pushLineup(showId);
   };
   bus.on('overlay.changed', ({ showId, change, programDateTime, at }) => {
-    out.publish(showId, { type: 'overlay', change, overlay: overlayView(showId), programDateTime, at: new Date(at).toISOString() });
+    out.publish(showId, { type: 'overlay', change, overlay: overlayToWire(overlayView(showId)), programDateTime, at: new Date(at).toISOString() });
     if (change.change === 'flash_sale.started' || change.change === 'flash_sale.ended') pushLineup(showId);
   });
   bus.on('order.placed', ({ order }) => pushProducts([order.productId]));

@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { reactionKinds } from '../domain/audience.js';
+import { OverlayViewSchema } from './overlay-wire.js';
 
 /** What the server sends on /api/shows/:id/live (protocol 1); tests check every frame against these. */
 const Nullable = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()]);
@@ -104,7 +105,7 @@ export const ServerMessageSchema = Type.Union([
     settings: Type.Object({ slowModeSeconds: Type.Integer(), linksAllowed: Type.Boolean(), maxLength: Type.Integer() }),
     poll: Nullable(PollResultsSchema),
     questions: Type.Array(QuestionViewSchema),
-    overlay: Type.Unknown(),
+    overlay: OverlayViewSchema,
     lineup: LineupStateSchema,
     presence: Type.Object({ viewers: Type.Integer(), peak: Type.Integer() }),
     serverTime: Iso,
@@ -116,7 +117,8 @@ export const ServerMessageSchema = Type.Union([
   Type.Object({
     type: Type.Literal('overlay'),
     change: Type.Record(Type.String(), Type.Unknown()),
-    overlay: Type.Unknown({ description: 'the overlay view after the change (pinned product, flash sale)' }),
+    /** the overlay view after the change (pinned product, flash sale) */
+    overlay: OverlayViewSchema,
     programDateTime: Nullable(Iso),
     at: Iso,
   }),

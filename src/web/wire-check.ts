@@ -2,12 +2,15 @@
 // pages are checked against (wire.d.ts) must be the routes' schemas exactly, or
 // `npm run typecheck` fails here.
 import type { Static } from '@sinclair/typebox';
-import type { ProductSchema } from '../http/routes/products.js';
-import type { ShowSchema } from '../http/routes/shows.js';
-import type { Product, Show } from './wire.js';
+import type { ShowStatsSchema } from '../http/schemas/orders.js';
+import type { ProductSchema } from '../http/schemas/products.js';
+import type { ShowSchema } from '../http/schemas/shows.js';
+import type { Product, Show, ShowStats } from './wire.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Assert<T extends true> = T;
 
 export type ShowMatches = Assert<Equal<Show, Static<typeof ShowSchema>>>;
 export type ProductMatches = Assert<Equal<Product, Static<typeof ProductSchema>>>;
+// the stats route's response schema drops any field it does not name: it must name them all
+export type ShowStatsMatches = Assert<Equal<ShowStats, Static<typeof ShowStatsSchema>>>;

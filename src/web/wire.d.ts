@@ -7,12 +7,13 @@
 import type { ServerMessage } from '../realtime/server-messages.js';
 import type { ClientMessage } from '../realtime/protocol.js';
 import type { ShowStats } from '../commerce/show-stats.js';
+import type { OverlayWire } from '../realtime/overlay-wire.js';
 
 export type { ClientMessage, ServerMessage, ShowStats };
 /** one frame of /api/shows/:id/live carries an array of these */
 export type LiveMessage<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
 
-/** GET /api/shows/:id (ShowSchema in src/http/routes/shows.ts; kept equal by wire-check.ts) */
+/** GET /api/shows/:id (ShowSchema in src/http/schemas/shows.ts; kept equal by wire-check.ts) */
 export interface Show {
   id: string;
   title: string;
@@ -30,7 +31,7 @@ export interface Show {
   endedAt: string | null;
 }
 
-/** GET /api/products (ProductSchema in src/http/routes/products.ts; kept equal by wire-check.ts) */
+/** GET /api/products (ProductSchema in src/http/schemas/products.ts; kept equal by wire-check.ts) */
 export interface Product {
   id: string;
   sku: string;
@@ -49,7 +50,7 @@ export type ChatLine = Omit<LiveMessage<'chat'>, 'type'>;
 export type PollResults = NonNullable<LiveMessage<'welcome'>['poll']>;
 export type QuestionView = LiveMessage<'questions'>['items'][number];
 
-/** GET /api/shows/:id/lineup (LineupItem in src/http/routes/lineup.ts) */
+/** GET /api/shows/:id/lineup (LineupItem in src/http/schemas/lineup.ts) */
 export interface LineupItem {
   id: string;
   title: string;
@@ -66,16 +67,10 @@ export interface LineupItem {
 export type LineupState = Omit<LiveMessage<'lineup'>, 'type'>;
 export type Offer = LineupState['items'][number];
 
-/** GET /api/shows/:id/overlay, and `overlay` of the socket's overlay message (OverlayViewSchema in src/http/routes/overlays.ts) */
-export interface OverlayView {
-  showId: string;
-  state: { pinnedProductId: string | null; flashSaleId: string | null; announcement: { text: string } | null; qr: boolean; hidden: boolean };
-  pinnedProduct: { id: string; title: string; price: number; currency: string } | null;
-  /** endsAt: ISO from the route, ms since the epoch in the socket's overlay view */
-  flashSale: { id: string; productId: string; price: number; quantity: number; remaining: number; endsAt: string | number } | null;
-}
+/** GET /api/shows/:id/overlay, and `overlay` of the socket's welcome and overlay messages: one form (OverlayViewSchema in src/realtime/overlay-wire.ts) */
+export type OverlayView = OverlayWire;
 
-/** POST /api/shows/:id/orders (OrderSchema in src/http/routes/commerce.ts), the parts the viewer reads */
+/** POST /api/shows/:id/orders (OrderSchema in src/http/schemas/orders.ts), the parts the viewer reads */
 export interface PlacedOrder {
   total: number;
   discount: number;
@@ -90,7 +85,7 @@ export interface NewViewer {
   displayName: string;
 }
 
-/** GET /api/shows/:id/coupons: a viewer's coupons for a show (src/http/routes/coupons.ts) */
+/** GET /api/shows/:id/coupons: a viewer's coupons for a show (CouponCentre in src/http/schemas/coupons.ts) */
 export interface CouponCentre {
   level: number;
   coupons: Array<{
@@ -105,7 +100,7 @@ export interface CouponCentre {
   }>;
 }
 
-/** GET /api/shows/:id/timeline (TimelineEvent in src/http/routes/shows.ts) */
+/** GET /api/shows/:id/timeline (TimelineEvent in src/http/schemas/shows.ts) */
 export interface TimelineEvent {
   id: number;
   type: string;
@@ -114,7 +109,7 @@ export interface TimelineEvent {
   payload: Record<string, unknown>;
 }
 
-/** GET /api/coupons (CouponSchema in src/http/routes/coupons.ts) */
+/** GET /api/coupons (CouponSchema in src/http/schemas/coupons.ts) */
 export interface Coupon {
   id: string;
   code: string;

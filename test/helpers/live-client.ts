@@ -1,6 +1,6 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import WebSocket from 'ws';
-import '../../src/http/schemas.js'; // registers the date-time format the server schemas use
+import '../../src/http/schemas/common.js'; // registers the date-time format the server schemas use
 import { ServerMessageSchema, type ServerMessage } from '../../src/realtime/server-messages.js';
 
 const checkServerMessage = TypeCompiler.Compile(ServerMessageSchema);

@@ -12,6 +12,7 @@ import type {
   ViewerRepository,
   WatchSessionRepository,
 } from '../../src/domain/ports.js';
+import { emptyOverlayState } from '../../src/domain/overlay.js';
 import type { Logger } from '../../src/log/logger.js';
 import { ActivityRelay } from '../../src/realtime/activity.js';
 import { LiveChat } from '../../src/realtime/chat.js';
@@ -20,10 +21,14 @@ import { LiveHub } from '../../src/realtime/live-hub.js';
 import { LiveModeration } from '../../src/realtime/moderation.js';
 import { LivePolls } from '../../src/realtime/polls.js';
 import { LivePresence } from '../../src/realtime/presence.js';
+import type { OverlaySnapshot } from '../../src/realtime/overlay-wire.js';
 import { LiveQuestions } from '../../src/realtime/questions.js';
 import { Rooms } from '../../src/realtime/rooms.js';
 import { newCounters, type ActivitySink, type Level, type LiveLimits } from '../../src/realtime/session.js';
 import type { LineupStateMessage } from '../../src/realtime/server-messages.js';
+
+/** Nothing on screen: what a show's overlays report before the merchant sets anything. */
+export const emptyOverlay = (showId: string): OverlaySnapshot => ({ showId, state: emptyOverlayState(), pinnedProduct: null, flashSale: null, layout: null });
 
 /** Everything the audience needs, as src/services.ts hands it over, for hub tests on real or faked repositories. */
 export interface LiveHubInputs {
@@ -41,7 +46,7 @@ export interface LiveHubInputs {
   limits: LiveLimits;
   levelOf(viewerId: string, host: string): Level;
   viewerByToken(token: string): Viewer | undefined;
-  overlayView(showId: string): unknown;
+  overlayView(showId: string): OverlaySnapshot;
   /** the welcome's lineup; an empty one when the test does not care */
   lineupState?(showId: string): LineupStateMessage;
   showPollOnOverlay(showId: string, poll: PollResults | null, record: boolean): void;

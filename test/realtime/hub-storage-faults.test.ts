@@ -18,7 +18,7 @@ import { createLogger } from '../../src/log/logger.js';
 import { ChatRules } from '../../src/realtime/chat-rules.js';
 import type { LiveLink } from '../../src/realtime/room.js';
 import { defaultConfig } from '../../src/config/defaults.js';
-import { buildLiveHub } from '../helpers/live-hub.js';
+import { buildLiveHub, emptyOverlay } from '../helpers/live-hub.js';
 import { sleep } from '../helpers/wait.js';
 
 /**
@@ -66,7 +66,7 @@ t.test('socket close, tick and minute record on a full disk: nothing throws, cha
     limits: { ...defaultConfig.audience, chatPerMinute: 10_000, chatBurst: 1000 },
     levelOf: () => ({ level: 0, badge: '' }),
     viewerByToken: (token) => viewers.byToken(token),
-    overlayView: () => null,
+    overlayView: emptyOverlay,
     showPollOnOverlay: () => undefined,
     chatBacklogMax: 100,
     logger,

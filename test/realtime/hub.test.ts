@@ -4,6 +4,7 @@ import { LiveHub, type LiveFeatures } from '../../src/realtime/live-hub.js';
 import { Rooms } from '../../src/realtime/rooms.js';
 import { newCounters, type Member } from '../../src/realtime/session.js';
 import { fakeShows, showRow, silentLogger } from '../helpers/fake-audience.js';
+import { emptyOverlay } from '../helpers/live-hub.js';
 
 /**
  * The hub alone: connections, dispatch by message type, the tick driven by hand. The features
@@ -81,7 +82,7 @@ function setup() {
     limits: { maxConnectionsPerShow: 3, framesPerSecond: 5 },
     levelOf: () => ({ level: 1, badge: 'new' }),
     viewerByToken: (token) => (token === 'bad' ? undefined : { id: token, displayName: token.toUpperCase(), createdAt: 0 }),
-    overlayView: () => ({ pinned: null }),
+    overlayView: emptyOverlay,
     lineupState: () => ({ items: [], sale: null }),
     logger: silentLogger(),
     now: () => clock,
@@ -102,7 +103,7 @@ t.test('connecting: refused with a code and a close, or welcomed with what each 
   t.match(open({ kind: 'anonymous' }, 'nope'), { session: null, frames: [[{ type: 'error', code: 'SHOW_NOT_FOUND' }]], closed: [4404] });
   t.match(open({ kind: 'viewer', token: 'bad' }), { session: null, frames: [[{ type: 'error', code: 'INVALID_VIEWER_TOKEN' }]] });
   const ann = open({ kind: 'viewer', token: 'ann' });
-  t.match(ann.frames, [[{ type: 'welcome', you: { viewerId: 'ann', role: 'viewer', level: 1 }, settings: { slowModeSeconds: 3 }, overlay: { pinned: null }, presence: { viewers: 1, peak: 1 } }]]);
+  t.match(ann.frames, [[{ type: 'welcome', you: { viewerId: 'ann', role: 'viewer', level: 1 }, settings: { slowModeSeconds: 3 }, overlay: { showId: 'show1', pinnedProduct: null, flashSale: null }, presence: { viewers: 1, peak: 1 } }]]);
   t.match(open({ kind: 'viewer', token: 'mo' }).frames, [[{ you: { role: 'moderator' } }]], 'the role comes from moderation');
   t.match(open({ kind: 'host' }).frames, [[{ you: { role: 'host', viewerId: null } }]]);
   t.match(open({ kind: 'anonymous' }), { session: null, frames: [[{ type: 'error', code: 'RATE_LIMITED' }]] }, 'the show is full');

@@ -330,6 +330,27 @@ t.test('overlay changes and flash-sale stock reach viewers with their program da
   t.same(c.invalid, []);
 });
 
+t.test('the overlay view has one wire form: the socket sends what REST answers, flash-sale times as ISO', async (t) => {
+  const s = await setup(t);
+  const product = (await s.t.app.inject({ method: 'POST', url: '/api/products', headers: s.t.auth, payload: { sku: 'LAMP', title: 'Lamp', price: 4999, currency: 'EUR', stock: 10 } })).json() as { id: string };
+  const viewer = await s.viewer('Watcher');
+  const c = await s.open({ token: viewer.token });
+  await c.next((m) => m.type === 'welcome');
+  const started = await s.t.app.inject({ method: 'POST', url: `/api/shows/${s.showId}/flash-sales`, headers: s.t.auth, payload: { productId: product.id, price: 2999, quantity: 4, durationSeconds: 60, perCustomerLimit: 1 } });
+  t.equal(started.statusCode, 201);
+  const rest = (started.json() as { overlay: { flashSale: Record<string, unknown> } }).overlay;
+  const pushed = (await c.next((m) => m.type === 'overlay' && (m.change as { change: string }).change === 'flash_sale.started')).overlay as typeof rest;
+  const withoutCountdown = (view: typeof rest) => ({ ...view, flashSale: { ...view.flashSale, secondsLeft: 0 } });
+  t.same(withoutCountdown(pushed), withoutCountdown(rest), 'the same fields, the same values (the countdown is taken when each is sent)');
+  t.match(pushed.flashSale, { productId: product.id, price: 2999, quantity: 4, remaining: 4, perCustomerLimit: 1, startsAt: /^\d{4}-\d{2}-\d{2}T.*Z$/, endsAt: /^\d{4}-\d{2}-\d{2}T.*Z$/ });
+  t.equal(Date.parse(pushed.flashSale.endsAt as string) - Date.parse(pushed.flashSale.startsAt as string), 60_000);
+  const reconnected = await s.open({ token: viewer.token });
+  const welcome = await reconnected.next((m) => m.type === 'welcome');
+  t.same(withoutCountdown(welcome.overlay as typeof rest), withoutCountdown(rest), 'the welcome carries the same form');
+  t.same(c.invalid, []);
+  t.same(reconnected.invalid, []);
+});
+
 t.test('bad frames, oversized frames, forged tokens: an error, never a crash', async (t) => {
   const s = await setup(t);
   const v = await s.viewer('Odd');

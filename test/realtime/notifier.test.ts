@@ -5,6 +5,7 @@ import { EventBus } from '../../src/domain/events.js';
 import type { Order, WebhookEventType } from '../../src/domain/order.js';
 import type { FlashSale } from '../../src/domain/overlay.js';
 import { notifyAudience } from '../../src/realtime/notifier.js';
+import { emptyOverlay } from '../helpers/live-hub.js';
 import { FakeBroadcaster } from '../helpers/fake-audience.js';
 
 /** Each domain event -> the exact wire message viewers get, through a fake broadcaster. */
@@ -14,7 +15,13 @@ function setup() {
   });
   const out = new FakeBroadcaster();
   const sales = new Map<string, FlashSale>();
-  notifyAudience(bus, { out, overlayView: (showId) => ({ showId, pinned: 'p1' }), flashSale: (id) => sales.get(id), lineupState: () => ({ items: [], sale: null }), openShows: () => [], lists: () => false });
+  // a pinned product and a running sale, times in ms as the overlays keep them
+  const onScreen = (showId: string) => ({
+    ...emptyOverlay(showId),
+    pinnedProduct: { id: 'p1', title: 'Mug', price: 500, currency: 'EUR' },
+    flashSale: { id: 'fs1', showId, productId: 'p1', price: 300, quantity: 10, remaining: 9, perCustomerLimit: null, startsAt: Date.UTC(2026, 0, 1), endsAt: Date.UTC(2026, 0, 1, 0, 5), createdAt: 0, secondsLeft: 300 },
+  });
+  notifyAudience(bus, { out, overlayView: onScreen, flashSale: (id) => sales.get(id), lineupState: () => ({ items: [], sale: null }), openShows: () => [], lists: () => false });
   return { bus, out, sales };
 }
 
@@ -38,13 +45,25 @@ const order = (over: Partial<Order> = {}): Order => ({
   ...over,
 });
 
-t.test('overlay.changed -> an overlay message with the view, the PDT and the time as ISO', async (t) => {
+t.test('overlay.changed -> an overlay message with the view (in its wire form: sale times as ISO), the PDT and the time as ISO', async (t) => {
   const { bus, out } = setup();
   bus.emit({ type: 'overlay.changed', showId: 'show1', change: { change: 'pin', productId: 'p1' }, programDateTime: '2026-01-01T00:00:00.500Z', at: Date.UTC(2026, 0, 1) });
   t.same(out.sent, [
     {
       showId: 'show1',
-      message: { type: 'overlay', change: { change: 'pin', productId: 'p1' }, overlay: { showId: 'show1', pinned: 'p1' }, programDateTime: '2026-01-01T00:00:00.500Z', at: '2026-01-01T00:00:00.000Z' },
+      message: {
+        type: 'overlay',
+        change: { change: 'pin', productId: 'p1' },
+        overlay: {
+          showId: 'show1',
+          state: { pinnedProductId: null, flashSaleId: null, announcement: null, qr: false, hidden: false, theme: {}, poll: null },
+          pinnedProduct: { id: 'p1', title: 'Mug', price: 500, currency: 'EUR' },
+          flashSale: { id: 'fs1', productId: 'p1', price: 300, quantity: 10, remaining: 9, perCustomerLimit: null, startsAt: '2026-01-01T00:00:00.000Z', endsAt: '2026-01-01T00:05:00.000Z', secondsLeft: 300 },
+          layout: null,
+        },
+        programDateTime: '2026-01-01T00:00:00.500Z',
+        at: '2026-01-01T00:00:00.000Z',
+      },
     },
   ]);
 });
@@ -93,7 +112,7 @@ t.test('show events -> webhook rows, after the viewers are told', async (t) => {
     calls.push(`socket ${message.type}`);
     publish(showId, message);
   };
-  notifyAudience(bus, { out, overlayView: () => null, flashSale: () => undefined, lineupState: () => ({ items: [], sale: null }), openShows: () => [], lists: () => false });
+  notifyAudience(bus, { out, overlayView: emptyOverlay, flashSale: () => undefined, lineupState: () => ({ items: [], sale: null }), openShows: () => [], lists: () => false });
   const rows: Array<[WebhookEventType, Record<string, unknown>, number]> = [];
   enqueueShowWebhooks(bus, {
     enqueue: (type, payload, at) => {
@@ -129,7 +148,7 @@ t.test('prices and stock: each change pushes the lineup state to the shows that 
   let stock = 5;
   notifyAudience(bus, {
     out,
-    overlayView: () => null,
+    overlayView: emptyOverlay,
     flashSale: () => undefined,
     lineupState: (showId) => ({ items: lineups[showId]!.map((id) => ({ id, title: id, description: '', price: 1000, currency: 'EUR', compareAtPrice: null, stock, imageUrl: null, thumbUrl: null, priceNow: 1000, stockLeft: stock, saleId: null })), sale: null }),
     // show3 has nobody connected on this node

@@ -5,35 +5,16 @@ import type { Orders } from '../../commerce/orders.js';
 import type { ShowStatsReport } from '../../commerce/show-stats.js';
 import type { Viewers } from '../../commerce/viewers.js';
 import { HawkerError } from '../../domain/errors.js';
-import { orderStatuses, type Order, type Viewer } from '../../domain/order.js';
+import type { Order, Viewer } from '../../domain/order.js';
 import { ErrorResponseSchema } from '../errors.js';
-import { ID_PATTERN, PRINTABLE_TEXT } from '../schemas.js';
+import { IdParams } from '../schemas/common.js';
+import { IdempotencyHeaders, NewViewer, NewViewerBody, OrderSchema, PlaceOrderBody, ShowStatsSchema } from '../schemas/orders.js';
 import type { AdminScope } from './admin-scope.js';
-
-const OrderSchema = Type.Object({
-  id: Type.String(),
-  showId: Type.String(),
-  viewerId: Type.String(),
-  productId: Type.String(),
-  flashSaleId: Type.Union([Type.String(), Type.Null()]),
-  quantity: Type.Integer(),
-  unitPrice: Type.Integer(),
-  total: Type.Integer(),
-  discount: Type.Integer(),
-  couponId: Type.Union([Type.String(), Type.Null()]),
-  currency: Type.String(),
-  status: Type.Union(orderStatuses.map((s) => Type.Literal(s))),
-  onScreen: Type.Object({ pinnedProductId: Type.Union([Type.String(), Type.Null()]), flashSaleId: Type.Union([Type.String(), Type.Null()]) }),
-  streamMs: Type.Union([Type.Integer(), Type.Null()]),
-  createdAt: Type.String({ format: 'date-time' }),
-  updatedAt: Type.String({ format: 'date-time' }),
-});
 
 const orderToBody = (o: Order) => ({ ...o, createdAt: new Date(o.createdAt).toISOString(), updatedAt: new Date(o.updatedAt).toISOString() });
 
 const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 404: ErrorResponseSchema, 409: ErrorResponseSchema, 422: ErrorResponseSchema, 429: ErrorResponseSchema };
 const viewerSecurity = [{ viewer: [] }];
-const IdParams = Type.Object({ id: Type.String({ pattern: ID_PATTERN }) });
 
 export interface CommerceRoutesOptions {
   viewers: Viewers;
@@ -85,8 +66,8 @@ export const commerceRoutes: FastifyPluginAsyncTypebox<CommerceRoutesOptions> = 
         schema: {
           tags: ['viewers'],
           summary: 'Become a viewer: a name to chat and buy with, and the token viewer routes take',
-          body: Type.Object({ displayName: Type.String({ minLength: 1, maxLength: 40, pattern: PRINTABLE_TEXT }) }, { additionalProperties: false }),
-          response: { 201: Type.Object({ viewerId: Type.String(), displayName: Type.String(), token: Type.String() }), ...errors },
+          body: NewViewerBody,
+          response: { 201: NewViewer, ...errors },
         },
       },
       async (request, reply) => {
@@ -118,16 +99,8 @@ export const commerceRoutes: FastifyPluginAsyncTypebox<CommerceRoutesOptions> = 
           summary: 'Buy: stock is taken at once and never oversold; the same Idempotency-Key replays the same answer',
           security: viewerSecurity,
           params: IdParams,
-          headers: Type.Object({ 'idempotency-key': Type.String({ minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' }) }),
-          body: Type.Object(
-            {
-              productId: Type.String({ pattern: ID_PATTERN }),
-              quantity: Type.Integer({ minimum: 1, maximum: 100 }),
-              couponCode: Type.Optional(Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9_-]+$' })),
-              price: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000_000, description: 'the unit price the buyer saw (priceNow of the live lineup): any other is refused with 409 PRICE_CHANGED' })),
-            },
-            { additionalProperties: false },
-          ),
+          headers: IdempotencyHeaders,
+          body: PlaceOrderBody,
           response: { 201: OrderSchema, ...errors },
         },
       },
@@ -164,7 +137,7 @@ export const commerceRoutes: FastifyPluginAsyncTypebox<CommerceRoutesOptions> = 
     );
     merchant.get(
       '/api/shows/:id/stats',
-      { schema: { tags: ['orders'], summary: 'Orders and revenue per minute and per product, and sales while each product was pinned', security: [{ bearer: [] }], params: IdParams } },
+      { schema: { tags: ['orders'], summary: 'Orders and revenue per minute and per product, and sales while each product was pinned', security: [{ bearer: [] }], params: IdParams, response: { 200: ShowStatsSchema, ...errors } } },
       async (request) => stats.build(request.params.id),
     );
     merchant.post('/api/orders/:id/refund', { schema: { tags: ['orders'], summary: 'Refund a paid order', security: [{ bearer: [] }], params: IdParams, response: { 200: OrderSchema, ...errors } } }, async (request) =>

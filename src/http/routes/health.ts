@@ -1,8 +1,8 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Registry } from 'prom-client';
 import type {} from '@fastify/rate-limit'; // its FastifyInstance.rateLimit() type
 import { HawkerError } from '../../domain/errors.js';
+import { Alive, Readiness } from '../schemas/ops.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -27,19 +27,13 @@ export interface HealthRoutesOptions {
 export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, { readiness, metrics, mayScrape, pipelines }) => {
   app.get(
     '/healthz',
-    { schema: { tags: ['ops'], summary: 'The process answers', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    { schema: { tags: ['ops'], summary: 'The process answers', response: { 200: Alive } } },
     async () => ({ status: 'ok' as const }),
   );
 
-  const ReadyBody = Type.Object({
-    status: Type.Union([Type.Literal('ready'), Type.Literal('not ready')]),
-    checks: Type.Record(Type.String(), Type.Boolean()),
-    /** show id -> starting / running / stalled / restarting */
-    pipelines: Type.Optional(Type.Record(Type.String(), Type.String())),
-  });
   app.get(
     '/readyz',
-    { schema: { tags: ['ops'], summary: 'Database, RTMP ingest and FFmpeg are usable', response: { 200: ReadyBody, 503: ReadyBody } } },
+    { schema: { tags: ['ops'], summary: 'Database, RTMP ingest and FFmpeg are usable', response: { 200: Readiness, 503: Readiness } } },
     async (_request, reply) => {
       const checks: Record<string, boolean> = {};
       for (const r of readiness) {

@@ -1,22 +1,15 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ProductCatalog } from '../../commerce/product-catalog.js';
-import { LINEUP_MAX, type ShowLineup } from '../../commerce/show-lineup.js';
+import type { ShowLineup } from '../../commerce/show-lineup.js';
 import { lineupItem } from '../../commerce/show-offers.js';
 import { HawkerError } from '../../domain/errors.js';
 import { ErrorResponseSchema } from '../errors.js';
-import { ProductSchema } from './products.js';
-import { ID_PATTERN } from '../schemas.js';
+import { IdParams } from '../schemas/common.js';
+import { Lineup, PictureParams, PictureQuery, SetLineupBody } from '../schemas/lineup.js';
 import type { AdminScope } from './admin-scope.js';
 
 const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 404: ErrorResponseSchema, 422: ErrorResponseSchema, 429: ErrorResponseSchema };
-const ShowParams = Type.Object({ id: Type.String({ pattern: ID_PATTERN }) });
-
-/** What a viewer may see of a product: no SKU, no timestamps; picture URLs. */
-const LineupItem = Type.Composite([
-  Type.Pick(ProductSchema, ['id', 'title', 'description', 'price', 'currency', 'compareAtPrice', 'stock']),
-  Type.Object({ imageUrl: Type.Union([Type.String(), Type.Null()]), thumbUrl: Type.Union([Type.String(), Type.Null()]) }),
-]);
+const ShowParams = IdParams;
 
 export interface LineupRoutesOptions {
   lineup: ShowLineup;
@@ -31,7 +24,7 @@ export const lineupRoutes: FastifyPluginAsyncTypebox<LineupRoutesOptions> = asyn
     const pub = scope.withTypeProvider<TypeBoxTypeProvider>();
     pub.get(
       '/api/shows/:id/lineup',
-      { schema: { tags: ['shows'], summary: 'The products this show presents, in order (public: the viewer page lists them)', params: ShowParams, response: { 200: Type.Array(LineupItem), ...errors } } },
+      { schema: { tags: ['shows'], summary: 'The products this show presents, in order (public: the viewer page lists them)', params: ShowParams, response: { 200: Lineup, ...errors } } },
       async (request) => lineup.get(request.params.id).map(lineupItem),
     );
   });
@@ -42,16 +35,17 @@ export const lineupRoutes: FastifyPluginAsyncTypebox<LineupRoutesOptions> = asyn
       schema: {
         tags: ['products'],
         summary: 'A product picture (WebP)',
-        params: Type.Object({ id: Type.String({ pattern: ID_PATTERN }), file: Type.Union([Type.Literal('image.webp'), Type.Literal('thumb.webp')]) }),
+        params: PictureParams,
+        querystring: PictureQuery,
       },
     },
     async (request, reply) => {
-      const { id, file } = request.params as { id: string; file: 'image.webp' | 'thumb.webp' };
+      const { id, file } = request.params;
       const bytes = catalog.picture(id, file === 'image.webp' ? 'image' : 'thumb');
       if (!bytes) throw new HawkerError('MEDIA_NOT_FOUND', `product ${id} has no picture`);
       return reply
         .header('content-type', 'image/webp')
-        .header('cache-control', (request.query as Record<string, unknown>).v ? 'public, max-age=31536000, immutable' : 'public, max-age=60')
+        .header('cache-control', request.query.v ? 'public, max-age=31536000, immutable' : 'public, max-age=60')
         .header('x-content-type-options', 'nosniff')
         .send(bytes);
     },
@@ -68,8 +62,8 @@ export const lineupRoutes: FastifyPluginAsyncTypebox<LineupRoutesOptions> = asyn
           summary: 'Set the lineup: the products this show presents, in order',
           security: [{ bearer: [] }],
           params: ShowParams,
-          body: Type.Object({ productIds: Type.Array(Type.String({ pattern: ID_PATTERN }), { maxItems: LINEUP_MAX }) }, { additionalProperties: false }),
-          response: { 200: Type.Array(LineupItem), ...errors },
+          body: SetLineupBody,
+          response: { 200: Lineup, ...errors },
         },
       },
       async (request) => lineup.set(request.params.id, request.body.productIds).map(lineupItem),

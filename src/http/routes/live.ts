@@ -1,9 +1,7 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { WebSocket } from 'ws';
 import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/websocket'; // brings in the websocket route option and handler types
-import { CHAT_TEXT_MAX, POLL_OPTION_MAX, POLL_OPTIONS_MAX, POLL_QUESTION_MAX } from '../../domain/audience.js';
 import type { LiveChat } from '../../realtime/chat.js';
 import type { Credentials, LiveHub } from '../../realtime/live-hub.js';
 import type { LiveModeration } from '../../realtime/moderation.js';
@@ -11,15 +9,38 @@ import type { LivePolls } from '../../realtime/polls.js';
 import type { LivePresence } from '../../realtime/presence.js';
 import type { LiveQuestions } from '../../realtime/questions.js';
 import { ClientMessageSchema, CloseCodes, PROTOCOL_VERSION } from '../../realtime/protocol.js';
-import { ChatLineSchema, PollResultsSchema, QuestionViewSchema, ServerMessageSchema } from '../../realtime/server-messages.js';
+import { ChatLineSchema, PollResultsSchema, ServerMessageSchema } from '../../realtime/server-messages.js';
+import { Type } from '@sinclair/typebox';
 import { ErrorResponseSchema } from '../errors.js';
-import { ID_PATTERN, PRINTABLE_TEXT } from '../schemas.js';
+import { routeGroup } from '../route-schema.js';
+import { IdParams as ShowParams } from '../schemas/common.js';
+import {
+  ChatLines,
+  ChatQuery,
+  ChatSettings,
+  ChatSettingsBody,
+  CurrentPoll,
+  HostSayBody,
+  LiveSocketQuery,
+  Lifted,
+  LiveProtocol,
+  MessageParams,
+  Moderators,
+  OpenPollBody,
+  PinMessageBody,
+  PinnedMessage,
+  Presence,
+  QuestionParams,
+  QuestionQueue,
+  QuestionsQuery,
+  TimedOut,
+  TimeoutBody,
+  ViewerParams,
+} from '../schemas/live.js';
 import type { AdminScope } from './admin-scope.js';
 
 const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 403: ErrorResponseSchema, 404: ErrorResponseSchema, 409: ErrorResponseSchema, 422: ErrorResponseSchema, 429: ErrorResponseSchema };
 const security = [{ bearer: [] }];
-const ShowParams = Type.Object({ id: Type.String({ pattern: ID_PATTERN }) });
-const ViewerParams = Type.Object({ viewerId: Type.String({ pattern: ID_PATTERN }) });
 /** frames over this close the socket (1009); the hub answers smaller oversized ones with an error */
 const HARD_FRAME_BYTES = 64 * 1024;
 
@@ -75,7 +96,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
 
   app.get(
     '/api/live/protocol',
-    { schema: { tags: ['live'], summary: `The live WebSocket protocol (version ${PROTOCOL_VERSION}) as JSON Schema, both directions` } },
+    { schema: { tags: ['live'], summary: `The live WebSocket protocol (version ${PROTOCOL_VERSION}) as JSON Schema, both directions`, response: { 200: LiveProtocol } } },
     async () => ({
       version: PROTOCOL_VERSION,
       endpoint: '/api/shows/{id}/live?token=<viewer token>&protocol=1',
@@ -94,7 +115,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
         tags: ['live'],
         summary: 'The live socket: chat, reactions, polls, questions, overlay changes, stock, presence (see /api/live/protocol)',
         params: ShowParams,
-        querystring: Type.Object({ token: Type.Optional(Type.String({ maxLength: 200 })), protocol: Type.Optional(Type.Integer()) }),
+        querystring: LiveSocketQuery,
       },
     },
     (socket: WebSocket, request) => {
@@ -122,14 +143,14 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
       socket.on('pong', () => {
         if (awaitingPong.has(socket)) awaitingPong.set(socket, false);
       });
-      const query = request.query as { token?: string; protocol?: number };
+      const query = request.query;
       const authorization = request.headers.authorization;
       let credentials: Credentials = { kind: 'anonymous' };
       if (authorization && isAdmin(authorization)) credentials = { kind: 'host' };
       else if (authorization) credentials = { kind: 'viewer', token: /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] ?? '' };
       else if (query.token !== undefined) credentials = { kind: 'viewer', token: query.token };
       else if (isHostSession(request)) credentials = { kind: 'host' };
-      const session = hub.connect((request.params as { id: string }).id, credentials, link, query.protocol ?? PROTOCOL_VERSION);
+      const session = hub.connect(request.params.id, credentials, link, query.protocol ?? PROTOCOL_VERSION);
       socket.on('close', () => {
         awaitingPong.delete(socket);
         const left = (perAddress.get(address) ?? 1) - 1;
@@ -148,137 +169,125 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
   await app.register(async (scope) => {
     await admin(scope);
     const host = scope.withTypeProvider<TypeBoxTypeProvider>();
-    const route = (summary: string, extra: Record<string, unknown> = {}) => ({ schema: { tags: ['live'], summary, security, params: ShowParams, ...extra } });
+    const route = routeGroup({ tags: ['live'], security, params: ShowParams });
 
     host.get(
       '/api/shows/:id/chat',
       route('The chat as it stands (last messages, not deleted)', {
-        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }),
-        response: { 200: Type.Array(ChatLineSchema), ...errors },
+        querystring: ChatQuery,
+        response: { 200: ChatLines, ...errors },
       }),
-      async (request) => audience.chat.recent(request.params.id, (request.query as { limit?: number }).limit ?? 100),
+      async (request) => audience.chat.recent(request.params.id, request.query.limit ?? 100),
     );
     host.post(
       '/api/shows/:id/chat',
       route('Say something in the chat as the show\'s host (named after the show\'s host, marked "host")', {
-        // the hub counts code points and says how long; the schema only bounds the body
-        body: Type.Object({ text: Type.String({ minLength: 1, maxLength: CHAT_TEXT_MAX * 4 }) }, { additionalProperties: false }),
+        body: HostSayBody,
         response: { 201: ChatLineSchema, ...errors },
       }),
-      async (request, reply) => reply.status(201).send(audience.chat.hostSay(request.params.id, (request.body as { text: string }).text)),
+      async (request, reply) => reply.status(201).send(audience.chat.hostSay(request.params.id, request.body.text)),
     );
     host.delete(
       '/api/shows/:id/chat/:messageId',
-      { schema: { tags: ['live'], summary: 'Delete a message: it disappears for everyone', security, params: Type.Object({ id: Type.String({ pattern: ID_PATTERN }), messageId: Type.String({ pattern: ID_PATTERN }) }), response: { ...errors } } },
+      { schema: { tags: ['live'], summary: 'Delete a message: it disappears for everyone', security, params: MessageParams, response: { 204: Type.Null(), ...errors } } },
       async (request, reply) => {
         audience.moderation.deleteMessage(request.params.id, request.params.messageId, 'host');
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
     host.put(
       '/api/shows/:id/chat/pin',
       route('Pin a message above the chat (null: unpin)', {
-        body: Type.Object({ messageId: Type.Union([Type.String({ pattern: ID_PATTERN }), Type.Null()]) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ pinned: Type.Union([ChatLineSchema, Type.Null()]) }), ...errors },
+        body: PinMessageBody,
+        response: { 200: PinnedMessage, ...errors },
       }),
-      async (request) => ({ pinned: audience.chat.pin(request.params.id, (request.body as { messageId: string | null }).messageId) }),
+      async (request) => ({ pinned: audience.chat.pin(request.params.id, request.body.messageId) }),
     );
-    const Settings = Type.Object({ slowModeSeconds: Type.Integer(), linksAllowed: Type.Boolean(), pinnedMessageId: Type.Union([Type.String(), Type.Null()]) });
-    host.get('/api/shows/:id/chat/settings', route('Chat settings', { response: { 200: Settings, ...errors } }), async (request) => audience.chat.chatSettings(request.params.id));
+    host.get('/api/shows/:id/chat/settings', route('Chat settings', { response: { 200: ChatSettings, ...errors } }), async (request) => audience.chat.chatSettings(request.params.id));
     host.patch(
       '/api/shows/:id/chat/settings',
       route('Slow mode, links', {
-        body: Type.Object(
-          { slowModeSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })), linksAllowed: Type.Optional(Type.Boolean()) },
-          { additionalProperties: false, minProperties: 1 },
-        ),
-        response: { 200: Settings, ...errors },
+        body: ChatSettingsBody,
+        response: { 200: ChatSettings, ...errors },
       }),
-      async (request) => audience.chat.updateSettings(request.params.id, request.body as { slowModeSeconds?: number; linksAllowed?: boolean }),
+      async (request) => audience.chat.updateSettings(request.params.id, request.body),
     );
     host.post(
       '/api/shows/:id/timeouts',
       route('Time a viewer out of this show\'s chat', {
-        body: Type.Object({ viewerId: Type.String({ pattern: ID_PATTERN }), seconds: Type.Integer({ minimum: 1, maximum: 86_400 }) }, { additionalProperties: false }),
-        response: { 201: Type.Object({ viewerId: Type.String(), until: Type.String({ format: 'date-time' }) }), ...errors },
+        body: TimeoutBody,
+        response: { 201: TimedOut, ...errors },
       }),
       async (request, reply) => {
-        const body = request.body as { viewerId: string; seconds: number };
+        const body = request.body;
         const { until } = audience.moderation.timeout(request.params.id, body.viewerId, body.seconds);
         return reply.status(201).send({ viewerId: body.viewerId, until: new Date(until).toISOString() });
       },
     );
     host.put(
       '/api/viewers/:viewerId/ban',
-      { schema: { tags: ['live'], summary: 'Ban a viewer from chat in every show; their messages in live rooms disappear', security, params: ViewerParams, response: { ...errors } } },
+      { schema: { tags: ['live'], summary: 'Ban a viewer from chat in every show; their messages in live rooms disappear', security, params: ViewerParams, response: { 204: Type.Null(), ...errors } } },
       async (request, reply) => {
         audience.moderation.ban(request.params.viewerId);
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
     host.delete(
       '/api/viewers/:viewerId/ban',
-      { schema: { tags: ['live'], summary: 'Lift the bans and timeouts of a viewer', security, params: ViewerParams, response: { 200: Type.Object({ lifted: Type.Integer() }), ...errors } } },
+      { schema: { tags: ['live'], summary: 'Lift the bans and timeouts of a viewer', security, params: ViewerParams, response: { 200: Lifted, ...errors } } },
       async (request) => ({ lifted: audience.moderation.lift(request.params.viewerId) }),
     );
-    host.get('/api/moderators', { schema: { tags: ['live'], summary: 'Viewers who moderate chat', security } }, async () =>
+    host.get('/api/moderators', { schema: { tags: ['live'], summary: 'Viewers who moderate chat', security, response: { 200: Moderators, ...errors } } }, async () =>
       audience.moderation.moderators().map((m) => ({ ...m, grantedAt: new Date(m.grantedAt).toISOString() })),
     );
-    host.put('/api/viewers/:viewerId/moderator', { schema: { tags: ['live'], summary: 'Make a viewer a moderator', security, params: ViewerParams, response: { ...errors } } }, async (request, reply) => {
+    host.put('/api/viewers/:viewerId/moderator', { schema: { tags: ['live'], summary: 'Make a viewer a moderator', security, params: ViewerParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
       audience.moderation.setModerator(request.params.viewerId, true);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     });
-    host.delete('/api/viewers/:viewerId/moderator', { schema: { tags: ['live'], summary: 'No longer a moderator', security, params: ViewerParams, response: { ...errors } } }, async (request, reply) => {
+    host.delete('/api/viewers/:viewerId/moderator', { schema: { tags: ['live'], summary: 'No longer a moderator', security, params: ViewerParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
       audience.moderation.setModerator(request.params.viewerId, false);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     });
 
     host.post(
       '/api/shows/:id/polls',
       route('Open a poll (closes the one open before); optionally on the video', {
-        body: Type.Object(
-          {
-            question: Type.String({ minLength: 1, maxLength: POLL_QUESTION_MAX, pattern: PRINTABLE_TEXT }),
-            options: Type.Array(Type.String({ minLength: 1, maxLength: POLL_OPTION_MAX, pattern: PRINTABLE_TEXT }), { minItems: 2, maxItems: POLL_OPTIONS_MAX }),
-            onOverlay: Type.Optional(Type.Boolean({ default: false })),
-          },
-          { additionalProperties: false },
-        ),
+        body: OpenPollBody,
         response: { 201: PollResultsSchema, ...errors },
       }),
       async (request, reply) => {
-        const body = request.body as { question: string; options: string[]; onOverlay?: boolean };
+        const body = request.body;
         return reply.status(201).send(audience.polls.open(request.params.id, { question: body.question, options: body.options, onOverlay: body.onOverlay ?? false }));
       },
     );
-    host.get('/api/shows/:id/polls/current', route('The latest poll and its results', { response: { 200: Type.Union([PollResultsSchema, Type.Null()]), ...errors } }), async (request) =>
+    host.get('/api/shows/:id/polls/current', route('The latest poll and its results', { response: { 200: CurrentPoll, ...errors } }), async (request) =>
       audience.polls.current(request.params.id),
     );
     host.post('/api/shows/:id/polls/current/close', route('Close the poll: results are final', { response: { 200: PollResultsSchema, ...errors } }), async (request) =>
       audience.polls.close(request.params.id),
     );
-    host.delete('/api/shows/:id/polls/overlay', route('Take the poll off the video'), async (request, reply) => {
+    host.delete('/api/shows/:id/polls/overlay', route('Take the poll off the video', { response: { 204: Type.Null(), ...errors } }), async (request, reply) => {
       audience.polls.hide(request.params.id);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     });
 
     host.get(
       '/api/shows/:id/questions',
       route('Questions and demo requests, open ones first, ranked by votes', {
-        querystring: Type.Object({ answered: Type.Optional(Type.Boolean()) }),
-        response: { 200: Type.Array(QuestionViewSchema), ...errors },
+        querystring: QuestionsQuery,
+        response: { 200: QuestionQueue, ...errors },
       }),
-      async (request) => audience.questions.queue(request.params.id, (request.query as { answered?: boolean }).answered ?? false),
+      async (request) => audience.questions.queue(request.params.id, request.query.answered ?? false),
     );
     host.post(
       '/api/shows/:id/questions/:questionId/answered',
-      { schema: { tags: ['live'], summary: 'Mark a question or demo request answered', security, params: Type.Object({ id: Type.String({ pattern: ID_PATTERN }), questionId: Type.String({ pattern: ID_PATTERN }) }), response: { ...errors } } },
+      { schema: { tags: ['live'], summary: 'Mark a question or demo request answered', security, params: QuestionParams, response: { 204: Type.Null(), ...errors } } },
       async (request, reply) => {
         audience.questions.answer(request.params.id, request.params.questionId);
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
-    host.get('/api/shows/:id/presence', route('Viewers connected now and the peak', { response: { 200: Type.Object({ viewers: Type.Integer(), peak: Type.Integer() }), ...errors } }), async (request) =>
+    host.get('/api/shows/:id/presence', route('Viewers connected now and the peak', { response: { 200: Presence, ...errors } }), async (request) =>
       audience.presence.presence(request.params.id),
     );
   });

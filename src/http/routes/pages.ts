@@ -4,14 +4,15 @@ import { createRequire } from 'node:module';
 import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { HawkerError } from '../../domain/errors.js';
+import { ErrorResponseSchema } from '../errors.js';
 import type { ShowCatalog } from '../../live/show-catalog.js';
 import { renderAdminPage } from '../../web/admin-page.js';
 import { renderWatchPage } from '../../web/watch-page.js';
 import type { AdminSessions } from '../admin-session.js';
-import { ID_PATTERN } from '../schemas.js';
+import { ASSET_DIR_PATTERN, AdminSession, AssetParams, LoginBody, PageAssetParams, Version, WatchParams, WatchQuery } from '../schemas/pages.js';
 import type { ShowUrls } from './shows.js';
 
 const assetsDir = fileURLToPath(new URL('../../web/assets/', import.meta.url));
@@ -28,7 +29,8 @@ interface Asset {
 const RELATIVE_IMPORT = /(\bfrom\s*|\bimport\s*)(['"])(\.{1,2}\/[^'"?]+)\2/g;
 
 const ASSET_NAME = /^[a-z0-9-]+\.(js|css)$/;
-const ASSET_DIR = /^[a-z0-9-]{1,32}$/;
+/** one folder deep: the modules of one page (the route's params take the same pattern) */
+const ASSET_DIR = new RegExp(ASSET_DIR_PATTERN);
 
 /** Asset files by path under assets/: `admin.js`, `admin/lineup.js` (one folder deep). */
 function readAssetFiles(): Map<string, Buffer> {
@@ -77,6 +79,8 @@ function loadAssets(): Map<string, Asset> {
   return assets;
 }
 
+const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 429: ErrorResponseSchema };
+
 const PAGE_CSP = "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'";
 
 export interface PageRoutesOptions {
@@ -101,14 +105,13 @@ export const pageRoutes: FastifyPluginAsyncTypebox<PageRoutesOptions> = async (a
       .header('x-content-type-options', 'nosniff')
       .send(asset.body);
   };
-  const File = Type.String({ pattern: '^[a-z0-9.-]{1,64}$' });
-  app.get('/assets/:file', { schema: { hide: true, params: Type.Object({ file: File }) } }, async (request, reply) =>
-    serveAsset((request.params as { file: string }).file, (request.query as Record<string, unknown>).v, reply),
+  app.get('/assets/:file', { schema: { hide: true, params: AssetParams, querystring: Version } }, async (request, reply) =>
+    serveAsset(request.params.file, request.query.v, reply),
   );
   // the modules of one page (assets/admin/*.js)
-  app.get('/assets/:dir/:file', { schema: { hide: true, params: Type.Object({ dir: Type.String({ pattern: ASSET_DIR.source }), file: File }) } }, async (request, reply) => {
-    const { dir, file } = request.params as { dir: string; file: string };
-    return serveAsset(`${dir}/${file}`, (request.query as Record<string, unknown>).v, reply);
+  app.get('/assets/:dir/:file', { schema: { hide: true, params: PageAssetParams, querystring: Version } }, async (request, reply) => {
+    const { dir, file } = request.params;
+    return serveAsset(`${dir}/${file}`, request.query.v, reply);
   });
 
   app.get(
@@ -117,8 +120,8 @@ export const pageRoutes: FastifyPluginAsyncTypebox<PageRoutesOptions> = async (a
       schema: {
         tags: ['viewer'],
         summary: 'The viewer page (add ?embed=1 inside an iframe on a shop page)',
-        params: Type.Object({ id: Type.String({ pattern: ID_PATTERN }) }),
-        querystring: Type.Object({ embed: Type.Optional(Type.String({ maxLength: 8 })), product: Type.Optional(Type.String({ maxLength: 64 })) }),
+        params: WatchParams,
+        querystring: WatchQuery,
       },
     },
     async (request, reply) => {
@@ -153,29 +156,30 @@ export const pageRoutes: FastifyPluginAsyncTypebox<PageRoutesOptions> = async (a
       .send(renderAdminPage({ assetUrl, ingestUrl: urls.ingestUrl, publicUrl: urls.publicUrl })),
   );
 
-  await app.register(async (scope) => {
+  await app.register(async (plain) => {
+    const scope = plain.withTypeProvider<TypeBoxTypeProvider>();
     // guessing the token is limited like any API call
     scope.addHook('onRequest', scope.rateLimit());
     scope.post(
       '/admin/login',
-      { schema: { tags: ['admin'], summary: 'Control-panel login: the admin token for a session cookie and a CSRF token', body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }) } },
+      { schema: { tags: ['admin'], summary: 'Control-panel login: the admin token for a session cookie and a CSRF token', body: LoginBody, response: { 200: AdminSession, ...errors } } },
       async (request, reply) => {
-        if (!isAdmin(`Bearer ${(request.body as { token: string }).token}`)) throw new HawkerError('UNAUTHORIZED', 'that is not the admin token');
+        if (!isAdmin(`Bearer ${request.body.token}`)) throw new HawkerError('UNAUTHORIZED', 'that is not the admin token');
         const session = sessions.create();
         sessions.cookie(reply, session.id, session.maxAgeSeconds, secure);
         return { csrfToken: session.csrf };
       },
     );
-    scope.get('/admin/session', { schema: { tags: ['admin'], summary: 'The CSRF token of the current control-panel session' } }, async (request) => {
+    scope.get('/admin/session', { schema: { tags: ['admin'], summary: 'The CSRF token of the current control-panel session', response: { 200: AdminSession, ...errors } } }, async (request) => {
       const session = sessions.fromRequest(request);
       if (!session) throw new HawkerError('UNAUTHORIZED', 'not signed in');
       return { csrfToken: session.csrf };
     });
-    scope.post('/admin/logout', { schema: { tags: ['admin'], summary: 'End the control-panel session' } }, async (request, reply) => {
+    scope.post('/admin/logout', { schema: { tags: ['admin'], summary: 'End the control-panel session', response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
       if (!sessions.allows(request)) throw new HawkerError('UNAUTHORIZED', 'not signed in');
       sessions.revoke(request);
       sessions.cookie(reply, '', 0, secure);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     });
   });
 };

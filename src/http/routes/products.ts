@@ -2,47 +2,15 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ProductCatalog } from '../../commerce/product-catalog.js';
 import { HawkerError } from '../../domain/errors.js';
-import { PRODUCT_TITLE_MAX, type Product } from '../../domain/product.js';
+import type { Product } from '../../domain/product.js';
 import { ErrorResponseSchema } from '../errors.js';
-import { ID_PATTERN, PRINTABLE_TEXT } from '../schemas.js';
+import { IdParams } from '../schemas/common.js';
+import { CreateProductBody, ImportQuery, ImportResult, ProductSchema, ProductWithImage, UpdateProductBody } from '../schemas/products.js';
 import type { AdminScope } from './admin-scope.js';
 
 /** a catalog of 10,000 rows fits easily */
 const CSV_LIMIT_BYTES = 4 * 1024 * 1024;
-const MinorUnits = Type.Integer({ minimum: 0, maximum: 10_000_000_000, description: 'integer minor units (cents)' });
-
-export const ProductSchema = Type.Object(
-  {
-    id: Type.String(),
-    sku: Type.String(),
-    title: Type.String(),
-    description: Type.String(),
-    price: Type.Integer(),
-    currency: Type.String(),
-    compareAtPrice: Type.Union([Type.Integer(), Type.Null()]),
-    stock: Type.Integer(),
-    stockVersion: Type.Integer({ description: 'moves on with every change of stock; a PATCH of stock names the one it read' }),
-    hasImage: Type.Boolean(),
-    createdAt: Type.String({ format: 'date-time' }),
-    updatedAt: Type.String({ format: 'date-time' }),
-  },
-  { $id: 'Product' },
-);
-
-const CreateProductBody = Type.Object(
-  {
-    sku: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }),
-    title: Type.String({ minLength: 1, maxLength: PRODUCT_TITLE_MAX, pattern: PRINTABLE_TEXT }),
-    description: Type.Optional(Type.String({ maxLength: 5000 })),
-    price: MinorUnits,
-    currency: Type.String({ pattern: '^[A-Za-z]{3}$', description: 'ISO 4217' }),
-    compareAtPrice: Type.Optional(Type.Union([MinorUnits, Type.Null()])),
-    stock: Type.Integer({ minimum: 0, maximum: 1_000_000_000 }),
-  },
-  { additionalProperties: false },
-);
-
-const ProductParams = Type.Object({ id: Type.String({ pattern: ID_PATTERN }) });
+const ProductParams = IdParams;
 
 export const productToBody = (p: Product): Static<typeof ProductSchema> => ({
   ...p,
@@ -80,12 +48,12 @@ export const productRoutes: FastifyPluginAsyncTypebox<ProductRoutesOptions> = as
         tags: ['products'],
         summary: 'Import a catalog CSV (sku,title,description,price,currency,compareAtPrice,stock; prices as decimals). All rows or none; errors per line',
         security,
-        querystring: Type.Object({ dryRun: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ created: Type.Integer(), updated: Type.Integer(), rows: Type.Integer(), dryRun: Type.Boolean() }), ...errors },
+        querystring: ImportQuery,
+        response: { 200: ImportResult, ...errors },
       },
     },
     async (request) => {
-      const body = request.body as unknown;
+      const body = request.body;
       if (typeof body !== 'string') throw new HawkerError('UNSUPPORTED_MEDIA_TYPE', 'send the catalog as text/csv');
       const dryRun = request.query.dryRun ?? false;
       return { ...catalog.importCsv(body, dryRun), dryRun };
@@ -100,14 +68,7 @@ export const productRoutes: FastifyPluginAsyncTypebox<ProductRoutesOptions> = as
         summary: 'Change a product: only the fields given; stock with the stockVersion it was read at, or by stockAdjust',
         security,
         params: ProductParams,
-        // stock only with the stockVersion it was read at (409 STALE_STOCK), or relative (stockAdjust)
-        body: Type.Composite(
-          [
-            Type.Partial(CreateProductBody),
-            Type.Partial(Type.Object({ stockVersion: Type.Integer({ minimum: 0 }), stockAdjust: Type.Integer({ minimum: -1_000_000_000, maximum: 1_000_000_000 }) })),
-          ],
-          { additionalProperties: false, minProperties: 1 },
-        ),
+        body: UpdateProductBody,
         response: { 200: ProductSchema, ...errors },
       },
     },
@@ -141,11 +102,11 @@ export const productRoutes: FastifyPluginAsyncTypebox<ProductRoutesOptions> = as
         summary: 'Upload the product image (raw bytes; JPEG, PNG, WebP, GIF or AVIF); metadata is stripped',
         security,
         params: ProductParams,
-        response: { 200: Type.Object({ product: ProductSchema, image: Type.Object({ width: Type.Integer(), height: Type.Integer(), format: Type.String() }) }), ...errors },
+        response: { 200: ProductWithImage, ...errors },
       },
     },
     async (request) => {
-      const body = request.body as unknown;
+      const body = request.body;
       if (!Buffer.isBuffer(body)) {
         throw new HawkerError('UNSUPPORTED_MEDIA_TYPE', 'send the image bytes with an image/* content type');
       }

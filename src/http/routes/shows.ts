@@ -1,10 +1,11 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { SHOW_HOST_MAX, SHOW_TITLE_MAX, showEventTypes, showStatuses, type Show } from '../../domain/show.js';
-import { showPhaseKinds, type ShowPhaseKind } from '../../domain/show-phase.js';
+import type { Show } from '../../domain/show.js';
+import type { ShowPhaseKind } from '../../domain/show-phase.js';
 import type { ShowCatalog } from '../../live/show-catalog.js';
 import { ErrorResponseSchema } from '../errors.js';
-import { ID_PATTERN, PRINTABLE_TEXT } from '../schemas.js';
+import { IdParams as ShowParams } from '../schemas/common.js';
+import { CreateShowBody, ShowSchema, Timeline, TimelineQuery, type ShowBody } from '../schemas/shows.js';
 import type { AdminScope } from './admin-scope.js';
 
 export interface ShowUrls {
@@ -13,54 +14,6 @@ export interface ShowUrls {
   /** public base, no trailing slash */
   publicUrl: string;
 }
-
-const IsoTime = Type.String({ format: 'date-time' });
-
-export const ShowSchema = Type.Object(
-  {
-    id: Type.String(),
-    title: Type.String(),
-    host: Type.String({ description: 'who presents it; loyalty levels are per host' }),
-    scheduledAt: Type.Union([IsoTime, Type.Null()]),
-    status: Type.Union(showStatuses.map((s) => Type.Literal(s))),
-    phase: Type.Union(showPhaseKinds.map((p) => Type.Literal(p)), {
-      description: 'where the show is now: rehearsal (only the cockpit sees the stream; status stays scheduled), awaiting-reconnect (live, the host dropped), ending',
-    }),
-    streamKey: Type.String({ description: 'secret: paste into OBS as the Stream Key' }),
-    ingestUrl: Type.String({ description: 'paste into OBS as the Server' }),
-    playbackUrl: Type.String({ description: 'HLS master playlist' }),
-    watchUrl: Type.String(),
-    createdAt: IsoTime,
-    startedAt: Type.Union([IsoTime, Type.Null()]),
-    endedAt: Type.Union([IsoTime, Type.Null()]),
-  },
-  { $id: 'Show' },
-);
-type ShowBody = Static<typeof ShowSchema>;
-
-const CreateShowBody = Type.Object(
-  {
-    title: Type.String({
-      minLength: 1,
-      maxLength: SHOW_TITLE_MAX,
-      // printable, not blank: control characters have no place in a title drawn on video
-      pattern: PRINTABLE_TEXT,
-    }),
-    host: Type.Optional(Type.String({ maxLength: SHOW_HOST_MAX, pattern: PRINTABLE_TEXT })),
-    scheduledAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
-  },
-  { additionalProperties: false },
-);
-
-export const ShowParams = Type.Object({ id: Type.String({ pattern: ID_PATTERN }) });
-
-const TimelineEvent = Type.Object({
-  id: Type.Integer(),
-  type: Type.Union(showEventTypes.map((t) => Type.Literal(t))),
-  at: IsoTime,
-  streamMs: Type.Union([Type.Integer(), Type.Null()]),
-  payload: Type.Record(Type.String(), Type.Unknown()),
-});
 
 const iso = (ms: number | null): string | null => (ms == null ? null : new Date(ms).toISOString());
 
@@ -184,8 +137,8 @@ export const showRoutes: FastifyPluginAsyncTypebox<ShowRoutesOptions> = async (a
         summary: "The show's events in order, with wall-clock and stream time",
         security,
         params: ShowParams,
-        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ events: Type.Array(TimelineEvent) }), ...errors },
+        querystring: TimelineQuery,
+        response: { 200: Timeline, ...errors },
       },
     },
     async (request) => ({

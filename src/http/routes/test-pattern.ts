@@ -4,12 +4,13 @@ import { HawkerError } from '../../domain/errors.js';
 import type { ShowCatalog } from '../../live/show-catalog.js';
 import type { TestPatterns } from '../../pipeline/test-pattern.js';
 import { ErrorResponseSchema } from '../errors.js';
-import { ID_PATTERN } from '../schemas.js';
+import { IdParams } from '../schemas/common.js';
+import { StartTestPatternBody, TestPatternStarted, TestPatternState } from '../schemas/test-pattern.js';
 import type { AdminScope } from './admin-scope.js';
 
 const errors = { 401: ErrorResponseSchema, 404: ErrorResponseSchema, 409: ErrorResponseSchema, 503: ErrorResponseSchema };
 const security = [{ bearer: [] }];
-const params = Type.Object({ id: Type.String({ pattern: ID_PATTERN }) });
+const params = IdParams;
 
 export interface TestPatternRoutesOptions {
   catalog: ShowCatalog;
@@ -20,7 +21,7 @@ export interface TestPatternRoutesOptions {
 /** "Start test pattern": try a show without OBS. */
 export const testPatternRoutes: FastifyPluginAsyncTypebox<TestPatternRoutesOptions> = async (app, { catalog, patterns, admin }) => {
   await admin(app);
-  app.get('/api/shows/:id/test-pattern', { schema: { tags: ['shows'], summary: 'Whether a test pattern is publishing to this show', security, params, response: { 200: Type.Object({ running: Type.Boolean(), error: Type.Union([Type.String(), Type.Null()]) }), ...errors } } }, async (request) => {
+  app.get('/api/shows/:id/test-pattern', { schema: { tags: ['shows'], summary: 'Whether a test pattern is publishing to this show', security, params, response: { 200: TestPatternState, ...errors } } }, async (request) => {
     catalog.get(request.params.id);
     return { running: patterns.isRunning(request.params.id), error: patterns.lastError(request.params.id) };
   });
@@ -32,14 +33,14 @@ export const testPatternRoutes: FastifyPluginAsyncTypebox<TestPatternRoutesOptio
         summary: 'Publish a test card with a tone to this show from the server itself (as from OBS: a show with a scheduled time rehearses until Go live, one without goes live)',
         security,
         params,
-        body: Type.Object({ seconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 3600 })) }, { additionalProperties: false }),
-        response: { 202: Type.Object({ running: Type.Boolean(), seconds: Type.Integer() }), ...errors },
+        body: StartTestPatternBody,
+        response: { 202: TestPatternStarted, ...errors },
       },
     },
     async (request, reply) => {
       const show = catalog.get(request.params.id);
       if (show.status === 'ended') throw new HawkerError('SHOW_ENDED', 'the show has ended; create a new one');
-      const seconds = (request.body as { seconds?: number } | undefined)?.seconds ?? 600;
+      const seconds = request.body.seconds ?? 600;
       try {
         await patterns.start(show.id, show.streamKey, seconds);
       } catch (err) {
@@ -49,9 +50,9 @@ export const testPatternRoutes: FastifyPluginAsyncTypebox<TestPatternRoutesOptio
       return reply.status(202).send({ running: true, seconds });
     },
   );
-  app.delete('/api/shows/:id/test-pattern', { schema: { tags: ['shows'], summary: 'Stop the test pattern', security, params, response: { ...errors } } }, async (request, reply) => {
+  app.delete('/api/shows/:id/test-pattern', { schema: { tags: ['shows'], summary: 'Stop the test pattern', security, params, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
     catalog.get(request.params.id);
     patterns.stop(request.params.id);
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
 };

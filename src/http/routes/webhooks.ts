@@ -4,7 +4,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HawkerError } from '../../domain/errors.js';
 import type { WebhookStore } from '../../domain/ports.js';
 import { ErrorResponseSchema } from '../errors.js';
-import { ID_PATTERN } from '../schemas.js';
+import { IdParams } from '../schemas/common.js';
+import { NewWebhookEndpoint, RegisterWebhookBody, WebhookDeliveries, WebhookEndpoints } from '../schemas/webhooks.js';
 import type { AdminScope } from './admin-scope.js';
 
 const security = [{ bearer: [] }];
@@ -31,8 +32,8 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
         tags: ['webhooks'],
         summary: 'Register an endpoint for order.created, order.paid, order.cancelled, show.started, show.ended',
         security,
-        body: Type.Object({ url: Type.String({ maxLength: 2000, pattern: '^https?://[^\\s]+$' }) }, { additionalProperties: false }),
-        response: { 201: Type.Object({ id: Type.String(), url: Type.String(), secret: Type.String({ description: 'HMAC-SHA256 key; shown only now' }), createdAt: Type.String() }), ...errors },
+        body: RegisterWebhookBody,
+        response: { 201: NewWebhookEndpoint, ...errors },
       },
     },
     async (request, reply) => {
@@ -48,16 +49,16 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
       return reply.status(201).send({ ...endpoint, createdAt: new Date(endpoint.createdAt).toISOString() });
     },
   );
-  app.get('/api/webhooks', { schema: { tags: ['webhooks'], summary: 'Registered endpoints (without secrets)', security } }, async () =>
+  app.get('/api/webhooks', { schema: { tags: ['webhooks'], summary: 'Registered endpoints (without secrets)', security, response: { 200: WebhookEndpoints, ...errors } } }, async () =>
     store.listEndpoints().map((e) => ({ id: e.id, url: e.url, createdAt: new Date(e.createdAt).toISOString() })),
   );
-  app.delete('/api/webhooks/:id', { schema: { tags: ['webhooks'], summary: 'Remove an endpoint', security, params: Type.Object({ id: Type.String({ pattern: ID_PATTERN }) }) } }, async (request, reply) => {
+  app.delete('/api/webhooks/:id', { schema: { tags: ['webhooks'], summary: 'Remove an endpoint', security, params: IdParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
     if (!store.removeEndpoint(request.params.id)) throw new HawkerError('NOT_FOUND', 'no such webhook endpoint');
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
   app.get(
     '/api/webhooks/:id/deliveries',
-    { schema: { tags: ['webhooks'], summary: 'The delivery log, newest first', security, params: Type.Object({ id: Type.String({ pattern: ID_PATTERN }) }) } },
+    { schema: { tags: ['webhooks'], summary: 'The delivery log, newest first', security, params: IdParams, response: { 200: WebhookDeliveries, ...errors } } },
     async (request) => store.deliveries(request.params.id, 200).map((d) => ({ ...d, at: new Date(d.at).toISOString() })),
   );
 };

@@ -13,7 +13,6 @@ import { connect, onServerMessage } from './viewer/socket.js';
 import { wireTabs } from './viewer/tabs.js';
 
 /** @typedef {import('../wire.js').ServerMessage} ServerMessage */
-/** @typedef {import('../wire.js').OverlayView} OverlayView */
 
 /** @param {ServerMessage} m */
 function handle(m) {
@@ -24,7 +23,7 @@ function handle(m) {
       renderPinned(m.pinned);
       resetPoll(m.poll);
       renderQuestions(m.questions);
-      applyOverlay(/** @type {OverlayView | null} */ (m.overlay));
+      applyOverlay(m.overlay);
       applyLineup(m.lineup);
       $('viewers').textContent = `👀 ${m.presence.viewers}`;
       break;
@@ -38,7 +37,7 @@ function handle(m) {
       renderPinned(m.message);
       break;
     case 'overlay':
-      queueOverlay(/** @type {OverlayView | null} */ (m.overlay), m.programDateTime);
+      queueOverlay(m.overlay, m.programDateTime);
       break;
     case 'flash_sale':
       saleCount(m.sale);

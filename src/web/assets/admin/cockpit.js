@@ -18,7 +18,6 @@ import { statsCard, statsRefresher } from './stats.js';
 import { createStore, pinned, pinSpansOf, unpinned } from './store.js';
 
 /** @typedef {import('../../wire.js').ServerMessage} ServerMessage */
-/** @typedef {import('../../wire.js').OverlayView} OverlayView */
 
 /** @param {string} title @param {...(Node | Node[])} kids */
 const card = (title, ...kids) => el('section', { class: 'card', 'aria-label': title }, el('h2', { text: title }), ...kids.flat());
@@ -85,7 +84,7 @@ export async function cockpitView(main, showId) {
     switch (m.type) {
       case 'welcome':
         chat.reset(m.history);
-        store.set({ status: m.show.status, overlay: /** @type {OverlayView} */ (m.overlay), questions: m.questions, poll: m.poll, slowModeSeconds: m.settings.slowModeSeconds, presence: m.presence });
+        store.set({ status: m.show.status, overlay: m.overlay, questions: m.questions, poll: m.poll, slowModeSeconds: m.settings.slowModeSeconds, presence: m.presence });
         loadPins().catch(() => {});
         stats.refresh();
         stock.refresh();
@@ -118,7 +117,7 @@ export async function cockpitView(main, showId) {
         const at = Date.parse(m.at);
         const change = m.change.change;
         store.set({
-          overlay: /** @type {OverlayView} */ (m.overlay),
+          overlay: m.overlay,
           ...(change === 'pin' ? { pins: pinned(state.pins, String(m.change.productId), at) } : change === 'unpin' ? { pins: unpinned(state.pins, at) } : {}),
         });
         break;
