@@ -54,6 +54,8 @@ t.test('publishes the server must refuse, and a graceful SIGTERM', async (t) => 
     const host = publishTestPattern(rtmp('live', show.streamKey!), SMALL);
     publishers.push(host);
     await waitFor('live', async () => (await getShow(show.id!)).status === 'live');
+    // the transcoder starts once the source is probed: the second publisher comes after it
+    await waitFor('the first transcoder', () => ffmpegChildren(server.pid).length === 1, 20_000);
     const second = publishTestPattern(rtmp('live', show.streamKey!), SMALL);
     publishers.push(second);
     const code = await Promise.race([second.exited, sleep(15_000).then(() => 'still publishing')]);

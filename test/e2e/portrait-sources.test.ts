@@ -220,11 +220,14 @@ t.test('phone-shaped sources: ladder, silent audio, every overlay whole and apar
     encodeSource({ width: 720, height: 720, fps: 30, audio: 'none' }, 30),
   ]);
   const product = await post(server, '/api/products', { sku: 'HOSE-30', title: 'Garden hose 30 m, brass fittings', price: 1999, currency: 'USD', compareAtPrice: 2999, stock: 1000 });
+  // the sale is on another product: a sale on the pinned one changes the card's price in force,
+  // and each overlay must be judged alone
+  const saleProduct = await post(server, '/api/products', { sku: 'CAN-10', title: 'Watering can 10 l', price: 1999, currency: 'USD', stock: 1000 });
 
   const control = (showId: string) => ({
     pin: () => post(server, `/api/shows/${showId}/pin`, { productId: product.id }),
     unpin: () => post(server, `/api/shows/${showId}/pin`, undefined, 'DELETE'),
-    sale: () => post(server, `/api/shows/${showId}/flash-sales`, { productId: product.id, price: 1499, quantity: 20, durationSeconds: 600 }),
+    sale: () => post(server, `/api/shows/${showId}/flash-sales`, { productId: saleProduct.id, price: 1499, quantity: 20, durationSeconds: 600 }),
     endSale: () => post(server, `/api/shows/${showId}/flash-sales/current`, undefined, 'DELETE'),
     qr: (enabled: boolean) => post(server, `/api/shows/${showId}/qr`, { enabled }, 'PUT'),
     announce: () => post(server, `/api/shows/${showId}/announcement`, { text: 'Code LIVE10: 10% off the next 10 orders' }, 'PUT'),
