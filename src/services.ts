@@ -166,6 +166,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     viewerByToken: (token) => viewers.byToken(token),
     overlayView: (showId) => overlays.view(showId),
     lineupState: (showId) => offers.view(showId),
+    phaseOf: (show) => live.phaseOf(show),
     logger,
   });
   // subscribers run in this order: viewers hear of a change before the webhook row is written

@@ -13,6 +13,8 @@ import type {
   WatchSessionRepository,
 } from '../../src/domain/ports.js';
 import type { Logger } from '../../src/log/logger.js';
+import type { Show } from '../../src/domain/show.js';
+import { initialPhase, type ShowPhaseKind } from '../../src/domain/show-phase.js';
 import { ActivityRelay } from '../../src/realtime/activity.js';
 import { LiveChat } from '../../src/realtime/chat.js';
 import type { ChatRules } from '../../src/realtime/chat-rules.js';
@@ -44,6 +46,8 @@ export interface LiveHubInputs {
   overlayView(showId: string): unknown;
   /** the welcome's lineup; an empty one when the test does not care */
   lineupState?(showId: string): LineupStateMessage;
+  /** the phase LiveShows holds; by default the one the stored status starts in */
+  phaseOf?(show: Show): ShowPhaseKind;
   showPollOnOverlay(showId: string, poll: PollResults | null, record: boolean): void;
   onActivity?: ActivitySink;
   chatBacklogMax?: number;
@@ -79,6 +83,7 @@ export function buildLiveHub(o: LiveHubInputs) {
     viewerByToken: o.viewerByToken,
     overlayView: o.overlayView,
     lineupState: o.lineupState ?? (() => ({ items: [], sale: null })),
+    phaseOf: o.phaseOf ?? ((show) => initialPhase(show.status).kind),
     logger: o.logger,
     ...(o.tickMs !== undefined ? { tickMs: o.tickMs } : {}),
     now,
