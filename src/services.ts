@@ -167,6 +167,11 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     overlayView: (showId) => overlays.view(showId),
     lineupState: (showId) => offers.view(showId),
     phaseOf: (show) => live.phaseOf(show),
+    // the cockpit's welcome: where the show is and what the host sends (a rehearsal included)
+    backstage: (show) => {
+      const source = live.sourceOf(show.id);
+      return [{ type: 'phase', phase: live.phaseOf(show) }, ...(source ? [{ type: 'source' as const, ...source }] : [])];
+    },
     logger,
   });
   // subscribers run in this order: viewers hear of a change before the webhook row is written

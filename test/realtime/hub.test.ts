@@ -87,6 +87,7 @@ function setup() {
     overlayView: () => ({ pinned: null }),
     lineupState: () => ({ items: [], sale: null }),
     phaseOf: () => phase,
+    backstage: () => [{ type: 'phase', phase }],
     logger: silentLogger(),
     now: () => clock,
   });
@@ -136,6 +137,18 @@ t.test('a page that connects while the host is away is told waiting, as the show
   t.match(open({ kind: 'host' }).frames, [[{ type: 'welcome', show: { status: 'waiting' } }]], 'the cockpit says the same');
   setPhase('live');
   t.match(open({ kind: 'viewer', token: 'ann' }).frames, [[{ type: 'welcome', show: { status: 'live' } }]]);
+});
+
+t.test("host-only messages: with the host's welcome, and pushed to the host's sockets, never to a viewer's", async (t) => {
+  const { open, rooms, hub } = setup();
+  const ann = open({ kind: 'viewer', token: 'ann' });
+  const host = open({ kind: 'host' });
+  t.match(host.frames, [[{ type: 'welcome' }, { type: 'phase', phase: 'live' }]], "the cockpit's welcome brings the phase");
+  t.equal(ann.frames[0]!.length, 1, 'a viewer gets the welcome alone');
+  rooms.sendToHost('show1', { type: 'phase', phase: 'awaiting-reconnect' });
+  t.same(host.last(), [{ type: 'phase', phase: 'awaiting-reconnect' }], 'at once, not on the tick');
+  hub.tickOnce();
+  t.notOk(ann.frames.flat().some((m) => (m as { type: string }).type === 'phase'), 'no phase reached the viewer, then or on the tick');
 });
 
 t.test('dispatch by message type; what a feature refuses comes back as an error with the ref', async (t) => {
