@@ -62,10 +62,12 @@ export interface ServiceInputs {
   inputUrlFor(streamKey: string): string;
   /** where the test pattern publishes a show's stream (main: a one-use loopback token, not the key) */
   publishUrlFor?(streamKey: string): string;
+  /** drops a publisher's RTMP connection (main: the ingest's disconnect); End show uses it */
+  disconnectPublisher?(sessionId: string): void;
 }
 
 /** Everything behind the API, on one database; the HTTP tests build the same graph. */
-export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrlFor, publishUrlFor }: ServiceInputs) {
+export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrlFor, publishUrlFor, disconnectPublisher }: ServiceInputs) {
   // before any repository prepares a statement: every write then reports to the storage health
   const storage = new StorageHealth({ dir: dataDir, minFreeBytes: config.storage.minFreeMegabytes * 1024 * 1024, logger });
   watchWrites(db, storage);
@@ -118,6 +120,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     reconnectWindowMs: config.live.reconnectWindowSeconds * 1000,
     goLiveAtScheduledTime: config.live.goLiveAtScheduledTime,
     bus,
+    ...(disconnectPublisher ? { disconnectPublisher } : {}),
   });
   const viewerRows = createViewerRepository(db);
   const viewers = new Viewers(viewerRows);

@@ -61,6 +61,11 @@ export interface LiveShowsOptions {
    * in the transaction that changes the status and appends the timeline event
    */
   bus?: EventSink;
+  /**
+   * drops a publisher's RTMP connection (the ingest's disconnect): End show with OBS still
+   * connected disconnects it rather than ignoring a stream that keeps coming
+   */
+  disconnectPublisher?(sessionId: string): void;
 }
 
 interface ActiveShow {
@@ -181,8 +186,11 @@ export class LiveShows {
     const show = this.options.shows.get(showId);
     if (!show) return 'ended';
     const state = this.stateOf(show);
+    const publisher = publisherOf(state.phase);
     const refusal = this.dispatch(state, { type: 'end', reason: 'ended by the merchant' });
     await state.queue;
+    // after FFmpeg stopped and the playlists closed: the stream has nothing left to feed
+    if (!refusal && publisher) this.dropPublisher(state.showId, publisher);
     return refusal;
   }
 
@@ -493,6 +501,14 @@ export class LiveShows {
       this.options.events.append({ showId, type, at, payload });
     } catch (err) {
       this.log.error({ err, show: showId, type }, 'show event could not be recorded');
+    }
+  }
+
+  private dropPublisher(showId: string, sessionId: string): void {
+    try {
+      this.options.disconnectPublisher?.(sessionId);
+    } catch (err) {
+      this.log.error({ err, show: showId }, 'could not disconnect the publisher of an ended show');
     }
   }
 

@@ -43,7 +43,9 @@ function setup(t: { teardown(fn: () => unknown): void; same(found: unknown, want
   const sources: unknown[] = [];
   bus.on('show.source', ({ source, refused }) => sources.push({ source, refused }));
   const logger = createLogger({ level: 'silent', pretty: false, destination: new Writable({ write: (_c, _e, cb) => cb() }) });
-  const live = new LiveShows({ shows, events, pipelines: launcher, logger, reconnectWindowMs: 60_000, bus, ...options });
+  // End show with the publisher still connected: the ingest is asked to drop it
+  const dropped: string[] = [];
+  const live = new LiveShows({ shows, events, pipelines: launcher, logger, reconnectWindowMs: 60_000, bus, disconnectPublisher: (id) => void dropped.push(id), ...options });
   t.teardown(() => live.shutdown());
   const catalog = new ShowCatalog(shows, events, live);
   const request = (sessionId: string, streamKey: string): PublishRequest => ({ sessionId, streamKey, app: 'live', remoteAddress: '127.0.0.1' });
@@ -51,7 +53,7 @@ function setup(t: { teardown(fn: () => unknown): void; same(found: unknown, want
     t.same(live.authorizePublish(r), { accept: true });
     live.publishStarted(r);
   };
-  return { live, catalog, events, log, told, phases, sources, request, publish };
+  return { live, catalog, events, log, told, phases, sources, dropped, request, publish };
 }
 
 t.test('a scheduled show rehearses, stops, rehearses again and goes live on a fresh pipeline', async (t) => {
@@ -136,4 +138,22 @@ t.test("the host's cockpit is told each phase as it changes, and the rehearsal's
   await catalog.end(show.id);
   t.same(phases, ['rehearsal', 'scheduled', 'rehearsal', 'live', 'ending', 'ended']);
   t.same(told, ['live', 'ended'], 'viewers hear only of live and ended');
+});
+
+t.test('End show drops the publisher still connected, once the show has ended; a host away has none to drop', async (t) => {
+  const { catalog, log, dropped, request, publish, live } = setup(t);
+  const show = catalog.create('Now');
+  publish(request('obs', show.streamKey));
+  await waitFor('the pipeline', () => log.includes('start'));
+  await catalog.end(show.id);
+  t.same(dropped, ['obs'], 'OBS is disconnected rather than ignored');
+  t.same(log.slice(-2), ['stop', 'end'], 'after FFmpeg stopped and the playlists closed');
+  live.publishEnded(request('obs', show.streamKey));
+  t.equal(catalog.get(show.id).status, 'ended', 'its socket closing changes nothing');
+
+  const away = catalog.create('Away');
+  publish(request('phone', away.streamKey));
+  live.publishEnded(request('phone', away.streamKey));
+  await catalog.end(away.id);
+  t.same(dropped, ['obs'], 'nobody to drop');
 });
