@@ -120,7 +120,7 @@ t.test('a scheduled show rehearses privately, can stop and rehearse again, then 
   t.equal((await json(noStream)).code, 'SHOW_NOT_REHEARSING', 'Go live needs a stream');
   t.equal((await server.api(`/api/shows/${show.id}/end`, { method: 'POST', body: '{}' })).status, 409, 'a show that is not live cannot be ended');
   t.same(shownLive(), []);
-  await cockpit.locator('#show-phase[data-phase="scheduled"]').waitFor({ timeout: 10_000 });
+  await cockpit.locator('#show-phase[data-phase="scheduled"]').waitFor({ state: 'attached', timeout: 10_000 });
   t.equal(showFetches, 1, 'the cockpit heard of the rehearsal and its end without asking again');
   t.notOk(viewer.messages.some((m) => m.type === 'phase' || m.type === 'source'), 'the phase and the source are the host’s alone');
 
