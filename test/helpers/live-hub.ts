@@ -14,7 +14,7 @@ import type {
 } from '../../src/domain/ports.js';
 import type { Logger } from '../../src/log/logger.js';
 import type { Show } from '../../src/domain/show.js';
-import { initialPhase, type ShowPhaseKind } from '../../src/domain/show-phase.js';
+import type { ShowPhaseKind } from '../../src/domain/show-phase.js';
 import { ActivityRelay } from '../../src/realtime/activity.js';
 import { LiveChat } from '../../src/realtime/chat.js';
 import type { ChatRules } from '../../src/realtime/chat-rules.js';
@@ -46,7 +46,7 @@ export interface LiveHubInputs {
   overlayView(showId: string): unknown;
   /** the welcome's lineup; an empty one when the test does not care */
   lineupState?(showId: string): LineupStateMessage;
-  /** the phase LiveShows holds; by default the one the stored status starts in */
+  /** the phase LiveShows holds; by default the stored status's namesake (a live show has its host) */
   phaseOf?(show: Show): ShowPhaseKind;
   showPollOnOverlay(showId: string, poll: PollResults | null, record: boolean): void;
   onActivity?: ActivitySink;
@@ -83,7 +83,7 @@ export function buildLiveHub(o: LiveHubInputs) {
     viewerByToken: o.viewerByToken,
     overlayView: o.overlayView,
     lineupState: o.lineupState ?? (() => ({ items: [], sale: null })),
-    phaseOf: o.phaseOf ?? ((show) => initialPhase(show.status).kind),
+    phaseOf: o.phaseOf ?? ((show) => show.status),
     logger: o.logger,
     ...(o.tickMs !== undefined ? { tickMs: o.tickMs } : {}),
     now,
