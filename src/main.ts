@@ -71,6 +71,8 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
       if (!ingest) throw new Error('RTMP ingest is not running');
       return ingest.localPublishUrl(streamKey);
     },
+    // End show: OBS still connected to an ended show is cut off (no ingest yet: no publisher either)
+    disconnectPublisher: (sessionId) => void ingest?.disconnect(sessionId),
   });
   const { live } = services;
 

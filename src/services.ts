@@ -62,10 +62,12 @@ export interface ServiceInputs {
   inputUrlFor(streamKey: string): string;
   /** where the test pattern publishes a show's stream (main: a one-use loopback token, not the key) */
   publishUrlFor?(streamKey: string): string;
+  /** drops a publisher's RTMP connection (main: the ingest's disconnect); End show uses it */
+  disconnectPublisher?(sessionId: string): void;
 }
 
 /** Everything behind the API, on one database; the HTTP tests build the same graph. */
-export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrlFor, publishUrlFor }: ServiceInputs) {
+export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrlFor, publishUrlFor, disconnectPublisher }: ServiceInputs) {
   // before any repository prepares a statement: every write then reports to the storage health
   const storage = new StorageHealth({ dir: dataDir, minFreeBytes: config.storage.minFreeMegabytes * 1024 * 1024, logger });
   watchWrites(db, storage);
@@ -118,6 +120,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     reconnectWindowMs: config.live.reconnectWindowSeconds * 1000,
     goLiveAtScheduledTime: config.live.goLiveAtScheduledTime,
     bus,
+    ...(disconnectPublisher ? { disconnectPublisher } : {}),
   });
   const viewerRows = createViewerRepository(db);
   const viewers = new Viewers(viewerRows);
@@ -166,6 +169,12 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     viewerByToken: (token) => viewers.byToken(token),
     overlayView: (showId) => overlays.view(showId),
     lineupState: (showId) => offers.view(showId),
+    phaseOf: (show) => live.phaseOf(show),
+    // the cockpit's welcome: where the show is and what the host sends (a rehearsal included)
+    backstage: (show) => {
+      const source = live.sourceOf(show.id);
+      return [{ type: 'phase', phase: live.phaseOf(show) }, ...(source ? [{ type: 'source' as const, ...source }] : [])];
+    },
     logger,
   });
   // subscribers run in this order: viewers hear of a change before the webhook row is written

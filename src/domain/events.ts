@@ -1,6 +1,15 @@
 import type { CouponCentreEntry } from './coupon.js';
 import type { Order } from './order.js';
 import type { OverlayChange } from './overlay.js';
+import type { ShowPhaseKind } from './show-phase.js';
+
+/** The shape of the host's stream, as the pipeline probed it. */
+export interface SourceShape {
+  width: number;
+  height: number;
+  fps: number | null;
+  audio: boolean;
+}
 
 /**
  * What happened, told by the module that decided it to whoever listens (socket fan-out,
@@ -14,6 +23,10 @@ export type DomainEvent =
   | { type: 'show.ended'; showId: string; at: number }
   /** the live show's host dropped (waiting: the reconnect window runs) or is back */
   | { type: 'show.host'; showId: string; present: boolean; at: number }
+  /** the show's phase changed (rehearsal included): for the host's cockpit only, never viewers */
+  | { type: 'show.phase'; showId: string; phase: ShowPhaseKind; at: number }
+  /** the host's stream was probed (source) or refused (refused: why, for the host): for the cockpit only */
+  | { type: 'show.source'; showId: string; source: SourceShape | null; refused: string | null; at: number }
   /** a new order, durable on disk (never a replayed one) */
   | { type: 'order.placed'; order: Order }
   /** an order was cancelled: its stock (and flash-sale stock) is back */

@@ -77,6 +77,8 @@ export class RtmpIngest {
   private readonly log: Logger;
   private readonly limits: ConnectionLimits;
   private readonly sockets = new Set<Socket>();
+  /** by node-media-server session id: to drop one publisher on request */
+  private readonly socketOf = new Map<string, Socket>();
   /** by node-media-server session id */
   private readonly publishing = new Map<string, Publishing>();
   /** stream key -> internal name of its accepted publisher now */
@@ -136,6 +138,18 @@ export class RtmpIngest {
     return `rtmp://${host}:${this.boundPort}/${this.options.app}/${name}`;
   }
 
+  /**
+   * Drops the connection of an accepted publisher (End show while OBS still sends): its publish
+   * ends as if it had left. Returns whether there was such a publisher.
+   */
+  disconnect(sessionId: string): boolean {
+    const socket = this.publishing.has(sessionId) ? this.socketOf.get(sessionId) : undefined;
+    if (!socket || socket.destroyed) return false;
+    this.log.info({ session: sessionId }, 'publisher disconnected on request');
+    socket.destroy();
+    return true;
+  }
+
   start(): Promise<void> {
     return new Promise((resolve, reject) => {
       const onError = (err: Error) => reject(new Error(`RTMP listener on ${this.options.host}:${this.options.port}: ${err.message}`));
@@ -156,6 +170,7 @@ export class RtmpIngest {
     this.limits.stop();
     await this.nms.stop();
     this.publishing.clear();
+    this.socketOf.clear();
     this.internalByKey.clear();
     this.internalNames.clear();
     instances -= 1;
@@ -171,6 +186,7 @@ export class RtmpIngest {
     this.sockets.add(socket);
     // node-media-server's session, minus its own socket reader: the guard feeds it instead.
     const session = new RtmpSession(socket);
+    this.socketOf.set(session.id, socket);
     session.run();
     socket.off('data', session.onData);
     const guard = new RtmpGuard({ maxMessageBytes: this.options.limits.maxMessageBytes }, this.policyFor(session.id, remote), (bytes) =>
@@ -204,6 +220,7 @@ export class RtmpIngest {
     socket.once('close', () => {
       clearTimeout(handshakeTimer);
       this.sockets.delete(socket);
+      this.socketOf.delete(session.id);
       this.limits.release(remote);
       this.players.delete(session.id);
       const ended = this.publishing.get(session.id);

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import type { DomainEvent, EventSink } from '../domain/events.js';
+import type { DomainEvent, EventSink, SourceShape } from '../domain/events.js';
 import type { ShowEventRepository, ShowRepository } from '../domain/ports.js';
 import { decide, initialPhase, isOnAir, type PhaseEffect, type PhaseInput, type PhaseRefusal, type ShowPhase, type ShowPhaseKind } from '../domain/show-phase.js';
 import type { Show, ShowEventType } from '../domain/show.js';
@@ -61,6 +61,11 @@ export interface LiveShowsOptions {
    * in the transaction that changes the status and appends the timeline event
    */
   bus?: EventSink;
+  /**
+   * drops a publisher's RTMP connection (the ingest's disconnect): End show with OBS still
+   * connected disconnects it rather than ignoring a stream that keeps coming
+   */
+  disconnectPublisher?(sessionId: string): void;
 }
 
 interface ActiveShow {
@@ -76,6 +81,8 @@ interface ActiveShow {
   liveRetry: NodeJS.Timeout | null;
   /** the stream key the publisher used (even if rotated since): the pipeline reads that stream */
   streamKey: string | null;
+  /** the last publish's source as the pipeline found it, or why it was refused: the cockpit shows it */
+  source: { source: SourceShape | null; refused: string | null } | null;
 }
 
 /** how often a live mark the database refused is tried again */
@@ -179,14 +186,22 @@ export class LiveShows {
     const show = this.options.shows.get(showId);
     if (!show) return 'ended';
     const state = this.stateOf(show);
+    const publisher = publisherOf(state.phase);
     const refusal = this.dispatch(state, { type: 'end', reason: 'ended by the merchant' });
     await state.queue;
+    // after FFmpeg stopped and the playlists closed: the stream has nothing left to feed
+    if (!refusal && publisher) this.dropPublisher(state.showId, publisher);
     return refusal;
   }
 
   /** Where the show is in its life now. */
   phaseOf(show: Show): ShowPhaseKind {
     return (this.active.get(show.id)?.phase ?? initialPhase(show.status)).kind;
+  }
+
+  /** The last publish's source (its shape, or why it was refused), while the show is held here. */
+  sourceOf(showId: string): { source: SourceShape | null; refused: string | null } | null {
+    return this.active.get(showId)?.source ?? null;
   }
 
   /** Whether the show has a publisher connected right now. */
@@ -242,7 +257,10 @@ export class LiveShows {
    */
   private dispatch(state: ActiveShow, input: PhaseInput): PhaseRefusal | null {
     const { phase, effects } = decide(state.phase, input);
+    const changed = phase.kind !== state.phase.kind;
     state.phase = phase;
+    // the cockpit hears of every phase, the rehearsal too (the host's sockets only)
+    if (changed) this.tell({ type: 'show.phase', showId: state.showId, phase: phase.kind, at: this.now() });
     let refusal: PhaseRefusal | null = null;
     // once an effect waits on FFmpeg, the ones after it wait behind it, in order
     let queued = false;
@@ -324,14 +342,11 @@ export class LiveShows {
           this.record(showId, 'pipeline.restarted', this.now(), { attempt, reason });
         },
         onSource: (source) => {
+          const shape: SourceShape = { width: source.width, height: source.height, fps: source.fps, audio: source.audio != null };
+          this.tellSource(state, shape, null);
           // a rehearsal leaves nothing on the show's timeline
           if (state.phase.kind === 'rehearsal') return;
-          this.record(showId, 'source.probed', this.now(), {
-            width: source.width,
-            height: source.height,
-            fps: source.fps,
-            audio: source.audio != null,
-          });
+          this.record(showId, 'source.probed', this.now(), { ...shape });
         },
       });
     } catch (err) {
@@ -339,7 +354,9 @@ export class LiveShows {
       // No transcoder, so no restart loop: the host reads why on the timeline and in the
       // cockpit, and a reconnect with other settings is probed afresh.
       this.log.warn({ show: showId, reason: err.message }, 'source refused');
-      this.record(showId, 'source.refused', this.now(), { message: `Hawker cannot transcode this stream: ${err.message}` });
+      const message = `Hawker cannot transcode this stream: ${err.message}`;
+      this.tellSource(state, null, message);
+      this.record(showId, 'source.refused', this.now(), { message });
     }
   }
 
@@ -421,7 +438,7 @@ export class LiveShows {
   private activate(showId: string, phase: ShowPhase): ActiveShow {
     let state = this.active.get(showId);
     if (!state) {
-      state = { showId, phase, pipeline: null, reconnectTimer: null, startTimer: null, queue: Promise.resolve(), liveRetry: null, streamKey: null };
+      state = { showId, phase, pipeline: null, reconnectTimer: null, startTimer: null, queue: Promise.resolve(), liveRetry: null, streamKey: null, source: null };
       this.active.set(showId, state);
     }
     return state;
@@ -485,6 +502,20 @@ export class LiveShows {
     } catch (err) {
       this.log.error({ err, show: showId, type }, 'show event could not be recorded');
     }
+  }
+
+  private dropPublisher(showId: string, sessionId: string): void {
+    try {
+      this.options.disconnectPublisher?.(sessionId);
+    } catch (err) {
+      this.log.error({ err, show: showId }, 'could not disconnect the publisher of an ended show');
+    }
+  }
+
+  /** the cockpit's view of the source: kept for a cockpit that (re)connects, and pushed to it */
+  private tellSource(state: ActiveShow, source: SourceShape | null, refused: string | null): void {
+    state.source = { source, refused };
+    this.tell({ type: 'show.source', showId: state.showId, source, refused, at: this.now() });
   }
 
   /** viewers hear of it although the database could not store it (emit contains failures) */

@@ -3,6 +3,7 @@ import { HawkerError, isStorageFailure, type ErrorCode } from '../domain/errors.
 import type { Viewer } from '../domain/order.js';
 import type { ShowRepository } from '../domain/ports.js';
 import type { Show } from '../domain/show.js';
+import type { ShowPhaseKind } from '../domain/show-phase.js';
 import type { Logger } from '../log/logger.js';
 import type { ActivityRelay } from './activity.js';
 import type { LiveChat } from './chat.js';
@@ -45,6 +46,13 @@ export interface LiveHubOptions {
   overlayView(showId: string): OverlaySnapshot;
   /** the show's products at the price in force and the stock left, for the welcome message */
   lineupState(showId: string): LineupStateMessage;
+  /**
+   * where the show is in its life now: the live state machine holds it, and the stored status
+   * knows neither the reconnect window nor a rehearsal
+   */
+  phaseOf(show: Show): ShowPhaseKind;
+  /** messages only the host's sockets get with their welcome (the phase and the source, which viewers never see) */
+  backstage?(show: Show): ServerMessage[];
   logger: Logger;
   tickMs?: number;
   now?: () => number;
@@ -54,6 +62,12 @@ const PRESENCE_EVERY_MS = 1000;
 const REACTIONS_EVERY_MS = 250;
 const RESULTS_EVERY_MS = 500;
 const MINUTE_MS = 60_000;
+
+/**
+ * The show's status as the page draws it: the same words the `show` message uses, so a page
+ * that (re)connects while the host is away says "waiting for the host", not live.
+ */
+const statusNow = (show: Show, phase: ShowPhaseKind): string => (phase === 'awaiting-reconnect' ? 'waiting' : show.status);
 
 const isModeration = (msg: ClientMessage): msg is ModerationMessage =>
   msg.type === 'delete' || msg.type === 'timeout' || msg.type === 'ban' || msg.type === 'pin' || msg.type === 'slowmode';
@@ -155,7 +169,8 @@ export class LiveHub {
       sessionId: viewer ? this.f.presence.openSession(show.id, viewer.id, now) : null,
     };
     room.join(member, { staff: role === 'host' });
-    room.sendTo(member, [this.welcome(show, member)]);
+    const backstage = role === 'host' && this.o.backstage ? this.o.backstage(show) : [];
+    room.sendTo(member, [this.welcome(show, member), ...backstage]);
     if (viewer) this.o.activity.record(show.id, viewer.id, 'watch');
     return {
       receive: (frame, binary) => this.receive(member, frame, binary),
@@ -181,7 +196,7 @@ export class LiveHub {
         id: show.id,
         title: show.title,
         host: show.host,
-        status: show.status,
+        status: statusNow(show, this.o.phaseOf(show)),
         scheduledAt: show.scheduledAt != null ? iso(show.scheduledAt) : null,
         startedAt: show.startedAt != null ? iso(show.startedAt) : null,
       },

@@ -43,6 +43,9 @@ export function notifyAudience(bus: EventSource, { out, overlayView, flashSale, 
   bus.on('show.ended', ({ showId }) => out.publish(showId, { type: 'show', status: 'ended' }));
   // the page says "waiting for the host" rather than showing a frozen frame marked Live
   bus.on('show.host', ({ showId, present }) => out.publish(showId, { type: 'show', status: present ? 'live' : 'waiting' }));
+  // backstage: a rehearsal and its source are the cockpit's alone
+  bus.on('show.phase', ({ showId, phase }) => out.sendToHost(showId, { type: 'phase', phase }));
+  bus.on('show.source', ({ showId, source, refused }) => out.sendToHost(showId, { type: 'source', source, refused }));
   bus.on('coupon.unlocked', ({ showId, viewerId, coupon }) => out.sendToViewer(showId, viewerId, { type: 'coupon.unlocked', coupon: centreEntryForClients(coupon) }));
   bus.on('order.placed', ({ order }) => {
     const saleId = order.flashSaleId;

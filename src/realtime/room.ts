@@ -125,6 +125,13 @@ export class Room {
     return messages.length;
   }
 
+  /** the host's sockets only, at once: what a rehearsal shows must never reach the audience */
+  sendToStaff(messages: readonly ServerMessage[]): void {
+    if (this.staff.size === 0) return;
+    const frame = encodeFrame(messages);
+    for (const member of this.staff) sendOrDrop(member, frame, this.maxBufferedBytes, this.onDrop);
+  }
+
   sendTo(member: RoomMember, messages: readonly ServerMessage[]): void {
     sendOrDrop(member, encodeFrame(messages), this.maxBufferedBytes, this.onDrop);
   }

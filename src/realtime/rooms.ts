@@ -70,6 +70,10 @@ export class Rooms implements Broadcaster {
     }
   }
 
+  sendToHost(showId: string, message: ServerMessage): void {
+    this.byShow.get(showId)?.sendToStaff([message]);
+  }
+
   /** a chat line went out in the show: counted for the minute's presence record */
   chatted(showId: string): void {
     const room = this.byShow.get(showId);

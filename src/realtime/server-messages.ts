@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { reactionKinds } from '../domain/audience.js';
+import { showPhaseKinds } from '../domain/show-phase.js';
 import { OverlayViewSchema } from './overlay-wire.js';
 
 /** What the server sends on /api/shows/:id/live (protocol 1); tests check every frame against these. */
@@ -88,6 +89,8 @@ export const LineupStateSchema = Type.Object({
 });
 export type LineupStateMessage = Static<typeof LineupStateSchema>;
 
+const PhaseSchema = Type.Union(showPhaseKinds.map((k) => Type.Literal(k)));
+
 export const ServerMessageSchema = Type.Union([
   Type.Object({
     type: Type.Literal('welcome'),
@@ -129,6 +132,13 @@ export const ServerMessageSchema = Type.Union([
   Type.Object({ type: Type.Literal('presence'), viewers: Type.Integer(), peak: Type.Integer() }),
   Type.Object({ type: Type.Literal('questions'), items: Type.Array(QuestionViewSchema) }),
   Type.Object({ type: Type.Literal('show'), status: Type.String() }),
+  // the host's sockets only: with the welcome and on each change
+  Type.Object({ type: Type.Literal('phase'), phase: PhaseSchema }),
+  Type.Object({
+    type: Type.Literal('source'),
+    source: Nullable(Type.Object({ width: Type.Integer(), height: Type.Integer(), fps: Nullable(Type.Number()), audio: Type.Boolean() })),
+    refused: Nullable(Type.String({ description: 'why the stream cannot be transcoded, for the host' })),
+  }),
   Type.Object({ type: Type.Literal('notice'), code: Type.String(), message: Type.String(), until: Nullable(Iso) }),
   Type.Object({ type: Type.Literal('coupon.unlocked'), coupon: Type.Record(Type.String(), Type.Unknown()) }),
   Type.Object({ type: Type.Literal('error'), code: Type.String(), message: Type.String(), ref: Type.Optional(Type.String()) }),

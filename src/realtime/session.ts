@@ -56,6 +56,8 @@ export interface Broadcaster {
   publishLatest(showId: string, key: string, build: () => ServerMessage | null): void;
   /** to one viewer on every socket they have open in the show (every show when showId is null), now */
   sendToViewer(showId: string | null, viewerId: string, message: ServerMessage): void;
+  /** to the host's own sockets in the show (the cockpit), now; never to a viewer */
+  sendToHost(showId: string, message: ServerMessage): void;
 }
 
 /** A viewer did something an engagement-gated coupon may count. */

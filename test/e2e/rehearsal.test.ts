@@ -61,6 +61,11 @@ t.test('a scheduled show rehearses privately, can stop and rehearse again, then 
   const cockpit = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
   cockpit.on('pageerror', (e) => pageErrors.push(`cockpit: ${e.message}`));
   cockpit.on('dialog', (d) => void d.accept());
+  // the phase is pushed on the host's socket: the cockpit fetches the show once, when it opens
+  let showFetches = 0;
+  cockpit.on('request', (r) => {
+    if (r.method() === 'GET' && new URL(r.url()).pathname === `/api/shows/${show.id}`) showFetches += 1;
+  });
   await cockpit.goto(`${server.httpUrl}/admin`);
   await cockpit.getByLabel('Admin token').fill(server.token);
   await cockpit.getByLabel('Admin token').press('Enter');
@@ -98,6 +103,8 @@ t.test('a scheduled show rehearses privately, can stop and rehearse again, then 
 
   // the cockpit's preview plays the rehearsal; the viewer's page keeps the countdown
   await cockpit.locator('#show-phase[data-phase="rehearsal"]').waitFor({ timeout: 10_000 });
+  await cockpit.locator('#preview-source', { hasText: 'Source: 1280x720 landscape' }).waitFor({ timeout: 10_000 });
+  t.ok(await cockpit.locator('#preview-refused').isHidden(), 'no refusal for a stream Hawker can transcode');
   await waitFor('the cockpit preview to play', async () => (await playedSeconds(cockpit, 'preview')) > 1, 40_000, 200);
   t.ok(await cockpit.locator('#go-live').isEnabled(), 'Go live is offered while rehearsing');
   t.equal(await page.locator('#status').getAttribute('data-status'), 'scheduled', 'the viewer page still counts down');
@@ -113,6 +120,9 @@ t.test('a scheduled show rehearses privately, can stop and rehearse again, then 
   t.equal((await json(noStream)).code, 'SHOW_NOT_REHEARSING', 'Go live needs a stream');
   t.equal((await server.api(`/api/shows/${show.id}/end`, { method: 'POST', body: '{}' })).status, 409, 'a show that is not live cannot be ended');
   t.same(shownLive(), []);
+  await cockpit.locator('#show-phase[data-phase="scheduled"]').waitFor({ state: 'attached', timeout: 10_000 });
+  t.equal(showFetches, 1, 'the cockpit heard of the rehearsal and its end without asking again');
+  t.notOk(viewer.messages.some((m) => m.type === 'phase' || m.type === 'source'), 'the phase and the source are the host’s alone');
 
   // ---- later: rehearse again, then Go live ---------------------------------------------------
   publishers.push(publishTestPattern(publishUrl, { size: '1280x720' }));

@@ -44,6 +44,7 @@ export class FakeBroadcaster implements Broadcaster {
   readonly sent: Array<{ showId: string; message: ServerMessage }> = [];
   readonly toViewer: Array<{ showId: string | null; viewerId: string; message: ServerMessage }> = [];
   readonly latest = new Map<string, () => ServerMessage | null>();
+  readonly toHost: Array<{ showId: string; message: ServerMessage }> = [];
   readonly chattedIn: string[] = [];
   readonly moderatorsSet: Array<[string, boolean]> = [];
   openShows: string[] = ['show1'];
@@ -56,6 +57,9 @@ export class FakeBroadcaster implements Broadcaster {
   }
   sendToViewer(showId: string | null, viewerId: string, message: ServerMessage): void {
     this.toViewer.push({ showId, viewerId, message });
+  }
+  sendToHost(showId: string, message: ServerMessage): void {
+    this.toHost.push({ showId, message });
   }
   chatted(showId: string): void {
     this.chattedIn.push(showId);

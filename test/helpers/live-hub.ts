@@ -14,6 +14,8 @@ import type {
 } from '../../src/domain/ports.js';
 import { emptyOverlayState } from '../../src/domain/overlay.js';
 import type { Logger } from '../../src/log/logger.js';
+import type { Show } from '../../src/domain/show.js';
+import type { ShowPhaseKind } from '../../src/domain/show-phase.js';
 import { ActivityRelay } from '../../src/realtime/activity.js';
 import { LiveChat } from '../../src/realtime/chat.js';
 import type { ChatRules } from '../../src/realtime/chat-rules.js';
@@ -49,6 +51,8 @@ export interface LiveHubInputs {
   overlayView(showId: string): OverlaySnapshot;
   /** the welcome's lineup; an empty one when the test does not care */
   lineupState?(showId: string): LineupStateMessage;
+  /** the phase LiveShows holds; by default the stored status's namesake (a live show has its host) */
+  phaseOf?(show: Show): ShowPhaseKind;
   showPollOnOverlay(showId: string, poll: PollResults | null, record: boolean): void;
   onActivity?: ActivitySink;
   chatBacklogMax?: number;
@@ -84,6 +88,7 @@ export function buildLiveHub(o: LiveHubInputs) {
     viewerByToken: o.viewerByToken,
     overlayView: o.overlayView,
     lineupState: o.lineupState ?? (() => ({ items: [], sale: null })),
+    phaseOf: o.phaseOf ?? ((show) => show.status),
     logger: o.logger,
     ...(o.tickMs !== undefined ? { tickMs: o.tickMs } : {}),
     now,

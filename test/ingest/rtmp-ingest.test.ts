@@ -157,6 +157,23 @@ t.test('idle timeout: a publisher that goes silent is dropped and its publish en
   player.destroy();
 });
 
+t.test('disconnect(sessionId) drops that publisher (End show with OBS still connected), and only a publisher', async (t) => {
+  const startedBefore = started.length;
+  const pub = await session('publish', 'token-key-0123456789');
+  await pub.until(() => started.length === startedBefore + 1, 3000, 'publish started');
+  const request = started.at(-1)!;
+  const player = await session('play', nameOf(ingest.localPlayUrl('token-key-0123456789')));
+  const endedBefore = ended.length;
+  t.equal(ingest.disconnect('no-such-session'), false, 'an unknown session: nothing to drop');
+  t.equal(ingest.disconnect(request.sessionId), true);
+  await Promise.race([pub.closedPromise, sleep(3000)]);
+  t.ok(pub.closed, 'the publisher is cut off');
+  await waitFor('its publish ended', () => ended.length === endedBefore + 1, 3000);
+  t.equal(ended.at(-1)!.sessionId, request.sessionId);
+  t.equal(ingest.disconnect(request.sessionId), false, 'once');
+  player.destroy();
+});
+
 // Each of these threw inside node-media-server 4.4.3's parser before authentication, uncaught:
 // the process exited (and this test process with it). Now each closes its own socket only.
 const connectCmd = (obj: Amf) => command('connect', 1, obj);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import t from 'tap';
 import { openDatabase } from '../../src/db/open.js';
+import { EventBus } from '../../src/domain/events.js';
 import { createShowEventRepository, createShowRepository } from '../../src/db/show-repository.js';
 import { LiveShows, type PipelineLauncher } from '../../src/live/live-shows.js';
 import { ShowCatalog } from '../../src/live/show-catalog.js';
@@ -33,7 +34,10 @@ t.test('a refused source starts nothing, says why on the timeline, and a reconne
     forget: () => undefined,
   };
   const logger = createLogger({ level: 'silent', pretty: false, destination: new Writable({ write: (_c, _e, cb) => cb() }) });
-  const live = new LiveShows({ shows, events, pipelines: launcher, logger, reconnectWindowMs: 60_000 });
+  const bus = new EventBus(() => undefined);
+  const told: unknown[] = [];
+  bus.on('show.source', ({ source, refused }) => told.push({ source, refused }));
+  const live = new LiveShows({ shows, events, pipelines: launcher, logger, reconnectWindowMs: 60_000, bus });
   const catalog = new ShowCatalog(shows, events, live);
   const show = catalog.create('Show');
   const request = (sessionId: string) => ({ sessionId, streamKey: show.streamKey, app: 'live', remoteAddress: '127.0.0.1' });
@@ -53,5 +57,9 @@ t.test('a refused source starts nothing, says why on the timeline, and a reconne
   await waitFor('the second publish transcoded', () => started === 1);
   t.match(timeline().find((e) => e.type === 'source.probed')!.payload, { width: 720, height: 1280, audio: false });
   t.equal(catalog.get(show.id).status, 'live', 'the same show');
+  t.match(told, [
+    { source: null, refused: /^Hawker cannot transcode this stream: the video codec \(vvc\)/ },
+    { source: { width: 720, height: 1280, fps: 30, audio: false }, refused: null },
+  ], "the cockpit is told the refusal, then the source that replaced it (which clears it)");
   await live.shutdown();
 });

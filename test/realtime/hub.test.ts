@@ -3,6 +3,7 @@ import { HawkerError } from '../../src/domain/errors.js';
 import { LiveHub, type LiveFeatures } from '../../src/realtime/live-hub.js';
 import { Rooms } from '../../src/realtime/rooms.js';
 import { newCounters, type Member } from '../../src/realtime/session.js';
+import type { ShowPhaseKind } from '../../src/domain/show-phase.js';
 import { fakeShows, showRow, silentLogger } from '../helpers/fake-audience.js';
 import { emptyOverlay } from '../helpers/live-hub.js';
 
@@ -15,6 +16,8 @@ function setup() {
   const calls: string[] = [];
   let throwNext: unknown = null;
   let stored: boolean | null = true;
+  // the phase LiveShows holds (the stored status does not know the reconnect window)
+  let phase: ShowPhaseKind = 'live';
   const emptied: string[] = [];
   const call = (what: string) => {
     calls.push(what);
@@ -84,6 +87,8 @@ function setup() {
     viewerByToken: (token) => (token === 'bad' ? undefined : { id: token, displayName: token.toUpperCase(), createdAt: 0 }),
     overlayView: emptyOverlay,
     lineupState: () => ({ items: [], sale: null }),
+    phaseOf: () => phase,
+    backstage: () => [{ type: 'phase', phase }],
     logger: silentLogger(),
     now: () => clock,
   });
@@ -95,7 +100,7 @@ function setup() {
     const send = (message: object) => session!.receive(Buffer.from(JSON.stringify(message)), false);
     return { session, frames, closed, send, last: () => frames.at(-1)! };
   };
-  return { hub, rooms, calls, counters, dispatched, open, emptied, tick: (ms: number) => (clock += ms), throwNext: (err: unknown) => (throwNext = err), setStored: (v: boolean | null) => (stored = v) };
+  return { hub, rooms, calls, counters, dispatched, open, emptied, tick: (ms: number) => (clock += ms), throwNext: (err: unknown) => (throwNext = err), setStored: (v: boolean | null) => (stored = v), setPhase: (p: ShowPhaseKind) => (phase = p) };
 }
 
 t.test('connecting: refused with a code and a close, or welcomed with what each feature shows', async (t) => {
@@ -124,6 +129,27 @@ t.test("the host's own sockets never count as viewers: not in the welcome, the p
   host.session!.closed();
   ann.session!.closed();
   t.same(rooms.get('show1')!.presence, { viewers: 0, peak: 1 });
+});
+
+t.test('a page that connects while the host is away is told waiting, as the show message says it; live again once back', async (t) => {
+  const { open, setPhase } = setup();
+  setPhase('awaiting-reconnect');
+  t.match(open({ kind: 'anonymous' }).frames, [[{ type: 'welcome', show: { status: 'waiting' } }]], 'stored live, but the host has dropped');
+  t.match(open({ kind: 'host' }).frames, [[{ type: 'welcome', show: { status: 'waiting' } }]], 'the cockpit says the same');
+  setPhase('live');
+  t.match(open({ kind: 'viewer', token: 'ann' }).frames, [[{ type: 'welcome', show: { status: 'live' } }]]);
+});
+
+t.test("host-only messages: with the host's welcome, and pushed to the host's sockets, never to a viewer's", async (t) => {
+  const { open, rooms, hub } = setup();
+  const ann = open({ kind: 'viewer', token: 'ann' });
+  const host = open({ kind: 'host' });
+  t.match(host.frames, [[{ type: 'welcome' }, { type: 'phase', phase: 'live' }]], "the cockpit's welcome brings the phase");
+  t.equal(ann.frames[0]!.length, 1, 'a viewer gets the welcome alone');
+  rooms.sendToHost('show1', { type: 'phase', phase: 'awaiting-reconnect' });
+  t.same(host.last(), [{ type: 'phase', phase: 'awaiting-reconnect' }], 'at once, not on the tick');
+  hub.tickOnce();
+  t.notOk(ann.frames.flat().some((m) => (m as { type: string }).type === 'phase'), 'no phase reached the viewer, then or on the tick');
 });
 
 t.test('dispatch by message type; what a feature refuses comes back as an error with the ref', async (t) => {

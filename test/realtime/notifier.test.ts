@@ -139,6 +139,20 @@ t.test('the host drops and comes back: viewers see waiting for the host, then li
   ]);
 });
 
+t.test("the phase and the source go to the host's sockets only: a rehearsal stays invisible to viewers", async (t) => {
+  const { bus, out } = setup();
+  bus.emit({ type: 'show.phase', showId: 'show1', phase: 'rehearsal', at: 1 });
+  bus.emit({ type: 'show.source', showId: 'show1', source: null, refused: 'Hawker cannot transcode this stream: no video', at: 2 });
+  bus.emit({ type: 'show.source', showId: 'show1', source: { width: 720, height: 1280, fps: 30, audio: true }, refused: null, at: 3 });
+  t.same(out.sent, [], 'nothing for everyone');
+  t.same(out.latest.size, 0);
+  t.same(out.toHost, [
+    { showId: 'show1', message: { type: 'phase', phase: 'rehearsal' } },
+    { showId: 'show1', message: { type: 'source', source: null, refused: 'Hawker cannot transcode this stream: no video' } },
+    { showId: 'show1', message: { type: 'source', source: { width: 720, height: 1280, fps: 30, audio: true }, refused: null } },
+  ]);
+});
+
 t.test('prices and stock: each change pushes the lineup state to the shows that list the product, built when it leaves', async (t) => {
   const bus = new EventBus((err) => {
     throw err;

@@ -125,6 +125,13 @@ export async function cockpitView(main, showId) {
       case 'show':
         store.set({ status: m.status, ...(m.status === 'ended' ? { pins: unpinned(state.pins, Date.now()) } : {}) });
         break;
+      case 'phase':
+        // the host's socket only: rehearsal, Go live, the host away, ended
+        controls.drawPhase(m.phase);
+        break;
+      case 'source':
+        preview.setSource(m);
+        break;
       default:
         // chat.pinned, reactions, notice, coupon.unlocked, error: nothing the cockpit draws
         break;
@@ -138,6 +145,5 @@ export async function cockpitView(main, showId) {
     stats.stop();
     stock.stop();
     preview.destroy();
-    controls.destroy();
   };
 }

@@ -1,5 +1,14 @@
-// The preview player: the show's own HLS, restarted when the show goes live.
+// The preview player: the show's own HLS, restarted when the show goes live; under it, the
+// shape of the host's stream as the server probed it, or why the server refused it.
 import { el } from '../ui.js';
+
+/** @typedef {import('../../wire.js').LiveMessage<'source'>} SourceMessage */
+
+/** "720x1280 portrait, 30 fps, audio" @param {NonNullable<SourceMessage['source']>} s */
+export function describeSource(s) {
+  const shape = s.width > s.height ? 'landscape' : s.width < s.height ? 'portrait' : 'square';
+  return `${s.width}x${s.height} ${shape}${s.fps != null ? `, ${Math.round(s.fps * 100) / 100} fps` : ''}, ${s.audio ? 'audio' : 'no audio (silence is added)'}`;
+}
 
 /** @param {import('./context.js').Cockpit} c */
 export function previewPlayer(c) {
@@ -32,8 +41,17 @@ export function previewPlayer(c) {
     if (s.status === 'live' && status !== 'live') start();
     status = s.status;
   });
+  const sourceLine = el('p', { class: 'muted', id: 'preview-source' });
+  const refusedLine = el('p', { class: 'field-error', id: 'preview-refused', role: 'alert' });
+  refusedLine.hidden = true;
   return {
-    node: video,
+    node: el('div', {}, video, sourceLine, refusedLine),
+    /** the host's socket says what the stream is, or why it cannot be transcoded @param {SourceMessage} m */
+    setSource(m) {
+      sourceLine.textContent = m.source ? `Source: ${describeSource(m.source)}` : '';
+      refusedLine.textContent = m.refused ?? '';
+      refusedLine.hidden = m.refused == null;
+    },
     destroy() {
       if (hls) hls.destroy();
       hls = null;

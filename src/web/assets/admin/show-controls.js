@@ -1,12 +1,10 @@
 // Go live and End show: the merchant, not the stream, decides when viewers see the show. A
 // show with a scheduled time rehearses on its stream (OBS or the test pattern): the preview
-// plays, viewers keep the countdown, until Go live.
+// plays, viewers keep the countdown, until Go live. The phase is pushed on the host's socket
+// (with its welcome, and on each change): a rehearsal starts with a stream, not a click.
 import { el, toast } from '../ui.js';
 import { api } from './api.js';
 import { confirmIn } from './forms.js';
-
-/** how often the phase is asked while the show is scheduled (a rehearsal starts with a stream, not a click) */
-const PHASE_POLL_MS = 2000;
 
 /** @type {Record<string, string>} */
 const phaseText = { rehearsal: 'Rehearsal: only you see the preview', 'awaiting-reconnect': 'Waiting for the host to reconnect' };
@@ -26,10 +24,6 @@ export function showControls(c) {
     goLiveButton.disabled = phase !== 'rehearsal';
     goLiveButton.title = phase === 'rehearsal' ? 'Put the stream on air for every viewer' : 'Start OBS or the test pattern first: the preview shows the rehearsal';
     endButton.hidden = phase !== 'live' && phase !== 'awaiting-reconnect';
-  }
-  async function refreshPhase() {
-    const show = await api('GET', `/api/shows/${showId}`);
-    if (c.current()) drawPhase(show.phase);
   }
   async function goLive() {
     try {
@@ -52,16 +46,11 @@ export function showControls(c) {
       toast(/** @type {Error} */ (err).message, true);
     }
   }
-  function pollWhileScheduled() {
-    if (c.current() && store.get().status === 'scheduled') refreshPhase().catch(() => {});
-  }
-  const timer = setInterval(pollWhileScheduled, PHASE_POLL_MS);
-  store.on(['status'], () => void refreshPhase().catch(() => {}));
+  // the page's one fetch of the show drew it first; the socket keeps it current from then on
   drawPhase(store.get().show.phase);
   return {
     node: el('span', { class: 'row', style: 'gap:.4rem' }, phaseLine, goLiveButton, endButton),
-    destroy() {
-      clearInterval(timer);
-    },
+    /** the phase the host's socket pushed (with its welcome, and on each change) */
+    drawPhase,
   };
 }
