@@ -69,10 +69,26 @@ export type Offer = LineupState['items'][number];
 /** GET /api/shows/:id/overlay, and `overlay` of the socket's overlay message (OverlayViewSchema in src/http/routes/overlays.ts) */
 export interface OverlayView {
   showId: string;
-  state: { pinnedProductId: string | null; flashSaleId: string | null; announcement: { text: string } | null; qr: boolean; hidden: boolean };
+  state: { pinnedProductId: string | null; flashSaleId: string | null; announcement: { text: string } | null; qr: boolean; hidden: boolean; poll?: { question: string } | null };
   pinnedProduct: { id: string; title: string; price: number; currency: string } | null;
   /** endsAt: ISO from the route, ms since the epoch in the socket's overlay view */
   flashSale: { id: string; productId: string; price: number; quantity: number; remaining: number; endsAt: string | number } | null;
+  /** where each slot is drawn on the video, as fractions of its width and height (ScreenLayout in src/live/show-overlays.ts) */
+  layout: ScreenLayout | null;
+}
+
+/** a slot's box as fractions of the video frame */
+export interface ScreenBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface ScreenLayout {
+  orientation: 'landscape' | 'portrait' | 'square';
+  frame: { width: number; height: number };
+  slots: Record<'product' | 'flash' | 'qr' | 'announcement' | 'poll', ScreenBox>;
 }
 
 /** POST /api/shows/:id/orders (OrderSchema in src/http/routes/commerce.ts), the parts the viewer reads */

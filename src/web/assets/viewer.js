@@ -6,11 +6,13 @@ import { $, toast } from './ui.js';
 import { addChat, floatReactions, removeChat, renderPinned, resetChat, wireChat } from './viewer/chat.js';
 import { loadCoupons } from './viewer/coupons.js';
 import { whenNamed } from './viewer/identity.js';
-import { countdown, setStatus, startPlayer, watchFromStart } from './viewer/player.js';
+import { placeHotspots, renderHotspots } from './viewer/hotspots.js';
+import { overlayAt, recordOverlay } from './viewer/on-video.js';
+import { countdown, followShape, setStatus, startPlayer, watchFromStart } from './viewer/player.js';
 import { renderQuestions, resetPoll, updatePoll, wireQuestions } from './viewer/poll.js';
-import { applyLineup, applyOverlay, drainOverlay, loadProducts, queueOverlay, saleCount } from './viewer/products.js';
+import { applyLineup, applyOverlay, loadProducts, openBuySheet, productTitle, saleCount, wireBuySheet } from './viewer/products.js';
 import { connect, onServerMessage } from './viewer/socket.js';
-import { wireTabs } from './viewer/tabs.js';
+import { immersive, selectTab, wireTabs } from './viewer/tabs.js';
 
 /** @typedef {import('../wire.js').ServerMessage} ServerMessage */
 /** @typedef {import('../wire.js').OverlayView} OverlayView */
@@ -24,8 +26,9 @@ function handle(m) {
       renderPinned(m.pinned);
       resetPoll(m.poll);
       renderQuestions(m.questions);
-      applyOverlay(/** @type {OverlayView | null} */ (m.overlay));
       applyLineup(m.lineup);
+      recordOverlay(/** @type {OverlayView | null} */ (m.overlay), null);
+      followVideo();
       $('viewers').textContent = `👀 ${m.presence.viewers}`;
       break;
     case 'chat':
@@ -38,7 +41,8 @@ function handle(m) {
       renderPinned(m.message);
       break;
     case 'overlay':
-      queueOverlay(/** @type {OverlayView | null} */ (m.overlay), m.programDateTime);
+      recordOverlay(/** @type {OverlayView | null} */ (m.overlay), m.programDateTime);
+      followVideo();
       break;
     case 'flash_sale':
       saleCount(m.sale);
@@ -76,7 +80,31 @@ function handle(m) {
   }
 }
 
+/** @type {import('./viewer/hotspots.js').HotspotActions} */
+const hotspotActions = { openProduct: openBuySheet, openPoll: () => selectTab('tab-poll'), titleOf: productTitle };
+
+/** what is on screen (the "on screen" product, the buttons over the video) as the video shows it */
+function followVideo() {
+  const view = overlayAt();
+  if (view === undefined) return;
+  applyOverlay(view);
+  renderHotspots(view, hotspotActions);
+  placeHotspots();
+}
+
+let wasImmersive = false;
+/** a portrait stream on a phone starts on the chat over the video; the products are a sheet */
+function shapeChanged() {
+  const now = immersive();
+  if (now && !wasImmersive && $('tab-products').getAttribute('aria-selected') === 'true') selectTab('tab-chat');
+  wasImmersive = now;
+  placeHotspots();
+}
+
 wireTabs();
+wireBuySheet();
+followShape(shapeChanged);
+addEventListener('resize', shapeChanged);
 wireChat();
 $('watch-from-start').addEventListener('click', watchFromStart);
 wireQuestions();
@@ -85,7 +113,7 @@ whenNamed(() => connect(true));
 setStatus(document.body.dataset.status ?? 'scheduled');
 countdown();
 setInterval(countdown, 1000);
-setInterval(drainOverlay, 200);
+setInterval(followVideo, 200);
 startPlayer();
 void loadProducts();
 connect();
