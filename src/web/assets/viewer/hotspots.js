@@ -60,11 +60,16 @@ export function pictureBox() {
   const w = video.clientWidth, h = video.clientHeight;
   const vw = video.videoWidth, vh = video.videoHeight;
   if (!w || !h || !vw || !vh) return null;
-  const fit = getComputedStyle(video).objectFit;
+  const style = getComputedStyle(video);
+  const fit = style.objectFit;
   const scale = fit === 'fill' ? null : fit === 'cover' ? Math.max(w / vw, h / vh) : Math.min(w / vw, h / vh);
   if (scale === null) return { x: 0, y: 0, width: w, height: h };
   const width = vw * scale, height = vh * scale;
-  return { x: (w - width) / 2, y: (h - height) / 2, width, height };
+  // object-position: where the bars go (the full-screen phone layout puts the picture at the top)
+  const [px = '50%', py = '50%'] = style.objectPosition.split(' ');
+  /** @param {string} p @param {number} free */
+  const offset = (p, free) => (p.endsWith('%') ? (Number.parseFloat(p) / 100) * free : Number.parseFloat(p) || 0);
+  return { x: offset(px, w - width), y: offset(py, h - height), width, height };
 }
 
 /** Puts each button over its slot; again whenever the video's box or picture size changes. */
