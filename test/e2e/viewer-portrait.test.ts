@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import t from 'tap';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import sharp from 'sharp';
 
 import { layoutFor } from '../../src/overlay/layout.js';
 import { loadOverlayTheme, type SlotName } from '../../src/overlay/templates.js';
@@ -57,7 +58,7 @@ const videoBox = (page: Page) => page.evaluate(VIDEO) as Promise<VideoBox>;
  * The middle of a slot on the screen, worked out here from the element's box, its object-fit
  * (contain) and object-position, and the server's layout: what a finger aims at.
  */
-function slotCentre(v: VideoBox, slot: SlotName) {
+function slotRect(v: VideoBox, slot: SlotName) {
   const scale = Math.min(v.width / v.videoWidth, v.height / v.videoHeight);
   const w = v.videoWidth * scale;
   const h = v.videoHeight * scale;
@@ -66,7 +67,17 @@ function slotCentre(v: VideoBox, slot: SlotName) {
   const x0 = v.left + part(px, v.width - w);
   const y0 = v.top + part(py, v.height - h);
   const p = drawn.slots[slot];
-  return { x: x0 + ((p.x + p.width / 2) / 720) * w, y: y0 + ((p.y + p.height / 2) / 1280) * h };
+  return { x: x0 + (p.x / 720) * w, y: y0 + (p.y / 1280) * h, width: (p.width / 720) * w, height: (p.height / 1280) * h };
+}
+function slotCentre(v: VideoBox, slot: SlotName) {
+  const r = slotRect(v, slot);
+  return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+}
+
+/** How bright a part of the screen is (0-255): the dark card drawn in the video, or the bars. */
+async function brightness(page: Page, clip: { x: number; y: number; width: number; height: number }) {
+  const png = await page.screenshot({ clip });
+  return (await sharp(png).greyscale().stats()).channels[0]!.mean;
 }
 
 t.test('a portrait show on a phone: full screen, tappable overlays that follow the video, the QR link opens the product', { timeout: 300_000 }, async (t) => {
@@ -122,7 +133,6 @@ t.test('a portrait show on a phone: full screen, tappable overlays that follow t
   await sleep(1500); // the card is drawn by now (the button waited for the video)
   await page.screenshot({ path: `${ARTIFACTS}/viewer-portrait-phone.png` });
   const aim = slotCentre(await videoBox(page), 'product');
-  t.comment(JSON.stringify({ aim, button: await card.boundingBox(), at: await page.evaluate(`(() => { const e = document.elementFromPoint(${aim.x}, ${aim.y}); return e && (e.id || e.className || e.tagName); })()`) }));
   await page.touchscreen.tap(aim.x, aim.y);
   const sheet = page.locator('#buy-sheet[open]');
   await sheet.waitFor({ timeout: 5000 });
@@ -160,11 +170,27 @@ t.test('a portrait show on a phone: full screen, tappable overlays that follow t
   await unpinned;
   const heardAt = Date.now();
   const stillThere = await card.count();
-  await card.waitFor({ state: 'detached', timeout: 30_000 });
-  const goneAt = Date.now();
-  t.comment(`unpinned: the socket said so ${heardAt - sentAt} ms after the request, the button left ${goneAt - heardAt} ms after the socket`);
+  // then watch the button and the picture under it together: the middle of the card (dark
+  // while it is drawn, the bright test pattern once it is gone)
+  const r = slotRect(await videoBox(page), 'product');
+  const clip = { x: r.x + r.width * 0.3, y: r.y + r.height * 0.15, width: r.width * 0.6, height: r.height * 0.7 };
+  const samples: Array<{ at: number; button: boolean; luma: number }> = [];
+  while (Date.now() - heardAt < 40_000) {
+    const button = (await card.count()) === 1;
+    samples.push({ at: Date.now(), button, luma: await brightness(page, clip) });
+    if (samples.filter((x) => !x.button).length >= 8) break;
+  }
+  const buttonLeft = samples.find((x) => !x.button);
+  t.comment(`unpinned: the socket said so ${heardAt - sentAt} ms after the request, the button left ${buttonLeft ? buttonLeft.at - heardAt : 'never'} ms after the socket`);
   t.equal(stillThere, 1, 'right after the socket message the button is still over the card: the video (seconds behind live) still shows it');
-  t.ok(goneAt - heardAt > 500, 'and it leaves once the video reaches the change');
+  t.ok(buttonLeft && buttonLeft.at - heardAt > 500, 'and it leaves once the video reaches the change');
+  const drawnLuma = samples[0]!.luma;
+  const goneLuma = samples.at(-1)!.luma;
+  t.ok(goneLuma - drawnLuma > 25, `the card leaves the picture (brightness under it ${drawnLuma.toFixed(0)} -> ${goneLuma.toFixed(0)})`);
+  const cardLeft = samples.find((x) => x.luma > (drawnLuma + goneLuma) / 2);
+  const skew = buttonLeft && cardLeft ? buttonLeft.at - cardLeft.at : NaN;
+  t.comment(`the button left ${Math.abs(skew)} ms ${skew < 0 ? 'before' : 'after'} the card left the picture (${samples.length} samples)`);
+  t.ok(Math.abs(skew) <= 1200, 'the button leaves with the card the video shows, not with the socket message');
 
   // ---- the QR's link opens the product on the viewer page --------------------------------------
   const linked = await phone.newPage();

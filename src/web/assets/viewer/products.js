@@ -32,7 +32,7 @@ function productItem(p) {
   const sale = p.saleId !== null && lastSale && lastSale.id === p.saleId ? lastSale : null;
   const price = p.priceNow;
   const stockText = p.stockLeft <= 0 ? 'Sold out' : sale ? `${p.stockLeft} of ${sale.quantity} left at this price` : `${p.stockLeft} in stock`;
-  return el('li', { class: `product${onScreen.productId === p.id ? ' on-screen' : ''}`, 'data-product-id': p.id },
+  return el('li', { class: `product${onScreen.productId === p.id ? ' on-screen' : ''}${linkedId === p.id ? ' linked' : ''}`, 'data-product-id': p.id },
     p.thumbUrl ? el('img', { src: p.thumbUrl, alt: '', loading: 'lazy', width: '72', height: '72' }) : el('div', { class: 'noimg', 'aria-hidden': 'true' }),
     el('div', { class: 'info' },
       el('div', { class: 'title', text: p.title }),
@@ -53,16 +53,18 @@ function renderProducts() {
 
 /** ?product= (the QR's link): that product's buy sheet once the lineup is known */
 let wanted = new URLSearchParams(location.search).get('product');
+/** the product the link named: marked in the list */
+let linkedId = /** @type {string | null} */ (null);
 function openWanted() {
   const id = wanted ?? '';
   wanted = null;
-  const li = $('products').querySelector(`[data-product-id="${CSS.escape(id)}"]`);
-  if (!li) {
+  if (!products.some((p) => p.id === id)) {
     toast('That product is not in this show any more', true);
     return;
   }
-  li.classList.add('linked');
-  li.scrollIntoView({ block: 'nearest' });
+  linkedId = id;
+  renderProducts();
+  $('products').querySelector(`[data-product-id="${CSS.escape(id)}"]`)?.scrollIntoView({ block: 'nearest' });
   openBuySheet(id);
 }
 
