@@ -62,6 +62,7 @@ export function renderWatchPage(input: WatchPageInput): string {
         ${input.host ? `<p class="host">with ${escapeHtml(input.host)}</p>` : ''}
       </div>
       <p class="meta"><span class="status" id="status" data-status="${input.status}">${statusText}</span> <span id="viewers" aria-label="viewers watching"></span></p>
+      <button type="button" id="sound" class="secondary small sound" hidden>🔇 Tap for sound</button>
     </header>
     <section id="now" class="now" aria-live="polite" aria-label="On screen now" hidden></section>
   </div>

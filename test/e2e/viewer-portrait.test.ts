@@ -125,6 +125,10 @@ t.test('a portrait show on a phone: full screen, tappable overlays that follow t
   const pictureHeight = (v.width * 1280) / 720;
   t.ok(pictureHeight / v.vh > 0.8, `the picture fills the width and ${Math.round((100 * pictureHeight) / v.vh)}% of the height`);
   t.equal(await page.getByRole('tab', { name: 'Chat' }).getAttribute('aria-selected'), 'true', 'chat over the video; the products are a sheet');
+  // the video's own controls are under the chat: the page offers the sound
+  await page.getByRole('button', { name: '🔇 Tap for sound' }).tap();
+  t.equal(await page.evaluate("document.getElementById('player').muted"), false, 'one tap turns the sound on');
+  t.ok(await page.locator('#sound').isHidden(), 'and the offer goes');
 
   // ---- pin: the card drawn in the video can be tapped ------------------------------------------
   await post(server, `/api/shows/${show.id}/pin`, { productId: hose.id });

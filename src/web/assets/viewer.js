@@ -8,7 +8,7 @@ import { loadCoupons } from './viewer/coupons.js';
 import { whenNamed } from './viewer/identity.js';
 import { placeHotspots, renderHotspots } from './viewer/hotspots.js';
 import { overlayAt, recordOverlay } from './viewer/on-video.js';
-import { countdown, followShape, setStatus, startPlayer, watchFromStart } from './viewer/player.js';
+import { countdown, followShape, setStatus, startPlayer, watchFromStart, wireSound } from './viewer/player.js';
 import { renderQuestions, resetPoll, updatePoll, wireQuestions } from './viewer/poll.js';
 import { applyLineup, applyOverlay, loadProducts, openBuySheet, productTitle, saleCount, wireBuySheet } from './viewer/products.js';
 import { connect, onServerMessage } from './viewer/socket.js';
@@ -87,6 +87,11 @@ const hotspotActions = { openProduct: openBuySheet, openPoll: () => selectTab('t
 function followVideo() {
   const view = overlayAt();
   if (view === undefined) return;
+  // the layout knows the stream's shape before the video has loaded (the video's own size wins)
+  if (view && view.layout && !document.body.dataset.shape) {
+    document.body.dataset.shape = view.layout.orientation;
+    shapeChanged();
+  }
   applyOverlay(view);
   renderHotspots(view, hotspotActions);
   placeHotspots();
@@ -104,6 +109,7 @@ function shapeChanged() {
 wireTabs();
 wireBuySheet();
 followShape(shapeChanged);
+wireSound();
 addEventListener('resize', shapeChanged);
 wireChat();
 $('watch-from-start').addEventListener('click', watchFromStart);

@@ -50,6 +50,21 @@ export function followShape(changed) {
   video.addEventListener('resize', update);
 }
 
+/**
+ * Autoplay starts muted; full screen on a phone the video's own controls sit under the chat,
+ * so the page offers the sound itself while it is off.
+ */
+export function wireSound() {
+  const button = $('sound');
+  const update = () => (button.hidden = !video.muted);
+  button.addEventListener('click', () => {
+    video.muted = false;
+    video.play().catch(() => {});
+  });
+  video.addEventListener('volumechange', update);
+  update();
+}
+
 /** The PROGRAM-DATE-TIME of the frame on screen, in ms, or null when unknown. */
 export function playingDate() {
   if (hls && hls.playingDate) return hls.playingDate.getTime();
