@@ -94,6 +94,9 @@ function renderSheet() {
   const sale = p.saleId !== null && lastSale && lastSale.id === p.saleId ? lastSale : null;
   const regular = p.priceNow < p.price ? p.price : p.compareAtPrice;
   const stockText = p.stockLeft <= 0 ? 'Sold out' : sale ? `Flash sale · ${p.stockLeft} of ${sale.quantity} left at this price` : `${p.stockLeft} in stock`;
+  // each stock change redraws the sheet: a keyboard user's focus stays on the same button
+  const active = document.activeElement;
+  const refocus = active instanceof HTMLElement && sheet.contains(active) ? (active.hasAttribute('data-sheet-buy') ? '[data-sheet-buy]' : '[data-sheet-close]') : null;
   put($('buy-sheet-body'),
     el('div', { class: 'sheet-head' },
       p.imageUrl || p.thumbUrl ? el('img', { src: p.imageUrl || p.thumbUrl || '', alt: '', width: '96', height: '96' }) : el('div', { class: 'noimg', 'aria-hidden': 'true' }),
@@ -103,8 +106,9 @@ function renderSheet() {
         el('div', { class: 'stock', 'data-stock': '', text: stockText }))),
     p.description ? el('p', { class: 'description', text: p.description }) : null,
     el('div', { class: 'row end' },
-      el('button', { type: 'button', class: 'secondary', onclick: () => sheet.close() }, 'Close'),
+      el('button', { type: 'button', class: 'secondary', 'data-sheet-close': true, onclick: () => sheet.close() }, 'Close'),
       el('button', { type: 'button', 'data-sheet-buy': p.id, disabled: p.stockLeft <= 0, 'aria-label': `Buy ${p.title} for ${money(p.priceNow, p.currency)}`, onclick: () => buy(p) }, `Buy · ${money(p.priceNow, p.currency)}`)));
+  if (refocus) /** @type {HTMLElement | null} */ (sheet.querySelector(refocus))?.focus();
 }
 
 /** closing by its button, Escape or a tap beside it */
