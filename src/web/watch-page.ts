@@ -15,8 +15,13 @@ export interface WatchPageInput {
 
 /**
  * The viewer page: mobile first, the video on top, then what is on screen now, and the
- * products, chat, poll, coupons and questions. The page is static HTML; /assets/viewer.js
- * fills it from the API and the live socket. No inline script: the CSP forbids it.
+ * products, chat, poll, coupons and questions. It follows the stream's shape (body
+ * data-shape, set by the player from the video's size): a portrait stream on a phone plays
+ * full-screen with chat over its lower part and the panels as sheets; on a wide screen it
+ * sits in a 9:16 column. Buttons over the video's burned-in overlays open their product's buy
+ * sheet (#buy-sheet), as does ?product= (the QR's link). The page is static HTML;
+ * /assets/viewer.js fills it from the API and the live socket. No inline script: the CSP
+ * forbids it.
  */
 export function renderWatchPage(input: WatchPageInput): string {
   const title = escapeHtml(input.title);
@@ -48,6 +53,7 @@ export function renderWatchPage(input: WatchPageInput): string {
         <p>The show has ended</p>
         <p><button type="button" id="watch-from-start">Watch from the start</button></p>
       </div>
+      <div id="hotspots" class="hotspots" role="group" aria-label="On the video" hidden></div>
       <div id="floaters" class="floaters" aria-hidden="true"></div>
     </div>
     <header class="show-head">
@@ -56,6 +62,7 @@ export function renderWatchPage(input: WatchPageInput): string {
         ${input.host ? `<p class="host">with ${escapeHtml(input.host)}</p>` : ''}
       </div>
       <p class="meta"><span class="status" id="status" data-status="${input.status}">${statusText}</span> <span id="viewers" aria-label="viewers watching"></span></p>
+      <button type="button" id="sound" class="secondary small sound" hidden>🔇 Tap for sound</button>
     </header>
     <section id="now" class="now" aria-live="polite" aria-label="On screen now" hidden></section>
   </div>
@@ -113,6 +120,7 @@ export function renderWatchPage(input: WatchPageInput): string {
     <div class="row end"><button type="button" id="name-cancel" class="secondary">Cancel</button><button type="submit">Continue</button></div>
   </form>
 </dialog>
+<dialog id="buy-sheet" class="sheet" aria-labelledby="buy-sheet-title"><div id="buy-sheet-body"></div></dialog>
 <div id="toast" class="toast" role="status" aria-live="polite"></div>
 <script src="${input.assetUrl('hls.min.js')}"></script>
 <script type="module" src="${input.assetUrl('viewer.js')}"></script>

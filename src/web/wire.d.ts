@@ -70,6 +70,11 @@ export type Offer = LineupState['items'][number];
 /** GET /api/shows/:id/overlay, and `overlay` of the socket's welcome and overlay messages: one form (OverlayViewSchema in src/realtime/overlay-wire.ts) */
 export type OverlayView = OverlayWire;
 
+/** where each slot is drawn on the video, as fractions of its width and height */
+export type ScreenLayout = NonNullable<OverlayWire['layout']>;
+/** a slot's box as fractions of the video frame */
+export type ScreenBox = ScreenLayout['slots'][string];
+
 /** POST /api/shows/:id/orders (OrderSchema in src/http/schemas/orders.ts), the parts the viewer reads */
 export interface PlacedOrder {
   total: number;

@@ -6,11 +6,13 @@ import { $, toast } from './ui.js';
 import { addChat, floatReactions, removeChat, renderPinned, resetChat, wireChat } from './viewer/chat.js';
 import { loadCoupons } from './viewer/coupons.js';
 import { whenNamed } from './viewer/identity.js';
-import { countdown, setStatus, startPlayer, watchFromStart } from './viewer/player.js';
+import { placeHotspots, renderHotspots } from './viewer/hotspots.js';
+import { overlayAt, recordOverlay } from './viewer/on-video.js';
+import { countdown, followShape, setStatus, startPlayer, watchFromStart, wireSound } from './viewer/player.js';
 import { renderQuestions, resetPoll, updatePoll, wireQuestions } from './viewer/poll.js';
-import { applyLineup, applyOverlay, drainOverlay, loadProducts, queueOverlay, saleCount } from './viewer/products.js';
+import { applyLineup, applyOverlay, loadProducts, openBuySheet, productTitle, saleCount, wireBuySheet } from './viewer/products.js';
 import { connect, onServerMessage } from './viewer/socket.js';
-import { wireTabs } from './viewer/tabs.js';
+import { immersive, selectTab, wireTabs } from './viewer/tabs.js';
 
 /** @typedef {import('../wire.js').ServerMessage} ServerMessage */
 
@@ -23,8 +25,9 @@ function handle(m) {
       renderPinned(m.pinned);
       resetPoll(m.poll);
       renderQuestions(m.questions);
-      applyOverlay(m.overlay);
       applyLineup(m.lineup);
+      recordOverlay(m.overlay, null);
+      followVideo();
       $('viewers').textContent = `👀 ${m.presence.viewers}`;
       break;
     case 'chat':
@@ -37,7 +40,8 @@ function handle(m) {
       renderPinned(m.message);
       break;
     case 'overlay':
-      queueOverlay(m.overlay, m.programDateTime);
+      recordOverlay(m.overlay, m.programDateTime);
+      followVideo();
       break;
     case 'flash_sale':
       saleCount(m.sale);
@@ -75,7 +79,37 @@ function handle(m) {
   }
 }
 
+/** @type {import('./viewer/hotspots.js').HotspotActions} */
+const hotspotActions = { openProduct: openBuySheet, openPoll: () => selectTab('tab-poll'), titleOf: productTitle };
+
+/** what is on screen (the "on screen" product, the buttons over the video) as the video shows it */
+function followVideo() {
+  const view = overlayAt();
+  if (view === undefined) return;
+  // the layout knows the stream's shape before the video has loaded (the video's own size wins)
+  if (view && view.layout && !document.body.dataset.shape) {
+    document.body.dataset.shape = view.layout.orientation;
+    shapeChanged();
+  }
+  applyOverlay(view);
+  renderHotspots(view, hotspotActions);
+  placeHotspots();
+}
+
+let wasImmersive = false;
+/** a portrait stream on a phone starts on the chat over the video; the products are a sheet */
+function shapeChanged() {
+  const now = immersive();
+  if (now && !wasImmersive && $('tab-products').getAttribute('aria-selected') === 'true') selectTab('tab-chat');
+  wasImmersive = now;
+  placeHotspots();
+}
+
 wireTabs();
+wireBuySheet();
+followShape(shapeChanged);
+wireSound();
+addEventListener('resize', shapeChanged);
 wireChat();
 $('watch-from-start').addEventListener('click', watchFromStart);
 wireQuestions();
@@ -84,7 +118,7 @@ whenNamed(() => connect(true));
 setStatus(document.body.dataset.status ?? 'scheduled');
 countdown();
 setInterval(countdown, 1000);
-setInterval(drainOverlay, 200);
+setInterval(followVideo, 200);
 startPlayer();
 void loadProducts();
 connect();

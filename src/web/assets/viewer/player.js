@@ -32,6 +32,39 @@ export function startPlayer(options = {}) {
   });
 }
 
+/**
+ * The stream's shape from the picture's size (a reconnect in another shape changes it): the
+ * page's layout follows body data-shape. Within 4:5 and 5:4 it is square, as the server's
+ * layouts count it (src/domain/frame.ts).
+ * @param {() => void} changed after each new size
+ */
+export function followShape(changed) {
+  const update = () => {
+    const { videoWidth: w, videoHeight: h } = video;
+    if (!w || !h) return;
+    const ratio = w / h;
+    body.dataset.shape = ratio >= 1.25 ? 'landscape' : ratio <= 0.8 ? 'portrait' : 'square';
+    changed();
+  };
+  video.addEventListener('loadedmetadata', update);
+  video.addEventListener('resize', update);
+}
+
+/**
+ * Autoplay starts muted; full screen on a phone the video's own controls sit under the chat,
+ * so the page offers the sound itself while it is off.
+ */
+export function wireSound() {
+  const button = $('sound');
+  const update = () => (button.hidden = !video.muted);
+  button.addEventListener('click', () => {
+    video.muted = false;
+    video.play().catch(() => {});
+  });
+  video.addEventListener('volumechange', update);
+  update();
+}
+
 /** The PROGRAM-DATE-TIME of the frame on screen, in ms, or null when unknown. */
 export function playingDate() {
   if (hls && hls.playingDate) return hls.playingDate.getTime();

@@ -5,7 +5,6 @@
 import { $, el, put, money, toast } from '../ui.js';
 import { chosenCode, couponUsed } from './coupons.js';
 import { api, ensureName } from './identity.js';
-import { playingDate } from './player.js';
 import { send } from './socket.js';
 
 /** @typedef {import('../../wire.js').LineupItem} LineupItem */
@@ -33,7 +32,7 @@ function productItem(p) {
   const sale = p.saleId !== null && lastSale && lastSale.id === p.saleId ? lastSale : null;
   const price = p.priceNow;
   const stockText = p.stockLeft <= 0 ? 'Sold out' : sale ? `${p.stockLeft} of ${sale.quantity} left at this price` : `${p.stockLeft} in stock`;
-  return el('li', { class: `product${onScreen.productId === p.id ? ' on-screen' : ''}`, 'data-product-id': p.id },
+  return el('li', { class: `product${onScreen.productId === p.id ? ' on-screen' : ''}${linkedId === p.id ? ' linked' : ''}`, 'data-product-id': p.id },
     p.thumbUrl ? el('img', { src: p.thumbUrl, alt: '', loading: 'lazy', width: '72', height: '72' }) : el('div', { class: 'noimg', 'aria-hidden': 'true' }),
     el('div', { class: 'info' },
       el('div', { class: 'title', text: p.title }),
@@ -48,6 +47,77 @@ function renderProducts() {
   const list = $('products');
   put(list, products.length ? null : el('li', { class: 'muted', text: 'The products of this show appear here.' }), ...products.map(productItem));
   renderNow();
+  renderSheet();
+  if (wanted && products.length) openWanted();
+}
+
+/** ?product= (the QR's link): that product's buy sheet once the lineup is known */
+let wanted = new URLSearchParams(location.search).get('product');
+/** the product the link named: marked in the list */
+let linkedId = /** @type {string | null} */ (null);
+function openWanted() {
+  const id = wanted ?? '';
+  wanted = null;
+  if (!products.some((p) => p.id === id)) {
+    toast('That product is not in this show any more', true);
+    return;
+  }
+  linkedId = id;
+  renderProducts();
+  $('products').querySelector(`[data-product-id="${CSS.escape(id)}"]`)?.scrollIntoView({ block: 'nearest' });
+  openBuySheet(id);
+}
+
+/** the product whose buy sheet is open */
+let sheetProductId = /** @type {string | null} */ (null);
+
+/** Slides up the product's sheet: picture, price in force, stock, Buy. @param {string} id */
+export function openBuySheet(id) {
+  if (!products.some((p) => p.id === id)) {
+    toast('That product is not in this show', true);
+    return;
+  }
+  sheetProductId = id;
+  renderSheet();
+  const sheet = /** @type {HTMLDialogElement} */ ($('buy-sheet'));
+  if (!sheet.open) sheet.showModal();
+}
+
+function renderSheet() {
+  const sheet = /** @type {HTMLDialogElement} */ ($('buy-sheet'));
+  if (!sheet.open && sheetProductId === null) return;
+  const p = products.find((x) => x.id === sheetProductId);
+  if (!p) {
+    if (sheet.open) sheet.close();
+    return;
+  }
+  const sale = p.saleId !== null && lastSale && lastSale.id === p.saleId ? lastSale : null;
+  const regular = p.priceNow < p.price ? p.price : p.compareAtPrice;
+  const stockText = p.stockLeft <= 0 ? 'Sold out' : sale ? `Flash sale · ${p.stockLeft} of ${sale.quantity} left at this price` : `${p.stockLeft} in stock`;
+  // each stock change redraws the sheet: a keyboard user's focus stays on the same button
+  const active = document.activeElement;
+  const refocus = active instanceof HTMLElement && sheet.contains(active) ? (active.hasAttribute('data-sheet-buy') ? '[data-sheet-buy]' : '[data-sheet-close]') : null;
+  put($('buy-sheet-body'),
+    el('div', { class: 'sheet-head' },
+      p.imageUrl || p.thumbUrl ? el('img', { src: p.imageUrl || p.thumbUrl || '', alt: '', width: '96', height: '96' }) : el('div', { class: 'noimg', 'aria-hidden': 'true' }),
+      el('div', { class: 'info' },
+        el('h2', { id: 'buy-sheet-title', text: p.title }),
+        el('div', {}, el('span', { class: sale ? 'price sale' : 'price', text: money(p.priceNow, p.currency) }), regular ? el('s', { text: money(regular, p.currency) }) : null),
+        el('div', { class: 'stock', 'data-stock': '', text: stockText }))),
+    p.description ? el('p', { class: 'description', text: p.description }) : null,
+    el('div', { class: 'row end' },
+      el('button', { type: 'button', class: 'secondary', 'data-sheet-close': true, onclick: () => sheet.close() }, 'Close'),
+      el('button', { type: 'button', 'data-sheet-buy': p.id, disabled: p.stockLeft <= 0, 'aria-label': `Buy ${p.title} for ${money(p.priceNow, p.currency)}`, onclick: () => buy(p) }, `Buy · ${money(p.priceNow, p.currency)}`)));
+  if (refocus) /** @type {HTMLElement | null} */ (sheet.querySelector(refocus))?.focus();
+}
+
+/** closing by its button, Escape or a tap beside it */
+export function wireBuySheet() {
+  const sheet = /** @type {HTMLDialogElement} */ ($('buy-sheet'));
+  sheet.addEventListener('close', () => (sheetProductId = null));
+  sheet.addEventListener('click', (e) => {
+    if (e.target === sheet) sheet.close();
+  });
 }
 
 /** the product on screen, above the tabs, with its Buy now */
@@ -81,29 +151,13 @@ export async function loadProducts() {
   }
 }
 
-/** Overlay changes apply when the video shows them: at their PROGRAM-DATE-TIME, not on arrival. */
-/** @type {Array<{ pdt: number | null, view: OverlayView | null, arrived: number }>} */
-const pendingOverlay = [];
-/** @param {OverlayView | null} view */
+/** @param {OverlayView | null} view the overlay state the video shows now (on-video.js) */
 export function applyOverlay(view) {
-  onScreen = { productId: view && view.pinnedProduct ? view.pinnedProduct.id : null, sale: view && view.flashSale ? view.flashSale : null };
+  const productId = view && view.pinnedProduct ? view.pinnedProduct.id : null;
+  const sale = view && view.flashSale ? view.flashSale : null;
+  if (productId === onScreen.productId && (sale && sale.id) === (onScreen.sale && onScreen.sale.id)) return;
+  onScreen = { productId, sale };
   renderProducts();
-}
-/** @param {OverlayView | null} view @param {string | null} programDateTime */
-export function queueOverlay(view, programDateTime) {
-  pendingOverlay.push({ pdt: programDateTime ? Date.parse(programDateTime) : null, view, arrived: Date.now() });
-  drainOverlay();
-}
-export function drainOverlay() {
-  const at = playingDate();
-  while (pendingOverlay.length) {
-    const next = pendingOverlay[0];
-    if (!next) break;
-    // without a video clock (offline, replay of another moment) apply at once
-    if (next.pdt != null && at != null && at < next.pdt && Date.now() - next.arrived < 15000) break;
-    pendingOverlay.shift();
-    applyOverlay(next.view);
-  }
 }
 /** the server's lineup state (welcome, and each change) @param {LineupState} state */
 export function applyLineup(state) {
@@ -130,6 +184,8 @@ async function buy(p) {
     const order = await api('POST', `/api/shows/${showId}/orders`, { productId: p.id, quantity: 1, price: p.priceNow, ...(couponCode ? { couponCode } : {}) }, { 'idempotency-key': crypto.randomUUID() });
     toast(`Ordered ${p.title} · ${money(order.total, order.currency)}${order.discount ? ` (saved ${money(order.discount, order.currency)})` : ''}`);
     if (order.couponId) couponUsed();
+    const sheet = /** @type {HTMLDialogElement} */ ($('buy-sheet'));
+    if (sheet.open) sheet.close();
     p.stockLeft = Math.max(0, p.stockLeft - 1);
     renderProducts();
   } catch (err) {

@@ -2,10 +2,21 @@
 import { $ } from '../ui.js';
 import { loadCoupons } from './coupons.js';
 
+/** a portrait stream on a phone: the panels other than chat are sheets over the video */
+export const immersive = () => document.body.dataset.shape === 'portrait' && matchMedia('(max-width: 899px)').matches;
+
+/** @param {string} id the tab to show, e.g. 'tab-chat' */
+export function selectTab(id) {
+  $(id).click();
+}
+
 export function wireTabs() {
   const tabs = [...document.querySelectorAll('[role="tab"]')].map((t) => /** @type {HTMLElement} */ (t));
   /** @param {HTMLElement} tab */
   function select(tab) {
+    // full-screen video: tapping the open sheet's tab again slides it away, back to chat
+    const chat = $('tab-chat');
+    if (immersive() && tab !== chat && tab.getAttribute('aria-selected') === 'true') tab = chat;
     for (const t of tabs) {
       const on = t === tab;
       t.setAttribute('aria-selected', String(on));
