@@ -6,14 +6,14 @@
 // this process click -> the overlay message on the viewer's socket. Baseline in the same run:
 // the same pin as a bare HTTP call from this process (keep-alive), so the ratio is what the
 // page adds to the API round trip. The issue's goal: every action confirmed within a second.
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../../test/helpers/browser.js';
 import WebSocket from 'ws';
 import { sleep, waitFor } from '../../test/helpers/wait.js';
 import { percentile, startBenchServer } from './lib.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
 const TOKEN = 'bench-admin-token-0123456789';
-const CHROMIUM = process.env.HAWKER_CHROMIUM ?? '/usr/bin/chromium';
 
 const server = await startBenchServer({ name: 'panel', token: TOKEN, configYaml: 'http:\n  apiRateLimitPerMinute: 100000\n' });
 const base = server.base;
@@ -53,12 +53,7 @@ try {
   });
   await new Promise<void>((resolve, reject) => socket!.once('open', () => resolve()).once('error', reject));
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    timeout: 30_000,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
   const page = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
   await page.goto(`${base}/admin`);
   await page.getByLabel('Admin token').fill(TOKEN);

@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import t from 'tap';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.js';
 import { LiveClient } from '../helpers/live-client.js';
 import { startServerProcess } from '../helpers/server-process.js';
 
-const CHROMIUM = process.env.HAWKER_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = 'artifacts/screenshots';
 
 // A long chat line, as viewers write them: the cockpit must show it in lines a merchant reads
@@ -29,12 +29,7 @@ t.test('the cockpit and the catalog tell the truth, in words, at every width', {
     await browser?.close().catch(() => undefined);
     server.kill();
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    timeout: 30_000,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
   const json = async <T>(path: string, init: RequestInit = {}) => {
     const res = await server.api(path, init);
     if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);

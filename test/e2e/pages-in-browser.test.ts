@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import t from 'tap';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.js';
 import { startServerProcess } from '../helpers/server-process.js';
 import { waitFor } from '../helpers/wait.js';
 
-const CHROMIUM = process.env.HAWKER_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = 'artifacts/screenshots';
 
 // These run in the page. They are plain JavaScript strings: the TypeScript loader would wrap
@@ -55,12 +55,7 @@ t.test('a merchant runs a show from the control panel; a phone viewer watches, c
     await browser?.close().catch(() => undefined);
     server.kill();
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    timeout: 30_000,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
-  });
+  browser = await launchChromium({ autoplay: true });
   const auth = { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' };
   const hose = (await (await server.api('/api/products', { method: 'POST', headers: auth, body: JSON.stringify({ sku: 'HOSE-30', title: 'Garden hose 30 m', price: 2999, currency: 'EUR', compareAtPrice: 3999, stock: 40 }) })).json()) as { id: string };
   await server.api('/api/products', { method: 'POST', headers: auth, body: JSON.stringify({ sku: 'NOZZLE', title: 'Brass nozzle', price: 1299, currency: 'EUR', stock: 25 }) });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.js';
 import t from 'tap';
 import { LiveClient } from '../helpers/live-client.js';
 import { parseMediaPlaylist, publishTestPattern, type Publisher } from '../helpers/media.js';
@@ -11,7 +12,6 @@ import { waitFor } from '../helpers/wait.js';
 // a host publishes to a scheduled show before it starts. Only the cockpit sees the stream; the
 // viewers keep the countdown; stopping the rehearsal leaves the show scheduled; Go live puts it
 // on air; End show ends it. The cockpit and a viewer page run in Chromium beside the sockets.
-const CHROMIUM = process.env.HAWKER_CHROMIUM ?? '/usr/bin/chromium';
 /** the page's video position; a plain string: the CSP forbids the eval waitForFunction uses */
 const playedSeconds = async (page: Page, id: string) => (await page.evaluate(`document.getElementById(${JSON.stringify(id)}).currentTime`)) as number;
 
@@ -26,12 +26,7 @@ t.test('a scheduled show rehearses privately, can stop and rehearse again, then 
     await Promise.all(publishers.map((p) => p.stop()));
     server.kill();
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    timeout: 30_000,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
-  });
+  browser = await launchChromium({ autoplay: true });
   const pageErrors: string[] = [];
   const json = async (res: Response) => (await res.json()) as Record<string, string>;
   const scheduledAt = new Date(Date.now() + 3600_000).toISOString();

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import t from 'tap';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.js';
 import sharp from 'sharp';
 
 import { layoutFor } from '../../src/overlay/layout.js';
@@ -16,7 +17,6 @@ import { sleep, waitFor } from '../helpers/wait.js';
 // says its buttons are), the buttons follow the video rather than the socket, and the QR's
 // link (?product=) opens the product.
 
-const CHROMIUM = process.env.HAWKER_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = 'artifacts/screenshots';
 const theme = loadOverlayTheme();
 /** where the server draws each slot on a 720x1280 frame (the ladder's top rung for this source) */
@@ -92,12 +92,7 @@ t.test('a portrait show on a phone: full screen, tappable overlays that follow t
     await Promise.all(publishers.map((p) => p.stop()));
     server.kill();
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    timeout: 30_000,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
-  });
+  browser = await launchChromium({ autoplay: true });
   const pageErrors: string[] = [];
 
   const hose = await post(server, '/api/products', { sku: 'HOSE-30', title: 'Garden hose 30 m', description: 'Kink-free, brass fittings.', price: 2999, currency: 'EUR', compareAtPrice: 3999, stock: 40 });

@@ -1,7 +1,8 @@
 // The cockpit of one show: loads it, lays out the panels, and feeds the store from the live
 // socket. What the socket pushes is not fetched again: chat, questions, poll, presence, the
-// show's status, what is on the video (and so the pinned spans), flash-sale counts. Orders and
-// revenue are fetched on a timer (see stats.js); the lineup's stock when those say it moved.
+// show's status, what is on the video (and so the pinned spans), flash-sale counts, the lineup's
+// prices and stock. Orders and revenue are fetched on a timer (see stats.js); the lineup again
+// after a reconnect or when those say stock moved (a fallback to the pushed state).
 import { el, put } from '../ui.js';
 import { api } from './api.js';
 import { chatCard } from './chat.js';
@@ -112,6 +113,10 @@ export async function cockpitView(main, showId) {
         if (state.overlay?.flashSale?.id === m.sale.id) store.set({ overlay: { ...state.overlay, flashSale: { ...state.overlay.flashSale, remaining: m.sale.remaining } } });
         stats.refresh();
         stock.refresh();
+        break;
+      case 'lineup':
+        // pushed on every order, cancellation, edit and sale change: the stock as it is now
+        store.set({ lineup: m.items });
         break;
       case 'overlay': {
         const at = Date.parse(m.at);
