@@ -6,6 +6,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
+import { themeForLayout, type FrameLayout } from '../../src/overlay/layout.js';
+import { rasterize } from '../../src/overlay/rasterize.js';
+import { renderScene, type OverlayScene } from '../../src/overlay/render.js';
+import { slotNames, type OverlayTheme } from '../../src/overlay/templates.js';
 
 export const FPS = 30;
 export const BITS = 16;
@@ -214,4 +219,21 @@ export async function startBenchServer(o: { name: string; token: string; configY
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/**
+ * The scene's five slots as still PNG files placed by the layout: what the bare-FFmpeg baseline
+ * overlays (Hawker draws the same pictures live).
+ */
+export async function staticOverlayLayers(theme: OverlayTheme, layout: FrameLayout, scene: OverlayScene, dir: string) {
+  const svgs = renderScene(themeForLayout(theme, layout), scene);
+  const layers = [];
+  for (const slot of slotNames) {
+    const place = layout.slots[slot];
+    const file = join(dir, `${slot}.png`);
+    const svg = svgs[slot];
+    await sharp(svg ? await rasterize(svg, place.width, place.height, place.scale) : Buffer.alloc(place.width * place.height * 4), { raw: { width: place.width, height: place.height, channels: 4 } }).png().toFile(file);
+    layers.push({ file, width: place.width, height: place.height, x: String(place.x), y: String(place.y) });
+  }
+  return layers;
 }

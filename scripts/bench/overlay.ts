@@ -16,15 +16,15 @@ import sharp from 'sharp';
 import { defaultConfig } from '../../src/config/defaults.js';
 import { emptyOverlayState } from '../../src/domain/overlay.js';
 import { buildTranscodeArgs } from '../../src/pipeline/ffmpeg-args.js';
-import { layoutFor, themeForLayout } from '../../src/overlay/layout.js';
+import { layoutFor } from '../../src/overlay/layout.js';
 import { rasterize } from '../../src/overlay/rasterize.js';
 import { renderScene, type OverlayScene } from '../../src/overlay/render.js';
-import { loadOverlayTheme, slotNames } from '../../src/overlay/templates.js';
+import { loadOverlayTheme } from '../../src/overlay/templates.js';
 import { rgbaToYuva420p } from '../../src/overlay/yuv.js';
 import { ffmpegChildren, parseMediaPlaylist, regionPerFrame } from '../../test/helpers/media.js';
 import { startServerProcess, type ServerProcess } from '../../test/helpers/server-process.js';
 import { sleep, waitFor } from '../../test/helpers/wait.js';
-import { bareFfmpegCpu, cpuSeconds, FPS, frameNumbers, freePort, percentile, publish, withStaticOverlays } from './lib.js';
+import { bareFfmpegCpu, cpuSeconds, FPS, frameNumbers, freePort, percentile, publish, withStaticOverlays, staticOverlayLayers } from './lib.js';
 
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 60);
 const CPU_SECONDS = Number(process.env.BENCH_SECONDS ?? 25);
@@ -173,15 +173,7 @@ async function bareCpu(): Promise<number> {
     now: Date.now(),
   };
   const layout = layoutFor(theme, { width: 1280, height: 720 });
-  const svgs = renderScene(themeForLayout(theme, layout), scene);
-  const layers = [];
-  for (const slot of slotNames) {
-    const place = layout.slots[slot];
-    const file = join(dir, `${slot}.png`);
-    const svg = svgs[slot];
-    await sharp(svg ? await rasterize(svg, place.width, place.height, place.scale) : Buffer.alloc(place.width * place.height * 4), { raw: { width: place.width, height: place.height, channels: 4 } }).png().toFile(file);
-    layers.push({ file, width: place.width, height: place.height, x: String(place.x), y: String(place.y) });
-  }
+  const layers = await staticOverlayLayers(theme, layout, scene, dir);
   const port = await freePort();
   const url = `rtmp://127.0.0.1:${port}/live/bench`;
   const args = buildTranscodeArgs({ inputUrl: url, outputDir: join(dir, 'out'), segmentSeconds: 1, ladder: defaultConfig.pipeline.ladder, preset: defaultConfig.pipeline.preset, inputTimeoutSeconds: 3, continuing: false, source: { width: 1280, height: 720, fps: 30, audio: { codec: 'aac', sampleRate: 48000, channels: 2 } }, overlays: layers });

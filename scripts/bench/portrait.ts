@@ -9,19 +9,17 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { defaultConfig } from '../../src/config/defaults.js';
 import { emptyOverlayState } from '../../src/domain/overlay.js';
 import { buildTranscodeArgs } from '../../src/pipeline/ffmpeg-args.js';
 import { rungSizes } from '../../src/pipeline/ladder.js';
-import { layoutFor, themeForLayout } from '../../src/overlay/layout.js';
-import { rasterize } from '../../src/overlay/rasterize.js';
-import { renderScene, type OverlayScene } from '../../src/overlay/render.js';
-import { loadOverlayTheme, slotNames } from '../../src/overlay/templates.js';
+import { layoutFor } from '../../src/overlay/layout.js';
+import { type OverlayScene } from '../../src/overlay/render.js';
+import { loadOverlayTheme } from '../../src/overlay/templates.js';
 import { ffmpegChildren } from '../../test/helpers/media.js';
 import { startServerProcess, type ServerProcess } from '../../test/helpers/server-process.js';
 import { sleep, waitFor } from '../../test/helpers/wait.js';
-import { bareFfmpegCpu, cpuSeconds, FPS, freePort, publish, withStaticOverlays } from './lib.js';
+import { bareFfmpegCpu, cpuSeconds, FPS, freePort, publish, withStaticOverlays, staticOverlayLayers } from './lib.js';
 
 const CPU_SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const theme = loadOverlayTheme();
@@ -79,15 +77,7 @@ async function bareCpu(width: number, height: number): Promise<number> {
     checkoutUrl: 'http://localhost:8080/watch/x?product=p',
     now,
   };
-  const svgs = renderScene(themeForLayout(theme, layout), scene);
-  const layers = [];
-  for (const slot of slotNames) {
-    const place = layout.slots[slot];
-    const file = join(dir, `${slot}.png`);
-    const svg = svgs[slot];
-    await sharp(svg ? await rasterize(svg, place.width, place.height, place.scale) : Buffer.alloc(place.width * place.height * 4), { raw: { width: place.width, height: place.height, channels: 4 } }).png().toFile(file);
-    layers.push({ file, width: place.width, height: place.height, x: String(place.x), y: String(place.y) });
-  }
+  const layers = await staticOverlayLayers(theme, layout, scene, dir);
   const port = await freePort();
   const url = `rtmp://127.0.0.1:${port}/live/bench`;
   const args = buildTranscodeArgs({

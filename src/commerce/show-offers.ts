@@ -4,18 +4,10 @@ import type { Product } from '../domain/product.js';
 import type { ShowLineup } from './show-lineup.js';
 
 /** What a viewer may see of a product: no SKU, no timestamps; picture URLs. */
-export interface LineupItem {
-  id: string;
-  title: string;
-  description: string;
-  /** the regular price (minor units) */
-  price: number;
-  currency: string;
-  compareAtPrice: number | null;
-  stock: number;
+export type LineupItem = Pick<Product, 'id' | 'title' | 'description' | 'price' | 'currency' | 'compareAtPrice' | 'stock'> & {
   imageUrl: string | null;
   thumbUrl: string | null;
-}
+};
 
 /** A lineup product as it can be bought now: the price in force and how many are left at it. */
 export interface Offer extends LineupItem {

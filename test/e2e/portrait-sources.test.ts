@@ -7,7 +7,7 @@ import t, { type Test } from 'tap';
 
 import { layoutFor, type FrameLayout } from '../../src/overlay/layout.js';
 import { loadOverlayTheme, slotNames, type SlotName } from '../../src/overlay/templates.js';
-import { decodeFrames, parseMediaPlaylist, probe, type Publisher } from '../helpers/media.js';
+import { decodeFrames, parseMediaPlaylist, probe, publisherOf, type Publisher } from '../helpers/media.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
@@ -57,15 +57,7 @@ function publishFile(url: string, file: string, maxSeconds: number): Publisher {
     timeout: maxSeconds * 1000,
     killSignal: 'SIGKILL',
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    child,
-    exited,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      return exited;
-    },
-  };
+  return publisherOf(child);
 }
 
 function resolutions(master: string): Record<string, string> {

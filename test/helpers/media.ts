@@ -32,6 +32,11 @@ export function publishTestPattern(url: string, options: { size?: string; rate?:
   );
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  return publisherOf(child);
+}
+
+/** A publishing FFmpeg as tests hold it: its exit, and a stop that kills it by PID. */
+export function publisherOf(child: ChildProcess): Publisher {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     child,
