@@ -105,10 +105,16 @@ class ShowMedia {
       const last = (await this.playlist('720p'))?.entries.at(-1);
       return Boolean(last?.programDateTime && Date.parse(last.programDateTime) > pdt + 500);
     }, 30_000);
-    const entries = (await this.playlist('720p'))!.entries;
-    const entry = [...entries].reverse().find((e) => e.programDateTime && Date.parse(e.programDateTime) <= pdt)!;
+    const entries = (await this.playlist('720p'))!.entries.filter((e) => e.programDateTime);
+    const startOf = (e: { programDateTime: string | null }) => Date.parse(e.programDateTime!);
+    // the segment whose span holds the moment; across a gap in the PDTs (a new run), the first
+    // segment written after it: -ss past a segment's end would decode no frame at all
+    const holding = entries.find((e) => startOf(e) <= pdt && pdt < startOf(e) + e.duration * 1000);
+    const entry = holding ?? entries.find((e) => startOf(e) > pdt);
+    if (!entry) throw new Error(`no 720p segment at or after ${new Date(pdt).toISOString()}`);
     const file = await this.download('720p', entry.uri);
-    const offset = Math.max(0, (pdt - Date.parse(entry.programDateTime!)) / 1000).toFixed(3);
+    const seconds = holding ? Math.min((pdt - startOf(entry)) / 1000, Math.max(0, entry.duration - 0.1)) : 0;
+    const offset = Math.max(0, seconds).toFixed(3);
     const [stream] = (await probe(file)).filter((s) => s.codec_type === 'video');
     const { width, height } = stream as { width: number; height: number };
     const { stdout } = await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', file, '-ss', offset, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], {
@@ -116,6 +122,9 @@ class ShowMedia {
       encoding: 'buffer',
       maxBuffer: 1 << 24,
     });
+    if (stdout.length !== width * height) {
+      throw new Error(`decoding ${entry.uri} (${entry.duration} s from ${entry.programDateTime}) at ${offset} s gave ${stdout.length} bytes, not a ${width}x${height} frame`);
+    }
     if (png) await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', file, '-ss', offset, '-frames:v', '1', '-y', png], { timeout: 30_000 });
     return { width, height, gray: stdout };
   }
