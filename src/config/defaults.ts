@@ -72,6 +72,17 @@ export const defaultConfig: HawkerConfig = {
   webhooks: {
     allowPrivateTargets: false,
   },
+  payments: {
+    providers: ['manual'],
+    stripe: {
+      secretKey: '',
+      publishableKey: '',
+      webhookSecret: '',
+      apiHost: '',
+      apiPort: 0,
+      apiProtocol: 'https',
+    },
+  },
   storage: {
     minFreeMegabytes: 64,
     chatBacklogMax: 10000,

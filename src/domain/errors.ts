@@ -31,6 +31,7 @@ export const errorCatalogue = {
   STALE_STOCK: { status: 409, message: 'the stock changed since it was read (orders came in); read it again, or adjust it by a number' },
   SOLD_OUT: { status: 409, message: 'sold out' },
   LIMIT_REACHED: { status: 409, message: 'the per-customer limit is reached' },
+  PAYMENT_DECLINED: { status: 402, message: 'the payment was declined; try another method' },
   ORDER_EXPIRED: { status: 409, message: 'the hold on this order ran out: its stock went back; order again' },
   PAYMENT_METHOD_NOT_FOUND: { status: 404, message: 'no such saved payment method for this viewer' },
   ORDER_STATE: { status: 409, message: 'the order cannot go to that state from where it is' },
