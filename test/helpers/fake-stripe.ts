@@ -125,6 +125,13 @@ export class FakeStripe {
     return this.sendEvent('payment_intent.succeeded', intent);
   }
 
+  /** The payment succeeded at Stripe but its event is not sent yet (it races a lapsing hold). */
+  succeedQuietly(intentId: string): FakeIntent {
+    const intent = this.intent(intentId);
+    this.succeed(intent, null);
+    return intent;
+  }
+
   /** The card was declined: Stripe tells the endpoint payment_intent.payment_failed. */
   async declineInBrowser(intentId: string): Promise<WebhookDelivery> {
     const intent = this.intent(intentId);

@@ -1,5 +1,5 @@
-// The one port every payment provider sits behind. Orders (src/commerce/orders.ts) calls
-// `refund` and `cancel` through the registry; the payment routes call `start`,
+// The one port every payment provider sits behind. Orders (src/commerce/orders.ts) is handed
+// each gateway and calls its `refund` and `cancel`; the payment routes call `start`,
 // `payWithSaved` and `savedMethods`. Nothing here marks an order paid: a provider that takes
 // money tells Orders so from its own signed notification (Stripe: the webhook route).
 
