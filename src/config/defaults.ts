@@ -80,6 +80,17 @@ export const defaultConfig: HawkerConfig = {
     taxPercent: 0,
     manualInstructions: '',
   },
+  payments: {
+    providers: ['manual'],
+    stripe: {
+      secretKey: '',
+      publishableKey: '',
+      webhookSecret: '',
+      apiHost: '',
+      apiPort: 0,
+      apiProtocol: 'https',
+    },
+  },
   storage: {
     minFreeMegabytes: 64,
     chatBacklogMax: 10000,

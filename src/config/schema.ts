@@ -122,6 +122,23 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    payments: Type.Object(
+      {
+        providers: Type.Array(Type.Union([Type.Literal('manual'), Type.Literal('stripe')]), { minItems: 1, maxItems: 2, uniqueItems: true, description: 'what viewers may pay with, in the order offered' }),
+        stripe: Type.Object(
+          {
+            secretKey: Type.String({ pattern: '^(|sk_[A-Za-z0-9_]{8,250}|rk_[A-Za-z0-9_]{8,250})$', description: 'secret (or restricted) API key; prefer HAWKER_STRIPE_SECRET_KEY' }),
+            publishableKey: Type.String({ pattern: '^(|pk_[A-Za-z0-9_]{8,250})$' }),
+            webhookSecret: Type.String({ pattern: '^(|whsec_[A-Za-z0-9_+/=]{8,250})$', description: "the webhook endpoint's signing secret; prefer HAWKER_STRIPE_WEBHOOK_SECRET" }),
+            apiHost: Type.String({ pattern: '^(|[A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}\\])$', description: "empty: Stripe's own" }),
+            apiPort: Port,
+            apiProtocol: Type.Union([Type.Literal('https'), Type.Literal('http')]),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      { additionalProperties: false },
+    ),
     storage: Type.Object(
       {
         minFreeMegabytes: Type.Integer({ minimum: 0, maximum: 1_000_000, description: '/readyz says not ready below this much free space in the data dir' }),
