@@ -76,6 +76,8 @@ export async function ordersView(main) {
   let next = null;
   /** @type {string | null} */
   let selected = null;
+  /** the last refusal of an action, kept over the redraw that shows the order as it is now */
+  let refusal = { orderId: '', text: '' };
   /** ids of rows to mark, until when (ms) @type {Map<string, number>} */
   const fresh = new Map();
   let current = true;
@@ -201,22 +203,26 @@ export async function ordersView(main) {
    */
   function upsert(order, mark) {
     const merged = mergeOrder(orders, order, filters, next === null);
-    if (merged.change === 'none') return;
-    orders = merged.list;
-    if (mark) {
-      fresh.set(order.id, Date.now() + FRESH_MS);
-      window.setTimeout(() => {
-        fresh.delete(order.id);
-        tbody.querySelector(`tr[data-order-id="${CSS.escape(order.id)}"]`)?.classList.remove('order-fresh');
-      }, FRESH_MS);
+    if (merged.change !== 'none') {
+      orders = merged.list;
+      if (mark) {
+        fresh.set(order.id, Date.now() + FRESH_MS);
+        window.setTimeout(() => {
+          fresh.delete(order.id);
+          tbody.querySelector(`tr[data-order-id="${CSS.escape(order.id)}"]`)?.classList.remove('order-fresh');
+        }, FRESH_MS);
+      }
+      drawList();
     }
-    drawList();
-    if (order.id === selected) drawDetail(order);
+    // the detail follows its order even when the filters keep it out of the list, never back in time
+    const shownAt = detail.dataset.orderId === order.id ? Date.parse(detail.dataset.updatedAt ?? '') : NaN;
+    if (order.id === selected && !(Date.parse(order.updatedAt) < shownAt)) drawDetail(order);
   }
 
   // ---- the detail ------------------------------------------------------------------------
   /** @param {string} id */
   async function select(id) {
+    if (selected !== id) refusal = { orderId: '', text: '' };
     selected = id;
     for (const tr of tbody.querySelectorAll('tr')) {
       const on = /** @type {HTMLElement} */ (tr).dataset.orderId === id;
@@ -229,7 +235,6 @@ export async function ordersView(main) {
       /** @type {OrderDetail} */
       const fullest = await api('GET', `/api/orders/${encodeURIComponent(id)}/detail`);
       if (current && selected === id) upsert(fullest, false);
-      if (current && selected === id && !shown) drawDetail(fullest);
     } catch (err) {
       if (current && selected === id) toast(errorText(/** @type {ApiError} */ (err)), true);
     }
@@ -241,7 +246,8 @@ export async function ordersView(main) {
     const typed = { carrier: /** @type {HTMLInputElement | null} */ (detail.querySelector('#ship-carrier'))?.value ?? '', tracking: /** @type {HTMLInputElement | null} */ (detail.querySelector('#ship-trackingNumber'))?.value ?? '' };
     const sameOrder = detail.dataset.orderId === o.id;
     detail.dataset.orderId = o.id;
-    const error = el('p', { class: 'field-error', role: 'alert', id: 'order-action-error' });
+    detail.dataset.updatedAt = o.updatedAt;
+    const error = el('p', { class: 'field-error', role: 'alert', id: 'order-action-error', text: refusal.orderId === o.id ? refusal.text : '' });
     const c = o.contact;
     const a = o.shippingAddress;
     const pinned = o.onScreen.pinnedProductId;
@@ -296,18 +302,26 @@ export async function ordersView(main) {
    */
   async function act(o, path, body, done, error, form) {
     error.textContent = '';
+    refusal = { orderId: '', text: '' };
+    const detailPath = `/api/orders/${encodeURIComponent(o.id)}/detail`;
     try {
       await api('POST', `/api/orders/${encodeURIComponent(o.id)}/${path}`, body);
       /** @type {OrderDetail} */
-      const now = await api('GET', `/api/orders/${encodeURIComponent(o.id)}/detail`);
+      const now = await api('GET', detailPath);
       toast(done);
       if (current) upsert(now, false);
     } catch (err) {
       const e = /** @type {ApiError} */ (err);
       if (!current) return;
-      error.textContent = errorText(e);
+      refusal = { orderId: o.id, text: errorText(e) };
+      error.textContent = refusal.text;
       if (form) showErrors(form, e);
-      else toast(errorText(e), true);
+      else toast(refusal.text, true);
+      // refused because the order moved on elsewhere: show it as it is now, the reason above it
+      if (e.status === 409) {
+        const now = /** @type {OrderDetail | null} */ (await api('GET', detailPath).catch(() => null));
+        if (now && current) upsert(now, false);
+      }
     }
   }
 
