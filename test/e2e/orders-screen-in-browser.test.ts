@@ -202,6 +202,8 @@ t.test('the orders screen: live rows, filters, detail, mark paid and shipped, ca
     t.equal(await admin.locator('#f-show').inputValue(), show.id, 'the orders screen opens on this show');
     await rowOf(admin, fourth.id).waitFor();
     await admin.setViewportSize({ width: 390, height: 844 });
+    const pageWidth = (await admin.evaluate('document.documentElement.scrollWidth')) as number;
+    t.ok(pageWidth <= 390, `390 px: the page does not scroll sideways (${pageWidth} px; the table scrolls in its card)`);
     await admin.screenshot({ path: `${ARTIFACTS}/orders-390.png`, fullPage: true });
     await admin.setViewportSize({ width: 1440, height: 1000 });
     await admin.screenshot({ path: `${ARTIFACTS}/orders-1440.png`, fullPage: true });

@@ -27,6 +27,11 @@ const STATUS_WORDS = { pending: 'pending', paid: 'paid', shipped: 'shipped', can
 
 /** @param {string} iso */
 const when = (iso) => new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+/** a row's time: the clock alone for today's orders (a show's are), the day too for older ones @param {string} iso */
+const rowTime = (iso) => {
+  const d = new Date(iso);
+  return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString() : when(iso);
+};
 /** @param {OrderDetail} o */
 const itemOf = (o) => (o.variantLabel ? `${o.productTitle} · ${o.variantLabel}` : o.productTitle);
 /** @param {OrderDetail['status']} status */
@@ -144,7 +149,7 @@ export async function ordersView(main) {
   /** @param {OrderDetail} o */
   function row(o) {
     const freshUntil = fresh.get(o.id) ?? 0;
-    const open = el('button', { type: 'button', class: 'link', text: when(o.createdAt), 'aria-label': `Order of ${when(o.createdAt)} by ${o.viewerName}: details` });
+    const open = el('button', { type: 'button', class: 'link', text: rowTime(o.createdAt), 'aria-label': `Order of ${when(o.createdAt)} by ${o.viewerName}: details` });
     return el('tr', {
       'data-order-id': o.id,
       class: [freshUntil > Date.now() ? 'order-fresh' : '', o.id === selected ? 'selected' : ''].filter(Boolean).join(' '),
@@ -231,6 +236,8 @@ export async function ordersView(main) {
     }
     const shown = orders.find((o) => o.id === id);
     if (shown) drawDetail(shown);
+    // one column (a phone, a narrow window): the detail is under the list, bring it up
+    if (window.matchMedia('(max-width: 1000px)').matches) detail.scrollIntoView?.({ block: 'start' });
     try {
       /** @type {OrderDetail} */
       const fullest = await api('GET', `/api/orders/${encodeURIComponent(id)}/detail`);
