@@ -57,7 +57,10 @@ function confirmAction(question, yes) {
       el('div', { class: 'row end' },
         el('button', { type: 'button', class: 'secondary', onclick: () => done(false) }, 'Keep the order as it is'),
         el('button', { type: 'button', onclick: () => done(true) }, yes)));
-    dialog.addEventListener('cancel', () => resolve(false));
+    dialog.addEventListener('cancel', (e) => {
+      e.preventDefault();
+      done(false);
+    });
     document.body.append(dialog);
     dialog.showModal();
   });
@@ -116,7 +119,7 @@ export async function ordersView(main) {
     tbody);
   const more = el('button', { type: 'button', id: 'orders-more', class: 'secondary', onclick: () => void loadMore(), hidden: true }, 'Load older orders');
   const listError = el('p', { class: 'field-error', role: 'alert', id: 'orders-error' });
-  const detail = el('aside', { class: 'card order-detail', id: 'order-detail', 'aria-label': 'Order detail', 'aria-live': 'polite' },
+  const detail = el('aside', { class: 'card order-detail', id: 'order-detail', 'aria-label': 'Order detail' },
     el('p', { class: 'muted', text: 'Choose an order to see its detail.' }));
 
   put(main,
