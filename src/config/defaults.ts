@@ -72,6 +72,14 @@ export const defaultConfig: HawkerConfig = {
   webhooks: {
     allowPrivateTargets: false,
   },
+  checkout: {
+    holdMinutes: 10,
+    manualHoldMinutes: 4320,
+    replayOrders: true,
+    shippingFlat: {},
+    taxPercent: 0,
+    manualInstructions: '',
+  },
   storage: {
     minFreeMegabytes: 64,
     chatBacklogMax: 10000,

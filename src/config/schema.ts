@@ -111,6 +111,17 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    checkout: Type.Object(
+      {
+        holdMinutes: Type.Integer({ minimum: 1, maximum: 1440, description: 'how long an order paid by card (Stripe) holds its stock before it expires' }),
+        manualHoldMinutes: Type.Integer({ minimum: 1, maximum: 43_200, description: 'how long a manual-payment order holds its stock (default 3 days)' }),
+        replayOrders: Type.Boolean({ description: 'after a show ended, its replay takes orders at the regular price' }),
+        shippingFlat: Type.Record(Type.String({ pattern: '^[A-Z]{3}$' }), Type.Integer({ minimum: 0, maximum: 100_000_000 }), { description: 'flat shipping per order, per currency, in minor units; a currency not named ships free' }),
+        taxPercent: Type.Number({ minimum: 0, maximum: 100, description: 'tax on the discounted subtotal, in percent; 0: prices include tax' }),
+        manualInstructions: Type.String({ maxLength: 2000, description: 'what a buyer paying manually is told (bank details, cash on delivery)' }),
+      },
+      { additionalProperties: false },
+    ),
     storage: Type.Object(
       {
         minFreeMegabytes: Type.Integer({ minimum: 0, maximum: 1_000_000, description: '/readyz says not ready below this much free space in the data dir' }),
