@@ -13,9 +13,9 @@ const FRESH_MS = 4000;
 
 /**
  * The host socket's order push, when a message is one (`{ type: 'order', order }`).
- * @param {{ type: string }} m @returns {OrderDetail | null}
+ * @param {import('../../wire.js').ServerMessage} m @returns {OrderDetail | null}
  */
-export const pushedOrder = (m) => (m.type === 'order' ? /** @type {{ order?: OrderDetail }} */ (m).order ?? null : null);
+export const pushedOrder = (m) => (m.type === 'order' ? m.order : null);
 
 /** @param {import('./context.js').Cockpit} c */
 export function latestOrdersCard(c) {

@@ -2,43 +2,8 @@
 // query, what a merchant may do with an order in each state, the ship form's checks, and how a
 // pushed order joins the list that is on screen.
 
-/**
- * OrderDetail of GET /api/orders and of the host socket's `{ type: 'order', order }` (the
- * checkout contract; OrderDetailSchema of the orders routes): the parts the panel reads.
- * @typedef {object} OrderDetail
- * @property {string} id
- * @property {string} showId
- * @property {string} viewerId
- * @property {string} viewerName
- * @property {string} productId
- * @property {string} productTitle
- * @property {string | null} variantId
- * @property {string | null} variantLabel "M / Red", or null for a product without variants
- * @property {number} quantity
- * @property {number} unitPrice minor units, like every amount here
- * @property {number} discount
- * @property {number} shipping
- * @property {number} tax
- * @property {number} total
- * @property {string} currency
- * @property {OrderStatus} status
- * @property {boolean} replay bought from the recording, after the show
- * @property {string | null} holdExpiresAt
- * @property {{ provider: 'manual' | 'stripe' | null, reference: string | null }} payment
- * @property {{ name: string, email: string, phone?: string | null } | null} contact
- * @property {{ name: string, line1: string, line2?: string | null, city: string, region?: string | null, postalCode: string, country: string } | null} shippingAddress
- * @property {string | null} carrier
- * @property {string | null} trackingNumber
- * @property {{ pinnedProductId: string | null, flashSaleId: string | null }} onScreen
- * @property {number | null} streamMs ms since the show went live
- * @property {string | null} recordingUrl `/watch/<showId>?t=<seconds>`
- * @property {string | null} paidAt
- * @property {string | null} shippedAt
- * @property {string} createdAt
- * @property {string} updatedAt
- */
-
-/** @typedef {'pending' | 'paid' | 'shipped' | 'cancelled' | 'expired' | 'refunded'} OrderStatus */
+/** @typedef {import('../../wire.js').OrderDetail} OrderDetail the merchant's order: GET /api/orders, its detail, the host socket's `order` push */
+/** @typedef {OrderDetail['status']} OrderStatus */
 
 /** every status, in the order an order goes through them */
 export const ORDER_STATUSES = /** @type {const} */ (['pending', 'paid', 'shipped', 'cancelled', 'expired', 'refunded']);

@@ -397,10 +397,9 @@ export async function ordersView(main) {
       // the next push or the merchant's reload brings them
     }
   }
-  /** @param {unknown} message */
-  function onMessage(message) {
-    const m = /** @type {{ type: string, order?: OrderDetail }} */ (message);
-    if (m.type === 'order' && m.order) upsert(m.order, true);
+  /** @param {import('../../wire.js').ServerMessage} m */
+  function onMessage(m) {
+    if (m.type === 'order') upsert(m.order, true);
     else if (m.type === 'welcome') void catchUp();
   }
   /** follow the shows that are live now, and only those */
