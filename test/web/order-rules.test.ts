@@ -75,6 +75,7 @@ t.test('a pushed order joins the list in its place, or updates its row, or stays
   t.equal(updated.change, 'updated');
   t.same(updated.list.map((o) => [o.id, o.status]), [['a', 'pending'], ['b', 'paid']], 'a status change replaces the row where it is');
   t.equal(rules.mergeOrder(updated.list, b, NO_FILTERS, false).change, 'none', 'a late push never undoes a newer state');
+  t.equal(rules.mergeOrder(updated.list, paid, NO_FILTERS, false).change, 'none', 'the same state again is no change');
   t.equal(rules.mergeOrder(list, c, { ...NO_FILTERS, status: 'paid' }, false).change, 'none', 'a pending order stays out of the paid list');
   t.equal(rules.mergeOrder(list, c, { ...NO_FILTERS, showId: 's2' }, false).change, 'none', 'another show stays out');
   const old = order('old', '2026-11-29T01:00:00.000Z');

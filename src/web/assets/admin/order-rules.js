@@ -105,8 +105,9 @@ export function matchesFilters(o, f) {
 export function mergeOrder(list, order, f, complete) {
   const i = list.findIndex((o) => o.id === order.id);
   if (i >= 0) {
-    // a late push must not undo a newer state already drawn (an action's own answer)
-    if (Date.parse(order.updatedAt) < Date.parse(list[i]?.updatedAt ?? '')) return { list, change: 'none' };
+    // a late push must not undo a newer state already drawn (an action's own answer), and the
+    // same state again (a catch-up after a reconnect) is no change
+    if (Date.parse(order.updatedAt) <= Date.parse(list[i]?.updatedAt ?? '')) return { list, change: 'none' };
     return { list: list.map((o) => (o.id === order.id ? order : o)), change: 'updated' };
   }
   if (!matchesFilters(order, f)) return { list, change: 'none' };

@@ -222,9 +222,10 @@ export async function ordersView(main) {
       }
       drawList();
     }
-    // the detail follows its order even when the filters keep it out of the list, never back in time
+    // the detail follows its order even when the filters keep it out of the list; never back in
+    // time, and not again for the same state (a redraw under the merchant's typing loses keys)
     const shownAt = detail.dataset.orderId === order.id ? Date.parse(detail.dataset.updatedAt ?? '') : NaN;
-    if (order.id === selected && !(Date.parse(order.updatedAt) < shownAt)) drawDetail(order);
+    if (order.id === selected && !(Date.parse(order.updatedAt) <= shownAt)) drawDetail(order);
   }
 
   // ---- the detail ------------------------------------------------------------------------
@@ -388,19 +389,34 @@ export async function ordersView(main) {
   // ---- live ------------------------------------------------------------------------------
   /** host sockets by show id: each live show (only the chosen one when a show is filtered) */
   const sockets = new Map();
+  /** the shows whose socket has said welcome: their pushes arrive */
+  const connected = new Set();
   /** the newest orders again, merged: what a (re)connecting socket may have missed */
   async function catchUp() {
     try {
       const page = await fetchPage(null);
-      if (current) for (const o of page.orders.reverse()) upsert(o, false);
+      if (current) for (const o of page.orders.reverse()) upsert(o, true);
     } catch {
       // the next push or the merchant's reload brings them
     }
   }
-  /** @param {import('../../wire.js').ServerMessage} m */
-  function onMessage(m) {
+  /** @param {string} showId @param {import('../../wire.js').ServerMessage} m */
+  function onMessage(showId, m) {
     if (m.type === 'order') upsert(m.order, true);
-    else if (m.type === 'welcome') void catchUp();
+    else if (m.type === 'welcome') {
+      connected.add(showId);
+      drawLiveNote();
+      void catchUp();
+    }
+  }
+  /** what the list follows, in words: only what is connected is called live */
+  function drawLiveNote() {
+    const names = [...sockets.keys()].filter((id) => connected.has(id)).map((id) => showTitle.get(id) ?? id);
+    const waiting = sockets.size - names.length;
+    liveNote.textContent = names.length
+      ? `● Live: new orders of ${names.join(', ')} appear here as they come in.`
+      : waiting ? 'Connecting to the live show…' : 'No show is live: this list shows what was ordered so far.';
+    liveNote.classList.toggle('live-on', names.length > 0);
   }
   /** follow the shows that are live now, and only those */
   function follow() {
@@ -408,11 +424,10 @@ export async function ordersView(main) {
     for (const [id, socket] of sockets) if (!live.includes(id)) {
       socket.close();
       sockets.delete(id);
+      connected.delete(id);
     }
-    for (const id of live) if (!sockets.has(id)) sockets.set(id, openLiveSocket(id, onMessage));
-    const names = live.map((id) => showTitle.get(id) ?? id);
-    liveNote.textContent = names.length ? `● Live: new orders of ${names.join(', ')} appear here as they come in.` : 'No show is live: this list shows what was ordered so far.';
-    liveNote.classList.toggle('live-on', names.length > 0);
+    for (const id of live) if (!sockets.has(id)) sockets.set(id, openLiveSocket(id, (m) => onMessage(id, m)));
+    drawLiveNote();
   }
   async function refreshShows() {
     try {
