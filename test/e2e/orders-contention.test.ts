@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import t from 'tap';
+import { goLiveAndStopPublishing, HOST_AWAY_OK } from '../helpers/go-live.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 import { sleep } from '../helpers/wait.js';
 
@@ -35,11 +36,12 @@ const buy = (server: ServerProcess, token: string, showId: string, productId: st
   });
 
 t.test('1,000 concurrent buyers for 100 units: exactly 100 sold', async (t) => {
-  const server = await startServerProcess({ env: { HAWKER_CONFIG: limitsConfig(), HAWKER_LOG_LEVEL: 'info' } });
+  const server = await startServerProcess({ env: { HAWKER_CONFIG: limitsConfig(), HAWKER_LOG_LEVEL: 'info', ...HOST_AWAY_OK } });
   t.teardown(() => server.kill());
   const admin = async (path: string, body?: unknown) => (await server.api(path, { method: body ? 'POST' : 'GET', ...(body ? { body: JSON.stringify(body) } : {}) })).json() as Promise<any>;
   const product = await admin('/api/products', { sku: 'FLASH', title: 'Flash hose', price: 2999, currency: 'USD', stock: 1000 });
   const show = await admin('/api/shows', { title: 'Contention' });
+  await goLiveAndStopPublishing(server, show.id, [product.id]);
   await admin(`/api/shows/${show.id}/flash-sales`, { productId: product.id, price: 999, quantity: 100, durationSeconds: 300, perCustomerLimit: 1 });
   const tokens = await viewers(server, 1000);
 
@@ -69,12 +71,13 @@ t.test('1,000 concurrent buyers for 100 units: exactly 100 sold', async (t) => {
 
 t.test('kill -9 while orders stream in: every acknowledged order survives, stock adds up', async (t) => {
   const config = limitsConfig();
-  const server = await startServerProcess({ env: { HAWKER_CONFIG: config, HAWKER_LOG_LEVEL: 'info' } });
+  const server = await startServerProcess({ env: { HAWKER_CONFIG: config, HAWKER_LOG_LEVEL: 'info', ...HOST_AWAY_OK } });
   t.teardown(() => server.kill());
   const admin = async (path: string, body?: unknown) => (await server.api(path, { method: body ? 'POST' : 'GET', ...(body ? { body: JSON.stringify(body) } : {}) })).json() as Promise<any>;
   const STOCK = 100_000;
   const product = await admin('/api/products', { sku: 'CRASH', title: 'Crash hose', price: 1000, currency: 'EUR', stock: STOCK });
   const show = await admin('/api/shows', { title: 'Crash' });
+  await goLiveAndStopPublishing(server, show.id, [product.id]);
   const tokens = await viewers(server, 32);
 
   const acknowledged: string[] = [];
@@ -96,7 +99,7 @@ t.test('kill -9 while orders stream in: every acknowledged order survives, stock
   await Promise.all(loops);
   t.ok(acknowledged.length > 100, `${acknowledged.length} orders acknowledged before the kill`);
 
-  const restarted = await startServerProcess({ dataDir: server.dataDir, env: { HAWKER_CONFIG: config, HAWKER_LOG_LEVEL: 'info' } });
+  const restarted = await startServerProcess({ dataDir: server.dataDir, env: { HAWKER_CONFIG: config, HAWKER_LOG_LEVEL: 'info', ...HOST_AWAY_OK } });
   t.teardown(() => restarted.kill());
   const orders = (await (await restarted.api(`/api/shows/${show.id}/orders`)).json()) as Array<{ id: string; quantity: number }>;
   const stored = new Set(orders.map((o) => o.id));

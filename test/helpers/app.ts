@@ -37,6 +37,7 @@ export async function buildTestApp(
     checkStorage?: boolean;
     /** the FFmpeg binary the test pattern runs (default: the one on PATH) */
     ffmpegPath?: string;
+    checkout?: Partial<typeof defaultConfig.checkout>;
   } = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'hawker-http-'));
@@ -50,6 +51,7 @@ export async function buildTestApp(
       audience: { ...defaultConfig.audience, ...options.audience },
       images: { ...defaultConfig.images, ...options.images },
       storage: { ...defaultConfig.storage, ...options.storage },
+      checkout: { ...defaultConfig.checkout, ...options.checkout },
       ffmpeg: { ...defaultConfig.ffmpeg, path: options.ffmpegPath ?? defaultConfig.ffmpeg.path },
       // the HTTP tests' webhook receivers listen on 127.0.0.1; the refusal itself has its own tests
       webhooks: { ...defaultConfig.webhooks, allowPrivateTargets: true, ...options.webhooks },
