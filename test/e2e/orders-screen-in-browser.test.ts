@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import t from 'tap';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.js';
+import { goLiveAndStopPublishing, HOST_AWAY_OK } from '../helpers/go-live.js';
 import { startServerProcess } from '../helpers/server-process.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -22,7 +23,7 @@ const CONTACT = { name: 'Ana Lima', email: 'ana@example.com', phone: '+351 912 3
 
 t.test('the orders screen: live rows, filters, detail, mark paid and shipped, cancel, CSV; the cockpit follows', { timeout: 240_000 }, async (t) => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const server = await startServerProcess();
+  const server = await startServerProcess({ env: HOST_AWAY_OK });
   let browser: Browser | null = null;
   t.teardown(async () => {
     await browser?.close().catch(() => undefined);
@@ -36,10 +37,8 @@ t.test('the orders screen: live rows, filters, detail, mark paid and shipped, ca
   const post = <T>(path: string, body: unknown) => json<T>(path, { method: 'POST', body: JSON.stringify(body) });
   const hose = await post<{ id: string }>('/api/products', { sku: 'HOSE-30', title: 'Garden hose 30 m', price: 2999, currency: 'EUR', stock: 20 });
   const show = await post<{ id: string }>('/api/shows', { title: 'Garden week', host: 'Mia' });
-  await json(`/api/shows/${show.id}/lineup`, { method: 'PUT', body: JSON.stringify({ productIds: [hose.id] }) });
-  // live for real: the server publishes its test card to the show over RTMP
-  t.equal((await server.api(`/api/shows/${show.id}/test-pattern`, { method: 'POST', body: JSON.stringify({ seconds: 180 }) })).status, 202);
-  await waitFor('the show to go live', async () => (await json<{ status: string }>(`/api/shows/${show.id}`)).status === 'live', 60_000, 250);
+  // live for real (the server's test card over RTMP), then kept live by the reconnect window
+  await goLiveAndStopPublishing(server, show.id, [hose.id]);
   await json(`/api/shows/${show.id}/pin`, { method: 'POST', body: JSON.stringify({ productId: hose.id }) });
 
   const buyer = await post<{ token: string }>('/api/viewers', { displayName: BUYER });
