@@ -67,6 +67,13 @@ t.test('control panel: login, session cookie, CSRF, the host socket, assets, tim
   t.match(csv.payload, /^at,streamMs,type,payload\r\n/);
   t.match(csv.payload, /overlay\.changed,"\{""change"":""announcement"",""text"":""=HYPERLINK/);
 
+  // the orders screen: in the nav; its Export CSV is a plain link, so the cookie alone must do
+  t.match(page.payload, /<a href="#\/orders">Orders<\/a>/, 'the nav leads to the orders screen');
+  const orders = await app.inject({ url: '/api/orders.csv?status=shipped', headers: { cookie } });
+  t.equal(orders.statusCode, 200, 'the orders CSV downloads with the session cookie');
+  t.match(orders.headers['content-type'], /text\/csv/);
+  t.equal((await app.inject({ url: '/api/orders.csv' })).statusCode, 401, 'and not without it');
+
   const out = await app.inject({ method: 'POST', url: '/admin/logout', headers: { cookie, 'x-csrf-token': csrf } });
   t.equal(out.statusCode, 204);
   t.equal((await app.inject({ url: '/api/shows', headers: { cookie } })).statusCode, 401, 'the session is gone');

@@ -6,17 +6,18 @@ import { api, session } from './admin/api.js';
 import { cockpitView } from './admin/cockpit.js';
 import { couponsView } from './admin/coupons.js';
 import { loginView } from './admin/login.js';
+import { ordersView } from './admin/orders.js';
 import { productsView } from './admin/products.js';
 import { publicUrlWarning } from './admin/public-url.js';
 import { showsView } from './admin/shows.js';
 
 const main = $('main');
-/** leaves the cockpit that is open (socket, timers, player), if one is */
-let leaveCockpit = () => {};
+/** leaves the view that is open (the cockpit's or the orders' sockets, timers, player), if one is */
+let leaveView = () => {};
 
 async function route() {
-  leaveCockpit();
-  leaveCockpit = () => {};
+  leaveView();
+  leaveView = () => {};
   if (!session.csrf) {
     try {
       session.csrf = (await api('GET', '/admin/session')).csrfToken;
@@ -33,7 +34,8 @@ async function route() {
   const hash = location.hash || '#/';
   try {
     const show = /^#\/shows\/([A-Za-z0-9_-]+)$/.exec(hash);
-    if (show?.[1]) leaveCockpit = await cockpitView(main, show[1]);
+    if (show?.[1]) leaveView = await cockpitView(main, show[1]);
+    else if (hash === '#/orders' || hash.startsWith('#/orders?')) leaveView = await ordersView(main);
     else if (hash === '#/products') await productsView(main, route);
     else if (hash === '#/coupons') await couponsView(main, route);
     else await showsView(main);

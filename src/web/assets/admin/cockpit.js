@@ -1,11 +1,12 @@
 // The cockpit of one show: loads it, lays out the panels, and feeds the store from the live
 // socket. What the socket pushes is not fetched again: chat, questions, poll, presence, the
 // show's status, what is on the video (and so the pinned spans), flash-sale counts, the lineup's
-// prices and stock. Orders and revenue are fetched on a timer (see stats.js); the lineup again
+// prices and stock. Orders and revenue are fetched when an order is pushed and on a timer (see stats.js); the lineup again
 // after a reconnect or when those say stock moved (a fallback to the pushed state).
 import { el, put } from '../ui.js';
 import { api } from './api.js';
 import { chatCard } from './chat.js';
+import { latestOrdersCard, pushedOrder } from './cockpit-orders.js';
 import { cockpitContext } from './context.js';
 import { lineupCard, lineupRefresher } from './lineup.js';
 import { overlayControls } from './overlays.js';
@@ -54,12 +55,13 @@ export async function cockpitView(main, showId) {
   const preview = previewPlayer(c);
   const controls = showControls(c);
   const chat = chatCard(c);
+  const latest = latestOrdersCard(c);
   put(main,
     el('div', { class: 'row', style: 'justify-content:space-between;flex-wrap:wrap;margin-bottom:.6rem' },
       el('div', {}, el('h1', { text: show.title }), el('span', { class: 'muted', text: show.host ? `with ${show.host} · ` : '' }), status, ' ', el('a', { href: `/watch/${showId}`, target: '_blank', rel: 'noopener', text: 'Open viewer page' }), ' ', controls.node),
       doneLine),
     el('div', { class: 'cockpit' },
-      column(card('Preview', preview.node), card('Live numbers', statsCard(c)), setup.node),
+      column(card('Preview', preview.node), card('Live numbers', statsCard(c)), card('Latest orders', latest.node), setup.node),
       column(card('Lineup', lineupCard(c)), card('On the video', overlayControls(c)), card('Poll', pollCard(c))),
       column(card('Chat', chat.nodes), card('Questions and demo requests', questionsList(c)))));
 
@@ -82,11 +84,19 @@ export async function cockpitView(main, showId) {
   /** @param {ServerMessage} m */
   function onMessage(m) {
     const state = store.get();
+    // an order placed, paid, shipped, refunded, cancelled or expired: the numbers follow it
+    const order = pushedOrder(m);
+    if (order) {
+      latest.push(order);
+      stats.refresh();
+      return;
+    }
     switch (m.type) {
       case 'welcome':
         chat.reset(m.history);
         store.set({ status: m.show.status, overlay: m.overlay, questions: m.questions, poll: m.poll, slowModeSeconds: m.settings.slowModeSeconds, presence: m.presence });
         loadPins().catch(() => {});
+        latest.reload().catch(() => {});
         stats.refresh();
         stock.refresh();
         break;

@@ -1,5 +1,5 @@
 // Live numbers and the chart: viewers (pushed), orders and revenue per minute (fetched: the
-// socket does not carry orders), and the spans each product was pinned (pushed).
+// server computes them; a pushed order or sale count says when), and the pinned spans (pushed).
 import { el, money } from '../ui.js';
 import { api } from './api.js';
 
@@ -82,8 +82,8 @@ export function statsCard(c) {
 }
 
 /**
- * Orders and revenue are not pushed on the host socket: they are fetched on entry, when a
- * pushed flash-sale count says an order came in, and every 10 s as the fallback for the rest.
+ * Orders and revenue are computed by the server: they are fetched on entry, when the host
+ * socket pushes an order or a flash-sale count, and every 10 s as the fallback.
  * @param {import('./context.js').Cockpit} c
  * @returns {{ refresh(): void, stop(): void }}
  */
