@@ -4,13 +4,15 @@
 // once the page is parsed, after the classic hls.min.js.
 import { $, toast } from './ui.js';
 import { addChat, floatReactions, removeChat, renderPinned, resetChat, wireChat } from './viewer/chat.js';
+import { orderChanged, payAgain } from './viewer/checkout.js';
 import { loadCoupons } from './viewer/coupons.js';
 import { whenNamed } from './viewer/identity.js';
 import { placeHotspots, renderHotspots } from './viewer/hotspots.js';
 import { overlayAt, recordOverlay } from './viewer/on-video.js';
 import { countdown, followShape, setStatus, startPlayer, watchFromStart, wireSound } from './viewer/player.js';
 import { renderQuestions, resetPoll, updatePoll, wireQuestions } from './viewer/poll.js';
-import { applyLineup, applyOverlay, loadProducts, openBuySheet, productTitle, saleCount, wireBuySheet } from './viewer/products.js';
+import { applyLineup, applyOverlay, loadProducts, offerOf, openBuySheet, productTitle, saleCount, wireBuySheet } from './viewer/products.js';
+import { orderPushed, wireMyOrders } from './viewer/my-orders.js';
 import { connect, onServerMessage } from './viewer/socket.js';
 import { immersive, selectTab, wireTabs } from './viewer/tabs.js';
 
@@ -18,6 +20,13 @@ import { immersive, selectTab, wireTabs } from './viewer/tabs.js';
 
 /** @param {ServerMessage} m */
 function handle(m) {
+  // this viewer's own order changed (ORDERS pushes it; typed here until the union names it)
+  const mine = /** @type {{ type: string, order?: import('../wire.js').ViewerOrder }} */ (m);
+  if (mine.type === 'my-order' && mine.order) {
+    orderPushed(mine.order);
+    orderChanged(mine.order);
+    return;
+  }
   switch (m.type) {
     case 'welcome':
       setStatus(m.show.status);
@@ -107,6 +116,7 @@ function shapeChanged() {
 
 wireTabs();
 wireBuySheet();
+wireMyOrders({ payAgain: (o) => payAgain(o, offerOf(o.productId)), titleOf: (o) => productTitle(o.productId) ?? 'An order from another show' });
 followShape(shapeChanged);
 wireSound();
 addEventListener('resize', shapeChanged);
