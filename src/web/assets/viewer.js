@@ -14,6 +14,7 @@ import { renderQuestions, resetPoll, updatePoll, wireQuestions } from './viewer/
 import { applyLineup, applyOverlay, loadProducts, offerOf, openBuySheet, productTitle, saleCount, wireBuySheet } from './viewer/products.js';
 import { orderPushed, wireMyOrders } from './viewer/my-orders.js';
 import { connect, onServerMessage } from './viewer/socket.js';
+import { variantLabel } from './viewer/variant-picker.js';
 import { immersive, selectTab, wireTabs } from './viewer/tabs.js';
 
 /** @typedef {import('../wire.js').ServerMessage} ServerMessage */
@@ -114,9 +115,17 @@ function shapeChanged() {
   placeHotspots();
 }
 
+/** "Linen tee (M / Sand)" while this show sells it @param {import('../wire.js').ViewerOrder} o */
+function orderTitle(o) {
+  const offer = offerOf(o.productId);
+  if (!offer) return 'An order from another show';
+  const v = offer.variants?.find((x) => x.id === o.variantId);
+  return v ? `${offer.title} (${variantLabel(offer, v)})` : offer.title;
+}
+
 wireTabs();
 wireBuySheet();
-wireMyOrders({ payAgain: (o) => payAgain(o, offerOf(o.productId)), titleOf: (o) => productTitle(o.productId) ?? 'An order from another show' });
+wireMyOrders({ payAgain: (o) => payAgain(o, offerOf(o.productId)), titleOf: orderTitle });
 followShape(shapeChanged);
 wireSound();
 addEventListener('resize', shapeChanged);

@@ -172,7 +172,7 @@ function head(c) {
 /** @param {Checkout} c */
 function optionPickers(c) {
   const p = c.offer;
-  if (!hasVariants(p)) return null;
+  if (!hasVariants(p)) return el('div', { 'data-options': '' });
   return el('div', { class: 'options', 'data-options': '' },
     ...(p.options ?? []).map((o) => el('fieldset', { class: 'option' },
       el('legend', { text: c.sel[o.name] ? `${o.name}: ${c.sel[o.name]}` : `${o.name}` }),
@@ -209,26 +209,29 @@ function codeField(c) {
   input.addEventListener('input', () => {
     if (co) co.code = input.value.trim();
   });
-  const apply = () => {
+  const apply = async () => {
     if (!co) return;
     co.code = input.value.trim();
+    // the server checks a code for a viewer: applying one asks for the name, as buying does
+    if (co.code && !(await ensureName())) return;
+    void loadCentreCodes();
     requote();
   };
   input.addEventListener('keydown', (e) => {
     if (e.key === 'Enter') {
       e.preventDefault();
-      apply();
+      void apply();
     }
   });
   const chips = centreCodes.filter((code) => code !== c.code);
   return el('div', { class: 'code', 'data-code': '' },
     el('label', { for: 'promo-code', text: 'Promo code (the one said on air)' }),
-    el('div', { class: 'row' }, input, el('button', { type: 'button', class: 'secondary', 'data-apply-code': '', onclick: apply }, 'Apply')),
+    el('div', { class: 'row' }, input, el('button', { type: 'button', class: 'secondary', 'data-apply-code': '', onclick: () => void apply() }, 'Apply')),
     el('p', { class: 'field-error', id: 'promo-code-error', role: 'alert', 'data-problem': 'code', text: c.problems.code ?? '' }),
     chips.length ? el('div', { class: 'chips', role: 'group', 'aria-label': 'Your coupons' },
       ...chips.map((code) => el('button', { type: 'button', class: 'chip', 'data-chip': code, onclick: () => {
         input.value = code;
-        apply();
+        void apply();
       } }, code))) : null);
 }
 
@@ -266,8 +269,10 @@ function chooseAction(c) {
   const { stock } = priceAndStock(c);
   const needs = hasVariants(c.offer) && !chosen(c) ? (c.offer.options ?? []).filter((o) => !c.sel[o.name]).map((o) => o.name.toLowerCase()) : [];
   const total = c.quote ? c.quote.total : priceAndStock(c).price * c.quantity;
-  const label = stock <= 0 ? 'Sold out' : needs.length ? `Choose ${needs.join(' and ')}` : `Continue · ${money(total, c.offer.currency)}`;
-  return el('button', { type: 'button', class: 'wide', 'data-sheet-next': '', disabled: stock <= 0 || needs.length > 0, onclick: () => void toDetails() }, label);
+  const price = money(total, c.offer.currency);
+  const label = stock <= 0 ? 'Sold out' : needs.length ? `Choose ${needs.join(' and ')}` : `Buy · ${price}`;
+  const ready = stock > 0 && !needs.length;
+  return el('button', { type: 'button', class: 'wide', 'data-sheet-next': '', disabled: !ready, 'aria-label': ready ? `Buy ${c.offer.title} for ${price}` : null, onclick: () => void toDetails() }, label);
 }
 
 /** @param {Checkout} c */
@@ -309,8 +314,8 @@ function renderChooseParts() {
 /** @param {HTMLElement} node */
 function focusSelector(node) {
   if (node.dataset.option) return `[data-option="${CSS.escape(node.dataset.option)}"][data-value="${CSS.escape(node.dataset.value ?? '')}"]`;
-  if (node.hasAttribute('aria-label')) return `[aria-label="${CSS.escape(node.getAttribute('aria-label') ?? '')}"]`;
   if (node.hasAttribute('data-sheet-next')) return '[data-sheet-next]';
+  if (node.hasAttribute('aria-label')) return `[aria-label="${CSS.escape(node.getAttribute('aria-label') ?? '')}"]`;
   return null;
 }
 
