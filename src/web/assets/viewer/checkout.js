@@ -78,6 +78,8 @@ function refusalOf(err) {
  */
 /** @type {Checkout | null} */
 let co = null;
+/** an order is being sent */
+let placing = false;
 /** the remembered profile, once loaded */
 /** @type {Profile | null} */
 let profile = null;
@@ -266,13 +268,20 @@ const footer = (...buttons) => el('div', { class: 'sheet-actions' }, ...buttons)
 
 /** @param {Checkout} c */
 function chooseAction(c) {
+  return patchAction(el('button', { type: 'button', class: 'wide', 'data-sheet-next': '', onclick: () => void toDetails() }), c);
+}
+/** the button is changed in place, never replaced: a tap that lands as a quote arrives still counts @param {HTMLButtonElement} button @param {Checkout} c */
+function patchAction(button, c) {
   const { stock } = priceAndStock(c);
   const needs = hasVariants(c.offer) && !chosen(c) ? (c.offer.options ?? []).filter((o) => !c.sel[o.name]).map((o) => o.name.toLowerCase()) : [];
   const total = c.quote ? c.quote.total : priceAndStock(c).price * c.quantity;
   const price = money(total, c.offer.currency);
-  const label = stock <= 0 ? 'Sold out' : needs.length ? `Choose ${needs.join(' and ')}` : `Buy · ${price}`;
   const ready = stock > 0 && !needs.length;
-  return el('button', { type: 'button', class: 'wide', 'data-sheet-next': '', disabled: !ready, 'aria-label': ready ? `Buy ${c.offer.title} for ${price}` : null, onclick: () => void toDetails() }, label);
+  button.textContent = stock <= 0 ? 'Sold out' : needs.length ? `Choose ${needs.join(' and ')}` : `Buy · ${price}`;
+  button.disabled = !ready;
+  if (ready) button.setAttribute('aria-label', `Buy ${c.offer.title} for ${price}`);
+  else button.removeAttribute('aria-label');
+  return button;
 }
 
 /** @param {Checkout} c */
@@ -287,8 +296,12 @@ function renderChoose(c) {
     footer(el('button', { type: 'button', class: 'secondary', 'data-sheet-close': '', onclick: () => sheet().close() }, 'Close'), chooseAction(c)));
 }
 
-/** redraws the parts that follow stock and price, leaving the code field (and its caret) alone */
-function renderChooseParts() {
+/**
+ * Redraws the parts that follow stock and price, leaving the code field (and its caret) alone;
+ * a new quote alone redraws only the breakdown and the button's words.
+ * @param {boolean} [quoteOnly]
+ */
+function renderChooseParts(quoteOnly = false) {
   const c = co;
   if (!c || c.step !== 'choose') return;
   const root = body();
@@ -300,11 +313,14 @@ function renderChooseParts() {
   // a keyboard user's focus stays on the same control across the redraw
   const active = document.activeElement;
   const focusKey = active instanceof HTMLElement && root.contains(active) && !active.matches('#promo-code') ? focusSelector(active) : null;
-  swap('[data-sheet-head]', head(c));
-  swap('[data-options]', optionPickers(c));
-  swap('[data-quantity]', stepper(c));
+  if (!quoteOnly) {
+    swap('[data-sheet-head]', head(c));
+    swap('[data-options]', optionPickers(c));
+    swap('[data-quantity]', stepper(c));
+  }
   swap('[data-breakdown]', breakdown(c));
-  swap('[data-sheet-next]', chooseAction(c));
+  const next = /** @type {HTMLButtonElement | null} */ (root.querySelector('[data-sheet-next]'));
+  if (next) patchAction(next, c);
   for (const field of /** @type {Field[]} */ (['sheet', 'code'])) {
     const p = root.querySelector(`[data-problem="${field}"]`);
     if (p) p.textContent = c.problems[field] ?? '';
@@ -358,7 +374,7 @@ async function quote() {
   if (!c || !currentViewer() || (hasVariants(c.offer) && !chosen(c))) {
     if (c) {
       c.quote = null;
-      renderChooseParts();
+      renderChooseParts(true);
     }
     return;
   }
@@ -380,7 +396,7 @@ async function quote() {
       c.quote = await api('POST', `/api/shows/${showId}/quote`, rest).catch(() => null);
     } else c.quote = null;
   }
-  if (c.step === 'choose') renderChooseParts();
+  if (c.step === 'choose') renderChooseParts(true);
   else if (c.step === 'details') refreshTotal(c);
 }
 
@@ -466,22 +482,28 @@ function summaryLine(c) {
 
 /** @param {Checkout} c @param {boolean} payable */
 function placeButton(c, payable) {
+  return patchPlace(el('button', { type: 'button', class: 'wide', 'data-place-order': '', onclick: () => void place() }), c, payable);
+}
+/** in place, like the first step's button @param {HTMLButtonElement} button @param {Checkout} c @param {boolean} payable */
+function patchPlace(button, c, payable) {
   const total = c.quote ? money(c.quote.total, c.quote.currency) : '';
-  return el('button', { type: 'button', class: 'wide', 'data-place-order': '', disabled: !payable, onclick: () => void place() }, total ? `Place order · ${total}` : 'Place order');
+  button.textContent = total ? `Place order · ${total}` : 'Place order';
+  button.disabled = !payable || placing;
+  return button;
 }
 
 /** a new quote or provider under the details step @param {Checkout} c */
 function refreshTotal(c) {
   const root = body();
   root.querySelector('[data-breakdown]')?.replaceWith(breakdown(c));
-  root.querySelector('[data-place-order]')?.replaceWith(placeButton(c, Boolean(c.provider)));
+  const place = /** @type {HTMLButtonElement | null} */ (root.querySelector('[data-place-order]'));
+  if (place) patchPlace(place, c, Boolean(c.provider));
   const p = root.querySelector('[data-problem="sheet"]');
   if (p) p.textContent = c.problems.sheet ?? '';
   const note = root.querySelector('[data-manual-note]');
   if (note) /** @type {HTMLElement} */ (note).hidden = c.provider !== 'manual';
 }
 
-let placing = false;
 async function place() {
   const c = co;
   if (!c || placing || c.step !== 'details' || !c.provider) return;

@@ -55,6 +55,12 @@ export function choose(p, sel, option, value) {
   for (const name of Object.keys(next)) {
     if (name !== option && !matching(p.variants ?? [], next).length) delete next[name];
   }
+  // an option left with one possible value is chosen too (S comes only in Sand: Sand)
+  for (const o of p.options ?? []) {
+    if (next[o.name]) continue;
+    const possible = o.values.filter((value) => valueState(p, next, o.name, value) !== 'none');
+    if (possible.length === 1 && possible[0] !== undefined) next[o.name] = possible[0];
+  }
   return next;
 }
 
