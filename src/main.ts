@@ -16,6 +16,8 @@ import { createLogger, type Logger } from './log/logger.js';
 import { buildServices, servicesForHttp } from './services.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+/** how often unpaid orders past their hold are expired (holds are minutes long: a few seconds late is fine) */
+const ORDER_SWEEP_MS = 5_000;
 
 export interface RunningHawker {
   httpUrl: string;
@@ -98,6 +100,8 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
   live.recover();
   services.dispatcher.start();
   services.hub.start();
+  // unpaid orders whose hold ran out give their stock back
+  services.orders.startSweep(ORDER_SWEEP_MS);
 
   const ingestUrl =
     (config.rtmp.publicUrl || `rtmp://${new URL(publicUrl).hostname}:${rtmp.port}`) + `/${config.rtmp.app}`;
@@ -151,6 +155,7 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
         // every child process (test patterns, a transcoder a show left behind) has exited
         await services.processes.closeAll();
         services.hub.stop();
+        services.orders.stopSweep();
         services.overlays.shutdown();
         await services.dispatcher.stop();
         await rtmp.stop();

@@ -12,7 +12,7 @@ import { ShowOverlays } from './live/show-overlays.js';
 import { createOrderLedger } from './db/order-ledger.js';
 import { createViewerRepository } from './db/viewer-repository.js';
 import { createWebhookStore } from './db/webhook-store.js';
-import { Orders } from './commerce/orders.js';
+import { checkoutRules, Orders } from './commerce/orders.js';
 import { ShowStatsReport } from './commerce/show-stats.js';
 import { Viewers } from './commerce/viewers.js';
 import { WebhookDispatcher } from './commerce/webhook-dispatcher.js';
@@ -127,9 +127,20 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   const ledger = createOrderLedger(db, { events, webhooks });
   const watchSessions = createWatchSessionRepository(db);
   const loyalty = new Loyalty(createHostActivityRepository(db));
-  const orders = new Orders(ledger, overlayStates, (viewerId, showId) => loyalty.of(viewerId, shows.get(showId)?.host ?? '').level);
+  const orders = new Orders({
+    ledger,
+    overlays: overlayStates,
+    levelOf: (viewerId, showId) => loyalty.of(viewerId, shows.get(showId)?.host ?? '').level,
+    rules: checkoutRules(config.checkout),
+    // PAYMENTS' config (payments.providers) decides this once it lands; manual needs no setup
+    providers: ['manual'],
+    profiles: { get: (id) => viewerRows.profile(id), set: (id, profile) => viewerRows.setProfile(id, profile) },
+    onError: (err, what) => logger.error({ err }, `${what} failed`),
+  });
   orders.onPlaced((order) => bus.emit({ type: 'order.placed', order }));
+  // expired orders too: their stock is back, and the pushed lineup says so
   orders.onCancelled((order) => bus.emit({ type: 'order.cancelled', order }));
+  orders.onChanged((order, placed) => bus.emit({ type: 'order.changed', order, placed }));
   const stats = new ShowStatsReport(shows, ledger, events, watchSessions);
   const limits = config.audience;
   const chat = createChatRepository(db);
@@ -185,6 +196,8 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     lineupState: (showId) => offers.view(showId),
     openShows: () => rooms.showIds(),
     lists: (showId, productId) => offers.lists(showId, productId),
+    hostWatching: (showId) => rooms.hostWatching(showId),
+    orderDetail: (id) => orders.detail(id),
   });
   // after the viewers' subscriber: an order that empties a sale ends it (overlay, timeline, sockets)
   overlays.subscribe(bus);

@@ -72,6 +72,25 @@ export const defaultConfig: HawkerConfig = {
   webhooks: {
     allowPrivateTargets: false,
   },
+  checkout: {
+    holdMinutes: 10,
+    manualHoldMinutes: 4320,
+    replayOrders: true,
+    shippingFlat: {},
+    taxPercent: 0,
+    manualInstructions: '',
+  },
+  payments: {
+    providers: ['manual'],
+    stripe: {
+      secretKey: '',
+      publishableKey: '',
+      webhookSecret: '',
+      apiHost: '',
+      apiPort: 0,
+      apiProtocol: 'https',
+    },
+  },
   storage: {
     minFreeMegabytes: 64,
     chatBacklogMax: 10000,

@@ -26,8 +26,14 @@ export const envBindings: ReadonlyArray<{ env: string; key: string; kind: EnvKin
   { env: 'HAWKER_FFPROBE_PATH', key: 'ffmpeg.probePath', kind: 'string' },
   { env: 'HAWKER_SEGMENT_SECONDS', key: 'pipeline.segmentSeconds', kind: 'integer' },
   { env: 'HAWKER_RECONNECT_WINDOW_SECONDS', key: 'live.reconnectWindowSeconds', kind: 'integer' },
+  { env: 'HAWKER_STRIPE_SECRET_KEY', key: 'payments.stripe.secretKey', kind: 'string' },
+  { env: 'HAWKER_STRIPE_PUBLISHABLE_KEY', key: 'payments.stripe.publishableKey', kind: 'string' },
+  { env: 'HAWKER_STRIPE_WEBHOOK_SECRET', key: 'payments.stripe.webhookSecret', kind: 'string' },
   { env: 'HAWKER_STORAGE_MIN_FREE_MEGABYTES', key: 'storage.minFreeMegabytes', kind: 'integer' },
 ];
+
+/** Keys whose values an error message must not repeat: it is printed and may be logged. */
+const secretKeys = new Set(['adminToken', 'http.metricsToken', 'payments.stripe.secretKey', 'payments.stripe.webhookSecret']);
 
 type Plain = Record<string, unknown>;
 
@@ -118,7 +124,7 @@ export function loadConfig(options: LoadOptions = {}): HawkerConfig {
     const problem =
       first.type === ValueErrorType.ObjectAdditionalProperties
         ? 'is not a known key'
-        : `${first.message.toLowerCase()}, got ${JSON.stringify(first.value)}`;
+        : `${first.message.toLowerCase()}, got ${secretKeys.has(key) ? 'a value that is not shown (a secret)' : JSON.stringify(first.value)}`;
     throw new ConfigError(`config: ${key} (from ${source}) ${problem}`);
   }
   const config = merged as HawkerConfig;
@@ -128,6 +134,14 @@ export function loadConfig(options: LoadOptions = {}): HawkerConfig {
   const names = config.pipeline.ladder.map((r) => r.name);
   if (new Set(names).size !== names.length) {
     throw new ConfigError(`config: pipeline.ladder names must be unique, got ${names.join(', ')}`);
+  }
+  if (config.payments.providers.includes('stripe')) {
+    const missing = (['secretKey', 'publishableKey', 'webhookSecret'] as const).filter((k) => config.payments.stripe[k] === '');
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `config: payments.providers names stripe but payments.stripe.${missing.join(', payments.stripe.')} ${missing.length > 1 ? 'are' : 'is'} empty (set HAWKER_STRIPE_SECRET_KEY, HAWKER_STRIPE_PUBLISHABLE_KEY, HAWKER_STRIPE_WEBHOOK_SECRET)`,
+      );
+    }
   }
   return config;
 }

@@ -111,6 +111,34 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    checkout: Type.Object(
+      {
+        holdMinutes: Type.Integer({ minimum: 1, maximum: 1440, description: 'how long an order paid by card (Stripe) holds its stock before it expires' }),
+        manualHoldMinutes: Type.Integer({ minimum: 1, maximum: 43_200, description: 'how long a manual-payment order holds its stock (default 3 days)' }),
+        replayOrders: Type.Boolean({ description: 'after a show ended, its replay takes orders at the regular price' }),
+        shippingFlat: Type.Record(Type.String({ pattern: '^[A-Z]{3}$' }), Type.Integer({ minimum: 0, maximum: 100_000_000 }), { description: 'flat shipping per order, per currency, in minor units; a currency not named ships free' }),
+        taxPercent: Type.Number({ minimum: 0, maximum: 100, description: 'tax on the discounted subtotal, in percent; 0: prices include tax' }),
+        manualInstructions: Type.String({ maxLength: 2000, description: 'what a buyer paying manually is told (bank details, cash on delivery)' }),
+      },
+      { additionalProperties: false },
+    ),
+    payments: Type.Object(
+      {
+        providers: Type.Array(Type.Union([Type.Literal('manual'), Type.Literal('stripe')]), { minItems: 1, maxItems: 2, uniqueItems: true, description: 'what viewers may pay with, in the order offered' }),
+        stripe: Type.Object(
+          {
+            secretKey: Type.String({ pattern: '^(|sk_[A-Za-z0-9_]{8,250}|rk_[A-Za-z0-9_]{8,250})$', description: 'secret (or restricted) API key; prefer HAWKER_STRIPE_SECRET_KEY' }),
+            publishableKey: Type.String({ pattern: '^(|pk_[A-Za-z0-9_]{8,250})$' }),
+            webhookSecret: Type.String({ pattern: '^(|whsec_[A-Za-z0-9_+/=]{8,250})$', description: "the webhook endpoint's signing secret; prefer HAWKER_STRIPE_WEBHOOK_SECRET" }),
+            apiHost: Type.String({ pattern: '^(|[A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}\\])$', description: "empty: Stripe's own" }),
+            apiPort: Port,
+            apiProtocol: Type.Union([Type.Literal('https'), Type.Literal('http')]),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      { additionalProperties: false },
+    ),
     storage: Type.Object(
       {
         minFreeMegabytes: Type.Integer({ minimum: 0, maximum: 1_000_000, description: '/readyz says not ready below this much free space in the data dir' }),

@@ -29,8 +29,10 @@ export type DomainEvent =
   | { type: 'show.source'; showId: string; source: SourceShape | null; refused: string | null; at: number }
   /** a new order, durable on disk (never a replayed one) */
   | { type: 'order.placed'; order: Order }
-  /** an order was cancelled: its stock (and flash-sale stock) is back */
+  /** an order was cancelled or expired: its stock (and flash-sale stock) is back */
   | { type: 'order.cancelled'; order: Order }
+  /** an order was placed or moved (paid, shipped, cancelled, expired, refunded): the live order screens */
+  | { type: 'order.changed'; order: Order; placed: boolean }
   /** the merchant changed products (price, stock, text, picture, deleted) */
   | { type: 'products.changed'; productIds: string[]; at: number }
   /** the show's lineup changed (set, or a product put on the video joined it) */

@@ -1,7 +1,7 @@
 import type { Coupon } from './coupon.js';
 import type { ChatMessage, ChatSettings, HostActivity, Poll, Question, Sanction } from './audience.js';
 import type { FlashSale, OverlayState } from './overlay.js';
-import type { Order, OrderStatus, PlaceOrder, PlaceOrderResult, Viewer, WebhookEventType } from './order.js';
+import type { Contact, Order, OrderDetail, OrderStatus, PaymentProvider, PlaceOrder, PlaceOrderResult, QuoteRequest, QuoteResult, ShippingAddress, Viewer, WebhookEventType } from './order.js';
 import type { Product } from './product.js';
 import type { Show, ShowEvent } from './show.js';
 
@@ -66,16 +66,53 @@ export interface ViewerRepository {
   create(viewer: Viewer, tokenHash: string): void;
   findByTokenHash(tokenHash: string): Viewer | undefined;
   get(id: string): Viewer | undefined;
+  /** what the viewer was asked once (contact, shipping address), remembered across shows */
+  profile(id: string): { contact: Contact | null; shippingAddress: ShippingAddress | null };
+  setProfile(id: string, profile: { contact: Contact; shippingAddress: ShippingAddress }): void;
+}
+
+/** What a status change writes besides the status (times, the shipment). */
+export interface OrderTransition {
+  paidAt?: number;
+  shippedAt?: number;
+  carrier?: string;
+  trackingNumber?: string;
+}
+
+/** The merchant's order list: every filter optional, newest first, `before` pages on. */
+export interface OrderListFilter {
+  orderId?: string;
+  showId?: string;
+  status?: OrderStatus;
+  productId?: string;
+  /** created at or after (ms) */
+  from?: number;
+  /** created before (ms) */
+  to?: number;
+  limit: number;
+  /** the `next` cursor of the previous page */
+  before?: string;
 }
 
 /** Orders, stock and the webhook outbox change together, in one transaction per call. */
 export interface OrderLedger {
   /** resolves once the order (or the refusal) is durable on disk */
   place(request: PlaceOrder): Promise<PlaceOrderResult>;
+  /** the price an order would have, with an order's refusals; reads only */
+  quote(request: QuoteRequest): QuoteResult;
   get(id: string): Order | undefined;
-  /** status change with its side effects (stock back on cancel), or undefined when not allowed */
-  transition(id: string, from: readonly OrderStatus[], to: OrderStatus, at: number): Order | undefined;
+  byPaymentRef(provider: PaymentProvider, reference: string): Order | undefined;
+  /**
+   * status change with its side effects (stock back on cancel and expiry), or undefined when not
+   * allowed (a pending order past its hold cannot be paid)
+   */
+  transition(id: string, from: readonly OrderStatus[], to: OrderStatus, at: number, extra?: OrderTransition): Order | undefined;
+  attachPayment(id: string, provider: PaymentProvider, reference: string, at: number): Order | undefined;
+  /** expires up to `limit` pending orders whose hold ran out by `at`, in one transaction */
+  expireDue(at: number, limit: number): Order[];
   listForShow(showId: string): Order[];
+  listForViewer(viewerId: string): Order[];
+  details(filter: OrderListFilter): { orders: OrderDetail[]; next: string | null };
 }
 
 export interface WebhookEndpoint {

@@ -1,6 +1,7 @@
 import { centreEntryForClients } from '../commerce/coupons.js';
 import type { EventSource } from '../domain/events.js';
 import type { FlashSale } from '../domain/overlay.js';
+import { orderToWire, type OrderDetail } from '../domain/order.js';
 import { overlayToWire, type OverlaySnapshot } from './overlay-wire.js';
 import type { LineupStateMessage } from './server-messages.js';
 import type { Broadcaster } from './session.js';
@@ -17,6 +18,10 @@ export interface AudienceNotifierOptions {
   overlayView(showId: string): OverlaySnapshot;
   /** the flash sale as it stands (stock left), looked up when the message leaves */
   flashSale(id: string): FlashSale | undefined;
+  /** whether the show's host has the cockpit open here: an order's detail is read only then */
+  hostWatching(showId: string): boolean;
+  /** the merchant's view of an order (buyer, product, variant), read when it is pushed */
+  orderDetail(id: string): OrderDetail;
 }
 
 /**
@@ -24,7 +29,7 @@ export interface AudienceNotifierOptions {
  * message is built here, and nowhere else. Subscribe it before the other subscribers: viewers
  * hear of a change before anything that may wait on the disk (the webhook outbox).
  */
-export function notifyAudience(bus: EventSource, { out, overlayView, flashSale, lineupState, openShows, lists }: AudienceNotifierOptions): void {
+export function notifyAudience(bus: EventSource, { out, overlayView, flashSale, lineupState, openShows, lists, hostWatching, orderDetail }: AudienceNotifierOptions): void {
   // prices and stock: one message per show per tick, built when it leaves, so it is never older than the tick
   const pushLineup = (showId: string) => out.publishLatest(showId, 'lineup', () => ({ type: 'lineup', ...lineupState(showId) }));
   // stock is shared by every show that lists the product
@@ -37,6 +42,12 @@ export function notifyAudience(bus: EventSource, { out, overlayView, flashSale, 
   });
   bus.on('order.placed', ({ order }) => pushProducts([order.productId]));
   bus.on('order.cancelled', ({ order }) => pushProducts([order.productId]));
+  bus.on('order.changed', ({ order, placed }) => {
+    if (hostWatching(order.showId)) out.sendToHost(order.showId, { type: 'order', order: orderToWire(orderDetail(order.id)) });
+    // the buyer learns of a placement from its answer; a move (paid, shipped, expired) reaches
+    // their open sockets in any show. Not per placement: that would walk the room per order
+    if (!placed) out.sendToViewer(null, order.viewerId, { type: 'my-order', order: orderToWire(order) });
+  });
   bus.on('products.changed', ({ productIds }) => pushProducts(productIds));
   bus.on('lineup.changed', ({ showId }) => pushLineup(showId));
   bus.on('show.live', ({ showId }) => out.publish(showId, { type: 'show', status: 'live' }));

@@ -126,6 +126,10 @@ export class Room {
   }
 
   /** the host's sockets only, at once: what a rehearsal shows must never reach the audience */
+  hasStaff(): boolean {
+    return this.staff.size > 0;
+  }
+
   sendToStaff(messages: readonly ServerMessage[]): void {
     if (this.staff.size === 0) return;
     const frame = encodeFrame(messages);

@@ -70,6 +70,11 @@ export class Rooms implements Broadcaster {
     }
   }
 
+  /** whether the show's host has a socket open on this node */
+  hostWatching(showId: string): boolean {
+    return this.byShow.get(showId)?.hasStaff() ?? false;
+  }
+
   sendToHost(showId: string, message: ServerMessage): void {
     this.byShow.get(showId)?.sendToStaff([message]);
   }

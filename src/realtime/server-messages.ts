@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { reactionKinds } from '../domain/audience.js';
+import type { WireOrder, WireOrderDetail } from '../domain/order.js';
 import { showPhaseKinds } from '../domain/show-phase.js';
 import { OverlayViewSchema } from './overlay-wire.js';
 
@@ -141,6 +142,10 @@ export const ServerMessageSchema = Type.Union([
   }),
   Type.Object({ type: Type.Literal('notice'), code: Type.String(), message: Type.String(), until: Nullable(Iso) }),
   Type.Object({ type: Type.Literal('coupon.unlocked'), coupon: Type.Record(Type.String(), Type.Unknown()) }),
+  // the host's cockpit: every order placed or moved in the show (OrderDetailSchema of the HTTP routes)
+  Type.Object({ type: Type.Literal('order'), order: Type.Unsafe<WireOrderDetail>(Type.Record(Type.String(), Type.Unknown())) }),
+  // the buyer's own sockets: their order moved (paid, shipped, expired, ...) (OrderSchema)
+  Type.Object({ type: Type.Literal('my-order'), order: Type.Unsafe<WireOrder>(Type.Record(Type.String(), Type.Unknown())) }),
   Type.Object({ type: Type.Literal('error'), code: Type.String(), message: Type.String(), ref: Type.Optional(Type.String()) }),
 ]);
 export type ServerMessage = Static<typeof ServerMessageSchema>;

@@ -2,10 +2,10 @@
 // pages are checked against (wire.d.ts) must be the routes' schemas exactly, or
 // `npm run typecheck` fails here.
 import type { Static } from '@sinclair/typebox';
-import type { ShowStatsSchema } from '../http/schemas/orders.js';
+import type { OrderDetailSchema, OrderSchema, ProfileSchema, QuoteSchema, ShowStatsSchema } from '../http/schemas/orders.js';
 import type { ProductSchema } from '../http/schemas/products.js';
 import type { ShowSchema } from '../http/schemas/shows.js';
-import type { Product, Show, ShowStats } from './wire.js';
+import type { Order, OrderDetail, Product, Profile, Quote, Show, ShowStats } from './wire.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Assert<T extends true> = T;
@@ -14,3 +14,7 @@ export type ShowMatches = Assert<Equal<Show, Static<typeof ShowSchema>>>;
 export type ProductMatches = Assert<Equal<Product, Static<typeof ProductSchema>>>;
 // the stats route's response schema drops any field it does not name: it must name them all
 export type ShowStatsMatches = Assert<Equal<ShowStats, Static<typeof ShowStatsSchema>>>;
+export type OrderMatches = Assert<Equal<Order, Static<typeof OrderSchema>>>;
+export type OrderDetailMatches = Assert<Equal<OrderDetail, Static<typeof OrderDetailSchema>>>;
+export type QuoteMatches = Assert<Equal<Quote, Static<typeof QuoteSchema>>>;
+export type ProfileMatches = Assert<Equal<Profile, Static<typeof ProfileSchema>>>;

@@ -8,6 +8,7 @@ import type { ServerMessage } from '../realtime/server-messages.js';
 import type { ClientMessage } from '../realtime/protocol.js';
 import type { ShowStats } from '../commerce/show-stats.js';
 import type { OverlayWire } from '../realtime/overlay-wire.js';
+import type { Quote as QuoteOf, WireOrder, WireOrderDetail } from '../domain/order.js';
 
 export type { ClientMessage, ServerMessage, ShowStats };
 /** one frame of /api/shows/:id/live carries an array of these */
@@ -82,6 +83,24 @@ export interface PlacedOrder {
   currency: string;
   couponId: string | null;
 }
+
+/** An order: POST /api/shows/:id/orders, GET /api/orders/:id, GET /api/me/orders (OrderSchema in src/http/schemas/orders.ts; kept equal by wire-check.ts) */
+export type Order = WireOrder;
+/** The merchant's order: GET /api/orders, /api/orders/:id/detail, the `order` live message (OrderDetailSchema) */
+export type OrderDetail = WireOrderDetail;
+/** POST /api/shows/:id/quote (QuoteSchema) */
+export type Quote = QuoteOf;
+/** GET /api/orders (OrderListSchema) */
+export interface OrderList {
+  orders: OrderDetail[];
+  next: string | null;
+}
+/** GET /api/me/orders (MyOrdersSchema) */
+export interface MyOrders {
+  orders: Order[];
+}
+/** GET and PUT /api/me/profile (ProfileSchema) */
+export type Profile = { contact: Order['contact']; shippingAddress: Order['shippingAddress'] };
 
 /** POST /api/viewers */
 export interface NewViewer {

@@ -67,6 +67,27 @@ t.test('bad values are refused with the key that holds them', async (t) => {
   }
 });
 
+t.test('stripe among the providers needs its keys; they come from the environment', async (t) => {
+  const withStripe = file('stripe.yaml', 'payments:\n  providers: [manual, stripe]\n');
+  t.throws(() => loadConfig({ file: withStripe, env: {} }), /payments\.providers names stripe but payments\.stripe\.secretKey, payments\.stripe\.publishableKey, payments\.stripe\.webhookSecret are empty/);
+  t.throws(() => loadConfig({ file: withStripe, env: { HAWKER_STRIPE_SECRET_KEY: 'sk_test_0123456789', HAWKER_STRIPE_PUBLISHABLE_KEY: 'pk_test_0123456789' } }), /payments\.stripe\.webhookSecret is empty/);
+  const config = loadConfig({
+    file: withStripe,
+    env: { HAWKER_STRIPE_SECRET_KEY: 'sk_test_0123456789', HAWKER_STRIPE_PUBLISHABLE_KEY: 'pk_test_0123456789', HAWKER_STRIPE_WEBHOOK_SECRET: 'whsec_0123456789' },
+  });
+  t.same(config.payments.providers, ['manual', 'stripe']);
+  t.equal(config.payments.stripe.secretKey, 'sk_test_0123456789');
+  t.equal(config.payments.stripe.webhookSecret, 'whsec_0123456789');
+  t.throws(() => loadConfig({ env: { HAWKER_STRIPE_SECRET_KEY: 'xk_test_not_a_secret_key' } }), /payments\.stripe\.secretKey \(from HAWKER_STRIPE_SECRET_KEY\) .*not shown/, 'a mistyped key is refused');
+  try {
+    loadConfig({ env: { HAWKER_STRIPE_WEBHOOK_SECRET: 'wh_0123456789secret' } });
+    t.fail('a malformed webhook secret is refused');
+  } catch (err) {
+    t.notMatch((err as Error).message, '0123456789secret', 'the error does not repeat the secret');
+  }
+  t.throws(() => loadConfig({ file: file('stripe2.yaml', 'payments:\n  providers: [paypal]\n'), env: {} }), /payments\.providers/);
+});
+
 t.test('admin token: configured, else generated once into the data dir and reused', async (t) => {
   const data = mkdtempSync(join(tmpdir(), 'hawker-token-'));
   t.same(resolveAdminToken('a-configured-token-123', data), { token: 'a-configured-token-123', generated: false, source: 'config' });

@@ -5,12 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { openDatabase } from '../../src/db/open.js';
+import { createLineupRepository } from '../../src/db/lineup-repository.js';
 import { createOrderLedger } from '../../src/db/order-ledger.js';
 import { createProductRepository } from '../../src/db/product-repository.js';
 import { createShowEventRepository, createShowRepository } from '../../src/db/show-repository.js';
 import { createViewerRepository } from '../../src/db/viewer-repository.js';
 import { createWebhookStore } from '../../src/db/webhook-store.js';
-import type { PlaceOrder } from '../../src/domain/order.js';
+import type { CheckoutRules, PlaceOrder } from '../../src/domain/order.js';
+
+const RULES: CheckoutRules = { holdMs: 600_000, manualHoldMs: 3_600_000, replayOrders: true, shippingFlat: {}, taxPercent: 0 };
 
 t.test('stream time of an order comes from its timeline event; a refusal writes nothing', async (t) => {
   const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'hawker-ledger-')), 'h.db'));
@@ -26,26 +29,37 @@ t.test('stream time of an order comes from its timeline event; a refusal writes 
     shows.create({ id, title: id, host: 'Ana', scheduledAt: null, status: 'scheduled', streamKey: id.padEnd(43, 'k'), createdAt: 1, startedAt: null, endedAt: null });
   }
   shows.markLive('liveshow0001', 10_000);
+  // orders are taken for the show's lineup only
+  createLineupRepository(db).set('liveshow0001', ['p1']);
+  createLineupRepository(db).set('neverlive001', ['p1']);
 
   const place = (over: Partial<PlaceOrder>) =>
-    ledger.place({ orderId: 'o1', showId: 'liveshow0001', viewerId: 'v1', productId: 'p1', quantity: 1, idempotencyKey: 'k1', requestHash: 'h1', onScreen: { pinnedProductId: null, flashSaleId: null }, at: 12_500, viewerLevel: 0, ...over });
+    ledger.place({ orderId: 'o1', showId: 'liveshow0001', viewerId: 'v1', productId: 'p1', quantity: 1, idempotencyKey: 'k1', requestHash: 'h1', onScreen: { pinnedProductId: null, flashSaleId: null }, at: 12_500, viewerLevel: 0, rules: RULES, payment: 'manual', contact: null, shippingAddress: null, ...over });
 
   const live = await place({});
   t.match(live, { kind: 'placed', order: { streamMs: 2500, total: 1200 } });
   const event = events.listForShow('liveshow0001', 10).find((e) => e.type === 'order.created');
   t.equal(event?.streamMs, 2500, 'the same stream time on the timeline');
-  t.same(Object.keys(event?.payload ?? {}), ['orderId', 'showId', 'viewerId', 'productId', 'quantity', 'total', 'discount', 'couponId', 'currency', 'status'], 'the payload as it always was, keys in order');
+  t.same(
+    Object.keys(event?.payload ?? {}),
+    ['orderId', 'showId', 'viewerId', 'productId', 'quantity', 'total', 'discount', 'couponId', 'currency', 'status', 'variantId', 'shipping', 'tax', 'replay', 'holdExpiresAt', 'paymentProvider'],
+    'the payload as it always was, keys in order, then what checkout added',
+  );
+  t.match(event?.payload, { holdExpiresAt: new Date(12_500 + 3_600_000).toISOString(), variantId: null, paymentProvider: 'manual' });
   t.equal(ledger.get('o1')?.streamMs, 2500, 'and in the order row');
 
+  // a show that never went live takes no orders (issue 14), so no order is without stream time
   const notLive = await place({ orderId: 'o2', showId: 'neverlive001', idempotencyKey: 'k2' });
-  t.match(notLive, { kind: 'placed', order: { streamMs: null } }, 'a show that never went live has no stream time');
+  t.match(notLive, { kind: 'refused', code: 'SHOW_NOT_LIVE' }, 'a show that never went live takes no order');
+  t.equal(ledger.get('o2'), undefined);
+  t.match(await place({ orderId: 'o5', idempotencyKey: 'k5', at: 13_000 }), { kind: 'placed', order: { streamMs: 3000 } });
 
   const outbox = () => db.prepare('SELECT count(*) FROM webhook_outbox').pluck().get();
   t.equal(outbox(), 2, 'one outbox row per order and endpoint, in the same transaction');
   const refused = await place({ orderId: 'o3', idempotencyKey: 'k3', quantity: 2 });
   t.match(refused, { kind: 'refused', code: 'SOLD_OUT' });
   t.equal(outbox(), 2, 'a refusal writes no outbox row');
-  t.equal(events.listForShow('liveshow0001', 10).filter((e) => e.type === 'order.created').length, 1, 'and no timeline event');
+  t.equal(events.listForShow('liveshow0001', 10).filter((e) => e.type === 'order.created').length, 2, 'and no timeline event (the two placed orders have theirs)');
   t.equal(ledger.get('o3'), undefined);
 
   t.match(await place({ orderId: 'o4' }), { kind: 'replayed', order: { id: 'o1' } }, 'the same key and request replays the first order');

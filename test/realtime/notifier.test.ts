@@ -21,7 +21,7 @@ function setup() {
     pinnedProduct: { id: 'p1', title: 'Mug', price: 500, currency: 'EUR' },
     flashSale: { id: 'fs1', showId, productId: 'p1', price: 300, quantity: 10, remaining: 9, perCustomerLimit: null, startsAt: Date.UTC(2026, 0, 1), endsAt: Date.UTC(2026, 0, 1, 0, 5), createdAt: 0, secondsLeft: 300 },
   });
-  notifyAudience(bus, { out, overlayView: onScreen, flashSale: (id) => sales.get(id), lineupState: () => ({ items: [], sale: null }), openShows: () => [], lists: () => false });
+  notifyAudience(bus, { out, overlayView: onScreen, flashSale: (id) => sales.get(id), lineupState: () => ({ items: [], sale: null }), openShows: () => [], lists: () => false, hostWatching: () => false, orderDetail: () => { throw new Error('no detail read without a host'); } });
   return { bus, out, sales };
 }
 
@@ -30,14 +30,26 @@ const order = (over: Partial<Order> = {}): Order => ({
   showId: 'show1',
   viewerId: 'v1',
   productId: 'p1',
+  variantId: null,
   flashSaleId: null,
   quantity: 1,
   unitPrice: 500,
   total: 500,
   couponId: null,
   discount: 0,
+  shipping: 0,
+  tax: 0,
   currency: 'EUR',
   status: 'pending',
+  replay: false,
+  holdExpiresAt: 600_001,
+  payment: { provider: 'manual', reference: null },
+  contact: null,
+  shippingAddress: null,
+  carrier: null,
+  trackingNumber: null,
+  paidAt: null,
+  shippedAt: null,
   onScreen: { pinnedProductId: 'p1', flashSaleId: null },
   streamMs: null,
   createdAt: 1,
@@ -112,7 +124,7 @@ t.test('show events -> webhook rows, after the viewers are told', async (t) => {
     calls.push(`socket ${message.type}`);
     publish(showId, message);
   };
-  notifyAudience(bus, { out, overlayView: emptyOverlay, flashSale: () => undefined, lineupState: () => ({ items: [], sale: null }), openShows: () => [], lists: () => false });
+  notifyAudience(bus, { out, overlayView: emptyOverlay, flashSale: () => undefined, lineupState: () => ({ items: [], sale: null }), openShows: () => [], lists: () => false, hostWatching: () => false, orderDetail: () => { throw new Error('no detail read without a host'); } });
   const rows: Array<[WebhookEventType, Record<string, unknown>, number]> = [];
   enqueueShowWebhooks(bus, {
     enqueue: (type, payload, at) => {
@@ -168,6 +180,10 @@ t.test('prices and stock: each change pushes the lineup state to the shows that 
     // show3 has nobody connected on this node
     openShows: () => ['show1', 'show2'],
     lists: (showId, productId) => lineups[showId]!.includes(productId),
+    hostWatching: () => false,
+    orderDetail: () => {
+      throw new Error('no detail read without a host');
+    },
   });
   const pushed = () => [...out.latest.keys()].filter((k) => k.endsWith(':lineup')).sort();
   bus.emit({ type: 'order.placed', order: order() });

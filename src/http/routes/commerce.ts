@@ -1,17 +1,15 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { Orders } from '../../commerce/orders.js';
 import type { ShowStatsReport } from '../../commerce/show-stats.js';
 import type { Viewers } from '../../commerce/viewers.js';
 import { HawkerError } from '../../domain/errors.js';
-import type { Order, Viewer } from '../../domain/order.js';
+import { orderToWire, type Viewer } from '../../domain/order.js';
 import { ErrorResponseSchema } from '../errors.js';
 import { IdParams } from '../schemas/common.js';
-import { IdempotencyHeaders, NewViewer, NewViewerBody, OrderSchema, PlaceOrderBody, ShowStatsSchema } from '../schemas/orders.js';
+import { IdempotencyHeaders, MyOrdersSchema, NewViewer, NewViewerBody, OrderSchema, PlaceOrderBody, ProfileBody, ProfileSchema, QuoteBody, QuoteSchema } from '../schemas/orders.js';
 import type { AdminScope } from './admin-scope.js';
-
-const orderToBody = (o: Order) => ({ ...o, createdAt: new Date(o.createdAt).toISOString(), updatedAt: new Date(o.updatedAt).toISOString() });
+import { merchantOrderRoutes } from './orders-admin.js';
 
 const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 404: ErrorResponseSchema, 409: ErrorResponseSchema, 422: ErrorResponseSchema, 429: ErrorResponseSchema };
 const viewerSecurity = [{ viewer: [] }];
@@ -92,11 +90,34 @@ export const commerceRoutes: FastifyPluginAsyncTypebox<CommerceRoutesOptions> = 
     );
 
     viewerApp.post(
+      '/api/shows/:id/quote',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'The price an order would have now (sale, coupon, shipping, tax) with the refusals an order would get; takes no stock',
+          security: viewerSecurity,
+          params: IdParams,
+          body: QuoteBody,
+          response: { 200: QuoteSchema, ...errors },
+        },
+      },
+      async (request) =>
+        orders.quote({
+          showId: request.params.id,
+          viewerId: viewer.require(request).id,
+          productId: request.body.productId,
+          ...(request.body.variantId !== undefined ? { variantId: request.body.variantId } : {}),
+          quantity: request.body.quantity,
+          ...(request.body.couponCode !== undefined ? { couponCode: request.body.couponCode } : {}),
+        }),
+    );
+
+    viewerApp.post(
       '/api/shows/:id/orders',
       {
         schema: {
           tags: ['orders'],
-          summary: 'Buy: stock is taken at once and never oversold; the same Idempotency-Key replays the same answer',
+          summary: 'Buy: stock is taken at once, never oversold, and held until the order is paid or its hold runs out (holdExpiresAt); the same Idempotency-Key replays the same answer',
           security: viewerSecurity,
           params: IdParams,
           headers: IdempotencyHeaders,
@@ -109,42 +130,43 @@ export const commerceRoutes: FastifyPluginAsyncTypebox<CommerceRoutesOptions> = 
           showId: request.params.id,
           viewerId: viewer.require(request).id,
           productId: request.body.productId,
+          ...(request.body.variantId !== undefined ? { variantId: request.body.variantId } : {}),
           quantity: request.body.quantity,
           idempotencyKey: request.headers['idempotency-key'],
           ...(request.body.couponCode !== undefined ? { couponCode: request.body.couponCode } : {}),
           ...(request.body.price !== undefined ? { expectedUnitPrice: request.body.price } : {}),
+          ...(request.body.payment !== undefined ? { payment: request.body.payment } : {}),
+          ...(request.body.contact !== undefined ? { contact: request.body.contact } : {}),
+          ...(request.body.shippingAddress !== undefined ? { shippingAddress: request.body.shippingAddress } : {}),
         });
-        return reply.status(201).send(orderToBody(order));
+        return reply.status(201).send(orderToWire(order));
+      },
+    );
+
+    viewerApp.get('/api/me/orders', { schema: { tags: ['orders'], summary: "The viewer's orders in every show, newest first", security: viewerSecurity, response: { 200: MyOrdersSchema, ...errors } } }, async (request) => ({
+      orders: orders.listForViewer(viewer.require(request).id).map(orderToWire),
+    }));
+    viewerApp.get('/api/me/profile', { schema: { tags: ['orders'], summary: 'What the viewer gave at checkout (contact, shipping address), remembered', security: viewerSecurity, response: { 200: ProfileSchema, ...errors } } }, async (request) =>
+      orders.profile(viewer.require(request).id),
+    );
+    viewerApp.put(
+      '/api/me/profile',
+      { schema: { tags: ['orders'], summary: 'Remember the contact and shipping address for the next checkout', security: viewerSecurity, body: ProfileBody, response: { 200: ProfileSchema, ...errors } } },
+      async (request) => {
+        const { id } = viewer.require(request);
+        orders.saveProfile(id, request.body.contact, request.body.shippingAddress);
+        return orders.profile(id);
       },
     );
 
     viewerApp.get('/api/orders/:id', { schema: { tags: ['orders'], summary: "A viewer's own order", security: viewerSecurity, params: IdParams, response: { 200: OrderSchema, ...errors } } }, async (request) =>
-      orderToBody(orders.get(request.params.id, viewer.require(request).id)),
+      orderToWire(orders.get(request.params.id, viewer.require(request).id)),
     );
-    viewerApp.post('/api/orders/:id/pay', { schema: { tags: ['orders'], summary: 'Pay (a stub payment step)', security: viewerSecurity, params: IdParams, response: { 200: OrderSchema, ...errors } } }, async (request) =>
-      orderToBody(orders.pay(request.params.id, viewer.require(request).id)),
-    );
+    // no route here makes an order paid: the merchant does (manual), or the provider's signed word
     viewerApp.post('/api/orders/:id/cancel', { schema: { tags: ['orders'], summary: 'Cancel a pending order; its stock goes back', security: viewerSecurity, params: IdParams, response: { 200: OrderSchema, ...errors } } }, async (request) =>
-      orderToBody(orders.cancel(request.params.id, viewer.require(request).id)),
+      orderToWire(orders.cancel(request.params.id, viewer.require(request).id)),
     );
   });
 
-  await app.register(async (scope) => {
-    await admin(scope);
-    const merchant = scope.withTypeProvider<TypeBoxTypeProvider>();
-    merchant.get('/api/shows/:id/orders', { schema: { tags: ['orders'], summary: "A show's orders", security: [{ bearer: [] }], params: IdParams, response: { 200: Type.Array(OrderSchema), ...errors } } }, async (request) =>
-      orders.listForShow(request.params.id).map(orderToBody),
-    );
-    merchant.get(
-      '/api/shows/:id/stats',
-      { schema: { tags: ['orders'], summary: 'Orders and revenue per minute and per product, and sales while each product was pinned', security: [{ bearer: [] }], params: IdParams, response: { 200: ShowStatsSchema, ...errors } } },
-      async (request) => stats.build(request.params.id),
-    );
-    merchant.post('/api/orders/:id/refund', { schema: { tags: ['orders'], summary: 'Refund a paid order', security: [{ bearer: [] }], params: IdParams, response: { 200: OrderSchema, ...errors } } }, async (request) =>
-      orderToBody(orders.refund(request.params.id)),
-    );
-    merchant.post('/api/orders/:id/cancel-by-merchant', { schema: { tags: ['orders'], summary: 'Cancel any pending order; its stock goes back', security: [{ bearer: [] }], params: IdParams, response: { 200: OrderSchema, ...errors } } }, async (request) =>
-      orderToBody(orders.cancel(request.params.id)),
-    );
-  });
+  await app.register(merchantOrderRoutes, { orders, stats, admin });
 };
