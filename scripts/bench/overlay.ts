@@ -167,7 +167,7 @@ async function bareCpu(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'hawker-bench-bare-'));
   const scene: OverlayScene = {
     state: { ...emptyOverlayState(), qr: true, announcement: { text: 'Code LIVE10: 10% off the next 10 orders' } },
-    pinned: { product: { id: 'p', sku: 's', title: 'Benchmark hose', description: '', price: 1999, currency: 'USD', compareAtPrice: 2999, stock: 1, stockVersion: 0, hasImage: false, createdAt: 0, updatedAt: 0 }, imagePng: null },
+    pinned: { product: { id: 'p', sku: 's', title: 'Benchmark hose', description: '', price: 1999, currency: 'USD', compareAtPrice: 2999, stock: 1, stockVersion: 0, hasImage: false, options: [], variants: [], createdAt: 0, updatedAt: 0 }, imagePng: null },
     flashSale: null,
     checkoutUrl: 'http://localhost:8080/watch/x?product=p',
     now: Date.now(),
@@ -189,7 +189,7 @@ async function bareCpu(): Promise<number> {
 
 async function renderTimes() {
   const png = await sharp({ create: { width: 120, height: 120, channels: 3, background: '#2e8b57' } }).png().toBuffer();
-  const product = { id: 'p', sku: 's', title: 'Expandable garden hose 30 m 花园软管 🌿', description: '', price: 1999, currency: 'USD', compareAtPrice: 2999, stock: 1, stockVersion: 0, hasImage: true, createdAt: 0, updatedAt: 0 };
+  const product = { id: 'p', sku: 's', title: 'Expandable garden hose 30 m 花园软管 🌿', description: '', price: 1999, currency: 'USD', compareAtPrice: 2999, stock: 1, stockVersion: 0, hasImage: true, options: [], variants: [], createdAt: 0, updatedAt: 0 };
   const now = Date.now();
   const card: number[] = [];
   const tick: number[] = [];

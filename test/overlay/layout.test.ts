@@ -20,7 +20,7 @@ const frames = {
 
 const product: Product = {
   id: 'p1', sku: 'HOSE-30', title: 'Expandable garden hose 30 m with brass fittings and spray gun', description: '', price: 1999, currency: 'USD',
-  compareAtPrice: 2999, stock: 50, stockVersion: 0, hasImage: false, createdAt: 0, updatedAt: 0,
+  compareAtPrice: 2999, stock: 50, stockVersion: 0, hasImage: false, options: [], variants: [], createdAt: 0, updatedAt: 0,
 };
 /** Every slot on at once: the most a host can put on screen. */
 const everything: OverlayScene = {

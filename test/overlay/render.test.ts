@@ -9,7 +9,7 @@ import { escapeXml, fitText, isRtl, wrapText } from '../../src/overlay/text.js';
 
 const theme = loadOverlayTheme();
 const product = (title: string, extra: Partial<Product> = {}): Product => ({
-  id: 'p1', sku: 'SKU-1', title, description: '', price: 1999, currency: 'USD', compareAtPrice: 2999, stock: 50, stockVersion: 0, hasImage: false, createdAt: 0, updatedAt: 0, ...extra,
+  id: 'p1', sku: 'SKU-1', title, description: '', price: 1999, currency: 'USD', compareAtPrice: 2999, stock: 50, stockVersion: 0, hasImage: false, options: [], variants: [], createdAt: 0, updatedAt: 0, ...extra,
 });
 const scene = (over: Partial<OverlayScene> = {}): OverlayScene => ({ state: emptyOverlayState(), pinned: null, flashSale: null, checkoutUrl: null, now: 1_000_000, ...over });
 
