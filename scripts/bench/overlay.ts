@@ -197,7 +197,7 @@ async function renderTimes() {
     const scene: OverlayScene = {
       state: emptyOverlayState(),
       pinned: { product: { ...product, price: 1999 + i }, imagePng: png },
-      flashSale: { sale: { id: 'f', showId: 's', productId: 'p', price: 1499, quantity: 100, remaining: 50, perCustomerLimit: null, startsAt: now, endsAt: now + 600_000 - i * 1000, createdAt: now }, product },
+      flashSale: { sale: { id: 'f', showId: 's', productId: 'p', variantId: null, price: 1499, quantity: 100, remaining: 50, perCustomerLimit: null, startsAt: now, endsAt: now + 600_000 - i * 1000, createdAt: now }, product },
       checkoutUrl: null,
       now,
     };

@@ -73,7 +73,7 @@ async function bareCpu(width: number, height: number): Promise<number> {
   const scene: OverlayScene = {
     state: { ...emptyOverlayState(), qr: true, announcement: { text: 'Deal 1: 10% off the next 10 orders' }, poll: { question: 'Which colour next?', options: [{ label: 'Green', votes: 0 }, { label: 'Blue', votes: 0 }] } },
     pinned: { product, imagePng: null },
-    flashSale: { sale: { id: 'f', showId: 's', productId: 'p', price: 1499, quantity: 100, remaining: 100, perCustomerLimit: null, startsAt: now, endsAt: now + 600_000, createdAt: now }, product },
+    flashSale: { sale: { id: 'f', showId: 's', productId: 'p', variantId: null, price: 1499, quantity: 100, remaining: 100, perCustomerLimit: null, startsAt: now, endsAt: now + 600_000, createdAt: now }, product },
     checkoutUrl: 'http://localhost:8080/watch/x?product=p',
     now,
   };

@@ -282,6 +282,16 @@ export class ProductCatalog {
     return product;
   }
 
+  /** the product, or undefined (no error) */
+  find(id: string): Product | undefined {
+    return this.products.get(id);
+  }
+
+  /** the id of the product a variant belongs to */
+  productOfVariant(variantId: string): string | undefined {
+    return this.products.getVariant(variantId)?.productId;
+  }
+
   list(): Product[] {
     return this.products.list();
   }

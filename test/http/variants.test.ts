@@ -1,6 +1,7 @@
 import t from 'tap';
 import sharp from 'sharp';
 import { buildTestApp } from '../helpers/app.js';
+import { LiveClient, type Received } from '../helpers/live-client.js';
 
 interface VariantBody {
   id: string;
@@ -141,5 +142,106 @@ t.test('products with options and variants', async (t) => {
     t.equal(wrong.statusCode, 404);
     t.equal(wrong.json().code, 'VARIANT_NOT_FOUND');
     t.equal((await app.inject({ method: 'GET', url: `/media/products/${product.id}/variants/${current.variants[1]!.id}/thumb.webp` })).statusCode, 404);
+  });
+});
+
+t.test('flash sales and coupons per variant; the pushed lineup carries the variants', async (t) => {
+  const app = await buildTestApp({ viewerRateLimitPerMinute: 100_000 });
+  await app.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.app.server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const clients: LiveClient[] = [];
+  t.teardown(async () => {
+    for (const c of clients) c.close();
+    await app.app.close();
+    app.db.close();
+  });
+  const admin = (method: 'POST' | 'GET' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown) =>
+    app.app.inject({ method, url: path, headers: app.auth, ...(body === undefined ? {} : { payload: body as Record<string, unknown> }) });
+  const product = (await admin('POST', '/api/products', tee)).json() as { id: string; variants: VariantBody[] };
+  const [small, medium, large] = product.variants as [VariantBody, VariantBody, VariantBody];
+  const mug = (await admin('POST', '/api/products', { sku: 'MUG', title: 'Mug', price: 900, currency: 'EUR', stock: 4 })).json() as { id: string };
+  const show = (await admin('POST', '/api/shows', { title: 'Variants live' })).json() as { id: string };
+  await admin('PUT', `/api/shows/${show.id}/lineup`, { productIds: [product.id, mug.id] });
+
+  type VariantOffer = { id: string; sku: string; options: Record<string, string>; price: number; priceNow: number; stockLeft: number; saleId: string | null };
+  type Offer = { id: string; priceNow: number; stockLeft: number; saleId: string | null; options: unknown; variants: VariantOffer[] };
+  type Lineup = Received & { items: Offer[]; sale: { id: string; variantId: string | null; state: string } | null };
+  const page = await LiveClient.open(url, show.id, {});
+  clients.push(page);
+  const welcome = (await page.next((m) => m.type === 'welcome')) as Received & { lineup: Lineup };
+  const offer = welcome.lineup.items.find((i) => i.id === product.id)!;
+  t.same(offer.options, tee.options, 'the welcome lineup carries the options');
+  t.same(
+    offer.variants.map((v) => [v.sku, v.options, v.price, v.priceNow, v.stockLeft, v.saleId]),
+    [
+      ['TEE-S-RED', { Size: 'S', Colour: 'Red' }, 2000, 2000, 3, null],
+      ['TEE-M-RED', { Size: 'M', Colour: 'Red' }, 2000, 2000, 4, null],
+      ['TEE-L-BLUE', { Size: 'L', Colour: 'Blue' }, 2200, 2200, 5, null],
+    ],
+  );
+  t.match(offer, { priceNow: 2000, stockLeft: 12, saleId: null });
+  t.same(welcome.lineup.items.find((i) => i.id === mug.id)?.variants, [], 'a product without variants has none');
+
+  await t.test('a sale on one variant changes only that variant\'s price now', async (t) => {
+    const foreign = await admin('POST', `/api/shows/${show.id}/flash-sales`, { productId: mug.id, variantId: small.id, price: 500, durationSeconds: 60 });
+    t.equal(foreign.statusCode, 404);
+    t.equal(foreign.json().code, 'VARIANT_NOT_FOUND', 'the variant must belong to the product');
+    const tooMany = await admin('POST', `/api/shows/${show.id}/flash-sales`, { productId: product.id, variantId: medium.id, price: 1500, quantity: 5, durationSeconds: 60 });
+    t.equal(tooMany.json().code, 'NOT_ENOUGH_STOCK', 'the quantity is checked against the variant\'s stock');
+    t.match(tooMany.json().message, /TEE-M-RED has 4/);
+    const from = page.messages.length;
+    const started = await admin('POST', `/api/shows/${show.id}/flash-sales`, { productId: product.id, variantId: medium.id, price: 1500, durationSeconds: 60 });
+    t.equal(started.statusCode, 201, started.body);
+    t.match(started.json().overlay.flashSale, { productId: product.id, variantId: medium.id, quantity: 4 });
+    const pushed = await page.next<Lineup>((m) => m.type === 'lineup' && (m as Lineup).sale !== null, 2000, from);
+    t.match(pushed.sale, { variantId: medium.id, state: 'running' });
+    const item = pushed.items.find((i) => i.id === product.id)!;
+    t.match(item, { priceNow: 2000, saleId: null }, 'the product as a whole is not on sale');
+    t.same(item.variants.map((v) => [v.id, v.priceNow, v.saleId]), [[small.id, 2000, null], [medium.id, 1500, started.json().overlay.flashSale.id], [large.id, 2200, null]]);
+    await admin('DELETE', `/api/shows/${show.id}/flash-sales/current`);
+  });
+
+  await t.test('a sale on the whole product covers every variant', async (t) => {
+    const from = page.messages.length;
+    const started = await admin('POST', `/api/shows/${show.id}/flash-sales`, { productId: product.id, price: 1000, quantity: 2, durationSeconds: 60 });
+    t.equal(started.statusCode, 201, started.body);
+    const pushed = await page.next<Lineup>((m) => m.type === 'lineup' && (m as Lineup).sale?.id === started.json().overlay.flashSale.id, 2000, from);
+    const item = pushed.items.find((i) => i.id === product.id)!;
+    t.match(item, { priceNow: 1000, stockLeft: 6 });
+    t.same(item.variants.map((v) => [v.priceNow, v.stockLeft]), [[1000, 2], [1000, 2], [1000, 2]]);
+    await admin('DELETE', `/api/shows/${show.id}/flash-sales/current`);
+  });
+
+  await t.test('a variant stock edit is pushed', async (t) => {
+    const from = page.messages.length;
+    const current = (await admin('GET', `/api/products/${product.id}`)).json() as { variants: VariantBody[] };
+    const edited = await admin('PATCH', `/api/products/${product.id}`, { variants: current.variants.map((v) => ({ id: v.id, sku: v.sku, options: v.options, price: v.price, ...(v.id === large.id ? { stock: 9, stockVersion: v.stockVersion } : {}) })) });
+    t.equal(edited.statusCode, 200, edited.body);
+    const pushed = await page.next<Lineup>((m) => m.type === 'lineup' && (m as Lineup).items.some((i) => i.variants.some((v) => v.id === large.id && v.stockLeft === 9)), 2000, from);
+    t.equal(pushed.items.find((i) => i.id === product.id)?.stockLeft, 16);
+  });
+
+  await t.test('coupons name a product or a variant, checked', async (t) => {
+    const forVariant = await admin('POST', '/api/coupons', { code: 'REDM', kind: 'percent', amount: 10, variantId: medium.id });
+    t.equal(forVariant.statusCode, 201, forVariant.body);
+    t.match(forVariant.json(), { productId: product.id, variantId: medium.id }, 'the variant implies its product');
+    const forProduct = await admin('POST', '/api/coupons', { code: 'TEES', kind: 'fixed', amount: 200, currency: 'EUR', productId: product.id });
+    t.match(forProduct.json(), { productId: product.id, variantId: null });
+    t.match((await admin('GET', `/api/coupons/${forProduct.json().id}`)).json(), { productId: product.id, variantId: null });
+    const plain = await admin('POST', '/api/coupons', { code: 'ALL10', kind: 'percent', amount: 10 });
+    t.match(plain.json(), { productId: null, variantId: null });
+    const wrongPair = await admin('POST', '/api/coupons', { code: 'WRONG', kind: 'percent', amount: 10, productId: mug.id, variantId: medium.id });
+    t.equal(wrongPair.statusCode, 404);
+    t.equal(wrongPair.json().code, 'VARIANT_NOT_FOUND');
+    t.equal((await admin('POST', '/api/coupons', { code: 'NOPE1', kind: 'percent', amount: 10, variantId: 'nope' })).json().code, 'VARIANT_NOT_FOUND');
+    t.equal((await admin('POST', '/api/coupons', { code: 'NOPE2', kind: 'percent', amount: 10, productId: 'nope' })).json().code, 'PRODUCT_NOT_FOUND');
+    const currency = await admin('POST', '/api/coupons', { code: 'USD5', kind: 'fixed', amount: 500, currency: 'USD', productId: product.id });
+    t.equal(currency.json().code, 'INVALID_COUPON', 'an amount off in another currency than the product is sold in');
+    // a variant a coupon names cannot be removed from under it
+    const current = (await admin('GET', `/api/products/${product.id}`)).json() as { variants: VariantBody[] };
+    const removal = await admin('PATCH', `/api/products/${product.id}`, { variants: current.variants.filter((v) => v.id !== medium.id).map((v) => ({ id: v.id, sku: v.sku, options: v.options, price: v.price })) });
+    t.equal(removal.statusCode, 409);
+    t.equal(removal.json().code, 'VARIANT_IN_USE');
   });
 });

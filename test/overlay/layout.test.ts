@@ -33,7 +33,7 @@ const everything: OverlayScene = {
     poll: { question: 'Which colour next?', options: [{ label: 'Forest green', votes: 5 }, { label: 'Ocean blue', votes: 3 }, { label: 'Sunset orange', votes: 1 }, { label: 'Stone grey', votes: 1 }] },
   },
   pinned: { product, imagePng: null },
-  flashSale: { sale: { id: 'f1', showId: 's', productId: 'p1', price: 1499, quantity: 100, remaining: 37, perCustomerLimit: null, startsAt: 0, endsAt: 90_000, createdAt: 0 }, product },
+  flashSale: { sale: { id: 'f1', showId: 's', productId: 'p1', variantId: null, price: 1499, quantity: 100, remaining: 37, perCustomerLimit: null, startsAt: 0, endsAt: 90_000, createdAt: 0 }, product },
   checkoutUrl: 'https://shop.example/watch/abc?product=p1',
   now: 0,
 };

@@ -74,7 +74,7 @@ t.test('price, compare-at and discount; no discount without a higher compare-at'
 
 t.test('flash sale: countdown, stock left, sold out, ended', async (t) => {
   const sale = (remaining: number, endsIn: number): FlashSale => ({
-    id: 'f1', showId: 's', productId: 'p1', price: 1499, quantity: 100, remaining, perCustomerLimit: 1, startsAt: 0, endsAt: 1_000_000 + endsIn, createdAt: 0,
+    id: 'f1', showId: 's', productId: 'p1', variantId: null, price: 1499, quantity: 100, remaining, perCustomerLimit: 1, startsAt: 0, endsAt: 1_000_000 + endsIn, createdAt: 0,
   });
   t.equal(countdownText(125_000), '02:05');
   t.equal(countdownText(1), '00:01', 'rounded up');
