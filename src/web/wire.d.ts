@@ -44,8 +44,29 @@ export interface Product {
   stock: number;
   stockVersion: number;
   hasImage: boolean;
+  options: ProductOption[];
+  /** with variants, stock is the sum of theirs */
+  variants: ProductVariant[];
   createdAt: string;
   updatedAt: string;
+}
+
+export interface ProductOption {
+  name: string;
+  values: string[];
+}
+
+export interface ProductVariant {
+  id: string;
+  sku: string;
+  /** { Size: 'M', Colour: 'Red' } */
+  options: { [optionName: string]: string };
+  price: number;
+  compareAtPrice: number | null;
+  stock: number;
+  stockVersion: number;
+  hasImage: boolean;
+  imageUrl?: string;
 }
 export type ChatLine = Omit<LiveMessage<'chat'>, 'type'>;
 export type PollResults = NonNullable<LiveMessage<'welcome'>['poll']>;

@@ -135,7 +135,7 @@ export async function loadProducts() {
     /** @type {LineupItem[]} */
     const items = await api('GET', `/api/shows/${showId}/lineup`);
     if (pushed) return;
-    products = items.map((p) => ({ ...p, priceNow: p.price, stockLeft: p.stock, saleId: null }));
+    products = items.map((p) => ({ ...p, priceNow: p.price, stockLeft: p.stock, saleId: null, options: [], variants: [] }));
     renderProducts();
   } catch (err) {
     toast(`Products could not load: ${/** @type {Error} */ (err).message}`, true);
