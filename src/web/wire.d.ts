@@ -182,6 +182,8 @@ export interface OfferVariant {
   price: number;
   priceNow: number;
   stockLeft: number;
+  /** a flash sale on this variant alone */
+  saleId?: string | null;
   thumbUrl?: string | null;
 }
 /** an option of a product (e.g. Size: S, M, L) */

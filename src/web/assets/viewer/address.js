@@ -68,6 +68,8 @@ export function addressForm(p) {
   const rows = FIELDS.map(([key, label, autocomplete, required, maxlength, type]) => {
     const id = `ship-${key}`;
     const input = el('input', { id, name: key, type, autocomplete, maxlength: String(maxlength), required, value: valueOf(p, key), 'aria-describedby': `${id}-error` });
+    if (key === 'phone') input.setAttribute('pattern', '[0-9+\\(\\) .\\-]{3,32}');
+    if (key === 'postalCode') input.setAttribute('pattern', '[A-Za-z0-9 \\-]+');
     if (key === 'country') {
       input.setAttribute('pattern', '[A-Za-z]{2}');
       input.setAttribute('autocapitalize', 'characters');
@@ -98,7 +100,7 @@ export function addressForm(p) {
         return null;
       }
       if (v[key] && !input.checkValidity()) {
-        showError(key, key === 'email' ? 'That does not look like an email address' : key === 'country' ? 'Two letters, e.g. DE, FR, US' : 'Check this field');
+        showError(key, key === 'email' ? 'That does not look like an email address' : key === 'country' ? 'Two letters, e.g. DE, FR, US' : key === 'phone' ? 'Digits, spaces and + ( ) . - only' : key === 'postalCode' ? 'Letters, digits, spaces and - only' : 'Check this field');
         return null;
       }
     }

@@ -159,8 +159,10 @@ function head(c) {
   const p = c.offer;
   const v = chosen(c);
   const { price, regular, stock } = priceAndStock(c);
-  const sale = p.saleId !== null && c.info.sale && c.info.sale.id === p.saleId ? c.info.sale : null;
-  const stockText = stock <= 0 ? 'Sold out' : sale && (!v || v.priceNow < v.price) ? `Flash sale · ${stock} of ${sale.quantity} left at this price` : `${stock} in stock`;
+  // the sale on the product, or on the chosen variant alone
+  const saleId = v ? v.saleId ?? (v.priceNow < v.price ? p.saleId : null) : p.saleId;
+  const sale = saleId && c.info.sale && c.info.sale.id === saleId ? c.info.sale : null;
+  const stockText = stock <= 0 ? 'Sold out' : sale ? `Flash sale · ${stock} of ${sale.quantity} left at this price` : `${stock} in stock`;
   const picture = (v && v.thumbUrl) || p.imageUrl || p.thumbUrl;
   return el('div', { class: 'sheet-head', 'data-sheet-head': '' },
     picture ? el('img', { src: picture, alt: '', width: '96', height: '96' }) : el('div', { class: 'noimg', 'aria-hidden': 'true' }),

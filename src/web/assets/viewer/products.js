@@ -76,7 +76,7 @@ let sheetProductId = /** @type {string | null} */ (null);
 
 /** the running sale of a product and its per-customer limit (the overlay's sale carries it) @param {Offer} p */
 function infoOf(p) {
-  const sale = p.saleId !== null && lastSale && lastSale.id === p.saleId ? lastSale : null;
+  const sale = lastSale && (lastSale.id === p.saleId || (p.variants ?? []).some((v) => v.saleId === lastSale?.id)) ? lastSale : null;
   const limit = sale && onScreen.sale && onScreen.sale.id === sale.id ? onScreen.sale.perCustomerLimit : null;
   return { sale, limit };
 }
