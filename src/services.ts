@@ -10,6 +10,12 @@ import { ProductCatalog } from './commerce/product-catalog.js';
 import { ProductImages } from './commerce/product-images.js';
 import { ShowOverlays } from './live/show-overlays.js';
 import { createOrderLedger } from './db/order-ledger.js';
+import { createPaymentCustomerRepository, createPaymentEventRepository } from './db/payment-repository.js';
+import { ManualGateway } from './commerce/payments/manual.js';
+import { Payments } from './commerce/payments/payments.js';
+import { PaymentGateways } from './commerce/payments/registry.js';
+import { StripeGateway } from './commerce/payments/stripe.js';
+import { StripeWebhooks } from './commerce/payments/stripe-webhooks.js';
 import { createViewerRepository } from './db/viewer-repository.js';
 import { createWebhookStore } from './db/webhook-store.js';
 import { checkoutRules, Orders } from './commerce/orders.js';
@@ -127,16 +133,29 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   const ledger = createOrderLedger(db, { events, webhooks });
   const watchSessions = createWatchSessionRepository(db);
   const loyalty = new Loyalty(createHostActivityRepository(db));
+  // the payment providers, before Orders: it calls them for refunds and lapsed holds
+  const paymentLog = logger.child({ module: 'payments' });
+  const stripe = config.payments.providers.includes('stripe') ? new StripeGateway(config.payments.stripe, createPaymentCustomerRepository(db), paymentLog) : null;
+  const manual = new ManualGateway(() => config.checkout.manualInstructions);
+  const gateways = new PaymentGateways(config.payments.providers.map((provider) => (provider === 'stripe' && stripe ? stripe : manual)));
   const orders = new Orders({
     ledger,
     overlays: overlayStates,
     levelOf: (viewerId, showId) => loyalty.of(viewerId, shows.get(showId)?.host ?? '').level,
     rules: checkoutRules(config.checkout),
-    // PAYMENTS' config (payments.providers) decides this once it lands; manual needs no setup
-    providers: ['manual'],
+    providers: gateways.providers(),
     profiles: { get: (id) => viewerRows.profile(id), set: (id, profile) => viewerRows.setProfile(id, profile) },
     onError: (err, what) => logger.error({ err }, `${what} failed`),
   });
+  for (const gateway of gateways.all()) orders.useGateway(gateway);
+  // the viewer's payment step; an order paid through Stripe turns paid from its signed webhook only
+  const payments = new Payments({
+    orders,
+    gateways,
+    terms: () => ({ holdMinutes: config.checkout.holdMinutes, manualInstructions: config.checkout.manualInstructions, shipping: config.checkout.shippingFlat, taxPercent: config.checkout.taxPercent }),
+    stripePublishableKey: stripe?.publishableKey ?? null,
+  });
+  const stripeWebhooks = stripe ? new StripeWebhooks({ stripe, orders, events: createPaymentEventRepository(db), logger: paymentLog }) : null;
   orders.onPlaced((order) => bus.emit({ type: 'order.placed', order }));
   // expired orders too: their stock is back, and the pushed lineup says so
   orders.onCancelled((order) => bus.emit({ type: 'order.cancelled', order }));
@@ -209,11 +228,11 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   const testPatterns = new TestPatterns({ pool: processes, ffmpegPath: config.ffmpeg.path, publishUrlFor: publishUrlFor ?? inputUrlFor, logger: logger.child({ module: 'test-pattern' }) });
   // End show: a test pattern still publishing to the ended show has nothing left to feed
   bus.on('show.ended', ({ showId }) => void testPatterns.stop(showId));
-  return { storage, shows, events, products, overlays, launcher, live, catalog, viewers, orders, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns };
+  return { storage, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns };
 }
 
 /** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */
 export function servicesForHttp(services: ReturnType<typeof buildServices>) {
-  const { catalog, products, overlays, viewers, orders, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher } = services;
-  return { catalog, products, overlays, viewers, orders, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, liveStats: () => live.stats() };
+  const { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher } = services;
+  return { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, liveStats: () => live.stats() };
 }

@@ -27,6 +27,7 @@ import { overlayRoutes } from './routes/overlays.js';
 import { productRoutes } from './routes/products.js';
 import { commerceRoutes } from './routes/commerce.js';
 import { webhookRoutes, type WebhookTargets } from './routes/webhooks.js';
+import { paymentRoutes, type PaymentRoutesOptions } from './routes/payments.js';
 import type { Orders } from '../commerce/orders.js';
 import type { ShowStatsReport } from '../commerce/show-stats.js';
 import type { Viewers } from '../commerce/viewers.js';
@@ -55,6 +56,10 @@ export interface AppDeps {
   viewers: Viewers;
   orders: Orders;
   stats: ShowStatsReport;
+  /** paying orders: the checkout terms, the viewer's payment step, one-tap payments */
+  payments: PaymentRoutesOptions['payments'];
+  /** Stripe's webhook; null when Stripe is not among the providers */
+  stripeWebhooks: PaymentRoutesOptions['stripeWebhooks'];
   webhooks: WebhookStore;
   webhookTargets: WebhookTargets;
   liveStats: () => LiveStats;
@@ -149,6 +154,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(productRoutes, { catalog: deps.products, admin, imageLimitBytes: deps.imageUploadLimitBytes });
   await app.register(overlayRoutes, { overlays: deps.overlays, admin });
   await app.register(commerceRoutes, { viewers: deps.viewers, orders: deps.orders, stats: deps.stats, admin, viewerRateLimitPerMinute: deps.viewerRateLimitPerMinute });
+  await app.register(paymentRoutes, {
+    payments: deps.payments,
+    stripeWebhooks: deps.stripeWebhooks,
+    viewers: deps.viewers,
+    viewerRateLimitPerMinute: deps.viewerRateLimitPerMinute,
+    apiRateLimitPerMinute: deps.apiRateLimitPerMinute,
+  });
   await app.register(lineupRoutes, { lineup: deps.lineup, catalog: deps.products, admin });
   await app.register(liveRoutes, {
     hub: deps.hub,

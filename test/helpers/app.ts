@@ -33,6 +33,9 @@ export async function buildTestApp(
     /** a data dir of the test's own (a small file system, to fill) */
     dataDir?: string;
     storage?: Partial<typeof defaultConfig.storage>;
+    /** payment providers (the Stripe tests point stripe at their local Stripe-speaking server) */
+    payments?: Partial<typeof defaultConfig.payments>;
+    checkout?: Partial<typeof defaultConfig.checkout>;
     /** /readyz also checks storage (free space, last write), as in production */
     checkStorage?: boolean;
     /** the FFmpeg binary the test pattern runs (default: the one on PATH) */
@@ -50,6 +53,8 @@ export async function buildTestApp(
       audience: { ...defaultConfig.audience, ...options.audience },
       images: { ...defaultConfig.images, ...options.images },
       storage: { ...defaultConfig.storage, ...options.storage },
+      payments: { ...defaultConfig.payments, ...options.payments },
+      checkout: { ...defaultConfig.checkout, ...options.checkout },
       ffmpeg: { ...defaultConfig.ffmpeg, path: options.ffmpegPath ?? defaultConfig.ffmpeg.path },
       // the HTTP tests' webhook receivers listen on 127.0.0.1; the refusal itself has its own tests
       webhooks: { ...defaultConfig.webhooks, allowPrivateTargets: true, ...options.webhooks },

@@ -3,8 +3,9 @@
 // `payWithSaved` and `savedMethods`. Nothing here marks an order paid: a provider that takes
 // money tells Orders so from its own signed notification (Stripe: the webhook route).
 
-export const paymentProviders = ['manual', 'stripe'] as const;
-export type PaymentProvider = (typeof paymentProviders)[number];
+import type { PaymentProvider } from '../../domain/order.js';
+
+export { paymentProviders, type PaymentProvider } from '../../domain/order.js';
 
 /** What a provider needs to know of an order; Orders' Order has all of it. */
 export interface PayableOrder {
