@@ -120,6 +120,7 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
     heartbeatSeconds: config.audience.heartbeatSeconds,
     hlsRoot,
     version,
+    stripeOnPage: config.payments.providers.includes('stripe'),
     readiness: [
       { name: 'database', check: () => db.prepare('SELECT 1 AS ok').get() !== undefined },
       { name: 'rtmp', check: () => rtmp.port > 0 },

@@ -172,6 +172,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     chat,
     polls,
     levelOf: (viewerId, host) => loyalty.of(viewerId, host).level,
+    products,
     notify: (showId, viewerId, coupon) => bus.emit({ type: 'coupon.unlocked', showId, viewerId, coupon }),
   });
   // the audience: rooms (the broadcaster), then each feature, then the hub that dispatches to them

@@ -167,7 +167,7 @@ async function bareCpu(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'hawker-bench-bare-'));
   const scene: OverlayScene = {
     state: { ...emptyOverlayState(), qr: true, announcement: { text: 'Code LIVE10: 10% off the next 10 orders' } },
-    pinned: { product: { id: 'p', sku: 's', title: 'Benchmark hose', description: '', price: 1999, currency: 'USD', compareAtPrice: 2999, stock: 1, stockVersion: 0, hasImage: false, createdAt: 0, updatedAt: 0 }, imagePng: null },
+    pinned: { product: { id: 'p', sku: 's', title: 'Benchmark hose', description: '', price: 1999, currency: 'USD', compareAtPrice: 2999, stock: 1, stockVersion: 0, hasImage: false, options: [], variants: [], createdAt: 0, updatedAt: 0 }, imagePng: null },
     flashSale: null,
     checkoutUrl: 'http://localhost:8080/watch/x?product=p',
     now: Date.now(),
@@ -189,7 +189,7 @@ async function bareCpu(): Promise<number> {
 
 async function renderTimes() {
   const png = await sharp({ create: { width: 120, height: 120, channels: 3, background: '#2e8b57' } }).png().toBuffer();
-  const product = { id: 'p', sku: 's', title: 'Expandable garden hose 30 m 花园软管 🌿', description: '', price: 1999, currency: 'USD', compareAtPrice: 2999, stock: 1, stockVersion: 0, hasImage: true, createdAt: 0, updatedAt: 0 };
+  const product = { id: 'p', sku: 's', title: 'Expandable garden hose 30 m 花园软管 🌿', description: '', price: 1999, currency: 'USD', compareAtPrice: 2999, stock: 1, stockVersion: 0, hasImage: true, options: [], variants: [], createdAt: 0, updatedAt: 0 };
   const now = Date.now();
   const card: number[] = [];
   const tick: number[] = [];
@@ -197,7 +197,7 @@ async function renderTimes() {
     const scene: OverlayScene = {
       state: emptyOverlayState(),
       pinned: { product: { ...product, price: 1999 + i }, imagePng: png },
-      flashSale: { sale: { id: 'f', showId: 's', productId: 'p', price: 1499, quantity: 100, remaining: 50, perCustomerLimit: null, startsAt: now, endsAt: now + 600_000 - i * 1000, createdAt: now }, product },
+      flashSale: { sale: { id: 'f', showId: 's', productId: 'p', variantId: null, price: 1499, quantity: 100, remaining: 50, perCustomerLimit: null, startsAt: now, endsAt: now + 600_000 - i * 1000, createdAt: now }, product },
       checkoutUrl: null,
       now,
     };

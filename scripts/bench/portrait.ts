@@ -68,12 +68,12 @@ async function bareCpu(width: number, height: number): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'hawker-bench-portrait-'));
   const probed = { width, height, fps: FPS, audio: { codec: 'aac', sampleRate: 48000, channels: 2 } };
   const layout = layoutFor(theme, rungSizes(probed, defaultConfig.pipeline.ladder)[0]!);
-  const product = { id: 'p', sku: 's', title: 'Benchmark hose', description: '', price: 1999, currency: 'USD', compareAtPrice: 2999, stock: 1, stockVersion: 0, hasImage: false, createdAt: 0, updatedAt: 0 };
+  const product = { id: 'p', sku: 's', title: 'Benchmark hose', description: '', price: 1999, currency: 'USD', compareAtPrice: 2999, stock: 1, stockVersion: 0, hasImage: false, options: [], variants: [], createdAt: 0, updatedAt: 0 };
   const now = Date.now();
   const scene: OverlayScene = {
     state: { ...emptyOverlayState(), qr: true, announcement: { text: 'Deal 1: 10% off the next 10 orders' }, poll: { question: 'Which colour next?', options: [{ label: 'Green', votes: 0 }, { label: 'Blue', votes: 0 }] } },
     pinned: { product, imagePng: null },
-    flashSale: { sale: { id: 'f', showId: 's', productId: 'p', price: 1499, quantity: 100, remaining: 100, perCustomerLimit: null, startsAt: now, endsAt: now + 600_000, createdAt: now }, product },
+    flashSale: { sale: { id: 'f', showId: 's', productId: 'p', variantId: null, price: 1499, quantity: 100, remaining: 100, perCustomerLimit: null, startsAt: now, endsAt: now + 600_000, createdAt: now }, product },
     checkoutUrl: 'http://localhost:8080/watch/x?product=p',
     now,
   };

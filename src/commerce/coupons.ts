@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { couponVerdict, type Coupon, type CouponCentreEntry, type CouponUnlock } from '../domain/coupon.js';
 import { HawkerError } from '../domain/errors.js';
 import type { ChatRepository, CouponRepository, PollRepository, ShowEventRepository, ShowRepository, WatchSessionRepository } from '../domain/ports.js';
-import { currencyExponents } from '../domain/product.js';
+import { currencyExponents, type Product } from '../domain/product.js';
 import type { Show } from '../domain/show.js';
 
 export interface NewCoupon {
@@ -22,6 +22,10 @@ export interface NewCoupon {
   unlock?: CouponUnlock | null;
   unlockThreshold?: number | null;
   keyword?: string | null;
+  /** only for this product's orders */
+  productId?: string | null;
+  /** only for this variant's orders (its product is implied) */
+  variantId?: string | null;
 }
 
 /** The entry as the API and the live socket send it: times as ISO strings. */
@@ -35,6 +39,8 @@ export interface CouponsOptions {
   chat: Pick<ChatRepository, 'countForViewer'>;
   polls: Pick<PollRepository, 'votesInShow'>;
   levelOf(viewerId: string, host: string): number;
+  /** the catalog, to check the product and variant a coupon names */
+  products: { find(productId: string): Pick<Product, 'id' | 'currency' | 'variants'> | undefined; productOfVariant(variantId: string): string | undefined };
   /** tell a viewer, live, that a coupon is now theirs */
   notify(showId: string, viewerId: string, coupon: CouponCentreEntry): void;
   now?: () => number;
@@ -81,6 +87,14 @@ export class Coupons {
     if (unlock === 'keyword' && !(input.keyword && KEYWORD.test(input.keyword))) problems.push('keyword: one word of 2 to 40 letters or digits');
     if (unlock !== 'keyword' && input.keyword) problems.push('keyword: only with unlock "keyword"');
     if (input.startsAt != null && input.expiresAt != null && input.expiresAt <= input.startsAt) problems.push('expiresAt: after startsAt');
+    const variantId = input.variantId ?? null;
+    const productId = input.productId ?? (variantId ? (this.o.products.productOfVariant(variantId) ?? null) : null);
+    const product = productId ? this.o.products.find(productId) : undefined;
+    if (productId && !product) throw new HawkerError('PRODUCT_NOT_FOUND', `no product with id ${productId}`, [{ field: 'productId', problem: `no product with id ${productId}` }]);
+    if (variantId && !product?.variants.some((v) => v.id === variantId)) {
+      throw new HawkerError('VARIANT_NOT_FOUND', `${productId ? `product ${productId} has no variant` : 'no variant with id'} ${variantId}`, [{ field: 'variantId', problem: `not a variant of ${productId ?? 'any product'}` }]);
+    }
+    if (product && input.kind === 'fixed' && currency && currency !== product.currency) problems.push(`currency: the product is sold in ${product.currency}`);
     // `fields` names each problem's field for forms; `problems` stays as it was for older clients
     if (problems.length) throw new HawkerError('INVALID_COUPON', problems.join('; '), { problems, fields: problems.map(fieldProblemOf) });
     if (this.o.coupons.byCode(code)) throw new HawkerError('CODE_TAKEN', `a coupon with code ${code} exists`, [{ field: 'code', problem: `another coupon has the code ${code}` }]);
@@ -103,6 +117,8 @@ export class Coupons {
       unlock,
       unlockThreshold: input.unlockThreshold ?? null,
       keyword: input.keyword ? input.keyword.toLowerCase() : null,
+      productId,
+      variantId,
       uses: 0,
       createdAt: this.now(),
       disabledAt: null,

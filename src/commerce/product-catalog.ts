@@ -2,9 +2,29 @@ import { randomBytes } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { HawkerError } from '../domain/errors.js';
 import type { ProductRepository } from '../domain/ports.js';
-import { currencyExponents, PRODUCT_TITLE_MAX, type Product } from '../domain/product.js';
+import { currencyExponents, PRODUCT_TITLE_MAX, type Product, type ProductOption, type Variant } from '../domain/product.js';
+import { variantProblems, type FieldProblem } from '../domain/variants.js';
 import type { ProductImages, StoredImage } from './product-images.js';
 import { checkText, requireText } from '../domain/text.js';
+
+export type { FieldProblem };
+
+/**
+ * A variant as a create or an edit states it. In an edit it is the one with this `id` (or,
+ * without an id, the product's variant with this SKU), else a new one; its stock is written
+ * like a product's: `stock` with the `stockVersion` it was read at, or `stockAdjust`.
+ */
+export interface VariantInput {
+  id?: string;
+  sku: string;
+  options: Record<string, string>;
+  price: number;
+  compareAtPrice?: number | null;
+  /** required for a new variant */
+  stock?: number;
+  stockVersion?: number;
+  stockAdjust?: number;
+}
 
 export interface NewProduct {
   sku: string;
@@ -13,7 +33,11 @@ export interface NewProduct {
   price: number;
   currency: string;
   compareAtPrice?: number | null;
-  stock: number;
+  /** required without variants; with them each variant has its own and this is their sum */
+  stock?: number;
+  options?: ProductOption[];
+  /** every variant the product has (an edit that names them lists them all: one left out is removed) */
+  variants?: VariantInput[];
 }
 
 /**
@@ -22,11 +46,6 @@ export interface NewProduct {
  * relative change that cannot lose a concurrent order.
  */
 export type ProductPatch = Partial<NewProduct> & { stockVersion?: number; stockAdjust?: number };
-
-export interface FieldProblem {
-  field: string;
-  problem: string;
-}
 
 export interface CsvRowError {
   /** 1-based line of the data row (the header is line 1) */
@@ -67,30 +86,56 @@ export class ProductCatalog {
     // text that breaks the text rule is a 400 INVALID_TEXT, as for every name and title
     requireText('title', input.title);
     if (input.description?.trim()) requireText('description', input.description);
-    const problems = this.problems(input);
-    if (problems.length) throw new HawkerError('INVALID_PRODUCT', problems.map((p) => `${p.field} ${p.problem}`).join('; '), problems);
+    const options = input.options ?? [];
+    const inputs = input.variants ?? [];
+    const problems = [...this.problems(input, inputs.length > 0), ...variantProblems(options, inputs)];
+    inputs.forEach((v, i) => {
+      if (v.stock === undefined) problems.push({ field: `variants[${i}].stock`, problem: 'a new variant needs its stock' });
+    });
+    if (problems.length) throw invalid(problems);
     if (this.products.findBySku(input.sku)) throw new HawkerError('SKU_TAKEN', `a product with SKU ${input.sku} exists`, [{ field: 'sku', problem: `another product has the SKU ${input.sku}` }]);
+    this.refuseTakenSkus(null, input.sku, inputs);
     const at = this.now();
-    const product: Product = {
+    const id = randomBytes(9).toString('base64url');
+    const variants = inputs.map((v): Variant => ({
       id: randomBytes(9).toString('base64url'),
+      productId: id,
+      sku: v.sku,
+      options: this.cleanOptions(options, v.options),
+      price: v.price,
+      compareAtPrice: v.compareAtPrice ?? null,
+      stock: v.stock ?? 0,
+      stockVersion: 0,
+      hasImage: false,
+      createdAt: at,
+      updatedAt: at,
+    }));
+    const product: Product = {
+      id,
       sku: input.sku,
       title: requireText('title', input.title),
       description: input.description ?? '',
       price: input.price,
       currency: input.currency.toUpperCase(),
       compareAtPrice: input.compareAtPrice ?? null,
-      stock: input.stock,
+      // the product row's own count is unused while it has variants
+      stock: variants.length ? 0 : (input.stock ?? 0),
       stockVersion: 0,
       hasImage: false,
+      options: options.map((o) => ({ name: o.name.trim(), values: o.values.map((v) => v.trim()) })),
+      variants,
       createdAt: at,
       updatedAt: at,
     };
-    this.products.create(product);
-    return product;
+    this.products.atomically(() => this.products.create(product));
+    return this.get(id);
   }
 
   update(id: string, patch: ProductPatch): Product {
     const { stock, stockVersion, stockAdjust } = patch;
+    if ((stock !== undefined || stockAdjust !== undefined) && (patch.variants?.length || (patch.variants === undefined && this.get(id).variants.length))) {
+      throw invalid([{ field: stock !== undefined ? 'stock' : 'stockAdjust', problem: 'a product with variants keeps its stock per variant: edit variants[i].stock' }]);
+    }
     if (stock !== undefined && stockAdjust !== undefined) throw new HawkerError('INVALID_PRODUCT', 'give stock (with stockVersion) or stockAdjust, not both', [{ field: 'stockAdjust', problem: 'not with stock' }]);
     if (stock !== undefined && stockVersion === undefined) throw new HawkerError('STOCK_VERSION_REQUIRED');
     const product = this.products.atomically(() => this.write(id, patch, stock !== undefined ? { set: stock, version: stockVersion ?? 0 } : stockAdjust ? { adjust: stockAdjust } : null));
@@ -114,11 +159,16 @@ export class ProductCatalog {
       stock,
       updatedAt: this.now(),
     };
-    const problems = this.problems(next);
-    if (problems.length) throw new HawkerError('INVALID_PRODUCT', problems.map((p) => `${p.field} ${p.problem}`).join('; '), problems);
+    const problems = this.problems(next, (patch.variants ?? current.variants).length > 0);
+    if (problems.length) throw invalid(problems);
     const other = this.products.findBySku(next.sku);
     if (other && other.id !== id) throw new HawkerError('SKU_TAKEN', `a product with SKU ${next.sku} exists`, [{ field: 'sku', problem: `another product has the SKU ${next.sku}` }]);
     this.products.update(next);
+    if (patch.options !== undefined || patch.variants !== undefined) {
+      this.writeVariants(current, next.sku, patch.options ?? current.options, patch.variants, next.updatedAt, stockEdit !== null && 'set' in stockEdit && stockEdit.version === null);
+    } else if (patch.sku !== undefined) {
+      this.refuseTakenSkus(id, next.sku, current.variants);
+    }
     if (stockEdit && 'set' in stockEdit) {
       const version = stockEdit.version ?? current.stockVersion;
       if (!this.products.setStock(id, stockEdit.set, version, next.updatedAt)) {
@@ -135,6 +185,87 @@ export class ProductCatalog {
     return this.get(id);
   }
 
+  /**
+   * The product's options and its whole list of variants, in the edit's transaction. A variant
+   * left out of the list is removed (409 VARIANT_IN_USE once orders, sales or coupons name it);
+   * stock follows the product rule per variant (STOCK_VERSION_REQUIRED, STALE_STOCK). An import
+   * states the catalog as it should be: its stock is set outright.
+   */
+  private writeVariants(current: Product, productSku: string, options: ProductOption[], given: VariantInput[] | undefined, at: number, importing: boolean): void {
+    const inputs: VariantInput[] = given ?? current.variants.map((v) => ({ id: v.id, sku: v.sku, options: v.options, price: v.price, compareAtPrice: v.compareAtPrice }));
+    const problems = variantProblems(options, inputs);
+    const matched = inputs.map((v, i) => {
+      const existing = v.id !== undefined ? current.variants.find((x) => x.id === v.id) : current.variants.find((x) => x.sku === v.sku);
+      if (v.id !== undefined && !existing) problems.push({ field: `variants[${i}].id`, problem: `${v.id} is not a variant of this product` });
+      if (!existing && v.id === undefined && v.stock === undefined) problems.push({ field: `variants[${i}].stock`, problem: 'a new variant needs its stock' });
+      if (v.stock !== undefined && v.stockAdjust !== undefined) problems.push({ field: `variants[${i}].stockAdjust`, problem: 'not with stock' });
+      return existing;
+    });
+    if (new Set(matched.filter(Boolean)).size !== matched.filter(Boolean).length) problems.push({ field: 'variants', problem: 'a variant is listed twice' });
+    if (problems.length) throw invalid(problems);
+    if (!importing) {
+      const unversioned = inputs.findIndex((v, i) => matched[i] && v.stock !== undefined && v.stockVersion === undefined);
+      if (unversioned >= 0) throw new HawkerError('STOCK_VERSION_REQUIRED', undefined, [{ field: `variants[${unversioned}].stockVersion`, problem: 'name the stockVersion the stock was read at, or use stockAdjust' }]);
+    }
+    this.refuseTakenSkus(current.id, productSku, inputs);
+    this.products.setOptions(current.id, options.map((o) => ({ name: o.name.trim(), values: o.values.map((v) => v.trim()) })), at);
+    for (const old of current.variants) {
+      if (matched.includes(old)) continue;
+      if (!this.products.deleteVariant(old.id)) throw new HawkerError('VARIANT_IN_USE', `variant ${old.sku} is named by orders, flash sales or coupons: keep it and set its stock to 0`, [{ field: 'variants', problem: `${old.sku} cannot be removed` }]);
+    }
+    inputs.forEach((v, i) => {
+      const existing = matched[i];
+      const fields = { sku: v.sku, options: this.cleanOptions(options, v.options), price: v.price, compareAtPrice: v.compareAtPrice ?? null, updatedAt: at, position: i };
+      if (!existing) {
+        const { position, ...rest } = fields;
+        this.products.createVariant({ ...rest, id: randomBytes(9).toString('base64url'), productId: current.id, stock: v.stock ?? 0, stockVersion: 0, hasImage: false, createdAt: at }, position);
+        return;
+      }
+      this.products.updateVariant({ ...fields, id: existing.id });
+      if (v.stock !== undefined) {
+        const version = importing ? existing.stockVersion : (v.stockVersion ?? 0);
+        if (!this.products.setVariantStock(existing.id, v.stock, version, at)) {
+          throw new HawkerError('STALE_STOCK', `variant ${existing.sku} has stock ${existing.stock} (stockVersion ${existing.stockVersion}) since orders came in; the edit read stockVersion ${version}`, {
+            variantId: existing.id,
+            stock: existing.stock,
+            stockVersion: existing.stockVersion,
+          });
+        }
+      } else if (v.stockAdjust) {
+        if (!this.products.adjustVariantStock(existing.id, v.stockAdjust, at)) {
+          throw invalid([{ field: `variants[${i}].stockAdjust`, problem: `at least -${existing.stock}` }]);
+        }
+      }
+    });
+  }
+
+  /** SKUs are one namespace across products and variants: a scanner or a store sync must find one thing. */
+  private refuseTakenSkus(productId: string | null, productSku: string, variants: readonly VariantInput[]): void {
+    const problems: FieldProblem[] = [];
+    const variantOwner = this.products.findVariantBySku(productSku);
+    if (variantOwner && variantOwner.productId !== productId) {
+      problems.push({ field: 'sku', problem: `a variant has the SKU ${productSku}` });
+    }
+    variants.forEach((v, i) => {
+      const product = this.products.findBySku(v.sku);
+      const variant = this.products.findVariantBySku(v.sku);
+      if (v.sku === productSku || product) problems.push({ field: `variants[${i}].sku`, problem: `a product has the SKU ${v.sku}` });
+      else if (variant && variant.productId !== productId) problems.push({ field: `variants[${i}].sku`, problem: `a variant of another product has the SKU ${v.sku}` });
+    });
+    if (problems.length) throw new HawkerError('SKU_TAKEN', problems.map((p) => `${p.field}: ${p.problem}`).join('; '), problems);
+  }
+
+  /** the option values of a variant, trimmed and in the product's option order */
+  private cleanOptions(options: readonly ProductOption[], values: Record<string, string>): Record<string, string> {
+    return Object.fromEntries(options.map((o) => [o.name.trim(), (values[o.name] ?? '').trim()]));
+  }
+
+  variant(productId: string, variantId: string): Variant {
+    const variant = this.get(productId).variants.find((v) => v.id === variantId);
+    if (!variant) throw new HawkerError('VARIANT_NOT_FOUND', `product ${productId} has no variant ${variantId}`);
+    return variant;
+  }
+
   private changed(productIds: string[]): void {
     for (const listener of this.changedListeners) listener(productIds);
   }
@@ -149,6 +280,16 @@ export class ProductCatalog {
     const product = this.products.get(id);
     if (!product) throw new HawkerError('PRODUCT_NOT_FOUND', `no product with id ${id}`);
     return product;
+  }
+
+  /** the product, or undefined (no error) */
+  find(id: string): Product | undefined {
+    return this.products.get(id);
+  }
+
+  /** the id of the product a variant belongs to */
+  productOfVariant(variantId: string): string | undefined {
+    return this.products.getVariant(variantId)?.productId;
   }
 
   list(): Product[] {
@@ -220,7 +361,7 @@ export class ProductCatalog {
         const existing = this.products.findBySku(p.sku);
         if (existing) {
           // an import states the catalog as it should be: its stock is set outright
-          this.write(existing.id, p, { set: p.stock, version: null });
+          this.write(existing.id, p, { set: p.stock ?? 0, version: null });
           touched.push(existing.id);
           updated++;
         } else {
@@ -242,6 +383,19 @@ export class ProductCatalog {
     return { product: this.get(id), image };
   }
 
+  /** A variant's own picture, through the same pipeline as the product's (kept beside it, under variants/). */
+  async setVariantImage(productId: string, variantId: string, upload: Buffer): Promise<{ product: Product; image: StoredImage }> {
+    this.variant(productId, variantId);
+    const image = await this.images.store(variantImageKey(productId, variantId), upload);
+    this.products.setVariantHasImage(variantId, true, this.now());
+    this.changed([productId]);
+    return { product: this.get(productId), image };
+  }
+
+  variantPicture(productId: string, variantId: string, size: 'image' | 'thumb'): Buffer | null {
+    return this.images.webp(variantImageKey(productId, variantId), size);
+  }
+
   picture(id: string, size: 'image' | 'thumb'): Buffer | null {
     return this.images.webp(id, size);
   }
@@ -250,7 +404,7 @@ export class ProductCatalog {
     return this.images.overlayPng(id);
   }
 
-  private problems(p: NewProduct): FieldProblem[] {
+  private problems(p: NewProduct, hasVariants = false): FieldProblem[] {
     const out: FieldProblem[] = [];
     const currency = p.currency.toUpperCase();
     if (!SKU.test(p.sku)) out.push({ field: 'sku', problem: 'must be 1-64 letters, digits, dot, dash or underscore' });
@@ -266,7 +420,12 @@ export class ProductCatalog {
     if (currencyExponents[currency] === undefined) out.push({ field: 'currency', problem: 'is not an ISO 4217 code Hawker supports' });
     if (!Number.isInteger(p.price) || p.price < 0 || p.price > MAX_MINOR) out.push({ field: 'price', problem: 'must be a whole number of minor units >= 0' });
     if (p.compareAtPrice != null && p.compareAtPrice <= p.price) out.push({ field: 'compareAtPrice', problem: 'must be higher than price' });
-    if (!Number.isInteger(p.stock) || p.stock < 0) out.push({ field: 'stock', problem: 'must be a whole number >= 0' });
+    if (!hasVariants && (p.stock === undefined || !Number.isInteger(p.stock) || p.stock < 0)) out.push({ field: 'stock', problem: 'must be a whole number >= 0' });
     return out;
   }
 }
+
+// ids are URL-safe base64 (the route checks them), so this stays inside the product's folder
+const variantImageKey = (productId: string, variantId: string) => `${productId}/variants/${variantId}`;
+
+const invalid = (problems: FieldProblem[]) => new HawkerError('INVALID_PRODUCT', problems.map((p) => `${p.field} ${p.problem}`).join('; '), problems);

@@ -1,6 +1,6 @@
 import type { FlashSale } from '../domain/overlay.js';
 import type { FlashSaleRepository, LineupRepository } from '../domain/ports.js';
-import type { Product } from '../domain/product.js';
+import type { Product, ProductOption, Variant } from '../domain/product.js';
 import type { ShowLineup } from './show-lineup.js';
 
 /** What a viewer may see of a product: no SKU, no timestamps; picture URLs. */
@@ -9,12 +9,29 @@ export type LineupItem = Pick<Product, 'id' | 'title' | 'description' | 'price' 
   thumbUrl: string | null;
 };
 
+/** A variant as it can be bought now: its price in force and how many are left at it. */
+export interface VariantOffer {
+  id: string;
+  sku: string;
+  options: Record<string, string>;
+  price: number;
+  compareAtPrice: number | null;
+  priceNow: number;
+  stockLeft: number;
+  /** the flash sale that sets priceNow (one on this variant or on the whole product), if one does */
+  saleId: string | null;
+  thumbUrl?: string;
+}
+
 /** A lineup product as it can be bought now: the price in force and how many are left at it. */
 export interface Offer extends LineupItem {
   priceNow: number;
+  /** with variants, the sum of theirs */
   stockLeft: number;
-  /** the flash sale that sets priceNow, if one does */
+  /** the flash sale on the whole product that sets priceNow, if one does */
   saleId: string | null;
+  options: ProductOption[];
+  variants: VariantOffer[];
 }
 
 export type SaleState = 'running' | 'sold out' | 'ended';
@@ -23,6 +40,7 @@ export type SaleState = 'running' | 'sold out' | 'ended';
 export interface SaleView {
   id: string;
   productId: string;
+  variantId: string | null;
   price: number;
   quantity: number;
   remaining: number;
@@ -49,6 +67,21 @@ export const lineupItem = (p: Product): LineupItem => ({
   thumbUrl: p.hasImage ? `/media/products/${p.id}/thumb.webp?v=${p.updatedAt}` : null,
 });
 
+/** A sale on the whole product covers every variant; one on a variant only that one. */
+function variantOffer(productId: string, v: Variant, sale: FlashSale | null): VariantOffer {
+  return {
+    id: v.id,
+    sku: v.sku,
+    options: { ...v.options },
+    price: v.price,
+    compareAtPrice: v.compareAtPrice,
+    priceNow: sale ? sale.price : v.price,
+    stockLeft: sale ? Math.min(sale.remaining, v.stock) : v.stock,
+    saleId: sale?.id ?? null,
+    ...(v.hasImage ? { thumbUrl: `/media/products/${productId}/variants/${v.id}/thumb.webp?v=${v.updatedAt}` } : {}),
+  };
+}
+
 export function saleState(sale: FlashSale, now: number): SaleState {
   if (sale.endsAt > now && sale.remaining > 0) return 'running';
   return sale.remaining === 0 ? 'sold out' : 'ended';
@@ -74,11 +107,20 @@ export class ShowOffers {
     const selling = sale && state === 'running' ? sale : null;
     const items = this.lineup.get(showId).map((p): Offer => {
       const onSale = selling?.productId === p.id ? selling : null;
-      return { ...lineupItem(p), priceNow: onSale ? onSale.price : p.price, stockLeft: onSale ? Math.min(onSale.remaining, p.stock) : p.stock, saleId: onSale?.id ?? null };
+      const wholeSale = onSale && onSale.variantId === null ? onSale : null;
+      const variants = p.variants.map((v) => variantOffer(p.id, v, onSale && (onSale.variantId === null || onSale.variantId === v.id) ? onSale : null));
+      return {
+        ...lineupItem(p),
+        priceNow: wholeSale ? wholeSale.price : p.price,
+        stockLeft: variants.length ? variants.reduce((sum, v) => sum + v.stockLeft, 0) : wholeSale ? Math.min(wholeSale.remaining, p.stock) : p.stock,
+        saleId: wholeSale?.id ?? null,
+        options: p.options.map((o) => ({ name: o.name, values: [...o.values] })),
+        variants,
+      };
     });
     return {
       items,
-      sale: sale && state && { id: sale.id, productId: sale.productId, price: sale.price, quantity: sale.quantity, remaining: sale.remaining, endsAt: new Date(sale.endsAt).toISOString(), state },
+      sale: sale && state && { id: sale.id, productId: sale.productId, variantId: sale.variantId, price: sale.price, quantity: sale.quantity, remaining: sale.remaining, endsAt: new Date(sale.endsAt).toISOString(), state },
     };
   }
 

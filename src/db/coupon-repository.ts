@@ -20,6 +20,8 @@ export interface CouponRow {
   unlock: Coupon['unlock'];
   unlock_threshold: number | null;
   keyword: string | null;
+  product_id: string | null;
+  variant_id: string | null;
   uses: number;
   created_at: number;
   disabled_at: number | null;
@@ -43,6 +45,8 @@ export const toCoupon = (r: CouponRow): Coupon => ({
   unlock: r.unlock,
   unlockThreshold: r.unlock_threshold,
   keyword: r.keyword,
+  productId: r.product_id,
+  variantId: r.variant_id,
   uses: r.uses,
   createdAt: r.created_at,
   disabledAt: r.disabled_at,
@@ -53,9 +57,9 @@ const params = (c: Coupon) => ({ ...c, liveOnly: c.liveOnly ? 1 : 0, listed: c.l
 export function createCouponRepository(db: Db): CouponRepository {
   const insert = db.prepare<[ReturnType<typeof params>]>(
     `INSERT INTO coupons (id, code, kind, amount, currency, show_id, live_only, listed, starts_at, expires_at, expires_after_show_minutes,
-       max_uses, per_viewer_limit, min_level, unlock, unlock_threshold, keyword, uses, created_at, disabled_at)
+       max_uses, per_viewer_limit, min_level, unlock, unlock_threshold, keyword, product_id, variant_id, uses, created_at, disabled_at)
      VALUES (@id, @code, @kind, @amount, @currency, @showId, @liveOnly, @listed, @startsAt, @expiresAt, @expiresAfterShowMinutes,
-       @maxUses, @perViewerLimit, @minLevel, @unlock, @unlockThreshold, @keyword, 0, @createdAt, NULL)`,
+       @maxUses, @perViewerLimit, @minLevel, @unlock, @unlockThreshold, @keyword, @productId, @variantId, 0, @createdAt, NULL)`,
   );
   const byId = db.prepare<[id: string], CouponRow>('SELECT * FROM coupons WHERE id = ?');
   const byCode = db.prepare<[code: string], CouponRow>('SELECT * FROM coupons WHERE code = ?');

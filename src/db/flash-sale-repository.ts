@@ -6,6 +6,7 @@ interface FlashSaleRow {
   id: string;
   show_id: string;
   product_id: string;
+  variant_id: string | null;
   price: number;
   quantity: number;
   remaining: number;
@@ -19,6 +20,7 @@ const toSale = (r: FlashSaleRow): FlashSale => ({
   id: r.id,
   showId: r.show_id,
   productId: r.product_id,
+  variantId: r.variant_id,
   price: r.price,
   quantity: r.quantity,
   remaining: r.remaining,
@@ -30,8 +32,8 @@ const toSale = (r: FlashSaleRow): FlashSale => ({
 
 export function createFlashSaleRepository(db: Db): FlashSaleRepository {
   const insert = db.prepare<[FlashSale]>(
-    `INSERT INTO flash_sales (id, show_id, product_id, price, quantity, remaining, per_customer_limit, starts_at, ends_at, created_at)
-     VALUES (@id, @showId, @productId, @price, @quantity, @remaining, @perCustomerLimit, @startsAt, @endsAt, @createdAt)`,
+    `INSERT INTO flash_sales (id, show_id, product_id, variant_id, price, quantity, remaining, per_customer_limit, starts_at, ends_at, created_at)
+     VALUES (@id, @showId, @productId, @variantId, @price, @quantity, @remaining, @perCustomerLimit, @startsAt, @endsAt, @createdAt)`,
   );
   const byId = db.prepare<[id: string], FlashSaleRow>('SELECT * FROM flash_sales WHERE id = ?');
   const forShow = db.prepare<[showId: string], FlashSaleRow>('SELECT * FROM flash_sales WHERE show_id = ? ORDER BY starts_at, rowid');

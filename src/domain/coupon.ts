@@ -28,6 +28,10 @@ export interface Coupon {
   /** minutes watched, messages sent, votes cast; for keyword: how many viewers (first N) */
   unlockThreshold: number | null;
   keyword: string | null;
+  /** only for orders of this product (null: any product) */
+  productId: string | null;
+  /** only for orders of this variant of productId (null: any of its variants) */
+  variantId: string | null;
   uses: number;
   createdAt: number;
   disabledAt: number | null;

@@ -10,6 +10,8 @@ export interface FlashSale {
   id: string;
   showId: string;
   productId: string;
+  /** the one variant on sale; null: every variant of the product (or a product without variants) */
+  variantId: string | null;
   price: number;
   quantity: number;
   remaining: number;
@@ -48,7 +50,7 @@ export const ANNOUNCEMENT_MAX = 140;
 export type OverlayChange =
   | { change: 'pin'; productId: string }
   | { change: 'unpin' }
-  | { change: 'flash_sale.started'; flashSaleId: string; productId: string; price: number; quantity: number; endsAt: string }
+  | { change: 'flash_sale.started'; flashSaleId: string; productId: string; variantId: string | null; price: number; quantity: number; endsAt: string }
   | { change: 'flash_sale.ended'; flashSaleId: string; reason: 'ended' | 'stopped' | 'sold out' }
   | { change: 'announcement'; text: string | null }
   | { change: 'qr'; enabled: boolean }

@@ -2,7 +2,7 @@ import type { Coupon } from './coupon.js';
 import type { ChatMessage, ChatSettings, HostActivity, Poll, Question, Sanction } from './audience.js';
 import type { FlashSale, OverlayState } from './overlay.js';
 import type { Contact, Order, OrderDetail, OrderStatus, PaymentProvider, PlaceOrder, PlaceOrderResult, QuoteRequest, QuoteResult, ShippingAddress, Viewer, WebhookEventType } from './order.js';
-import type { Product } from './product.js';
+import type { Product, ProductOption, Variant } from './product.js';
 import type { Show, ShowEvent } from './show.js';
 
 /** Storage of shows, implemented by src/db; consumers never see SQL. */
@@ -41,11 +41,26 @@ export interface ProductRepository {
   setStock(id: string, stock: number, version: number, at: number): boolean;
   /** stock + delta; false when that would go below 0 (or no such product) */
   adjustStock(id: string, delta: number, at: number): boolean;
-  /** false when orders or flash sales still point at it */
+  /** false when orders, flash sales or coupons still point at it */
   delete(id: string): boolean;
   /** runs fn in one transaction: all of it is stored or none */
   atomically<T>(fn: () => T): T;
+  setOptions(id: string, options: ProductOption[], at: number): void;
+  /** `position`: where it is listed among the product's variants */
+  createVariant(variant: Variant, position: number): void;
+  getVariant(id: string): Variant | undefined;
+  findVariantBySku(sku: string): Variant | undefined;
+  /** everything but the stock, like update */
+  updateVariant(variant: VariantFields): void;
+  setVariantStock(id: string, stock: number, version: number, at: number): boolean;
+  adjustVariantStock(id: string, delta: number, at: number): boolean;
+  setVariantHasImage(id: string, hasImage: boolean, at: number): void;
+  /** false when orders, flash sales or coupons still name it */
+  deleteVariant(id: string): boolean;
 }
+
+/** what an edit of a variant writes: never its stock */
+export type VariantFields = Pick<Variant, 'id' | 'sku' | 'options' | 'price' | 'compareAtPrice' | 'updatedAt'> & { position: number };
 
 export interface OverlayStateRepository {
   get(showId: string): OverlayState | undefined;

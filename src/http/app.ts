@@ -74,6 +74,8 @@ export interface AppDeps {
   hlsRoot: string;
   readiness: ReadinessCheck[];
   version: string;
+  /** Stripe is configured: the viewer page's CSP lets Stripe.js in */
+  stripeOnPage?: boolean;
 }
 
 function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
@@ -178,6 +180,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     isPublic: (showId) => deps.catalog.mediaIsPublic(showId),
     isAdmin: (request) => isAdmin(request.headers.authorization) || sessions.fromRequest(request) !== null,
   });
-  await app.register(pageRoutes, { catalog: deps.catalog, sessions, isAdmin, urls: deps.urls });
+  await app.register(pageRoutes, { catalog: deps.catalog, sessions, isAdmin, urls: deps.urls, stripeOnPage: deps.stripeOnPage ?? false });
   return app;
 }

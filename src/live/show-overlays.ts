@@ -73,6 +73,8 @@ export function screenLayout(layout: FrameLayout): ScreenLayout {
 
 export interface StartFlashSale {
   productId: string;
+  /** one variant on sale; every variant of the product when not given */
+  variantId?: string;
   price: number;
   /** at most the stock left; all of it when not given */
   quantity?: number;
@@ -133,11 +135,13 @@ export class ShowOverlays {
 
   startFlashSale(showId: string, input: StartFlashSale) {
     const product = this.o.catalog.get(input.productId);
+    const variant = input.variantId === undefined ? null : this.o.catalog.variant(product.id, input.variantId);
     // stock is what is left after every order so far: a sale cannot offer more than that
-    if (product.stock === 0) throw new HawkerError('NOT_ENOUGH_STOCK', `${product.sku} is sold out: no stock left for a sale`);
-    const quantity = input.quantity ?? product.stock;
-    if (quantity > product.stock) {
-      throw new HawkerError('NOT_ENOUGH_STOCK', `${product.sku} has ${product.stock} left in stock; the sale asks for ${quantity} (at most ${product.stock})`);
+    const { sku, stock } = variant ?? product;
+    if (stock === 0) throw new HawkerError('NOT_ENOUGH_STOCK', `${sku} is sold out: no stock left for a sale`);
+    const quantity = input.quantity ?? stock;
+    if (quantity > stock) {
+      throw new HawkerError('NOT_ENOUGH_STOCK', `${sku} has ${stock} left in stock; the sale asks for ${quantity} (at most ${stock})`);
     }
     const show = this.show(showId);
     if (show.status === 'ended') throw new HawkerError('SHOW_ENDED');
@@ -150,6 +154,7 @@ export class ShowOverlays {
       id: randomBytes(9).toString('base64url'),
       showId,
       productId: product.id,
+      variantId: variant?.id ?? null,
       price: input.price,
       quantity,
       remaining: quantity,
@@ -163,6 +168,7 @@ export class ShowOverlays {
       change: 'flash_sale.started',
       flashSaleId: sale.id,
       productId: product.id,
+      variantId: sale.variantId,
       price: sale.price,
       quantity: sale.quantity,
       endsAt: new Date(sale.endsAt).toISOString(),
@@ -188,7 +194,9 @@ export class ShowOverlays {
     if (!order.flashSaleId || this.state(order.showId).flashSaleId !== order.flashSaleId) return;
     const sale = this.o.flashSales.get(order.flashSaleId);
     const product = this.tryProduct(order.productId);
-    if (!sale || (sale.remaining > 0 && (product?.stock ?? 0) > 0)) return;
+    // a sale on one variant ends when that variant's stock is gone, not the product's
+    const stock = sale?.variantId ? (product?.variants.find((v) => v.id === sale.variantId)?.stock ?? 0) : (product?.stock ?? 0);
+    if (!sale || (sale.remaining > 0 && stock > 0)) return;
     this.endSale(order.showId, sale.id, 'sold out');
   }
 

@@ -67,7 +67,7 @@ export function notifyAudience(bus: EventSource, { out, overlayView, flashSale, 
       if (!sale) return null;
       return {
         type: 'flash_sale',
-        sale: { id: sale.id, productId: sale.productId, price: sale.price, quantity: sale.quantity, remaining: sale.remaining, endsAt: new Date(sale.endsAt).toISOString() },
+        sale: { id: sale.id, productId: sale.productId, variantId: sale.variantId, price: sale.price, quantity: sale.quantity, remaining: sale.remaining, endsAt: new Date(sale.endsAt).toISOString() },
       };
     });
   });

@@ -37,6 +37,7 @@ export const OverlayViewSchema = Type.Object({
     Type.Object({
       id: Type.String(),
       productId: Type.String(),
+      variantId: Nullable(Type.String()),
       price: Type.Integer(),
       quantity: Type.Integer(),
       remaining: Type.Integer(),
@@ -92,6 +93,7 @@ export function overlayToWire(view: OverlaySnapshot): OverlayWire {
     flashSale: sale && {
       id: sale.id,
       productId: sale.productId,
+      variantId: sale.variantId,
       price: sale.price,
       quantity: sale.quantity,
       remaining: sale.remaining,

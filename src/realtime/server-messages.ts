@@ -51,6 +51,7 @@ const Counts = Type.Object(Object.fromEntries(reactionKinds.map((k) => [k, Type.
 export const FlashSaleViewSchema = Type.Object({
   id: Type.String(),
   productId: Type.String(),
+  variantId: Nullable(Type.String()),
   price: Type.Integer(),
   quantity: Type.Integer(),
   remaining: Type.Integer({ minimum: 0 }),
@@ -70,7 +71,22 @@ export const OfferSchema = Type.Object({
   thumbUrl: Nullable(Type.String()),
   priceNow: Type.Integer({ description: 'the price an order is charged now (a running flash sale sets it)' }),
   stockLeft: Type.Integer({ minimum: 0, description: 'how many can be bought now at priceNow' }),
-  saleId: Nullable(Type.String()),
+  saleId: Nullable(Type.String({ description: 'the sale that sets priceNow: one on the whole product (a sale on one variant sets only that variant\'s)' })),
+  options: Type.Array(Type.Object({ name: Type.String(), values: Type.Array(Type.String()) }), { description: 'what a buyer chooses between; empty without variants' }),
+  variants: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      sku: Type.String(),
+      options: Type.Record(Type.String(), Type.String()),
+      price: Type.Integer({ description: 'the regular price, minor units' }),
+      compareAtPrice: Nullable(Type.Integer()),
+      priceNow: Type.Integer({ description: 'the price an order of this variant is charged now' }),
+      stockLeft: Type.Integer({ minimum: 0 }),
+      saleId: Nullable(Type.String()),
+      thumbUrl: Type.Optional(Type.String()),
+    }),
+    { description: 'with variants, an order names one; stockLeft of the offer is their sum' },
+  ),
 });
 
 /** The show's products and its latest flash sale as they stand: in the welcome, and pushed on every change. */
@@ -80,6 +96,7 @@ export const LineupStateSchema = Type.Object({
     Type.Object({
       id: Type.String(),
       productId: Type.String(),
+      variantId: Nullable(Type.String()),
       price: Type.Integer(),
       quantity: Type.Integer(),
       remaining: Type.Integer({ minimum: 0 }),

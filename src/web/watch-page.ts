@@ -19,7 +19,8 @@ export interface WatchPageInput {
  * data-shape, set by the player from the video's size): a portrait stream on a phone plays
  * full-screen with chat over its lower part and the panels as sheets; on a wide screen it
  * sits in a 9:16 column. Buttons over the video's burned-in overlays open their product's buy
- * sheet (#buy-sheet), as does ?product= (the QR's link). The page is static HTML;
+ * sheet (#buy-sheet: variant, quantity, code, address, payment), as does ?product= (the QR's
+ * link); "My orders" follows the viewer's orders. The page is static HTML;
  * /assets/viewer.js fills it from the API and the live socket. No inline script: the CSP
  * forbids it.
  */
@@ -73,6 +74,7 @@ export function renderWatchPage(input: WatchPageInput): string {
       <button role="tab" id="tab-poll" aria-controls="panel-poll" aria-selected="false" tabindex="-1">Poll <span id="poll-dot" class="dot" hidden></span></button>
       <button role="tab" id="tab-coupons" aria-controls="panel-coupons" aria-selected="false" tabindex="-1">Coupons</button>
       <button role="tab" id="tab-questions" aria-controls="panel-questions" aria-selected="false" tabindex="-1">Ask</button>
+      <button role="tab" id="tab-orders" aria-controls="panel-orders" aria-selected="false" tabindex="-1">My orders</button>
     </div>
     <section role="tabpanel" id="panel-products" aria-labelledby="tab-products">
       <ul id="products" class="products"></ul>
@@ -107,6 +109,9 @@ export function renderWatchPage(input: WatchPageInput): string {
         <button type="submit">Ask</button>
       </form>
       <ol id="questions" class="questions"></ol>
+    </section>
+    <section role="tabpanel" id="panel-orders" aria-labelledby="tab-orders" hidden>
+      <ul id="my-orders" class="my-orders" aria-live="polite"></ul>
     </section>
   </div>
 </main>

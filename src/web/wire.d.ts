@@ -44,8 +44,29 @@ export interface Product {
   stock: number;
   stockVersion: number;
   hasImage: boolean;
+  options: ProductOption[];
+  /** with variants, stock is the sum of theirs */
+  variants: ProductVariant[];
   createdAt: string;
   updatedAt: string;
+}
+
+export interface ProductOption {
+  name: string;
+  values: string[];
+}
+
+export interface ProductVariant {
+  id: string;
+  sku: string;
+  /** { Size: 'M', Colour: 'Red' } */
+  options: { [optionName: string]: string };
+  price: number;
+  compareAtPrice: number | null;
+  stock: number;
+  stockVersion: number;
+  hasImage: boolean;
+  imageUrl?: string;
 }
 export type ChatLine = Omit<LiveMessage<'chat'>, 'type'>;
 export type PollResults = NonNullable<LiveMessage<'welcome'>['poll']>;
@@ -149,3 +170,103 @@ export interface Coupon {
   maxUses: number | null;
   disabledAt: string | null;
 }
+
+// ---- checkout (issue 14; the contract in checkout-contract.md). Written against the contract
+// while the routes are built in parallel: the viewer's buy sheet and "my orders" read these.
+
+/** a variant of a lineup offer as the pushed lineup state carries it */
+export interface OfferVariant {
+  id: string;
+  sku: string;
+  options: Record<string, string>;
+  price: number;
+  priceNow: number;
+  stockLeft: number;
+  /** a flash sale on this variant alone */
+  saleId?: string | null;
+  thumbUrl?: string | null;
+}
+/** an option of a product (e.g. Size: S, M, L) */
+export interface ProductOption {
+  name: string;
+  values: string[];
+}
+/** an offer as the buy sheet reads it: options and variants when the product has them */
+export type CheckoutOffer = Offer & { options?: ProductOption[]; variants?: OfferVariant[] };
+
+/** GET /api/checkout */
+export interface CheckoutConfig {
+  providers: Array<'manual' | 'stripe'>;
+  holdMinutes: number;
+  manualInstructions: string;
+  stripePublishableKey: string | null;
+  shipping: Record<string, number>;
+  taxPercent: number;
+}
+
+/** POST /api/shows/:id/quote */
+export interface Quote {
+  currency: string;
+  unitPrice: number;
+  regularPrice: number;
+  quantity: number;
+  subtotal: number;
+  discount: number;
+  shipping: number;
+  tax: number;
+  total: number;
+  coupon: { code: string } | null;
+}
+
+export interface Contact {
+  name: string;
+  email: string;
+  phone?: string;
+}
+export interface ShippingAddress {
+  name: string;
+  line1: string;
+  line2?: string;
+  city: string;
+  region?: string;
+  postalCode: string;
+  country: string;
+}
+/** GET / PUT /api/me/profile */
+export interface Profile {
+  contact: Contact | null;
+  shippingAddress: ShippingAddress | null;
+}
+
+export type OrderStatus = 'pending' | 'paid' | 'shipped' | 'cancelled' | 'expired' | 'refunded';
+/** an order as its viewer reads it (OrderSchema; GET /api/me/orders, POST /api/shows/:id/orders, the socket's my-order) */
+export interface ViewerOrder {
+  id: string;
+  showId: string;
+  productId: string;
+  variantId: string | null;
+  quantity: number;
+  unitPrice: number;
+  discount: number;
+  shipping: number;
+  tax: number;
+  total: number;
+  currency: string;
+  couponId: string | null;
+  status: OrderStatus;
+  replay: boolean;
+  holdExpiresAt: string | null;
+  payment: { provider: 'manual' | 'stripe' | null; reference: string | null };
+  contact: Contact | null;
+  shippingAddress: ShippingAddress | null;
+  carrier: string | null;
+  trackingNumber: string | null;
+  paidAt: string | null;
+  shippedAt: string | null;
+  createdAt: string;
+}
+
+/** POST /api/orders/:id/payment */
+export type PaymentStart =
+  | { provider: 'stripe'; clientSecret: string; publishableKey: string; savedMethods: Array<{ id: string; brand: string; last4: string }> }
+  | { provider: 'manual'; instructions: string };

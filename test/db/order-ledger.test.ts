@@ -22,7 +22,7 @@ t.test('stream time of an order comes from its timeline event; a refusal writes 
   const events = createShowEventRepository(db);
   const webhooks = createWebhookStore(db);
   const ledger = createOrderLedger(db, { events, webhooks });
-  createProductRepository(db).create({ id: 'p1', sku: 'S', title: 'Mug', description: '', price: 1200, currency: 'EUR', compareAtPrice: null, stock: 3, stockVersion: 0, hasImage: false, createdAt: 1, updatedAt: 1 });
+  createProductRepository(db).create({ id: 'p1', sku: 'S', title: 'Mug', description: '', price: 1200, currency: 'EUR', compareAtPrice: null, stock: 3, stockVersion: 0, hasImage: false, options: [], variants: [], createdAt: 1, updatedAt: 1 });
   createViewerRepository(db).create({ id: 'v1', displayName: 'Ana', createdAt: 1 }, 'h'.repeat(64));
   webhooks.addEndpoint({ id: 'w1', url: 'https://example.test/hook', secret: 's', createdAt: 1 });
   for (const id of ['liveshow0001', 'neverlive001']) {

@@ -82,7 +82,7 @@ const coupon = (over: Partial<Coupon> = {}): Coupon => ({
   minLevel: 0,
   unlock: null,
   unlockThreshold: null,
-  keyword: null,
+  keyword: null, productId: null, variantId: null,
   uses: 0,
   createdAt: AT - 60_000,
   disabledAt: null,

@@ -20,7 +20,7 @@ const frames = {
 
 const product: Product = {
   id: 'p1', sku: 'HOSE-30', title: 'Expandable garden hose 30 m with brass fittings and spray gun', description: '', price: 1999, currency: 'USD',
-  compareAtPrice: 2999, stock: 50, stockVersion: 0, hasImage: false, createdAt: 0, updatedAt: 0,
+  compareAtPrice: 2999, stock: 50, stockVersion: 0, hasImage: false, options: [], variants: [], createdAt: 0, updatedAt: 0,
 };
 /** Every slot on at once: the most a host can put on screen. */
 const everything: OverlayScene = {
@@ -33,7 +33,7 @@ const everything: OverlayScene = {
     poll: { question: 'Which colour next?', options: [{ label: 'Forest green', votes: 5 }, { label: 'Ocean blue', votes: 3 }, { label: 'Sunset orange', votes: 1 }, { label: 'Stone grey', votes: 1 }] },
   },
   pinned: { product, imagePng: null },
-  flashSale: { sale: { id: 'f1', showId: 's', productId: 'p1', price: 1499, quantity: 100, remaining: 37, perCustomerLimit: null, startsAt: 0, endsAt: 90_000, createdAt: 0 }, product },
+  flashSale: { sale: { id: 'f1', showId: 's', productId: 'p1', variantId: null, price: 1499, quantity: 100, remaining: 37, perCustomerLimit: null, startsAt: 0, endsAt: 90_000, createdAt: 0 }, product },
   checkoutUrl: 'https://shop.example/watch/abc?product=p1',
   now: 0,
 };

@@ -9,7 +9,7 @@ import { escapeXml, fitText, isRtl, wrapText } from '../../src/overlay/text.js';
 
 const theme = loadOverlayTheme();
 const product = (title: string, extra: Partial<Product> = {}): Product => ({
-  id: 'p1', sku: 'SKU-1', title, description: '', price: 1999, currency: 'USD', compareAtPrice: 2999, stock: 50, stockVersion: 0, hasImage: false, createdAt: 0, updatedAt: 0, ...extra,
+  id: 'p1', sku: 'SKU-1', title, description: '', price: 1999, currency: 'USD', compareAtPrice: 2999, stock: 50, stockVersion: 0, hasImage: false, options: [], variants: [], createdAt: 0, updatedAt: 0, ...extra,
 });
 const scene = (over: Partial<OverlayScene> = {}): OverlayScene => ({ state: emptyOverlayState(), pinned: null, flashSale: null, checkoutUrl: null, now: 1_000_000, ...over });
 
@@ -74,7 +74,7 @@ t.test('price, compare-at and discount; no discount without a higher compare-at'
 
 t.test('flash sale: countdown, stock left, sold out, ended', async (t) => {
   const sale = (remaining: number, endsIn: number): FlashSale => ({
-    id: 'f1', showId: 's', productId: 'p1', price: 1499, quantity: 100, remaining, perCustomerLimit: 1, startsAt: 0, endsAt: 1_000_000 + endsIn, createdAt: 0,
+    id: 'f1', showId: 's', productId: 'p1', variantId: null, price: 1499, quantity: 100, remaining, perCustomerLimit: 1, startsAt: 0, endsAt: 1_000_000 + endsIn, createdAt: 0,
   });
   t.equal(countdownText(125_000), '02:05');
   t.equal(countdownText(1), '00:01', 'rounded up');

@@ -19,7 +19,7 @@ function setup() {
   const onScreen = (showId: string) => ({
     ...emptyOverlay(showId),
     pinnedProduct: { id: 'p1', title: 'Mug', price: 500, currency: 'EUR' },
-    flashSale: { id: 'fs1', showId, productId: 'p1', price: 300, quantity: 10, remaining: 9, perCustomerLimit: null, startsAt: Date.UTC(2026, 0, 1), endsAt: Date.UTC(2026, 0, 1, 0, 5), createdAt: 0, secondsLeft: 300 },
+    flashSale: { id: 'fs1', showId, productId: 'p1', variantId: null, price: 300, quantity: 10, remaining: 9, perCustomerLimit: null, startsAt: Date.UTC(2026, 0, 1), endsAt: Date.UTC(2026, 0, 1, 0, 5), createdAt: 0, secondsLeft: 300 },
   });
   notifyAudience(bus, { out, overlayView: onScreen, flashSale: (id) => sales.get(id), lineupState: () => ({ items: [], sale: null }), openShows: () => [], lists: () => false, hostWatching: () => false, orderDetail: () => { throw new Error('no detail read without a host'); } });
   return { bus, out, sales };
@@ -70,7 +70,7 @@ t.test('overlay.changed -> an overlay message with the view (in its wire form: s
           showId: 'show1',
           state: { pinnedProductId: null, flashSaleId: null, announcement: null, qr: false, hidden: false, theme: {}, poll: null },
           pinnedProduct: { id: 'p1', title: 'Mug', price: 500, currency: 'EUR' },
-          flashSale: { id: 'fs1', productId: 'p1', price: 300, quantity: 10, remaining: 9, perCustomerLimit: null, startsAt: '2026-01-01T00:00:00.000Z', endsAt: '2026-01-01T00:05:00.000Z', secondsLeft: 300 },
+          flashSale: { id: 'fs1', productId: 'p1', variantId: null, price: 300, quantity: 10, remaining: 9, perCustomerLimit: null, startsAt: '2026-01-01T00:00:00.000Z', endsAt: '2026-01-01T00:05:00.000Z', secondsLeft: 300 },
           layout: null,
         },
         programDateTime: '2026-01-01T00:00:00.500Z',
@@ -102,13 +102,13 @@ t.test('order.placed in a flash sale -> the latest flash_sale message, built whe
   const { bus, out, sales } = setup();
   bus.emit({ type: 'order.placed', order: order() });
   t.equal(out.latest.size, 0, 'no flash sale, no message');
-  const sale: FlashSale = { id: 'fs1', showId: 'show1', productId: 'p1', price: 300, quantity: 10, remaining: 9, perCustomerLimit: null, startsAt: 0, endsAt: Date.UTC(2026, 0, 1, 0, 5), createdAt: 0 };
+  const sale: FlashSale = { id: 'fs1', showId: 'show1', productId: 'p1', variantId: null, price: 300, quantity: 10, remaining: 9, perCustomerLimit: null, startsAt: 0, endsAt: Date.UTC(2026, 0, 1, 0, 5), createdAt: 0 };
   bus.emit({ type: 'order.placed', order: order({ flashSaleId: 'fs1' }) });
   const build = out.latest.get('show1:sale:fs1');
   t.ok(build, 'keyed by the sale: a burst of orders sends one message per tick');
   t.equal(build!(), null, 'a sale that is gone sends nothing');
   sales.set('fs1', sale);
-  t.same(build!(), { type: 'flash_sale', sale: { id: 'fs1', productId: 'p1', price: 300, quantity: 10, remaining: 9, endsAt: '2026-01-01T00:05:00.000Z' } });
+  t.same(build!(), { type: 'flash_sale', sale: { id: 'fs1', productId: 'p1', variantId: null, price: 300, quantity: 10, remaining: 9, endsAt: '2026-01-01T00:05:00.000Z' } });
   sales.set('fs1', { ...sale, remaining: 4 });
   t.match(build!(), { sale: { remaining: 4 } }, 'the stock as it is when the message leaves');
 });
@@ -176,7 +176,7 @@ t.test('prices and stock: each change pushes the lineup state to the shows that 
     out,
     overlayView: emptyOverlay,
     flashSale: () => undefined,
-    lineupState: (showId) => ({ items: lineups[showId]!.map((id) => ({ id, title: id, description: '', price: 1000, currency: 'EUR', compareAtPrice: null, stock, imageUrl: null, thumbUrl: null, priceNow: 1000, stockLeft: stock, saleId: null })), sale: null }),
+    lineupState: (showId) => ({ items: lineups[showId]!.map((id) => ({ id, title: id, description: '', price: 1000, currency: 'EUR', compareAtPrice: null, stock, imageUrl: null, thumbUrl: null, priceNow: 1000, stockLeft: stock, saleId: null, options: [], variants: [] })), sale: null }),
     // show3 has nobody connected on this node
     openShows: () => ['show1', 'show2'],
     lists: (showId, productId) => lineups[showId]!.includes(productId),

@@ -6,6 +6,7 @@ import { HawkerError } from '../../domain/errors.js';
 import { ErrorResponseSchema } from '../errors.js';
 import { IdParams } from '../schemas/common.js';
 import { Lineup, PictureParams, PictureQuery, SetLineupBody } from '../schemas/lineup.js';
+import { VariantPictureParams } from '../schemas/products.js';
 import type { AdminScope } from './admin-scope.js';
 
 const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 404: ErrorResponseSchema, 422: ErrorResponseSchema, 429: ErrorResponseSchema };
@@ -43,6 +44,21 @@ export const lineupRoutes: FastifyPluginAsyncTypebox<LineupRoutesOptions> = asyn
       const { id, file } = request.params;
       const bytes = catalog.picture(id, file === 'image.webp' ? 'image' : 'thumb');
       if (!bytes) throw new HawkerError('MEDIA_NOT_FOUND', `product ${id} has no picture`);
+      return reply
+        .header('content-type', 'image/webp')
+        .header('cache-control', request.query.v ? 'public, max-age=31536000, immutable' : 'public, max-age=60')
+        .header('x-content-type-options', 'nosniff')
+        .send(bytes);
+    },
+  );
+
+  app.get(
+    '/media/products/:id/variants/:variantId/:file',
+    { schema: { tags: ['products'], summary: "A variant's picture (WebP)", params: VariantPictureParams, querystring: PictureQuery } },
+    async (request, reply) => {
+      const { id, variantId, file } = request.params;
+      const bytes = catalog.variantPicture(id, variantId, file === 'image.webp' ? 'image' : 'thumb');
+      if (!bytes) throw new HawkerError('MEDIA_NOT_FOUND', `variant ${variantId} has no picture`);
       return reply
         .header('content-type', 'image/webp')
         .header('cache-control', request.query.v ? 'public, max-age=31536000, immutable' : 'public, max-age=60')

@@ -82,16 +82,25 @@ function loadAssets(): Map<string, Asset> {
 const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 429: ErrorResponseSchema };
 
 const PAGE_CSP = "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'";
+/**
+ * The viewer page when the merchant takes cards with Stripe: Stripe.js from js.stripe.com, its
+ * Payment Element's frames (js.stripe.com, 3-D Secure on hooks.stripe.com) and its API calls.
+ * Only then: a shop without Stripe lets the page load nothing from anywhere else.
+ */
+const STRIPE_PAGE_CSP =
+  "default-src 'self'; img-src 'self' data: https://*.stripe.com; media-src 'self' blob:; worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; script-src 'self' https://js.stripe.com; frame-src https://js.stripe.com https://hooks.stripe.com; connect-src 'self' https://api.stripe.com; base-uri 'none'; form-action 'self'";
 
 export interface PageRoutesOptions {
   catalog: ShowCatalog;
   sessions: AdminSessions;
   isAdmin(authorization: string | undefined): boolean;
   urls: ShowUrls;
+  /** Stripe is configured: the viewer page may load Stripe.js and its frames */
+  stripeOnPage?: boolean;
 }
 
 /** The control panel (/admin), the viewer page (/watch/:id, embeddable), their assets, and the panel's login. */
-export const pageRoutes: FastifyPluginAsyncTypebox<PageRoutesOptions> = async (app, { catalog, sessions, isAdmin, urls }) => {
+export const pageRoutes: FastifyPluginAsyncTypebox<PageRoutesOptions> = async (app, { catalog, sessions, isAdmin, urls, stripeOnPage = false }) => {
   const assets = loadAssets();
   const assetUrl = (file: string) => `/assets/${file}?v=${assets.get(file)?.version ?? '0'}`;
   const secure = urls.publicUrl.startsWith('https:');
@@ -132,7 +141,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox<PageRoutesOptions> = async (a
         .header('cache-control', 'no-cache')
         .header('referrer-policy', 'strict-origin-when-cross-origin')
         // an embed is meant to sit in a merchant's own page; the full page is not framed
-        .header('content-security-policy', `${PAGE_CSP}; frame-ancestors ${embed ? '*' : "'none'"}`);
+        .header('content-security-policy', `${stripeOnPage ? STRIPE_PAGE_CSP : PAGE_CSP}; frame-ancestors ${embed ? '*' : "'none'"}`);
       return renderWatchPage({
         showId: show.id,
         title: show.title,

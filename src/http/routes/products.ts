@@ -2,18 +2,31 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ProductCatalog } from '../../commerce/product-catalog.js';
 import { HawkerError } from '../../domain/errors.js';
-import type { Product } from '../../domain/product.js';
+import type { Product, Variant } from '../../domain/product.js';
 import { ErrorResponseSchema } from '../errors.js';
 import { IdParams } from '../schemas/common.js';
-import { CreateProductBody, ImportQuery, ImportResult, ProductSchema, ProductWithImage, UpdateProductBody } from '../schemas/products.js';
+import { CreateProductBody, ImportQuery, ImportResult, ProductSchema, ProductWithImage, UpdateProductBody, VariantParams } from '../schemas/products.js';
 import type { AdminScope } from './admin-scope.js';
 
 /** a catalog of 10,000 rows fits easily */
 const CSV_LIMIT_BYTES = 4 * 1024 * 1024;
 const ProductParams = IdParams;
 
+export const variantImageUrl = (productId: string, v: Variant, file: 'image' | 'thumb' = 'image') => `/media/products/${productId}/variants/${v.id}/${file}.webp?v=${v.updatedAt}`;
+
 export const productToBody = (p: Product): Static<typeof ProductSchema> => ({
   ...p,
+  variants: p.variants.map((v) => ({
+    id: v.id,
+    sku: v.sku,
+    options: v.options,
+    price: v.price,
+    compareAtPrice: v.compareAtPrice,
+    stock: v.stock,
+    stockVersion: v.stockVersion,
+    hasImage: v.hasImage,
+    ...(v.hasImage ? { imageUrl: variantImageUrl(p.id, v) } : {}),
+  })),
   createdAt: new Date(p.createdAt).toISOString(),
   updatedAt: new Date(p.updatedAt).toISOString(),
 });
@@ -111,6 +124,26 @@ export const productRoutes: FastifyPluginAsyncTypebox<ProductRoutesOptions> = as
         throw new HawkerError('UNSUPPORTED_MEDIA_TYPE', 'send the image bytes with an image/* content type');
       }
       const { product, image } = await catalog.setImage(request.params.id, body);
+      return { product: productToBody(product), image };
+    },
+  );
+  app.put(
+    '/api/products/:id/variants/:variantId/image',
+    {
+      schema: {
+        tags: ['products'],
+        summary: "Upload a variant's picture (raw bytes, as for the product's); 404 VARIANT_NOT_FOUND for a variant of another product",
+        security,
+        params: VariantParams,
+        response: { 200: ProductWithImage, ...errors },
+      },
+    },
+    async (request) => {
+      const body = request.body;
+      if (!Buffer.isBuffer(body)) {
+        throw new HawkerError('UNSUPPORTED_MEDIA_TYPE', 'send the image bytes with an image/* content type');
+      }
+      const { product, image } = await catalog.setVariantImage(request.params.id, request.params.variantId, body);
       return { product: productToBody(product), image };
     },
   );

@@ -22,6 +22,8 @@ export const CouponSchema = Type.Object({
   unlock: Nullable(Type.String()),
   unlockThreshold: Nullable(Type.Integer()),
   keyword: Nullable(Type.String()),
+  productId: Nullable(Type.String({ description: 'only for orders of this product' })),
+  variantId: Nullable(Type.String({ description: 'only for orders of this variant' })),
   uses: Type.Integer(),
   claims: Type.Optional(Type.Integer()),
   createdAt: Iso,
@@ -46,6 +48,8 @@ export const CreateCoupon = Type.Object(
     unlock: Type.Optional(Type.Union(couponUnlocks.map((u) => Type.Literal(u)))),
     unlockThreshold: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
     keyword: Type.Optional(Type.String({ minLength: 2, maxLength: 40 })),
+    productId: Type.Optional(Type.String({ pattern: ID_PATTERN, description: 'the coupon applies only to this product (404 PRODUCT_NOT_FOUND)' })),
+    variantId: Type.Optional(Type.String({ pattern: ID_PATTERN, description: 'only to this variant (of productId when given; 404 VARIANT_NOT_FOUND)' })),
   },
   { additionalProperties: false },
 );

@@ -23,6 +23,7 @@ export const PinBody = Type.Object({ productId: Type.String({ pattern: ID_PATTER
 export const StartFlashSaleBody = Type.Object(
   {
     productId: Type.String({ pattern: ID_PATTERN }),
+    variantId: Type.Optional(Type.String({ pattern: ID_PATTERN, description: 'put one variant on sale (404 VARIANT_NOT_FOUND unless it is a variant of productId); every variant when not given' })),
     price: Type.Integer({ minimum: 0, maximum: 10_000_000_000 }),
     quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'at most the stock left (409 NOT_ENOUGH_STOCK); all of it when not given' })),
     durationSeconds: Type.Integer({ minimum: 5, maximum: 6 * 3600 }),

@@ -4,20 +4,30 @@
 // once the page is parsed, after the classic hls.min.js.
 import { $, toast } from './ui.js';
 import { addChat, floatReactions, removeChat, renderPinned, resetChat, wireChat } from './viewer/chat.js';
+import { orderChanged, payAgain } from './viewer/checkout.js';
 import { loadCoupons } from './viewer/coupons.js';
 import { whenNamed } from './viewer/identity.js';
 import { placeHotspots, renderHotspots } from './viewer/hotspots.js';
 import { overlayAt, recordOverlay } from './viewer/on-video.js';
 import { countdown, followShape, setStatus, startPlayer, watchFromStart, wireSound } from './viewer/player.js';
 import { renderQuestions, resetPoll, updatePoll, wireQuestions } from './viewer/poll.js';
-import { applyLineup, applyOverlay, loadProducts, openBuySheet, productTitle, saleCount, wireBuySheet } from './viewer/products.js';
+import { applyLineup, applyOverlay, loadProducts, offerOf, openBuySheet, productTitle, saleCount, wireBuySheet } from './viewer/products.js';
+import { orderPushed, wireMyOrders } from './viewer/my-orders.js';
 import { connect, onServerMessage } from './viewer/socket.js';
+import { variantLabel } from './viewer/variant-picker.js';
 import { immersive, selectTab, wireTabs } from './viewer/tabs.js';
 
 /** @typedef {import('../wire.js').ServerMessage} ServerMessage */
 
 /** @param {ServerMessage} m */
 function handle(m) {
+  // this viewer's own order changed (ORDERS pushes it; typed here until the union names it)
+  const mine = /** @type {{ type: string, order?: import('../wire.js').ViewerOrder }} */ (m);
+  if (mine.type === 'my-order' && mine.order) {
+    orderPushed(mine.order);
+    orderChanged(mine.order);
+    return;
+  }
   switch (m.type) {
     case 'welcome':
       setStatus(m.show.status);
@@ -105,8 +115,17 @@ function shapeChanged() {
   placeHotspots();
 }
 
+/** "Linen tee (M / Sand)" while this show sells it @param {import('../wire.js').ViewerOrder} o */
+function orderTitle(o) {
+  const offer = offerOf(o.productId);
+  if (!offer) return 'An order from another show';
+  const v = offer.variants?.find((x) => x.id === o.variantId);
+  return v ? `${offer.title} (${variantLabel(offer, v)})` : offer.title;
+}
+
 wireTabs();
 wireBuySheet();
+wireMyOrders({ payAgain: (o) => payAgain(o, offerOf(o.productId)), titleOf: orderTitle });
 followShape(shapeChanged);
 wireSound();
 addEventListener('resize', shapeChanged);

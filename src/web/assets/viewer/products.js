@@ -1,14 +1,14 @@
 // The show's products and what is on screen now: a pinned product or a flash sale, applied
 // when the video shows it (at its PROGRAM-DATE-TIME), not when the message arrives; buying.
 // Prices and stock are the server's pushed lineup state (welcome, then each change): the price
-// in force and the stock left, never worked out here.
+// in force and the stock left, never worked out here. The buy sheet itself is checkout.js.
 import { $, el, put, money, toast } from '../ui.js';
-import { chosenCode, couponUsed } from './coupons.js';
+import { checkoutClosed, offerChanged, openCheckout } from './checkout.js';
 import { api, ensureName } from './identity.js';
 import { send } from './socket.js';
 
 /** @typedef {import('../../wire.js').LineupItem} LineupItem */
-/** @typedef {import('../../wire.js').Offer} Offer */
+/** @typedef {import('../../wire.js').CheckoutOffer} Offer */
 /** @typedef {import('../../wire.js').LineupState} LineupState */
 /** @typedef {import('../../wire.js').OverlayView} OverlayView */
 /** @typedef {NonNullable<OverlayView['flashSale']>} Sale */
@@ -26,6 +26,9 @@ let onScreen = { productId: null, sale: null };
 
 /** @param {string | null} id */
 export const productTitle = (id) => products.find((p) => p.id === id)?.title;
+
+/** the lineup's offer of a product, if this show sells it @param {string} id */
+export const offerOf = (id) => products.find((p) => p.id === id);
 
 /** @param {Offer} p */
 function productItem(p) {
@@ -71,50 +74,38 @@ function openWanted() {
 /** the product whose buy sheet is open */
 let sheetProductId = /** @type {string | null} */ (null);
 
-/** Slides up the product's sheet: picture, price in force, stock, Buy. @param {string} id */
+/** the running sale of a product and its per-customer limit (the overlay's sale carries it) @param {Offer} p */
+function infoOf(p) {
+  const sale = lastSale && (lastSale.id === p.saleId || (p.variants ?? []).some((v) => v.saleId === lastSale?.id)) ? lastSale : null;
+  const limit = sale && onScreen.sale && onScreen.sale.id === sale.id ? onScreen.sale.perCustomerLimit : null;
+  return { sale, limit };
+}
+
+/** Slides up the product's buy sheet (checkout.js). @param {string} id */
 export function openBuySheet(id) {
-  if (!products.some((p) => p.id === id)) {
+  const p = products.find((x) => x.id === id);
+  if (!p) {
     toast('That product is not in this show', true);
     return;
   }
   sheetProductId = id;
-  renderSheet();
-  const sheet = /** @type {HTMLDialogElement} */ ($('buy-sheet'));
-  if (!sheet.open) sheet.showModal();
+  openCheckout(p, infoOf(p));
 }
 
+/** new prices and stock under the open sheet */
 function renderSheet() {
-  const sheet = /** @type {HTMLDialogElement} */ ($('buy-sheet'));
-  if (!sheet.open && sheetProductId === null) return;
+  if (sheetProductId === null) return;
   const p = products.find((x) => x.id === sheetProductId);
-  if (!p) {
-    if (sheet.open) sheet.close();
-    return;
-  }
-  const sale = p.saleId !== null && lastSale && lastSale.id === p.saleId ? lastSale : null;
-  const regular = p.priceNow < p.price ? p.price : p.compareAtPrice;
-  const stockText = p.stockLeft <= 0 ? 'Sold out' : sale ? `Flash sale · ${p.stockLeft} of ${sale.quantity} left at this price` : `${p.stockLeft} in stock`;
-  // each stock change redraws the sheet: a keyboard user's focus stays on the same button
-  const active = document.activeElement;
-  const refocus = active instanceof HTMLElement && sheet.contains(active) ? (active.hasAttribute('data-sheet-buy') ? '[data-sheet-buy]' : '[data-sheet-close]') : null;
-  put($('buy-sheet-body'),
-    el('div', { class: 'sheet-head' },
-      p.imageUrl || p.thumbUrl ? el('img', { src: p.imageUrl || p.thumbUrl || '', alt: '', width: '96', height: '96' }) : el('div', { class: 'noimg', 'aria-hidden': 'true' }),
-      el('div', { class: 'info' },
-        el('h2', { id: 'buy-sheet-title', text: p.title }),
-        el('div', {}, el('span', { class: sale ? 'price sale' : 'price', text: money(p.priceNow, p.currency) }), regular ? el('s', { text: money(regular, p.currency) }) : null),
-        el('div', { class: 'stock', 'data-stock': '', text: stockText }))),
-    p.description ? el('p', { class: 'description', text: p.description }) : null,
-    el('div', { class: 'row end' },
-      el('button', { type: 'button', class: 'secondary', 'data-sheet-close': true, onclick: () => sheet.close() }, 'Close'),
-      el('button', { type: 'button', 'data-sheet-buy': p.id, disabled: p.stockLeft <= 0, 'aria-label': `Buy ${p.title} for ${money(p.priceNow, p.currency)}`, onclick: () => buy(p) }, `Buy · ${money(p.priceNow, p.currency)}`)));
-  if (refocus) /** @type {HTMLElement | null} */ (sheet.querySelector(refocus))?.focus();
+  offerChanged(p, p ? infoOf(p) : { sale: null, limit: null });
 }
 
 /** closing by its button, Escape or a tap beside it */
 export function wireBuySheet() {
   const sheet = /** @type {HTMLDialogElement} */ ($('buy-sheet'));
-  sheet.addEventListener('close', () => (sheetProductId = null));
+  sheet.addEventListener('close', () => {
+    sheetProductId = null;
+    checkoutClosed();
+  });
   sheet.addEventListener('click', (e) => {
     if (e.target === sheet) sheet.close();
   });
@@ -144,7 +135,7 @@ export async function loadProducts() {
     /** @type {LineupItem[]} */
     const items = await api('GET', `/api/shows/${showId}/lineup`);
     if (pushed) return;
-    products = items.map((p) => ({ ...p, priceNow: p.price, stockLeft: p.stock, saleId: null }));
+    products = items.map((p) => ({ ...p, priceNow: p.price, stockLeft: p.stock, saleId: null, options: [], variants: [] }));
     renderProducts();
   } catch (err) {
     toast(`Products could not load: ${/** @type {Error} */ (err).message}`, true);
@@ -173,28 +164,9 @@ export function saleCount(sale) {
   renderProducts();
 }
 
-let buying = false;
-/** @param {Offer} p */
-async function buy(p) {
-  if (buying || !(await ensureName())) return;
-  buying = true;
-  try {
-    const couponCode = chosenCode();
-    /** @type {import('../../wire.js').PlacedOrder} */
-    const order = await api('POST', `/api/shows/${showId}/orders`, { productId: p.id, quantity: 1, price: p.priceNow, ...(couponCode ? { couponCode } : {}) }, { 'idempotency-key': crypto.randomUUID() });
-    toast(`Ordered ${p.title} · ${money(order.total, order.currency)}${order.discount ? ` (saved ${money(order.discount, order.currency)})` : ''}`);
-    if (order.couponId) couponUsed();
-    const sheet = /** @type {HTMLDialogElement} */ ($('buy-sheet'));
-    if (sheet.open) sheet.close();
-    p.stockLeft = Math.max(0, p.stockLeft - 1);
-    renderProducts();
-  } catch (err) {
-    const { code, message } = /** @type {ApiError} */ (err);
-    // the price shown is the one charged: a sale that just started or sold out is said, not billed
-    toast(code === 'SOLD_OUT' ? 'Sold out, sorry!' : code === 'PRICE_CHANGED' ? 'The price just changed: look again before you buy' : message, true);
-  } finally {
-    buying = false;
-  }
+/** Buy (a card, Buy now): the sheet, where the variant, quantity, address and payment are chosen @param {Offer} p */
+function buy(p) {
+  openBuySheet(p.id);
 }
 /** @param {Offer} p */
 async function requestDemo(p) {

@@ -1,6 +1,7 @@
-// The panel tabs (Products, Chat, Poll, Coupons, Ask): click or arrow keys.
+// The panel tabs (Products, Chat, Poll, Coupons, Ask, My orders): click or arrow keys.
 import { $ } from '../ui.js';
 import { loadCoupons } from './coupons.js';
+import { loadMyOrders } from './my-orders.js';
 
 /** a portrait stream on a phone: the panels other than chat are sheets over the video */
 export const immersive = () => document.body.dataset.shape === 'portrait' && matchMedia('(max-width: 899px)').matches;
@@ -25,6 +26,7 @@ export function wireTabs() {
     }
     if (tab.id === 'tab-poll') $('poll-dot').hidden = true;
     if (tab.id === 'tab-coupons') void loadCoupons();
+    if (tab.id === 'tab-orders') void loadMyOrders();
   }
   tabs.forEach((t, i) => {
     t.addEventListener('click', () => select(t));
