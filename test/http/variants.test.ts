@@ -222,6 +222,19 @@ t.test('flash sales and coupons per variant; the pushed lineup carries the varia
     t.equal(pushed.items.find((i) => i.id === product.id)?.stockLeft, 16);
   });
 
+  await t.test('the burned-in card shows the variant choice, or the variant on sale', async (t) => {
+    t.equal((await admin('POST', `/api/shows/${show.id}/pin`, { productId: product.id })).statusCode, 200);
+    const card = () => app.services.overlays.drawing(show.id).product ?? '';
+    t.match(card(), '>3 sizes · 2 colours</text>');
+    const sale = await admin('POST', `/api/shows/${show.id}/flash-sales`, { productId: product.id, variantId: medium.id, price: 1500, quantity: 1, durationSeconds: 60 });
+    t.equal(sale.statusCode, 201, sale.body);
+    t.match(card(), '>Sale: M / Red</text>');
+    t.match(card(), '€15.00');
+    await admin('DELETE', `/api/shows/${show.id}/flash-sales/current`);
+    t.match(card(), '>3 sizes · 2 colours</text>');
+    await admin('DELETE', `/api/shows/${show.id}/pin`);
+  });
+
   await t.test('coupons name a product or a variant, checked', async (t) => {
     const forVariant = await admin('POST', '/api/coupons', { code: 'REDM', kind: 'percent', amount: 10, variantId: medium.id });
     t.equal(forVariant.statusCode, 201, forVariant.body);
