@@ -26,7 +26,7 @@ export async function productsView(main, reload) {
     ...field('p-price', 'Price (e.g. 19.99)', { required: true, inputmode: 'decimal', placeholder: 'a point or a comma: 19.99 or 19,99' }),
     ...field('p-currency', 'Currency (ISO 4217)', { required: true, maxlength: '3', value: 'EUR' }),
     ...field('p-compareAtPrice', 'Compare-at price (optional)', { inputmode: 'decimal', placeholder: 'e.g. 24.99 or 24,99' }),
-    ...field('p-stock', 'Stock (without variants)', { type: 'number', min: '0', step: '1' }),
+    ...field('p-stock', 'Stock', { type: 'number', min: '0', step: '1', placeholder: 'with variants: per variant below' }),
     variants.node,
     ...field('p-image', 'Image (JPEG, PNG, WebP)', { type: 'file', accept: 'image/*' }),
     el('div', { class: 'row' }, el('button', { type: 'submit' }, 'Save product'), el('button', { type: 'button', class: 'secondary', onclick: () => fill(null) }, 'New')));
