@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { HawkerError } from '../domain/errors.js';
+import { newOrderId } from '../domain/ids.js';
 import type { Order, OrderStatus } from '../domain/order.js';
 import type { OrderLedger, OverlayStateRepository } from '../domain/ports.js';
 
@@ -49,7 +50,7 @@ export class Orders {
       .digest('hex');
     const result = await this.ledger.place({
       ...request,
-      orderId: randomBytes(9).toString('base64url'),
+      orderId: newOrderId(),
       requestHash,
       onScreen: { pinnedProductId: state?.pinnedProductId ?? null, flashSaleId: state?.flashSaleId ?? null },
       at: this.now(),
