@@ -2,6 +2,8 @@
 // time: self time by module (a package of node_modules, a file of src/, node's internals, the
 // garbage collector, idle) and by function, and the inclusive time of the functions named.
 // Usage: node --import tsx scripts/bench/profile-summary.ts <file.cpuprofile> [top=25] [function names to total inclusively, comma-separated]
+// PROFILE_FROM=<function name>: count only from the first sample inside that function on (the
+// start-up, module loading and schema compiling, left out: e.g. PROFILE_FROM=place).
 import { readFileSync } from 'node:fs';
 
 interface ProfileNode {
@@ -14,6 +16,7 @@ interface Profile {
   samples: number[];
   timeDeltas: number[];
 }
+const from = process.env.PROFILE_FROM;
 
 const [file, topArg, namesArg] = process.argv.slice(2);
 if (!file) {
@@ -37,10 +40,17 @@ function moduleOf(url: string, fn: string): string {
   return url;
 }
 
+const within = (id: number, name: string) => {
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) if (byId.get(at)!.callFrame.functionName === name) return true;
+  return false;
+};
+const firstCounted = from ? Math.max(0, profile.samples.findIndex((id) => within(id, from))) : 0;
+
 // microseconds per node (self)
 const self = new Map<number, number>();
 let total = 0;
 profile.samples.forEach((id, i) => {
+  if (i < firstCounted) return;
   const dt = profile.timeDeltas[i] ?? 0;
   self.set(id, (self.get(id) ?? 0) + dt);
   total += dt;
@@ -59,7 +69,7 @@ for (const [id, t] of self) {
 
 const pct = (t: number) => `${((100 * t) / busy).toFixed(1).padStart(5)}%`;
 const ms = (t: number) => `${(t / 1000).toFixed(0).padStart(7)} ms`;
-console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy (not idle); shares are of busy time\n`);
+console.log(`${file}${from ? ` from the first sample in ${from}` : ''}: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy (not idle); shares are of busy time\n`);
 console.log('self time by module:');
 for (const [m, t] of [...perModule].sort((a, b) => b[1] - a[1]).slice(0, top)) if (m !== '(idle)') console.log(`${pct(t)} ${ms(t)}  ${m}`);
 console.log('\nself time by function:');
@@ -70,14 +80,7 @@ if (namesArg) {
   console.log('\ninclusive time:');
   for (const name of namesArg.split(',')) {
     let t = 0;
-    for (const [id, dt] of self) {
-      for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-        if (byId.get(at)!.callFrame.functionName === name) {
-          t += dt;
-          break;
-        }
-      }
-    }
+    for (const [id, dt] of self) if (within(id, name)) t += dt;
     console.log(`${pct(t)} ${ms(t)}  ${name}`);
   }
 }
