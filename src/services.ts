@@ -45,6 +45,7 @@ import { Coupons } from './commerce/coupons.js';
 import { createCouponRepository } from './db/coupon-repository.js';
 import { ShowLineup } from './commerce/show-lineup.js';
 import { ShowOffers } from './commerce/show-offers.js';
+import { LineupMembership } from './commerce/lineup-membership.js';
 import { ChatRules } from './realtime/chat-rules.js';
 import { ActivityRelay } from './realtime/activity.js';
 import { LiveChat } from './realtime/chat.js';
@@ -208,6 +209,10 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     },
     logger,
   });
+  // which products each show lists, from memory: subscribed first, so it has forgotten a change
+  // before the notifier asks (once per open show after every order)
+  const membership = new LineupMembership(lineups);
+  membership.subscribe(bus);
   // subscribers run in this order: viewers hear of a change before the webhook row is written
   notifyAudience(bus, {
     out: rooms,
@@ -215,7 +220,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     flashSale: (id) => flashSales.get(id),
     lineupState: (showId) => offers.view(showId),
     openShows: () => rooms.showIds(),
-    lists: (showId, productId) => offers.lists(showId, productId),
+    lists: (showId, productId) => membership.lists(showId, productId),
     hostWatching: (showId) => rooms.hostWatching(showId),
     orderDetail: (id) => orders.detail(id),
   });

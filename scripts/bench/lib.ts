@@ -79,9 +79,15 @@ export function lastFrameNumber(segment: string): number {
 }
 
 export function cpuSeconds(pid: number): number {
+  const { user, system } = cpuTimes(pid);
+  return user + system;
+}
+
+/** user and kernel CPU seconds of a process (the kernel's share holds its fsyncs and socket writes) */
+export function cpuTimes(pid: number): { user: number; system: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime
+  return { user: Number(fields[11]) / CLK_TCK, system: Number(fields[12]) / CLK_TCK }; // utime, stime
 }
 
 export const percentile = (xs: number[], p: number) => {
@@ -180,12 +186,14 @@ export interface BenchServer {
  * (test/helpers/server-process.ts parses every log line, which would spend the cores being
  * measured), so it is ready when /healthz answers, not on a log line.
  */
-export async function startBenchServer(o: { name: string; token: string; configYaml: string; logLevel?: string; nodeArgs?: string[] }): Promise<BenchServer> {
+export async function startBenchServer(o: { name: string; token: string; configYaml: string; logLevel?: string; nodeArgs?: string[]; compiled?: boolean }): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), `hawker-bench-${o.name}-`));
   const config = join(dataDir, 'hawker.yaml');
   writeFileSync(config, o.configYaml);
   const [httpPort, rtmpPort] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'], {
+  // compiled: dist/main.js as `npm start` runs it (npm run build first), else src/ through tsx
+  const entry = o.compiled ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), ...entry], {
     detached: true,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {

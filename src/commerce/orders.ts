@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { HawkerError } from '../domain/errors.js';
+import { newOrderId } from '../domain/ids.js';
 import type { CheckoutRules, Contact, Order, OrderDetail, OrderStatus, PaymentProvider, Quote, ShippingAddress } from '../domain/order.js';
 import type { OrderLedger, OrderListFilter, OrderTransition, OverlayStateRepository } from '../domain/ports.js';
 
@@ -111,7 +112,7 @@ export class Orders {
       idempotencyKey: request.idempotencyKey,
       ...(request.couponCode !== undefined ? { couponCode: request.couponCode } : {}),
       ...(request.expectedUnitPrice !== undefined ? { expectedUnitPrice: request.expectedUnitPrice } : {}),
-      orderId: randomBytes(9).toString('base64url'),
+      orderId: newOrderId(),
       requestHash,
       onScreen: { pinnedProductId: state?.pinnedProductId ?? null, flashSaleId: state?.flashSaleId ?? null },
       at: this.now(),

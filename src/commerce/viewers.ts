@@ -9,9 +9,18 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 
 /** Viewers need no account: a name to chat and buy, and a token that is only ever stored hashed. */
 export class Viewers {
+  /**
+   * token -> viewer, for tokens that named one: every viewer request presents its token, and the
+   * hash and the read outside any transaction cost an order more than its own statements do. A
+   * viewer row never changes and a token never moves to another viewer, so nothing goes stale;
+   * forged tokens are not kept, so they cannot fill it.
+   */
+  private readonly known = new Map<string, Viewer>();
+
   constructor(
     private readonly repo: ViewerRepository,
     private readonly now: () => number = Date.now,
+    private readonly maxKnown = 50_000,
   ) {}
 
   register(displayName: string): { viewer: Viewer; token: string } {
@@ -36,6 +45,15 @@ export class Viewers {
 
   /** The viewer a bare token belongs to, if it is one of ours. */
   byToken(token: string): Viewer | undefined {
-    return VIEWER_TOKEN.test(token) ? this.repo.findByTokenHash(hashToken(token)) : undefined;
+    const hit = this.known.get(token);
+    if (hit) return hit;
+    if (!VIEWER_TOKEN.test(token)) return undefined;
+    const viewer = this.repo.findByTokenHash(hashToken(token));
+    if (viewer) {
+      if (this.known.size >= this.maxKnown) this.known.clear();
+      // shared by every request of this viewer: nobody may change it under the others
+      this.known.set(token, Object.freeze(viewer));
+    }
+    return viewer;
   }
 }
