@@ -132,7 +132,7 @@ export interface OrderLedgerDeps {
 export function createOrderLedger(db: Db, { events, webhooks }: OrderLedgerDeps): OrderLedger {
   const byKey = db.prepare<[viewerId: string, idempotencyKey: string], OrderRow>('SELECT * FROM orders WHERE viewer_id = ? AND idempotency_key = ?');
   const byId = db.prepare<[id: string], OrderRow>('SELECT * FROM orders WHERE id = ?');
-  const byRef = db.prepare<[provider: PaymentProvider, ref: string], OrderRow>('SELECT * FROM orders WHERE payment_ref = ? AND payment_provider = ?');
+  const byRef = db.prepare<[reference: string, provider: PaymentProvider], OrderRow>('SELECT * FROM orders WHERE payment_ref = ? AND payment_provider = ?');
   const forShow = db.prepare<[showId: string], OrderRow>('SELECT * FROM orders WHERE show_id = ? ORDER BY created_at, rowid');
   const forViewer = db.prepare<[viewerId: string], OrderRow>('SELECT * FROM orders WHERE viewer_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 200');
   const due = db.prepare<[at: number, limit: number], OrderRow>("SELECT * FROM orders WHERE hold_expires_at IS NOT NULL AND hold_expires_at <= ? AND status = 'pending' ORDER BY hold_expires_at LIMIT ?");
@@ -376,7 +376,7 @@ export function createOrderLedger(db: Db, { events, webhooks }: OrderLedgerDeps)
       return row && toOrder(row);
     },
     byPaymentRef: (provider, reference) => {
-      const row = byRef.get(reference as PaymentProvider, provider);
+      const row = byRef.get(reference, provider);
       return row && toOrder(row);
     },
     transition: (id, from, to, at, extra = {}) => transition(id, from, to, at, extra),

@@ -15,8 +15,9 @@ import { createShowEventRepository, createShowRepository } from '../../src/db/sh
 import { createViewerRepository } from '../../src/db/viewer-repository.js';
 import { createWebhookStore } from '../../src/db/webhook-store.js';
 import type { Order } from '../../src/domain/order.js';
+import type { OrderLedger } from '../../src/domain/ports.js';
 
-function setup(t: { teardown(fn: () => void): void }) {
+function setup(t: { teardown(fn: () => void): void }, wrapLedger: (ledger: OrderLedger) => OrderLedger = (l) => l) {
   const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'hawker-orders-')), 'h.db'));
   t.teardown(() => db.close());
   const shows = createShowRepository(db);
@@ -29,7 +30,7 @@ function setup(t: { teardown(fn: () => void): void }) {
   let now = 10_000;
   const errors: string[] = [];
   const orders = new Orders({
-    ledger: createOrderLedger(db, { events: createShowEventRepository(db), webhooks: createWebhookStore(db) }),
+    ledger: wrapLedger(createOrderLedger(db, { events: createShowEventRepository(db), webhooks: createWebhookStore(db) })),
     overlays: { get: () => undefined },
     levelOf: () => 0,
     rules: { holdMs: 600_000, manualHoldMs: 3_600_000, replayOrders: true, shippingFlat: {}, taxPercent: 0 },
@@ -94,19 +95,20 @@ t.test('a lapsed hold: refused to the provider, expired by the sweep, the provid
 });
 
 t.test('the sweep: an unref’d timer whose errors are told, not thrown', async (t) => {
-  const s = setup(t);
+  // the first sweep round fails as a busy database would; the next one works
+  let failing = true;
+  const s = setup(t, (ledger) => ({
+    ...ledger,
+    expireDue: (at, limit) => {
+      if (failing) {
+        failing = false;
+        throw new Error('SQLITE_BUSY');
+      }
+      return ledger.expireDue(at, limit);
+    },
+  }));
   const { order } = await s.place('manual');
   s.setNow(order.holdExpiresAt!);
-  const orders = s.orders as unknown as { options: { ledger: { expireDue: unknown } } };
-  const real = orders.options.ledger.expireDue;
-  let failing = true;
-  orders.options.ledger.expireDue = (...args: unknown[]) => {
-    if (failing) {
-      failing = false;
-      throw new Error('SQLITE_BUSY');
-    }
-    return (real as (...a: unknown[]) => Order[])(...args);
-  };
   s.orders.startSweep(20);
   t.teardown(() => s.orders.stopSweep());
   const timer = (s.orders as unknown as { sweepTimer: NodeJS.Timeout }).sweepTimer;

@@ -39,7 +39,7 @@ t.test('the cockpit and the catalog tell the truth, in words, at every width', {
   const post = <T>(path: string, body: unknown) => json<T>(path, { method: 'POST', body: JSON.stringify(body) });
   const hose = await post<{ id: string }>('/api/products', { sku: 'HOSE-30', title: 'Garden hose 30 m', price: 2999, currency: 'EUR', stock: 30 });
   const show = await post<{ id: string }>('/api/shows', { title: 'Garden week', host: 'Mia' });
-  // on air (orders are taken only while a show is live), kept live by the reconnect window
+  // orders are taken while the show is live (issue 14): on air, then the host steps away
   await goLiveAndStopPublishing(server, show.id, [hose.id]);
 
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'de-DE' });
