@@ -11,7 +11,8 @@ export interface ShowStats {
   perProduct: Array<{ productId: string; orders: number; units: number; revenue: number; currency: string; pinnedMs: number; ordersWhilePinned: number; ordersPerPinnedMinute: number | null; viewersWhilePinned: number; buyersWhilePinned: number; conversionWhilePinned: number | null }>;
 }
 
-const counts = (o: Order) => o.status === 'pending' || o.status === 'paid';
+// orders that stand: a shipped order was paid
+const counts = (o: Order) => o.status === 'pending' || o.status === 'paid' || o.status === 'shipped';
 
 /**
  * Orders and revenue per minute and per product, and how each product sold while it was

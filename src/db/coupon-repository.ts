@@ -71,7 +71,7 @@ export function createCouponRepository(db: Db): CouponRepository {
   );
   const claimed = db.prepare<[couponId: string, viewerId: string], 1>('SELECT 1 FROM coupon_claims WHERE coupon_id = ? AND viewer_id = ?');
   const claims = db.prepare<[couponId: string], { n: number }>('SELECT count(*) AS n FROM coupon_claims WHERE coupon_id = ?');
-  const usesBy = db.prepare<[couponId: string, viewerId: string], { n: number }>("SELECT count(*) AS n FROM orders WHERE coupon_id = ? AND viewer_id = ? AND status IN ('pending', 'paid')");
+  const usesBy = db.prepare<[couponId: string, viewerId: string], { n: number }>("SELECT count(*) AS n FROM orders WHERE coupon_id = ? AND viewer_id = ? AND status IN ('pending', 'paid', 'shipped')");
   return {
     create: (c) => void insert.run(params(c)),
     get: (id) => {

@@ -11,7 +11,7 @@ export function createHostActivityRepository(db: Db): HostActivityRepository {
     `SELECT count(*) FROM chat_messages m JOIN shows s ON s.id = m.show_id WHERE m.viewer_id = ? AND s.host = ? AND m.deleted_at IS NULL`,
   ).pluck();
   const hostPurchases = db.prepare<[viewerId: string, host: string], number>(
-    `SELECT count(*) FROM orders o JOIN shows s ON s.id = o.show_id WHERE o.viewer_id = ? AND s.host = ? AND o.status IN ('pending', 'paid')`,
+    `SELECT count(*) FROM orders o JOIN shows s ON s.id = o.show_id WHERE o.viewer_id = ? AND s.host = ? AND o.status IN ('pending', 'paid', 'shipped')`,
   ).pluck();
   return {
     hostActivity: (viewerId, host) => ({

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import t from 'tap';
 import { goLiveAndStopPublishing, HOST_AWAY_OK } from '../helpers/go-live.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
-import { sleep } from '../helpers/wait.js';
+import { sleep, waitFor } from '../helpers/wait.js';
 
 // Real HTTP against the server process, real SQLite file. Rate limits are raised: every buyer
 // here shares 127.0.0.1.
@@ -93,7 +93,9 @@ t.test('kill -9 while orders stream in: every acknowledged order survives, stock
       }
     }
   });
+  // mid-stream: once orders flow (a shared, loaded machine may take longer than 1.5 s to get there)
   await sleep(1500);
+  await waitFor('orders streaming in', () => acknowledged.length > 150, 30_000, 20).catch(() => undefined);
   server.kill(); // SIGKILL to the whole process group, mid-stream
   stop = true;
   await Promise.all(loops);

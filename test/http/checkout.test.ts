@@ -104,6 +104,8 @@ t.test('checkout orders', async (t) => {
     t.equal((await as(ben.token, 'GET', '/api/me/orders')).json().orders.length, 0, "nobody else's");
     const timeline = (await admin('GET', `/api/shows/${live.id}/timeline`)).json().events as Array<{ type: string; payload: Record<string, unknown> }>;
     t.match(timeline.find((e) => e.type === 'order.shipped'), { payload: { orderId: placed.id, carrier: 'UPS', trackingNumber: '1Z999AA10123456784' } });
+    const stats = (await admin('GET', `/api/shows/${live.id}/stats`)).json();
+    t.match(stats.perProduct.find((p: { productId: string }) => p.productId === tee.id), { orders: 1, units: 2 }, 'a shipped order still counts in the stats');
     t.equal((await admin('POST', `/api/orders/${placed.id}/refund`)).json().status, 'refunded', 'a shipped manual order is refunded by the merchant');
     t.ok(timeline.some((e) => e.type === 'order.paid'));
   });
