@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import t from 'tap';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.js';
-import { goLiveAndStopPublishing, HOST_AWAY_OK } from '../helpers/go-live.js';
 import { LiveClient } from '../helpers/live-client.js';
 import { startServerProcess } from '../helpers/server-process.js';
 
@@ -113,7 +112,7 @@ t.test('the cockpit and the catalog tell the truth, in words, at every width', {
     const order = (quantity: number, key: string) =>
       json(`/api/shows/${show.id}/orders`, { method: 'POST', headers: { authorization: `Bearer ${buyer.token}`, 'idempotency-key': key }, body: JSON.stringify({ productId: hose.id, quantity }) });
     await order(1, 'ben-1');
-    // the pushed lineup state (and the host socket's order push) carries the new stock
+    // no socket message carries a plain order: the stats poll (10 s) sees it, then the lineup
     await stock.filter({ hasText: /^29 in stock$/ }).waitFor({ timeout: 15_000 });
     await admin.locator(`#lineup [data-product-id="${hose.id}"] summary`).click();
     t.equal(await admin.locator(`#sale-price-${hose.id}`).inputValue(), '23.99', '80 % of €29.99, rounded to the cent (was 23.992000000000004)');

@@ -92,6 +92,21 @@ t.test('the orders screen: live rows, filters, detail, mark paid and shipped, ca
     await admin.locator('#f-status').selectOption('pending');
     await rowOf(admin, first.id).waitFor({ timeout: 10_000 });
     t.equal(await admin.locator('#orders-rows tr').count(), 1);
+    // days are the merchant's own (the browser's time zone): from tomorrow holds nothing yet
+    const day = (offset: number) => admin.evaluate((n) => {
+      const d = new Date();
+      d.setDate(d.getDate() + n);
+      return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    }, offset);
+    await admin.locator('#f-from').fill(await day(1));
+    await admin.locator('#orders-rows').getByText('No orders match these filters.').waitFor({ timeout: 10_000 });
+    await admin.locator('#f-from').fill(await day(0));
+    await admin.locator('#f-to').fill(await day(0));
+    await rowOf(admin, first.id).waitFor({ timeout: 10_000 });
+    t.pass('from tomorrow: none; today: the order');
+    await admin.locator('#f-from').fill('');
+    await admin.locator('#f-to').fill('');
+    await waitFor('the day filters to clear', () => admin.url().endsWith('#/orders?status=pending'), 5_000);
   });
 
   await t.test('the detail: items, buyer, contact and address as text, the moment on the stream and the recording link', async (t) => {

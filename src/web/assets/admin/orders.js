@@ -156,7 +156,7 @@ export async function ordersView(main) {
     return el('tr', {
       'data-order-id': o.id,
       class: [freshUntil > Date.now() ? 'order-fresh' : '', o.id === selected ? 'selected' : ''].filter(Boolean).join(' '),
-      'aria-selected': o.id === selected ? 'true' : 'false',
+      'aria-current': o.id === selected ? 'true' : null,
       onclick: () => void select(o.id),
     },
     el('td', {}, open),
@@ -174,9 +174,18 @@ export async function ordersView(main) {
     summary.textContent = `${orders.length} order${orders.length === 1 ? '' : 's'} shown${next ? ', older ones below' : ''}`;
     csvLink.setAttribute('href', `/api/orders.csv${ordersQuery(filters) ? `?${ordersQuery(filters)}` : ''}`);
   }
+  let drawing = 0;
+  /** once per frame however many orders a busy minute pushes */
+  function drawSoon() {
+    if (drawing) return;
+    drawing = requestAnimationFrame(() => {
+      drawing = 0;
+      if (current) drawList();
+    });
+  }
   /** @param {string | null} before */
   async function fetchPage(before) {
-    return /** @type {{ orders: OrderDetail[], next: string | null }} */ (await api('GET', `/api/orders?${ordersQuery(filters, { limit: PAGE, before })}`));
+    return /** @type {import('../../wire.js').OrderList} */ (await api('GET', `/api/orders?${ordersQuery(filters, { limit: PAGE, before })}`));
   }
   async function reload() {
     const seq = ++loadSeq;
@@ -220,7 +229,7 @@ export async function ordersView(main) {
           tbody.querySelector(`tr[data-order-id="${CSS.escape(order.id)}"]`)?.classList.remove('order-fresh');
         }, FRESH_MS);
       }
-      drawList();
+      drawSoon();
     }
     // the detail follows its order even when the filters keep it out of the list; never back in
     // time, and not again for the same state (a redraw under the merchant's typing loses keys)
@@ -236,7 +245,8 @@ export async function ordersView(main) {
     for (const tr of tbody.querySelectorAll('tr')) {
       const on = /** @type {HTMLElement} */ (tr).dataset.orderId === id;
       tr.classList.toggle('selected', on);
-      tr.setAttribute('aria-selected', on ? 'true' : 'false');
+      if (on) tr.setAttribute('aria-current', 'true');
+      else tr.removeAttribute('aria-current');
     }
     const shown = orders.find((o) => o.id === id);
     if (shown) drawDetail(shown);
