@@ -54,7 +54,7 @@ async function clickAt(page: Page, frame: Frame, selector: string): Promise<void
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
 }
 
-t.test('checkout on a phone: variant, announced code, address, manual payment; my orders follows it to shipped; the embed resists click-jacking', { timeout: 300_000 }, async (t) => {
+t.test('checkout on a phone: variant, announced code, address, manual payment; my orders follows it to shipped; the embed resists click-jacking', { timeout: 480_000 }, async (t) => {
   mkdirSync(ARTIFACTS, { recursive: true });
   // a manual order holds its stock 3 days by default: 10 minutes here, to watch it count down
   const configFile = join(mkdtempSync(join(tmpdir(), 'hawker-checkout-')), 'hawker.json');
