@@ -238,7 +238,7 @@ t.test('checkout on a phone: variant, announced code, address, manual payment; m
   await honest.frame.locator('[data-frame-confirm]:not([disabled])').waitFor({ timeout: 10_000 });
   await honest.page.screenshot({ path: `${ARTIFACTS}/checkout-embed-confirm.png` });
   await clickAt(honest.page, honest.frame, '[data-frame-confirm]');
-  await honest.frame.locator('[data-hold]').filter({ hasText: /^Held for you for / }).waitFor({ timeout: 15_000 });
+  await honest.frame.locator('#buy-sheet [data-hold]').filter({ hasText: /^Held for you for / }).waitFor({ timeout: 15_000 });
   const honestOrders = await ordersOf(honest.token);
   t.equal(honestOrders.length, 1, 'framed honestly, the same clicks place the order after the confirm');
   await honest.context.close();
