@@ -55,6 +55,9 @@ export interface OrdersOptions {
   now?: () => number;
 }
 
+/** a pending order whose hold ran out (the sweep may not have expired it yet) */
+const lapsed = (order: Order, at: number) => order.status === 'pending' && order.holdExpiresAt !== null && order.holdExpiresAt <= at;
+
 /** Expired orders per sweep transaction: a long backlog is given back in bounded steps. */
 const SWEEP_BATCH = 200;
 
@@ -229,6 +232,7 @@ export class Orders {
     if (order.status === 'paid' || order.status === 'shipped') return order;
     if (order.status === 'expired' || order.status === 'cancelled') return { refused: 'ORDER_EXPIRED' };
     if (order.status !== 'pending') return { refused: 'ORDER_STATE' };
+    if (lapsed(order, at)) return { refused: 'ORDER_EXPIRED' };
     const moved = this.options.ledger.transition(order.id, ['pending'], 'paid', at, { paidAt: at });
     if (!moved) return { refused: 'ORDER_STATE' };
     this.changed(moved);
@@ -311,8 +315,9 @@ export class Orders {
 
   private move(order: Order, from: readonly OrderStatus[], to: OrderStatus, extra: OrderTransition): Order {
     if (order.status === to) return order;
-    if (order.status === 'expired' && to !== 'expired') throw new HawkerError('ORDER_EXPIRED', `the order expired: it cannot become ${to}`);
-    const moved = this.options.ledger.transition(order.id, from, to, this.now(), extra);
+    const at = this.now();
+    if (order.status === 'expired' || (to === 'paid' && lapsed(order, at))) throw new HawkerError('ORDER_EXPIRED', `the order's hold ran out: it cannot become ${to}`);
+    const moved = this.options.ledger.transition(order.id, from, to, at, extra);
     if (!moved) throw new HawkerError('ORDER_STATE', `a ${order.status} order cannot become ${to}`);
     if (to === 'cancelled') for (const listener of this.cancelledListeners) listener(moved);
     this.changed(moved);

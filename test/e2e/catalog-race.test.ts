@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
+import { goLiveAndStopPublishing, HOST_AWAY_OK } from '../helpers/go-live.js';
 import { startServerProcess } from '../helpers/server-process.js';
 
 // Real HTTP against the server process: the merchant edits a product while viewers buy it.
@@ -13,7 +14,7 @@ function limitsConfig(): string {
 }
 
 t.test('a description PATCH racing 50 orders leaves stock exactly initial - sold', async (t) => {
-  const server = await startServerProcess({ env: { HAWKER_CONFIG: limitsConfig(), HAWKER_LOG_LEVEL: 'info' } });
+  const server = await startServerProcess({ env: { HAWKER_CONFIG: limitsConfig(), HAWKER_LOG_LEVEL: 'info', ...HOST_AWAY_OK } });
   t.teardown(() => server.kill());
   const call = async (path: string, method: string, body?: unknown) => {
     const res = await server.api(path, { method, ...(body ? { body: JSON.stringify(body) } : {}) });
@@ -22,6 +23,7 @@ t.test('a description PATCH racing 50 orders leaves stock exactly initial - sold
   const INITIAL = 40;
   const product = (await call('/api/products', 'POST', { sku: 'TOWEL', title: 'Towel', price: 2999, currency: 'EUR', stock: INITIAL })).body;
   const show = (await call('/api/shows', 'POST', { title: 'Race' })).body;
+  await goLiveAndStopPublishing(server, show.id as string, [product.id as string]);
   const tokens = await Promise.all(
     Array.from({ length: 50 }, async (_, i) => {
       const res = await fetch(`${server.httpUrl}/api/viewers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ displayName: `buyer ${i}` }) });

@@ -3,6 +3,7 @@ import t from 'tap';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.js';
 import { LiveClient } from '../helpers/live-client.js';
+import { goLiveAndStopPublishing, HOST_AWAY_OK } from '../helpers/go-live.js';
 import { startServerProcess } from '../helpers/server-process.js';
 
 const ARTIFACTS = 'artifacts/screenshots';
@@ -21,7 +22,7 @@ const box = async (page: Page, selector: string) => {
 t.test('the cockpit and the catalog tell the truth, in words, at every width', { timeout: 180_000 }, async (t) => {
   mkdirSync(ARTIFACTS, { recursive: true });
   // no HAWKER_PUBLIC_URL: the default http://localhost:8080, which the panel must flag
-  const server = await startServerProcess();
+  const server = await startServerProcess({ env: HOST_AWAY_OK });
   let browser: Browser | null = null;
   const sockets: LiveClient[] = [];
   t.teardown(async () => {
@@ -38,7 +39,8 @@ t.test('the cockpit and the catalog tell the truth, in words, at every width', {
   const post = <T>(path: string, body: unknown) => json<T>(path, { method: 'POST', body: JSON.stringify(body) });
   const hose = await post<{ id: string }>('/api/products', { sku: 'HOSE-30', title: 'Garden hose 30 m', price: 2999, currency: 'EUR', stock: 30 });
   const show = await post<{ id: string }>('/api/shows', { title: 'Garden week', host: 'Mia' });
-  await json(`/api/shows/${show.id}/lineup`, { method: 'PUT', body: JSON.stringify({ productIds: [hose.id] }) });
+  // orders are taken while the show is live (issue 14): on air, then the host steps away
+  await goLiveAndStopPublishing(server, show.id, [hose.id]);
 
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'de-DE' });
   const admin = await context.newPage();

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import t from 'tap';
+import { goLiveAndStopPublishing, HOST_AWAY_OK } from '../helpers/go-live.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
-import { sleep } from '../helpers/wait.js';
+import { sleep, waitFor } from '../helpers/wait.js';
 
 // Real HTTP against the server process, real SQLite file. Rate limits are raised: every buyer
 // here shares 127.0.0.1.
@@ -35,11 +36,12 @@ const buy = (server: ServerProcess, token: string, showId: string, productId: st
   });
 
 t.test('1,000 concurrent buyers for 100 units: exactly 100 sold', async (t) => {
-  const server = await startServerProcess({ env: { HAWKER_CONFIG: limitsConfig(), HAWKER_LOG_LEVEL: 'info' } });
+  const server = await startServerProcess({ env: { HAWKER_CONFIG: limitsConfig(), HAWKER_LOG_LEVEL: 'info', ...HOST_AWAY_OK } });
   t.teardown(() => server.kill());
   const admin = async (path: string, body?: unknown) => (await server.api(path, { method: body ? 'POST' : 'GET', ...(body ? { body: JSON.stringify(body) } : {}) })).json() as Promise<any>;
   const product = await admin('/api/products', { sku: 'FLASH', title: 'Flash hose', price: 2999, currency: 'USD', stock: 1000 });
   const show = await admin('/api/shows', { title: 'Contention' });
+  await goLiveAndStopPublishing(server, show.id, [product.id]);
   await admin(`/api/shows/${show.id}/flash-sales`, { productId: product.id, price: 999, quantity: 100, durationSeconds: 300, perCustomerLimit: 1 });
   const tokens = await viewers(server, 1000);
 
@@ -69,12 +71,13 @@ t.test('1,000 concurrent buyers for 100 units: exactly 100 sold', async (t) => {
 
 t.test('kill -9 while orders stream in: every acknowledged order survives, stock adds up', async (t) => {
   const config = limitsConfig();
-  const server = await startServerProcess({ env: { HAWKER_CONFIG: config, HAWKER_LOG_LEVEL: 'info' } });
+  const server = await startServerProcess({ env: { HAWKER_CONFIG: config, HAWKER_LOG_LEVEL: 'info', ...HOST_AWAY_OK } });
   t.teardown(() => server.kill());
   const admin = async (path: string, body?: unknown) => (await server.api(path, { method: body ? 'POST' : 'GET', ...(body ? { body: JSON.stringify(body) } : {}) })).json() as Promise<any>;
   const STOCK = 100_000;
   const product = await admin('/api/products', { sku: 'CRASH', title: 'Crash hose', price: 1000, currency: 'EUR', stock: STOCK });
   const show = await admin('/api/shows', { title: 'Crash' });
+  await goLiveAndStopPublishing(server, show.id, [product.id]);
   const tokens = await viewers(server, 32);
 
   const acknowledged: string[] = [];
@@ -90,13 +93,15 @@ t.test('kill -9 while orders stream in: every acknowledged order survives, stock
       }
     }
   });
+  // mid-stream: once orders flow (a shared, loaded machine may take longer than 1.5 s to get there)
   await sleep(1500);
+  await waitFor('orders streaming in', () => acknowledged.length > 150, 30_000, 20).catch(() => undefined);
   server.kill(); // SIGKILL to the whole process group, mid-stream
   stop = true;
   await Promise.all(loops);
   t.ok(acknowledged.length > 100, `${acknowledged.length} orders acknowledged before the kill`);
 
-  const restarted = await startServerProcess({ dataDir: server.dataDir, env: { HAWKER_CONFIG: config, HAWKER_LOG_LEVEL: 'info' } });
+  const restarted = await startServerProcess({ dataDir: server.dataDir, env: { HAWKER_CONFIG: config, HAWKER_LOG_LEVEL: 'info', ...HOST_AWAY_OK } });
   t.teardown(() => restarted.kill());
   const orders = (await (await restarted.api(`/api/shows/${show.id}/orders`)).json()) as Array<{ id: string; quantity: number }>;
   const stored = new Set(orders.map((o) => o.id));

@@ -35,11 +35,11 @@ export async function buildTestApp(
     storage?: Partial<typeof defaultConfig.storage>;
     /** payment providers (the Stripe tests point stripe at their local Stripe-speaking server) */
     payments?: Partial<typeof defaultConfig.payments>;
-    checkout?: Partial<typeof defaultConfig.checkout>;
     /** /readyz also checks storage (free space, last write), as in production */
     checkStorage?: boolean;
     /** the FFmpeg binary the test pattern runs (default: the one on PATH) */
     ffmpegPath?: string;
+    checkout?: Partial<typeof defaultConfig.checkout>;
   } = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'hawker-http-'));

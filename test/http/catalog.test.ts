@@ -1,6 +1,7 @@
 import t from 'tap';
 import { parseMoney } from '../../src/commerce/product-catalog.js';
 import { buildTestApp } from '../helpers/app.js';
+import { openForOrders } from '../helpers/checkout.js';
 
 t.test('money in CSV: decimals of the currency, nothing rounded', async (t) => {
   t.equal(parseMoney('19.99', 'USD'), 1999);
@@ -42,6 +43,7 @@ t.test('catalog: edit, delete, CSV import', async (t) => {
     const p = (await json('POST', '/api/products', { sku: 'ST1', title: 'Towel', price: 1000, currency: 'EUR', stock: 20 })).json();
     t.equal(p.stockVersion, 0);
     const show = (await json('POST', '/api/shows', { title: 'Stock' })).json();
+    openForOrders(db, show.id, [p.id]);
     const viewer = (await app.inject({ method: 'POST', url: '/api/viewers', headers: { 'content-type': 'application/json' }, payload: '{"displayName":"Ana"}' })).json();
     const order = await app.inject({ method: 'POST', url: `/api/shows/${show.id}/orders`, headers: { authorization: `Bearer ${viewer.token}`, 'content-type': 'application/json', 'idempotency-key': 'st1' }, payload: JSON.stringify({ productId: p.id, quantity: 1 }) });
     t.equal(order.statusCode, 201);

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { buildTestApp } from '../helpers/app.js';
+import { openForOrders } from '../helpers/checkout.js';
 import { LiveClient } from '../helpers/live-client.js';
 
 t.test('coupons, loyalty and engagement unlocks', async (t) => {
@@ -28,6 +29,8 @@ t.test('coupons, loyalty and engagement unlocks', async (t) => {
 
   const product = (await admin('POST', '/api/products', { sku: 'HOSE', title: 'Hose', price: 2000, currency: 'EUR', stock: 100 })).json() as { id: string };
   const show = (await admin('POST', '/api/shows', { title: 'Hoses', host: 'Mia' })).json() as { id: string };
+  // orders are taken while the show is live, for its lineup (issue 14)
+  openForOrders(db, show.id, [product.id]);
 
   await t.test('bad coupons are refused at creation, nothing stored', async (t) => {
     const cases: Array<[Record<string, unknown>, number, string]> = [
@@ -68,6 +71,7 @@ t.test('coupons, loyalty and engagement unlocks', async (t) => {
     t.equal((await app.inject({ method: 'POST', url: `/api/orders/${first.json().id as string}/cancel`, headers: { authorization: `Bearer ${ana.token}` } })).statusCode, 200);
     t.equal((await order(ana.token, show.id, { productId: product.id, quantity: 1, couponCode: 'FIVE-OFF' })).statusCode, 201, 'usable again after a cancel');
     const eurosOnly = await admin('POST', '/api/products', { sku: 'USD1', title: 'Dollar thing', price: 1000, currency: 'USD', stock: 5 });
+    openForOrders(db, show.id, [eurosOnly.json().id]);
     const ben = await viewer('Ben');
     t.equal((await order(ben.token, show.id, { productId: eurosOnly.json().id, quantity: 1, couponCode: 'FIVE-OFF' })).json().code, 'COUPON_INVALID', 'a fixed coupon in another currency');
   });
@@ -79,6 +83,7 @@ t.test('coupons, loyalty and engagement unlocks', async (t) => {
 
     const ended = (await admin('POST', '/api/shows', { title: 'Yesterday' })).json() as { id: string };
     await admin('POST', '/api/coupons', { code: 'AFTER2H', kind: 'percent', amount: 10, showId: ended.id, expiresAfterShowMinutes: 120 });
+    openForOrders(db, ended.id, [product.id]);
     services.shows.markLive(ended.id, Date.now() - 4 * 3600_000);
     services.shows.markEnded(ended.id, Date.now() - 3 * 3600_000);
     t.equal((await order(cal.token, ended.id, { productId: product.id, quantity: 1, couponCode: 'AFTER2H' })).json().code, 'COUPON_EXPIRED', '2 h after a show that ended 3 h ago');
@@ -94,7 +99,9 @@ t.test('coupons, loyalty and engagement unlocks', async (t) => {
 
     const onAir = await admin('POST', '/api/coupons', { code: 'ONAIR', kind: 'percent', amount: 20, showId: show.id, liveOnly: true });
     t.equal(onAir.json().listed, false, 'an on-air code is not listed in the coupon centre');
-    t.equal((await order(cal.token, show.id, { productId: product.id, quantity: 1, couponCode: 'ONAIR' })).json().code, 'COUPON_NOT_LIVE');
+    // a show that is not live takes no orders at all now; after it ended, its replay does, without the on-air code
+    await admin('POST', '/api/coupons', { code: 'ONAIR-AFTER', kind: 'percent', amount: 20, showId: ended.id, liveOnly: true });
+    t.equal((await order(cal.token, ended.id, { productId: product.id, quantity: 1, couponCode: 'ONAIR-AFTER' })).json().code, 'COUPON_NOT_LIVE');
     services.shows.markLive(show.id, Date.now());
     t.equal((await order(cal.token, show.id, { productId: product.id, quantity: 1, couponCode: 'ONAIR' })).statusCode, 201, 'valid while live');
   });
@@ -164,6 +171,7 @@ t.test('coupons, loyalty and engagement unlocks', async (t) => {
     t.match((await c.next((m) => m.type === 'chat' && m.text === 'loyal')).viewer, { level: 1, badge: 'regular' }, 'the badge travels with each message');
     t.equal((await order(ivy.token, show.id, { productId: product.id, quantity: 1, couponCode: 'REGULARS' })).statusCode, 201);
     const other = (await admin('POST', '/api/shows', { title: 'Other host', host: 'Noor' })).json() as { id: string };
+    openForOrders(db, other.id, [product.id]);
     t.equal((await order(ivy.token, other.id, { productId: product.id, quantity: 1, couponCode: 'REGULARS' })).json().code, 'COUPON_LEVEL', 'levels are per host');
     for (const s of sockets) t.same(s.invalid, []);
     t.notMatch(logs(), /listener failed|"level":50/, 'no errors logged');

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { buildTestApp } from '../helpers/app.js';
+import { openForOrders } from '../helpers/checkout.js';
 
 // A flash sale offers at most what is left after every order so far: its default is all of it,
 // and more is refused with the figure.
@@ -13,6 +14,7 @@ t.test('flash sale quantity: default and maximum are the stock left', async (t) 
     app.inject({ method, url, headers: auth, ...(body === undefined ? {} : { payload: body as Record<string, unknown> }) });
   const product = (await admin('POST', '/api/products', { sku: 'MUG', title: 'Mug', price: 1200, currency: 'EUR', stock: 5 })).json();
   const show = (await admin('POST', '/api/shows', { title: 'Sale' })).json();
+  openForOrders(db, show.id, [product.id]);
   const viewer = (await app.inject({ method: 'POST', url: '/api/viewers', payload: { displayName: 'Ana' } })).json();
   for (const key of ['k1', 'k2', 'k3']) {
     const res = await app.inject({ method: 'POST', url: `/api/shows/${show.id}/orders`, headers: { authorization: `Bearer ${viewer.token}`, 'idempotency-key': key }, payload: { productId: product.id, quantity: 1 } });

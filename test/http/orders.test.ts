@@ -40,6 +40,9 @@ t.test('viewers, orders, flash sales, idempotency, webhooks', async (t) => {
 
   const product = (await admin('POST', '/api/products', { sku: 'HOSE', title: 'Hose', price: 1999, currency: 'USD', stock: 10 })).json();
   const show = (await admin('POST', '/api/shows', { title: 'Show' })).json();
+  // orders are taken while the show is live, for its lineup
+  t.equal((await admin('PUT', `/api/shows/${show.id}/lineup`, { productIds: [product.id] })).statusCode, 200);
+  services.shows.markLive(show.id, Date.now());
   const alice = await viewer('Alice');
   t.match(alice, { viewerId: /.+/, displayName: 'Alice', token: /^v_[A-Za-z0-9_-]{43}$/ });
 
@@ -97,16 +100,18 @@ t.test('viewers, orders, flash sales, idempotency, webhooks', async (t) => {
     t.equal(cancelled.json().status, 'cancelled');
     t.equal((await admin('GET', `/api/shows/${show.id}/overlay`)).json().flashSale.remaining, 2, 'sale stock back');
     t.equal((await admin('GET', `/api/products/${product.id}`)).json().stock, 7, 'product stock back: 8 - 2 (Bob) - 1 (Carol) + 2 (Bob cancels)');
-    const notYours = await app.inject({ method: 'POST', url: `/api/orders/${b1.json().id}/pay`, headers: { authorization: `Bearer ${carol.token}` } });
+    const notYours = await app.inject({ method: 'POST', url: `/api/orders/${b1.json().id}/cancel`, headers: { authorization: `Bearer ${carol.token}` } });
     t.equal(notYours.json().code, 'ORDER_NOT_FOUND', "another viewer's order is invisible");
-    t.equal((await app.inject({ method: 'POST', url: `/api/orders/${b1.json().id}/pay`, headers: { authorization: `Bearer ${bob.token}` } })).json().code, 'ORDER_STATE', 'a cancelled order cannot be paid');
+    t.equal((await app.inject({ url: `/api/orders/${b1.json().id}`, headers: { authorization: `Bearer ${carol.token}` } })).json().code, 'ORDER_NOT_FOUND', 'to read too');
+    // the viewer's pay route is gone (issue 14): the merchant marks manual orders paid
+    t.equal((await admin('POST', `/api/orders/${b1.json().id}/mark-paid`)).json().code, 'ORDER_STATE', 'a cancelled order cannot be paid');
   });
 
   await t.test('pay and refund; timeline and webhooks', async (t) => {
     const dave = await viewer('Dave');
     await admin('DELETE', `/api/shows/${show.id}/flash-sales/current`);
     const o = (await order(dave.token, show.id, { productId: product.id, quantity: 1 })).json();
-    t.equal((await app.inject({ method: 'POST', url: `/api/orders/${o.id}/pay`, headers: { authorization: `Bearer ${dave.token}` } })).json().status, 'paid');
+    t.equal((await admin('POST', `/api/orders/${o.id}/mark-paid`)).json().status, 'paid');
     t.equal((await admin('POST', `/api/orders/${o.id}/refund`)).json().status, 'refunded');
     t.equal((await admin('POST', `/api/orders/${o.id}/refund`)).json().status, 'refunded', 'idempotent');
     const timeline = (await admin('GET', `/api/shows/${show.id}/timeline`)).json().events.map((e: { type: string }) => e.type);
@@ -141,16 +146,18 @@ t.test('stats: per minute, per product, and while pinned', async (t) => {
   t.teardown(() => {
     Date.now = realNow;
   });
-  const { app, auth, db } = await buildTestApp();
+  const { app, auth, db, services } = await buildTestApp();
   t.teardown(async () => {
     await app.close();
     db.close();
   });
-  const admin = (method: 'POST' | 'GET' | 'DELETE', url: string, body?: unknown) =>
+  const admin = (method: 'POST' | 'GET' | 'DELETE' | 'PUT', url: string, body?: unknown) =>
     app.inject({ method, url, headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { payload: JSON.stringify(body) }) });
   const a = (await admin('POST', '/api/products', { sku: 'A', title: 'A', price: 1000, currency: 'USD', stock: 100 })).json();
   const b = (await admin('POST', '/api/products', { sku: 'B', title: 'B', price: 500, currency: 'USD', stock: 100 })).json();
   const show = (await admin('POST', '/api/shows', { title: 'S' })).json();
+  await admin('PUT', `/api/shows/${show.id}/lineup`, { productIds: [a.id, b.id] });
+  services.shows.markLive(show.id, now);
   const v = (await app.inject({ method: 'POST', url: '/api/viewers', headers: { 'content-type': 'application/json' }, payload: '{"displayName":"V"}' })).json();
   const buy = (productId: string) =>
     app.inject({ method: 'POST', url: `/api/shows/${show.id}/orders`, headers: { authorization: `Bearer ${v.token}`, 'content-type': 'application/json', 'idempotency-key': `k${Math.random()}` }, payload: JSON.stringify({ productId, quantity: 1 }) });

@@ -236,3 +236,15 @@ t.test('paying with Stripe and by hand', async (t) => {
     t.notMatch(text, /_secret_[0-9a-f]{8}/, 'no client secret');
   });
 });
+
+t.test('without stripe among the providers: no Stripe webhook route, manual only', async (t) => {
+  const { app, db } = await buildTestApp();
+  t.teardown(async () => {
+    await app.close();
+    db.close();
+  });
+  const body = JSON.stringify({ id: 'evt_1', type: 'payment_intent.succeeded', data: { object: {} } });
+  const hook = await app.inject({ method: 'POST', url: '/api/payments/stripe/webhook', headers: { 'content-type': 'application/json', 'stripe-signature': stripeSignature(body, FAKE_STRIPE_WEBHOOK_SECRET) }, payload: body });
+  t.equal(hook.statusCode, 404);
+  t.match((await app.inject({ method: 'GET', url: '/api/checkout' })).json(), { providers: ['manual'], stripePublishableKey: null });
+});

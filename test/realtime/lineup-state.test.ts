@@ -23,6 +23,8 @@ t.test('prices, stock, sale and lineup are pushed and in the welcome', async (t)
   const towel = await admin('POST', '/api/products', { sku: 'TOWEL', title: 'Beach towel', price: 2999, currency: 'EUR', compareAtPrice: 3999, stock: 10 });
   const mug = await admin('POST', '/api/products', { sku: 'MUG', title: 'Mug', price: 1200, currency: 'EUR', stock: 30 });
   const show = await admin('POST', '/api/shows', { title: 'Truth' });
+  // orders are taken while the show is live (issue 14)
+  app.services.shows.markLive(show.id, Date.now());
   const open = async (options: { token?: string; authorization?: string } = {}) => {
     const c = await LiveClient.open(url, show.id, options);
     clients.push(c);

@@ -316,6 +316,8 @@ t.test('questions and demo requests: a queue ranked by votes', async (t) => {
 t.test('overlay changes and flash-sale stock reach viewers with their program date time', async (t) => {
   const s = await setup(t);
   const product = (await s.t.app.inject({ method: 'POST', url: '/api/products', headers: s.t.auth, payload: { sku: 'HOSE', title: 'Hose', price: 2999, currency: 'EUR', stock: 10 } })).json() as { id: string };
+  // orders are taken while the show is live (issue 14); the pin below puts the hose on screen
+  s.t.services.shows.markLive(s.showId, Date.now());
   const buyer = await s.viewer('Buyer');
   const c = await s.open({ token: buyer.token });
   await s.t.app.inject({ method: 'POST', url: `/api/shows/${s.showId}/pin`, headers: s.t.auth, payload: { productId: product.id } });

@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import { HawkerError } from '../../domain/errors.js';
 import type { Logger } from '../../log/logger.js';
-import type { OrdersForPayments } from './port.js';
+import type { OrdersForPayments, PayableOrder } from './port.js';
 import type { StripeGateway } from './stripe.js';
 
 /** The payment_events table: each provider event is handled once. */
@@ -57,14 +57,8 @@ export class StripeWebhooks {
     const orderId = intent.metadata.orderId ?? null;
     const handled = this.deps.events.once({ provider: 'stripe', eventId, eventType, orderId, at }, (): Verdict => {
       // a payment Hawker did not open (the merchant's Stripe account may take others): not ours to touch
-      if (orderId === null) return { kind: 'not-ours' };
-      let order;
-      try {
-        order = this.deps.orders.get(orderId);
-      } catch (err) {
-        if (err instanceof HawkerError && err.code === 'ORDER_NOT_FOUND') return { kind: 'not-ours' };
-        throw err;
-      }
+      const order = orderId === null ? undefined : this.orderOrNone(orderId);
+      if (!order) return { kind: 'not-ours' };
       if (intent.amount_received !== order.total || intent.currency !== order.currency.toLowerCase()) {
         return { kind: 'give-back', why: `paid ${intent.amount_received} ${intent.currency} for a total of ${order.total} ${order.currency}` };
       }
@@ -87,5 +81,14 @@ export class StripeWebhooks {
     }
     this.deps.logger.warn({ order: orderId, intent: intent.id, why: verdict.why }, 'Stripe payment refunded: the order could not take it');
     return 'refunded';
+  }
+
+  private orderOrNone(orderId: string): PayableOrder | undefined {
+    try {
+      return this.deps.orders.get(orderId);
+    } catch (err) {
+      if (err instanceof HawkerError && err.code === 'ORDER_NOT_FOUND') return undefined;
+      throw err;
+    }
   }
 }

@@ -30,7 +30,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
     {
       schema: {
         tags: ['webhooks'],
-        summary: 'Register an endpoint for order.created, order.paid, order.cancelled, show.started, show.ended',
+        summary: 'Register an endpoint for order.created, order.paid, order.shipped, order.cancelled, order.expired, order.refunded, show.started, show.ended',
         security,
         body: RegisterWebhookBody,
         response: { 201: NewWebhookEndpoint, ...errors },
