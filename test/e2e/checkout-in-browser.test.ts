@@ -54,7 +54,7 @@ async function clickAt(page: Page, frame: Frame, selector: string): Promise<void
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
 }
 
-t.test('checkout on a phone: variant, announced code, address, manual payment; my orders follows it to shipped; the embed resists click-jacking', { timeout: 300_000 }, async (t) => {
+t.test('checkout on a phone: variant, announced code, address, manual payment; my orders follows it to shipped; the embed resists click-jacking', { timeout: 480_000 }, async (t) => {
   mkdirSync(ARTIFACTS, { recursive: true });
   // a manual order holds its stock 3 days by default: 10 minutes here, to watch it count down
   const configFile = join(mkdtempSync(join(tmpdir(), 'hawker-checkout-')), 'hawker.json');
@@ -238,7 +238,7 @@ t.test('checkout on a phone: variant, announced code, address, manual payment; m
   await honest.frame.locator('[data-frame-confirm]:not([disabled])').waitFor({ timeout: 10_000 });
   await honest.page.screenshot({ path: `${ARTIFACTS}/checkout-embed-confirm.png` });
   await clickAt(honest.page, honest.frame, '[data-frame-confirm]');
-  await honest.frame.locator('[data-hold]').filter({ hasText: /^Held for you for / }).waitFor({ timeout: 15_000 });
+  await honest.frame.locator('#buy-sheet [data-hold]').filter({ hasText: /^Held for you for / }).waitFor({ timeout: 15_000 });
   const honestOrders = await ordersOf(honest.token);
   t.equal(honestOrders.length, 1, 'framed honestly, the same clicks place the order after the confirm');
   await honest.context.close();

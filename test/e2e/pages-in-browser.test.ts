@@ -161,7 +161,18 @@ t.test('a merchant runs a show from the control panel; a phone viewer watches, c
   const hoseCard = viewer.locator(`li.product[data-product-id="${hose.id}"]`);
   await hoseCard.locator('[data-stock]').filter({ hasText: '5 of 5 left at this price' }).waitFor({ timeout: 20_000 });
   await hoseCard.getByRole('button', { name: /^Buy Garden hose/ }).click();
-  await viewer.getByText(/Ordered Garden hose 30 m/).waitFor({ timeout: 15_000 });
+  // the buy sheet: the sale price, then the address (asked once) and the manual payment
+  const sheet = viewer.locator('#buy-sheet[open]');
+  await sheet.getByRole('button', { name: /^Buy Garden hose 30 m for/ }).click();
+  await sheet.getByLabel('Full name').fill('Ana B');
+  await sheet.getByLabel('Email').fill('ana@example.test');
+  await sheet.getByLabel('Address').fill('Calle Mayor 1');
+  await sheet.getByLabel('Postal code').fill('28013');
+  await sheet.getByLabel('City').fill('Madrid');
+  await sheet.getByLabel('Country code (e.g. DE)').fill('ES');
+  await sheet.locator('[data-place-order]').click();
+  await sheet.getByText(/^Held for you for /).waitFor({ timeout: 15_000 });
+  await sheet.getByRole('button', { name: 'Done' }).click();
   await hoseCard.locator('[data-stock]').filter({ hasText: '4 of 5 left at this price' }).waitFor({ timeout: 15_000 });
   await admin.locator(`#lineup [data-product-id="${hose.id}"] [data-stock]`).filter({ hasText: '4/5 left in sale' }).waitFor({ timeout: 15_000 });
   await admin.locator('#n-orders').filter({ hasText: '1' }).waitFor({ timeout: 10_000 });

@@ -80,6 +80,9 @@ function refusalOf(err) {
 let co = null;
 /** an order is being sent */
 let placing = false;
+/** the address form to copy what was typed from, when the details step is drawn again */
+/** @type {ReturnType<typeof addressForm> | null} */
+let typedBefore = null;
 /** the remembered profile, once loaded */
 /** @type {Profile | null} */
 let profile = null;
@@ -441,6 +444,9 @@ async function renderDetails(c) {
   if (!c.provider || !providers.includes(c.provider)) c.provider = providers[0] ?? null;
   const showForm = c.editAddress || !complete(p);
   form = showForm ? addressForm(p) : null;
+  // what was typed before a redraw (back from the frame's confirm, a refusal) stays typed
+  if (form && typedBefore) restoreForm(typedBefore, form);
+  typedBefore = null;
   const addressPart = form
     ? form.node
     : el('div', { class: 'ship-to' },
@@ -519,8 +525,8 @@ async function place() {
   if (co !== c) return;
   if (!ok) {
     if (sheet().open) {
+      typedBefore = keep;
       render();
-      if (keep && form) restoreForm(keep, form);
     }
     return;
   }
@@ -544,13 +550,16 @@ async function place() {
     c.problems = { [field]: text };
     // what must change is on the first step: go back there, with the words next to it
     if (field === 'variant' || field === 'quantity' || field === 'code') c.step = 'choose';
-    if (field !== 'address' || !form) render();
-    else form.showError('line1', text);
-    if (c.step === 'details' && keep && form) restoreForm(keep, form);
+    if (field === 'address' && keep && form === keep && keep.node.isConnected) keep.showError('line1', text);
+    else {
+      typedBefore = keep;
+      render();
+    }
     if (field === 'sheet') toast(text, true);
     requote();
   } finally {
     placing = false;
+    if (button && button.isConnected) patchPlace(button, c, Boolean(c.provider));
   }
 }
 /** the typed fields survive a redraw of the step @param {ReturnType<typeof addressForm>} from @param {ReturnType<typeof addressForm>} to */
