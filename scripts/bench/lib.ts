@@ -186,7 +186,7 @@ export interface BenchServer {
  * (test/helpers/server-process.ts parses every log line, which would spend the cores being
  * measured), so it is ready when /healthz answers, not on a log line.
  */
-export async function startBenchServer(o: { name: string; token: string; configYaml: string; logLevel?: string; nodeArgs?: string[]; compiled?: boolean }): Promise<BenchServer> {
+export async function startBenchServer(o: { name: string; token: string; configYaml: string; logLevel?: string; nodeArgs?: string[]; compiled?: boolean; cwd?: string }): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), `hawker-bench-${o.name}-`));
   const config = join(dataDir, 'hawker.yaml');
   writeFileSync(config, o.configYaml);
@@ -194,6 +194,8 @@ export async function startBenchServer(o: { name: string; token: string; configY
   // compiled: dist/main.js as `npm start` runs it (npm run build first), else src/ through tsx
   const entry = o.compiled ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
   const child = spawn(process.execPath, [...(o.nodeArgs ?? []), ...entry], {
+    // another checkout of Hawker (an A/B run against an older commit), else this one
+    ...(o.cwd ? { cwd: o.cwd } : {}),
     detached: true,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {

@@ -26,6 +26,11 @@ const PROFILE = Boolean(process.env.BENCH_PROF);
 /** run Hawker as `npm start` does (dist/, after npm run build): the profile then names functions */
 const COMPILED = Boolean(process.env.BENCH_COMPILED);
 const TOKEN = 'bench-admin-token-0123456789';
+/**
+ * A/B: another checkout of Hawker (e.g. `git worktree add /tmp/hawker-before <commit>` with a
+ * node_modules link) run in each round too, so before and after share the machine's moods.
+ */
+const BASELINE = process.env.BENCH_BASELINE;
 
 interface Round {
   server: string;
@@ -99,8 +104,9 @@ function soldInDb(dataDir: string) {
   }
 }
 
-async function hawkerRound(): Promise<Round> {
+async function hawkerRound(cwd?: string): Promise<Round> {
   const server = await startBenchServer({
+    ...(cwd ? { cwd } : {}),
     name: 'orders',
     token: TOKEN,
     logLevel: LOG_LEVEL,
@@ -118,7 +124,7 @@ async function hawkerRound(): Promise<Round> {
       for (let i = 0; i < CONNECTIONS; i++) tokens.push(String((await call('POST', '/api/viewers', { displayName: `b${i}` }, 'none')).body.token));
       return { showId: String(show.id), productId: String(product.id), tokens };
     });
-    return { server: `Hawker (log ${LOG_LEVEL})`, ...load, ...soldInDb(server.dataDir) };
+    return { server: `Hawker${cwd ? ' baseline' : ''} (log ${LOG_LEVEL})`, ...load, ...soldInDb(server.dataDir) };
   } finally {
     // SIGINT first: a profiled run writes its profile on a clean exit
     if (PROFILE) {
@@ -172,19 +178,26 @@ const median = (xs: number[]) => percentile(xs, 50);
 
 const hawker: Round[] = [];
 const bare: Round[] = [];
+const baseline: Round[] = [];
+const sides = BASELINE ? (['hawker', 'bare', 'baseline'] as const) : (['hawker', 'bare'] as const);
 for (let i = 0; i < ROUNDS; i++) {
-  // alternate which goes first: a neighbour's burst then lands on either side
-  for (const side of i % 2 === 0 ? (['hawker', 'bare'] as const) : (['bare', 'hawker'] as const)) {
-    const r = side === 'hawker' ? await hawkerRound() : await bareRound();
-    (side === 'hawker' ? hawker : bare).push(r);
+  // rotate which goes first: a neighbour's burst then lands on any side
+  for (let k = 0; k < sides.length; k++) {
+    const side = sides[(i + k) % sides.length]!;
+    const r = side === 'hawker' ? await hawkerRound() : side === 'baseline' ? await hawkerRound(BASELINE) : await bareRound();
+    (side === 'hawker' ? hawker : side === 'baseline' ? baseline : bare).push(r);
     console.log(`round ${i + 1}: ${line(r)}`);
   }
 }
 const summary = (rs: Round[]) => ({ perSecond: median(rs.map((r) => r.perSecond)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), cpu: median(rs.map((r) => r.cpuMsPerOrder)), system: median(rs.map((r) => r.systemMsPerOrder)) });
 const [h, b] = [summary(hawker), summary(bare)];
-const exact = [...hawker, ...bare].every((r) => r.inDb === STOCK && r.stock === 0 && r.created === STOCK && r.other === 0);
+const exact = [...hawker, ...bare, ...baseline].every((r) => r.inDb === STOCK && r.stock === 0 && r.created === STOCK && r.other === 0);
 console.log(`\nbench:orders: ${CONNECTIONS} keep-alive connections, one product with ${STOCK} in stock, ${ROUNDS} alternating rounds, load generator on the same 2 cores; medians:`);
 console.log(`Hawker (log ${LOG_LEVEL}): ${Math.round(h.perSecond)} orders/s, p50 ${h.p50.toFixed(1)} ms, p99 ${h.p99.toFixed(1)} ms, server CPU ${h.cpu.toFixed(3)} ms/order (kernel ${h.system.toFixed(3)})`);
+if (baseline.length) {
+  const a = summary(baseline);
+  console.log(`Hawker baseline (${BASELINE}): ${Math.round(a.perSecond)} orders/s, p50 ${a.p50.toFixed(1)} ms, p99 ${a.p99.toFixed(1)} ms, server CPU ${a.cpu.toFixed(3)} ms/order (kernel ${a.system.toFixed(3)}); ${(a.perSecond / b.perSecond).toFixed(2)}x the bare rate`);
+}
 console.log(`bare server:        ${Math.round(b.perSecond)} orders/s, p50 ${b.p50.toFixed(1)} ms, p99 ${b.p99.toFixed(1)} ms, server CPU ${b.cpu.toFixed(3)} ms/order (kernel ${b.system.toFixed(3)})`);
 console.log(`Hawker / bare: ${(h.perSecond / b.perSecond).toFixed(2)}x the rate, ${(h.cpu / b.cpu).toFixed(2)}x the CPU per order; exactly the stock sold in every round: ${exact ? 'yes' : 'NO'}`);
 process.exit(exact ? 0 : 1);

@@ -36,13 +36,22 @@ export function createWebhookStore(db: Db): WebhookStore {
     else if (r.nextAttemptAt != null) retry.run(r.nextAttemptAt, item.id);
     else failed.run(r.at, item.id);
   });
+  // Every order enqueues its event, which asked for the endpoints each time: kept here, read
+  // again after each add or remove (only this store writes the table).
+  let knownIds: string[] | null = null;
   return {
-    addEndpoint: (e) => void addEndpoint.run(e),
+    addEndpoint: (e) => {
+      knownIds = null;
+      addEndpoint.run(e);
+    },
     listEndpoints: () => endpoints.all(),
-    removeEndpoint: (id) => removeEndpoint.run(id).changes > 0,
+    removeEndpoint: (id) => {
+      knownIds = null;
+      return removeEndpoint.run(id).changes > 0;
+    },
     // Called inside the caller's transaction: the event is stored with what it reports, or not at all.
     enqueue: (eventType: WebhookEventType, payload, at) => {
-      const ids = endpointIds.all();
+      const ids = (knownIds ??= endpointIds.all());
       if (!ids.length) return;
       const eventId = randomUUID();
       const body = JSON.stringify({ id: eventId, type: eventType, createdAt: new Date(at).toISOString(), data: payload });
