@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import t from 'tap';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.js';
+import { goLiveAndStopPublishing, HOST_AWAY_OK } from '../helpers/go-live.js';
 import { LiveClient } from '../helpers/live-client.js';
 import { startServerProcess } from '../helpers/server-process.js';
 
