@@ -3,7 +3,7 @@
 // oversell check, Hawker side by side with its anchor in one run: a bare node:http +
 // better-sqlite3 server (scripts/bench/orders-bare.ts) doing the same transaction per order on
 // the same schema. The same load generator drives both: 64 connections buy one unit at a time
-// (JSON body, Bearer viewer token, a fresh Idempotency-Key each) from one product until its
+// (JSON body, Bearer viewer token, a fresh Idempotency-Key each) from one variant until its
 // stock is gone. Rounds alternate Hawker and the anchor (the 2 cores are shared and noisy);
 // the summary is the median of each. Hawker logs every request (info) unless
 // BENCH_LOG_LEVEL says otherwise. BENCH_COMPILED=1 runs Hawker from dist/ (npm run build
@@ -50,14 +50,18 @@ interface Round {
 }
 
 /** The load generator both servers get: the same connections, requests and stopping rule. */
-async function drive(base: string, pid: number, setup: (call: Call) => Promise<{ showId: string; productId: string; tokens: string[] }>) {
+async function drive(base: string, pid: number, setup: (call: Call) => Promise<{ showId: string; productId: string; variantId: string; tokens: string[] }>) {
   const dispatcher = new Agent({ connections: CONNECTIONS, pipelining: 1, keepAliveTimeout: 30_000 });
   const call: Call = async (method, path, body, auth, extra = {}) => {
-    const res = await request(base + path, { method, dispatcher, headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json', ...extra }, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
+    const json = body === undefined ? {} : { 'content-type': 'application/json' };
+    const res = await request(base + path, { method, dispatcher, headers: { authorization: `Bearer ${auth}`, ...json, ...extra }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.body.text();
+    return { status: res.statusCode, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
   };
   try {
-    const { showId, productId, tokens } = await setup(call);
+    const { showId, productId, variantId, tokens } = await setup(call);
+    // what a buy sheet sends: a variant, the buyer's contact and address, the payment chosen
+    const order = { productId, variantId, quantity: 1, contact: BUYER.contact, shippingAddress: BUYER.shippingAddress, payment: 'manual' };
     const latencies: number[] = [];
     let created = 0;
     let soldOut = 0;
@@ -69,7 +73,7 @@ async function drive(base: string, pid: number, setup: (call: Call) => Promise<{
       tokens.map(async (token, c) => {
         for (let n = 0; !done; n++) {
           const t0 = performance.now();
-          const res = await call('POST', `/api/shows/${showId}/orders`, { productId, quantity: 1 }, token, { 'idempotency-key': `${c}-${n}` });
+          const res = await call('POST', `/api/shows/${showId}/orders`, order, token, { 'idempotency-key': `${c}-${n}` });
           latencies.push(performance.now() - t0);
           if (res.status === 201) created++;
           else if (res.body.code === 'SOLD_OUT') {
@@ -93,12 +97,16 @@ async function drive(base: string, pid: number, setup: (call: Call) => Promise<{
     await dispatcher.close();
   }
 }
-type Call = (method: 'POST' | 'GET' | 'PUT', path: string, body: unknown, auth: string, extra?: Record<string, string>) => Promise<{ status: number; body: Record<string, unknown> }>;
+const BUYER = {
+  contact: { name: 'Ana Buyer', email: 'ana@example.com' },
+  shippingAddress: { name: 'Ana Buyer', line1: '1 Market Street', city: 'Springfield', postalCode: '12345', country: 'US' },
+};
+type Call = (method: 'POST' | 'GET' | 'PUT' | 'DELETE', path: string, body: unknown, auth: string, extra?: Record<string, string>) => Promise<{ status: number; body: Record<string, unknown> }>;
 
 function soldInDb(dataDir: string) {
   const db = new Database(join(dataDir, 'hawker.db'), { readonly: true });
   try {
-    return { inDb: db.prepare('SELECT count(*) FROM orders').pluck().get() as number, stock: db.prepare('SELECT stock FROM products').pluck().get() as number };
+    return { inDb: db.prepare('SELECT count(*) FROM orders').pluck().get() as number, stock: db.prepare("SELECT stock FROM product_variants WHERE sku = 'B-S'").pluck().get() as number };
   } finally {
     db.close();
   }
@@ -110,19 +118,30 @@ async function hawkerRound(cwd?: string): Promise<Round> {
     name: 'orders',
     token: TOKEN,
     logLevel: LOG_LEVEL,
-    configYaml: 'http:\n  apiRateLimitPerMinute: 1000000\n  viewerRateLimitPerMinute: 1000000\n',
+    configYaml: 'http:\n  apiRateLimitPerMinute: 1000000\n  viewerRateLimitPerMinute: 1000000\nlive:\n  reconnectWindowSeconds: 3600\n',
     nodeArgs: PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench-out/prof'] : [],
     compiled: COMPILED,
   });
   try {
     const load = await drive(server.base, server.pid, async (call) => {
-      const product = (await call('POST', '/api/products', { sku: 'B', title: 'Bench', price: 100, currency: 'USD', stock: STOCK }, TOKEN)).body;
+      // a product with two variants: the load buys one of them (its stock is the one sold out)
+      const product = (await call('POST', '/api/products', { sku: 'B', title: 'Bench', price: 100, currency: 'USD', options: [{ name: 'Size', values: ['S', 'M'] }], variants: [{ sku: 'B-S', options: { Size: 'S' }, price: 100, stock: STOCK }, { sku: 'B-M', options: { Size: 'M' }, price: 100, stock: STOCK }] }, TOKEN)).body;
+      const variantId = String((product.variants as Array<{ id: string; sku: string }>).find((v) => v.sku === 'B-S')!.id);
       const show = (await call('POST', '/api/shows', { title: 'bench' }, TOKEN)).body;
       // in the show's lineup, as a real order's product is
       await call('PUT', `/api/shows/${String(show.id)}/lineup`, { productIds: [product.id] }, TOKEN);
+      // orders are taken while the show is live: on air by the server's own test pattern, which then
+      // stops (the reconnect window keeps the show live; no FFmpeg runs during the load)
+      await call('POST', `/api/shows/${String(show.id)}/test-pattern`, { seconds: 60 }, TOKEN);
+      for (let i = 0; ; i++) {
+        if ((await call('GET', `/api/shows/${String(show.id)}`, undefined, TOKEN)).body.status === 'live') break;
+        if (i > 300) throw new Error('the bench show did not go live in 30 s');
+        await sleep(100);
+      }
+      await call('DELETE', `/api/shows/${String(show.id)}/test-pattern`, undefined, TOKEN);
       const tokens: string[] = [];
       for (let i = 0; i < CONNECTIONS; i++) tokens.push(String((await call('POST', '/api/viewers', { displayName: `b${i}` }, 'none')).body.token));
-      return { showId: String(show.id), productId: String(product.id), tokens };
+      return { showId: String(show.id), productId: String(product.id), variantId, tokens };
     });
     return { server: `Hawker${cwd ? ' baseline' : ''} (log ${LOG_LEVEL})`, ...load, ...soldInDb(server.dataDir) };
   } finally {
@@ -149,11 +168,11 @@ async function bareRound(): Promise<Round> {
     });
     const load = await drive(`http://127.0.0.1:${port}`, child.pid!, async (call) => {
       const tokens: string[] = [];
-      let ids = { showId: '', productId: '' };
+      let ids = { showId: '', productId: '', variantId: '' };
       for (let i = 0; i < CONNECTIONS; i++) {
         const { body } = await call('POST', '/api/viewers', { displayName: `b${i}` }, 'none');
         tokens.push(String(body.token));
-        ids = { showId: String(body.showId), productId: String(body.productId) };
+        ids = { showId: String(body.showId), productId: String(body.productId), variantId: String(body.variantId) };
       }
       return { ...ids, tokens };
     });
@@ -192,7 +211,7 @@ for (let i = 0; i < ROUNDS; i++) {
 const summary = (rs: Round[]) => ({ perSecond: median(rs.map((r) => r.perSecond)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), cpu: median(rs.map((r) => r.cpuMsPerOrder)), system: median(rs.map((r) => r.systemMsPerOrder)) });
 const [h, b] = [summary(hawker), summary(bare)];
 const exact = [...hawker, ...bare, ...baseline].every((r) => r.inDb === STOCK && r.stock === 0 && r.created === STOCK && r.other === 0);
-console.log(`\nbench:orders: ${CONNECTIONS} keep-alive connections, one product with ${STOCK} in stock, ${ROUNDS} alternating rounds, load generator on the same 2 cores; medians:`);
+console.log(`\nbench:orders: ${CONNECTIONS} keep-alive connections, one variant (of a product with two) with ${STOCK} in stock, bought with contact, address and manual payment on a live show, ${ROUNDS} alternating rounds, load generator on the same 2 cores; medians:`);
 console.log(`Hawker (log ${LOG_LEVEL}): ${Math.round(h.perSecond)} orders/s, p50 ${h.p50.toFixed(1)} ms, p99 ${h.p99.toFixed(1)} ms, server CPU ${h.cpu.toFixed(3)} ms/order (kernel ${h.system.toFixed(3)})`);
 if (baseline.length) {
   const a = summary(baseline);
