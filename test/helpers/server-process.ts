@@ -30,6 +30,28 @@ export interface StartOptions {
   dataDir?: string;
 }
 
+/** Every server this test process started and that has not exited: killed when the test process exits. */
+const running = new Set<number>();
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+// A test that times out (or throws before its teardown) must not leave its detached servers, and
+// their FFmpeg children, running after it: they would load the machine for every later test.
+process.once('exit', () => {
+  for (const pid of running) killGroup(pid);
+});
+// tap ends a test that ran out of time with SIGTERM, which runs no 'exit' handler by itself
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    for (const pid of running) killGroup(pid);
+    process.kill(process.pid, signal);
+  });
+}
+
 /**
  * Runs `src/main.ts` as its own process, as `npm start` would, on ports the OS picks (0) and a
  * temp data dir, so two runs of the suite never collide. The server is a process-group leader:
@@ -76,16 +98,25 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
   });
   let exitCode: number | null | undefined;
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve((exitCode = code))));
-  const up = await waitFor(
-    'the server to start',
-    () => {
-      if (exitCode !== undefined) throw new GiveUp(`server exited with ${exitCode}: ${raw.slice(-2000)}`);
-      return logs.find((l) => l.msg === 'Hawker is up');
-    },
-    30_000,
-  );
-  const httpUrl = `http://127.0.0.1:${String(up.http)}`;
   const pid = child.pid!;
+  running.add(pid);
+  void exited.then(() => running.delete(pid));
+  let up: Record<string, unknown>;
+  try {
+    up = await waitFor(
+      'the server to start',
+      () => {
+        if (exitCode !== undefined) throw new GiveUp(`server exited with ${exitCode}: ${raw.slice(-2000)}`);
+        return logs.find((l) => l.msg === 'Hawker is up');
+      },
+      30_000,
+    );
+  } catch (err) {
+    // a server too slow to start on a loaded machine is still starting: it must not outlive the test
+    killGroup(pid);
+    throw err;
+  }
+  const httpUrl = `http://127.0.0.1:${String(up.http)}`;
   return {
     child,
     pid,
