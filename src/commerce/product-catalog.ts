@@ -56,6 +56,8 @@ export interface CsvRowError {
 
 export const CSV_MAX_ROWS = 10_000;
 const CSV_COLUMNS = ['sku', 'title', 'description', 'price', 'currency', 'compareAtPrice', 'stock'] as const;
+/** optional: a row that names parent_sku is a variant of that product */
+const CSV_VARIANT_COLUMNS = ['parent_sku', 'option1_name', 'option1_value', 'option2_name', 'option2_value', 'option3_name', 'option3_value'] as const;
 const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MAX_MINOR = 10_000_000_000;
 
@@ -144,7 +146,7 @@ export class ProductCatalog {
   }
 
   /** One edit in one transaction: the fields, then the stock as the edit asks (the CSV import sets it outright). */
-  private write(id: string, patch: ProductPatch, stockEdit: { set: number; version: number | null } | { adjust: number } | null): Product {
+  private write(id: string, patch: ProductPatch, stockEdit: { set: number; version: number | null } | { adjust: number } | null, importing = false): Product {
     const current = this.get(id);
     if (patch.description?.trim()) requireText('description', patch.description);
     const stock = stockEdit === null ? current.stock : 'set' in stockEdit ? stockEdit.set : current.stock + stockEdit.adjust;
@@ -165,7 +167,7 @@ export class ProductCatalog {
     if (other && other.id !== id) throw new HawkerError('SKU_TAKEN', `a product with SKU ${next.sku} exists`, [{ field: 'sku', problem: `another product has the SKU ${next.sku}` }]);
     this.products.update(next);
     if (patch.options !== undefined || patch.variants !== undefined) {
-      this.writeVariants(current, next.sku, patch.options ?? current.options, patch.variants, next.updatedAt, stockEdit !== null && 'set' in stockEdit && stockEdit.version === null);
+      this.writeVariants(current, next.sku, patch.options ?? current.options, patch.variants, next.updatedAt, importing);
     } else if (patch.sku !== undefined) {
       this.refuseTakenSkus(id, next.sku, current.variants);
     }
@@ -299,8 +301,12 @@ export class ProductCatalog {
   /**
    * A catalog as CSV (header: sku,title,description,price,currency,compareAtPrice,stock; prices
    * as decimals in the currency, "19.99"). Rows create products or update the one with the
-   * same SKU. Every row is checked first: one bad row and nothing is imported, and the report
-   * says what is wrong on which line.
+   * same SKU. A product with variants is one row per variant: `sku` is the variant's,
+   * `parent_sku` the product's, `option1_name`/`option1_value` .. `option3_*` its option values;
+   * the product's title and currency come from its first row, its price is its cheapest
+   * variant's, and its variants are exactly the rows (one left out is removed). Every row is
+   * checked first: one bad row and nothing is imported, and the report says what is wrong on
+   * which line.
    */
   importCsv(text: string, dryRun = false): { created: number; updated: number; rows: number } {
     let records: string[][];
@@ -312,16 +318,24 @@ export class ProductCatalog {
     const [header, ...rows] = records;
     const columns = (header ?? []).map((c) => c.trim());
     const missing = CSV_COLUMNS.filter((c) => c !== 'description' && c !== 'compareAtPrice' && !columns.includes(c));
-    const unknown = columns.filter((c) => !(CSV_COLUMNS as readonly string[]).includes(c));
+    const unknown = columns.filter((c) => !(CSV_COLUMNS as readonly string[]).includes(c) && !(CSV_VARIANT_COLUMNS as readonly string[]).includes(c));
     if (missing.length || unknown.length) {
-      throw new HawkerError('CSV_INVALID', `header must name ${CSV_COLUMNS.join(',')}${missing.length ? `; missing: ${missing.join(', ')}` : ''}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`);
+      throw new HawkerError('CSV_INVALID', `header must name ${CSV_COLUMNS.join(',')} (and for variants ${CSV_VARIANT_COLUMNS.join(',')})${missing.length ? `; missing: ${missing.join(', ')}` : ''}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`);
     }
     if (rows.length > CSV_MAX_ROWS) throw new HawkerError('CSV_INVALID', `at most ${CSV_MAX_ROWS} rows in one import, got ${rows.length}`);
-    const errors: CsvRowError[] = [];
-    const parsed: NewProduct[] = [];
+    const errors = new Map<number, CsvRowError>();
+    const report = (line: number, sku: string, problem: FieldProblem) => {
+      const entry = errors.get(line) ?? { line, sku: sku || null, problems: [] };
+      if (!entry.problems.some((q) => q.field === problem.field)) entry.problems.push(problem);
+      errors.set(line, entry);
+    };
+    const parsed: Array<{ product: NewProduct; line: number }> = [];
+    /** products with variants, by parent SKU: their rows in file order */
+    const groups = new Map<string, Array<{ line: number; product: NewProduct; values: Array<{ name: string; value: string }> }>>();
     const seen = new Set<string>();
     rows.forEach((row, i) => {
-      const cell = (name: (typeof CSV_COLUMNS)[number]) => row[columns.indexOf(name)] ?? '';
+      const line = i + 2;
+      const cell = (name: string) => (columns.includes(name) ? (row[columns.indexOf(name)] ?? '') : '');
       const problems: FieldProblem[] = [];
       const currency = cell('currency').toUpperCase();
       const price = parseMoney(cell('price'), currency);
@@ -342,26 +356,99 @@ export class ProductCatalog {
         compareAtPrice,
         stock: stock ?? 0,
       };
-      problems.push(...this.problems(candidate).filter((p) => !problems.some((q) => q.field === p.field)));
+      const parent = cell('parent_sku');
+      const values: Array<{ name: string; value: string }> = [];
+      for (const n of [1, 2, 3]) {
+        const name = cell(`option${n}_name`);
+        const value = cell(`option${n}_value`);
+        if (!name && !value) continue;
+        if (!name || !value) problems.push({ field: name ? `option${n}_value` : `option${n}_name`, problem: `option${n}_name and option${n}_value come together` });
+        else values.push({ name, value });
+      }
+      if (!parent && values.length) problems.push({ field: 'parent_sku', problem: 'a row with option values is a variant: name its product in parent_sku' });
+      if (parent && !SKU.test(parent)) problems.push({ field: 'parent_sku', problem: 'must be 1-64 letters, digits, dot, dash or underscore' });
+      // a variant's own row is checked for what it holds (its SKU, price, stock); the product's text comes from the group's first row
+      const group = parent ? groups.get(parent) : undefined;
+      const own = this.problems(group ? { ...candidate, title: group[0]?.product.title || candidate.title || parent, currency: candidate.currency || (group[0]?.product.currency ?? '') } : candidate);
+      problems.push(...own.filter((p) => !problems.some((q) => q.field === p.field)));
       if (seen.has(candidate.sku)) problems.push({ field: 'sku', problem: 'appears twice in this file' });
       seen.add(candidate.sku);
-      if (problems.length) errors.push({ line: i + 2, sku: candidate.sku || null, problems });
-      else parsed.push(candidate);
+      for (const problem of problems) report(line, candidate.sku, problem);
+      if (problems.length) return;
+      if (!parent) parsed.push({ product: candidate, line });
+      else {
+        const list = group ?? [];
+        list.push({ line, product: candidate, values });
+        groups.set(parent, list);
+      }
     });
-    if (errors.length) throw new HawkerError('CSV_INVALID', `${errors.length} of ${rows.length} rows have errors; nothing was imported`, errors.slice(0, 200));
+    const products = [...parsed];
+    for (const [parentSku, group] of groups) {
+      const first = group[0]!;
+      if (seen.has(parentSku)) report(first.line, first.product.sku, { field: 'parent_sku', problem: `${parentSku} is also the SKU of a row of this file` });
+      const options: ProductOption[] = [];
+      for (const { line, product, values } of group) {
+        if (product.currency && product.currency !== first.product.currency) report(line, product.sku, { field: 'currency', problem: `the product is in ${first.product.currency} (its first row)` });
+        const names = values.map((v) => v.name);
+        if (options.length && names.join('\u0000') !== options.map((o) => o.name).join('\u0000')) {
+          report(line, product.sku, { field: 'option1_name', problem: `the rows of ${parentSku} name the options ${options.map((o) => o.name).join(', ')}, in that order` });
+          continue;
+        }
+        values.forEach(({ name, value }, n) => {
+          const option = options[n] ?? { name, values: [] };
+          options[n] = option;
+          if (!option.values.includes(value)) option.values.push(value);
+        });
+      }
+      const variants = group.map(({ product, values }): VariantInput => ({
+        sku: product.sku,
+        options: Object.fromEntries(values.map((v) => [v.name, v.value])),
+        price: product.price,
+        compareAtPrice: product.compareAtPrice ?? null,
+        stock: product.stock ?? 0,
+      }));
+      for (const problem of variantProblems(options, variants)) {
+        const m = /^variants\[(\d+)\]\.?(\w*)\.?(.*)$/.exec(problem.field);
+        const row = m ? group[Number(m[1])]! : first;
+        const optionIndex = options.findIndex((o) => o.name === m?.[3]);
+        const field = m ? (m[2] === 'options' ? (optionIndex >= 0 ? `option${optionIndex + 1}_value` : 'option1_value') : m[2] || 'sku') : problem.field.replace(/^options\[(\d+)\]\.(name|values).*$/, (_all, n: string, what: string) => `option${Number(n) + 1}_${what === 'name' ? 'name' : 'value'}`);
+        report(row.line, row.product.sku, { field, problem: problem.problem });
+      }
+      products.push({
+        product: {
+          sku: parentSku,
+          title: first.product.title,
+          description: first.product.description ?? '',
+          // what the product costs "from": its cheapest variant
+          price: Math.min(...variants.map((v) => v.price)),
+          currency: first.product.currency,
+          compareAtPrice: null,
+          options,
+          variants,
+        },
+        line: first.line,
+      });
+    }
+    // created in the order of the file
+    products.sort((a, b) => a.line - b.line);
+    if (errors.size) {
+      const list = [...errors.values()].sort((a, b) => a.line - b.line);
+      throw new HawkerError('CSV_INVALID', `${list.length} of ${rows.length} rows have errors; nothing was imported`, list.slice(0, 200));
+    }
     if (dryRun) {
-      const updated = parsed.filter((p) => this.products.findBySku(p.sku)).length;
-      return { created: parsed.length - updated, updated, rows: rows.length };
+      const updated = products.filter(({ product }) => this.products.findBySku(product.sku)).length;
+      return { created: products.length - updated, updated, rows: rows.length };
     }
     const touched: string[] = [];
     const result = this.products.atomically(() => {
       let created = 0;
       let updated = 0;
-      for (const p of parsed) {
+      for (const { product: p } of products) {
         const existing = this.products.findBySku(p.sku);
         if (existing) {
           // an import states the catalog as it should be: its stock is set outright
-          this.write(existing.id, p, { set: p.stock ?? 0, version: null });
+          if (p.variants) this.write(existing.id, p, null, true);
+          else this.write(existing.id, existing.variants.length ? { ...p, options: [], variants: [] } : p, { set: p.stock ?? 0, version: null }, true);
           touched.push(existing.id);
           updated++;
         } else {

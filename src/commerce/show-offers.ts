@@ -26,7 +26,7 @@ export interface VariantOffer {
 /** A lineup product as it can be bought now: the price in force and how many are left at it. */
 export interface Offer extends LineupItem {
   priceNow: number;
-  /** with variants, the sum of theirs */
+  /** with variants, the sum of theirs (at most what a sale on the whole product has left) */
   stockLeft: number;
   /** the flash sale on the whole product that sets priceNow, if one does */
   saleId: string | null;
@@ -112,7 +112,8 @@ export class ShowOffers {
       return {
         ...lineupItem(p),
         priceNow: wholeSale ? wholeSale.price : p.price,
-        stockLeft: variants.length ? variants.reduce((sum, v) => sum + v.stockLeft, 0) : wholeSale ? Math.min(wholeSale.remaining, p.stock) : p.stock,
+        // a sale on the whole product shares its quantity among the variants: each may sell all of it, together no more
+        stockLeft: wholeSale ? Math.min(wholeSale.remaining, p.stock) : variants.length ? variants.reduce((sum, v) => sum + v.stockLeft, 0) : p.stock,
         saleId: wholeSale?.id ?? null,
         options: p.options.map((o) => ({ name: o.name, values: [...o.values] })),
         variants,

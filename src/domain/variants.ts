@@ -66,7 +66,8 @@ export function variantProblems(options: readonly ProductOption[], variants: rea
     }
     let complete = true;
     for (const o of options) {
-      const value = v.options[o.name];
+      // own keys only: an option named "constructor" must not find Object's
+      const value = Object.hasOwn(v.options, o.name) ? v.options[o.name] : undefined;
       if (value === undefined) {
         complete = false;
         out.push({ field: `${where}.options.${o.name}`, problem: `names no ${o.name}: one of ${o.values.join(', ')}` });

@@ -5,6 +5,7 @@ import type { EventSource } from '../domain/events.js';
 import type { Order } from '../domain/order.js';
 import { emptyOverlayState, type FlashSale, type OverlayChange, type OverlayState, type Theme } from '../domain/overlay.js';
 import type { FlashSaleRepository, OverlayStateRepository, ShowEventRepository, ShowRepository } from '../domain/ports.js';
+import { variantChoiceLine, variantLabel } from '../domain/product.js';
 import type { Show } from '../domain/show.js';
 import type { Logger } from '../log/logger.js';
 import type { FrameSize, Orientation } from '../domain/frame.js';
@@ -376,12 +377,17 @@ export class ShowOverlays {
     const checkoutProduct = pinnedProduct ?? saleProduct;
     // the card shows the price in force: a running sale's, with the regular price struck through
     const running = sale && sale.id === state.flashSaleId && sale.remaining > 0 && sale.endsAt > this.now() ? sale : null;
-    const cardProduct = pinnedProduct && running?.productId === pinnedProduct.id && running.price < pinnedProduct.price
-      ? { ...pinnedProduct, price: running.price, compareAtPrice: pinnedProduct.price }
+    const saleOnCard = pinnedProduct && running?.productId === pinnedProduct.id ? running : null;
+    // a sale on one variant: the card names that variant and its regular price
+    const saleVariant = saleOnCard?.variantId ? (pinnedProduct?.variants.find((v) => v.id === saleOnCard.variantId) ?? null) : null;
+    const regular = saleVariant?.price ?? pinnedProduct?.price ?? 0;
+    const cardProduct = pinnedProduct && saleOnCard && saleOnCard.price < regular
+      ? { ...pinnedProduct, price: saleOnCard.price, compareAtPrice: regular }
       : pinnedProduct;
+    const variantLine = cardProduct ? (saleVariant ? `Sale: ${variantLabel(cardProduct.options, saleVariant)}` : variantChoiceLine(cardProduct)) : '';
     return {
       state,
-      pinned: cardProduct && { product: cardProduct, imagePng: cardProduct.hasImage ? this.o.catalog.overlayImage(cardProduct.id) : null },
+      pinned: cardProduct && { product: cardProduct, imagePng: cardProduct.hasImage ? this.o.catalog.overlayImage(cardProduct.id) : null, variantLine },
       flashSale: sale && saleProduct ? { sale, product: saleProduct } : null,
       checkoutUrl: checkoutProduct ? this.o.checkoutUrl(showId, checkoutProduct.id) : null,
       now: this.now(),

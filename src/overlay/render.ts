@@ -7,7 +7,11 @@ import { escapeXml, fitText, isRtl, wrapText } from './text.js';
 /** Everything a frame of overlays depends on, resolved by the caller. */
 export interface OverlayScene {
   state: OverlayState;
-  pinned: { product: Product; imagePng: Buffer | null } | null;
+  /**
+   * The pinned product's card. `variantLine`: the variant choice in one short line ("S · M · L",
+   * "3 colours", or the variant on sale); the card draws none when it is absent or empty.
+   */
+  pinned: { product: Product; imagePng: Buffer | null; variantLine?: string } | null;
   flashSale: { sale: FlashSale; product: Product } | null;
   /** where a viewer who scans the QR code lands: the pinned (or flash-sale) product's checkout */
   checkoutUrl: string | null;
@@ -50,7 +54,9 @@ export function renderScene(theme: OverlayTheme, scene: OverlayScene): SlotSvgs 
     const spec = theme.slots.product;
     const textLeft = 160;
     const textWidth = spec.width - textLeft - 20;
-    const lines = wrapText(product.title, textWidth, 24, 2);
+    // the variant line takes the title's second line: the card keeps its size in every layout
+    const variantLine = scene.pinned.variantLine ? fitText(scene.pinned.variantLine, textWidth, 20) : '';
+    const lines = wrapText(product.title, textWidth, 24, variantLine ? 1 : 2);
     const rtl = isRtl(product.title);
     const discount =
       product.compareAtPrice && product.compareAtPrice > product.price
@@ -66,6 +72,9 @@ export function renderScene(theme: OverlayTheme, scene: OverlayScene): SlotSvgs 
       titleDirection: rtl ? 'rtl' : 'ltr',
       titleLine1: escapeXml(lines[0] ?? ''),
       titleLine2: escapeXml(lines[1] ?? ''),
+      variantLine: escapeXml(variantLine),
+      variantDisplay: variantLine ? 'inline' : 'none',
+      variantDirection: isRtl(variantLine) ? 'rtl' : 'ltr',
       price: escapeXml(formatMoney(product.price, product.currency)),
       compareAt: discount ? escapeXml(formatMoney(product.compareAtPrice ?? 0, product.currency)) : '',
       discount,

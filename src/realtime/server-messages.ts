@@ -85,7 +85,7 @@ export const OfferSchema = Type.Object({
       saleId: Nullable(Type.String()),
       thumbUrl: Type.Optional(Type.String()),
     }),
-    { description: 'with variants, an order names one; stockLeft of the offer is their sum' },
+    { description: 'with variants, an order names one; the offer\'s stockLeft is their sum, at most what a sale on the whole product has left' },
   ),
 });
 

@@ -208,7 +208,7 @@ t.test('flash sales and coupons per variant; the pushed lineup carries the varia
     t.equal(started.statusCode, 201, started.body);
     const pushed = await page.next<Lineup>((m) => m.type === 'lineup' && (m as Lineup).sale?.id === started.json().overlay.flashSale.id, 2000, from);
     const item = pushed.items.find((i) => i.id === product.id)!;
-    t.match(item, { priceNow: 1000, stockLeft: 6 });
+    t.match(item, { priceNow: 1000, stockLeft: 2 }, 'the sale\'s quantity, shared by the variants');
     t.same(item.variants.map((v) => [v.priceNow, v.stockLeft]), [[1000, 2], [1000, 2], [1000, 2]]);
     await admin('DELETE', `/api/shows/${show.id}/flash-sales/current`);
   });
@@ -220,6 +220,19 @@ t.test('flash sales and coupons per variant; the pushed lineup carries the varia
     t.equal(edited.statusCode, 200, edited.body);
     const pushed = await page.next<Lineup>((m) => m.type === 'lineup' && (m as Lineup).items.some((i) => i.variants.some((v) => v.id === large.id && v.stockLeft === 9)), 2000, from);
     t.equal(pushed.items.find((i) => i.id === product.id)?.stockLeft, 16);
+  });
+
+  await t.test('the burned-in card shows the variant choice, or the variant on sale', async (t) => {
+    t.equal((await admin('POST', `/api/shows/${show.id}/pin`, { productId: product.id })).statusCode, 200);
+    const card = () => app.services.overlays.drawing(show.id).product ?? '';
+    t.match(card(), '>3 sizes · 2 colours</text>');
+    const sale = await admin('POST', `/api/shows/${show.id}/flash-sales`, { productId: product.id, variantId: medium.id, price: 1500, quantity: 1, durationSeconds: 60 });
+    t.equal(sale.statusCode, 201, sale.body);
+    t.match(card(), '>Sale: M / Red</text>');
+    t.match(card(), '€15.00');
+    await admin('DELETE', `/api/shows/${show.id}/flash-sales/current`);
+    t.match(card(), '>3 sizes · 2 colours</text>');
+    await admin('DELETE', `/api/shows/${show.id}/pin`);
   });
 
   await t.test('coupons name a product or a variant, checked', async (t) => {
@@ -243,5 +256,69 @@ t.test('flash sales and coupons per variant; the pushed lineup carries the varia
     const removal = await admin('PATCH', `/api/products/${product.id}`, { variants: current.variants.filter((v) => v.id !== medium.id).map((v) => ({ id: v.id, sku: v.sku, options: v.options, price: v.price })) });
     t.equal(removal.statusCode, 409);
     t.equal(removal.json().code, 'VARIANT_IN_USE');
+  });
+});
+
+t.test('CSV import: one row per variant', async (t) => {
+  const { app, auth, db } = await buildTestApp();
+  t.teardown(async () => {
+    await app.close();
+    db.close();
+  });
+  const csv = (text: string, query = '') => app.inject({ method: 'POST', url: `/api/products/import${query}`, headers: { ...auth, 'content-type': 'text/csv' }, payload: text });
+  const products = async () => (await app.inject({ method: 'GET', url: '/api/products', headers: auth })).json() as Array<{ id: string; sku: string; title: string; price: number; stock: number; options: unknown; variants: VariantBody[] }>;
+  const header = 'sku,parent_sku,title,price,currency,stock,option1_name,option1_value,option2_name,option2_value';
+  const file = [
+    header,
+    'TEE-S-RED,TEE,Logo tee,20.00,EUR,3,Size,S,Colour,Red',
+    'TEE-M-RED,TEE,Logo tee,20.00,EUR,4,Size,M,Colour,Red',
+    'TEE-M-BLUE,TEE,,22.50,EUR,5,Size,M,Colour,Blue',
+    'MUG,,Mug,9.00,EUR,7,,,,',
+  ].join('\n');
+
+  const dry = await csv(file, '?dryRun=true');
+  t.same(dry.json(), { created: 2, updated: 0, rows: 4, dryRun: true }, dry.body);
+  t.same(await products(), [], 'a dry run stores nothing');
+
+  const imported = await csv(file);
+  t.same(imported.json(), { created: 2, updated: 0, rows: 4, dryRun: false }, imported.body);
+  const [tee, mug] = await products();
+  t.match(tee, { sku: 'TEE', title: 'Logo tee', price: 2000, stock: 12, options: [{ name: 'Size', values: ['S', 'M'] }, { name: 'Colour', values: ['Red', 'Blue'] }] });
+  t.same(tee!.variants.map((v) => [v.sku, v.options, v.price, v.stock]), [
+    ['TEE-S-RED', { Size: 'S', Colour: 'Red' }, 2000, 3],
+    ['TEE-M-RED', { Size: 'M', Colour: 'Red' }, 2000, 4],
+    ['TEE-M-BLUE', { Size: 'M', Colour: 'Blue' }, 2250, 5],
+  ]);
+  t.match(mug, { sku: 'MUG', stock: 7, variants: [] });
+
+  await t.test('a second import updates the variants it names, sets their stock and removes the rest', async (t) => {
+    const again = await csv([header, 'TEE-S-RED,TEE,Logo tee,19.00,EUR,10,Size,S,Colour,Red', 'TEE-L-RED,TEE,Logo tee,21.00,EUR,1,Size,L,Colour,Red'].join('\n'));
+    t.same(again.json(), { created: 0, updated: 1, rows: 2, dryRun: false }, again.body);
+    const [after] = await products();
+    t.equal(after!.id, tee!.id);
+    t.same(after!.variants.map((v) => [v.sku, v.price, v.stock]), [['TEE-S-RED', 1900, 10], ['TEE-L-RED', 2100, 1]]);
+    t.equal(after!.variants[0]!.id, tee!.variants[0]!.id, 'the same variant, matched by its SKU');
+    t.equal(after!.variants[0]!.stockVersion, 1);
+    t.equal(after!.price, 1900, 'the product costs its cheapest variant');
+  });
+
+  await t.test('errors per line, nothing imported', async (t) => {
+    const bad = await csv([
+      header,
+      'B-1,BAD,Bad tee,20.00,EUR,1,Size,S,,',
+      'B-2,BAD,Bad tee,20.00,EUR,1,Size,S,,',
+      'B-3,BAD,Bad tee,20.00,EUR,1,Colour,Red,,',
+      'B-4,,Loose,20.00,EUR,1,Size,S,,',
+      'B-5,BAD,Bad tee,20.00,EUR,1,Size,M,Colour,',
+    ].join('\n'));
+    t.equal(bad.statusCode, 422);
+    t.equal(bad.json().code, 'CSV_INVALID');
+    const byLine = new Map((bad.json().details as Array<{ line: number; problems: Array<{ field: string }> }>).map((e) => [e.line, e.problems.map((p) => p.field)]));
+    t.same([...byLine.keys()], [3, 4, 5, 6], bad.body);
+    t.ok(byLine.get(3)?.includes('option1_value'), 'the same combination twice');
+    t.ok(byLine.get(4)?.includes('option1_name'), 'options named differently from the first row');
+    t.ok(byLine.get(5)?.includes('parent_sku'), 'option values without a product');
+    t.ok(byLine.get(6)?.includes('option2_value'), 'a name without a value');
+    t.notOk((await products()).some((p) => p.sku === 'BAD'));
   });
 });

@@ -1,7 +1,8 @@
 import sharp from 'sharp';
 import t from 'tap';
 import { emptyOverlayState, type FlashSale } from '../../src/domain/overlay.js';
-import type { Product } from '../../src/domain/product.js';
+import { variantChoiceLine, type Product } from '../../src/domain/product.js';
+import { layoutFor } from '../../src/overlay/layout.js';
 import { rasterize } from '../../src/overlay/rasterize.js';
 import { countdownText, renderScene, type OverlayScene } from '../../src/overlay/render.js';
 import { loadOverlayTheme } from '../../src/overlay/templates.js';
@@ -108,4 +109,48 @@ t.test('QR code, announcement, poll, hide all, theme override', async (t) => {
   t.match(themed.announcement, 'fill="#00AA00"');
   // the QR code must decode back to the URL: check its size is a valid QR version
   t.ok(await inked(svgs.qr!, 'qr') > 5000);
+});
+
+t.test('the variant choice: one short line under a one-line title, escaped, inside the card in every layout', async (t) => {
+  const tee = product('Organic cotton logo tee with a long name that would take two lines', {
+    options: [{ name: 'Size', values: ['S', 'M', 'L'] }],
+    variants: ['S', 'M', 'L'].map((size, i) => ({ id: `v${i}`, productId: 'p1', sku: `TEE-${size}`, options: { Size: size }, price: 1999, compareAtPrice: null, stock: 3, stockVersion: 0, hasImage: false, createdAt: 0, updatedAt: 0 })),
+  });
+  t.equal(variantChoiceLine(tee), 'S · M · L');
+  const colours = { ...tee, options: [{ name: 'Colour', values: ['Red', 'Blue', 'Forest green', 'Sand', 'Charcoal grey'] }], variants: ['Red', 'Blue', 'Forest green'].map((c, i) => ({ ...tee.variants[0]!, id: `c${i}`, options: { Colour: c } })) };
+  t.equal(variantChoiceLine(colours), 'Red · Blue · Forest green', 'only the values some variant is sold in');
+  const many = { ...colours, variants: colours.options[0]!.values.map((c, i) => ({ ...tee.variants[0]!, id: `c${i}`, options: { Colour: c } })) };
+  t.equal(variantChoiceLine(many), '5 colours', 'too long for a line: a count');
+  t.equal(variantChoiceLine(product('Mug')), '', 'no line without variants');
+
+  const withLine = renderScene(theme, scene({ pinned: { product: tee, imagePng: null, variantLine: 'S · M · L' } })).product!;
+  t.match(withLine, '>S · M · L</text>');
+  t.match(withLine, /<text[^>]+y="80"[^>]*><\/text>/, 'the title keeps to one line');
+  const without = renderScene(theme, scene({ pinned: { product: tee, imagePng: null } })).product!;
+  t.match(without, /display="none">/, 'no variant line when none is given');
+  t.notMatch(without, /<text[^>]+y="80"[^>]*><\/text>/, 'the title takes two lines');
+  const evil = renderScene(theme, scene({ pinned: { product: tee, imagePng: null, variantLine: '<b>&"</b>' } })).product!;
+  t.match(evil, '&lt;b&gt;&amp;&quot;&lt;/b&gt;', 'escaped');
+
+  // drawn at the size and scale each layout puts the card at: the line ends inside the card
+  const long = renderScene(theme, scene({ pinned: { product: tee, imagePng: null, variantLine: 'XS · S · M · L · XL · XXL · 3XL · 4XL · 5XL · 6XL · 7XL' } })).product!;
+  t.match(long, '…</text>', 'a line too long is cut with an ellipsis');
+  for (const frame of [{ width: 1280, height: 720 }, { width: 720, height: 1280 }]) {
+    const place = layoutFor(theme, frame).slots.product;
+    const rgba = await rasterize(long, place.width, place.height, place.scale);
+    const bright = (x: number, y: number) => rgba[(y * place.width + x) * 4]! > 120;
+    const top = Math.floor(64 * place.scale);
+    const bottom = Math.ceil(92 * place.scale);
+    let inked = 0;
+    let nearEdge = 0;
+    for (let y = top; y < bottom; y++) {
+      for (let x = Math.floor(160 * place.scale); x < place.width; x++) {
+        if (!bright(x, y)) continue;
+        inked++;
+        if (x >= place.width - Math.floor(12 * place.scale)) nearEdge++;
+      }
+    }
+    t.ok(inked > 200, `${frame.width}x${frame.height}: the line is drawn (${inked} px)`);
+    t.equal(nearEdge, 0, `${frame.width}x${frame.height}: nothing drawn in the card's right margin`);
+  }
 });

@@ -59,7 +59,7 @@ export const productRoutes: FastifyPluginAsyncTypebox<ProductRoutesOptions> = as
     {
       schema: {
         tags: ['products'],
-        summary: 'Import a catalog CSV (sku,title,description,price,currency,compareAtPrice,stock; prices as decimals). All rows or none; errors per line',
+        summary: 'Import a catalog CSV (sku,title,description,price,currency,compareAtPrice,stock; prices as decimals; variants one row each with parent_sku and option1_name,option1_value..option3_value). All rows or none; errors per line',
         security,
         querystring: ImportQuery,
         response: { 200: ImportResult, ...errors },

@@ -3,6 +3,7 @@ import { $, input, el, put, toast } from '../ui.js';
 import { money, parseMoney, unitsText } from '../money.js';
 import { api } from './api.js';
 import { field, showErrors } from './forms.js';
+import { variantEditor } from './variants.js';
 
 /** @typedef {import('../../wire.js').Product} Product */
 /** @typedef {import('./api.js').ApiError} ApiError */
@@ -16,6 +17,7 @@ export async function productsView(main, reload) {
   const products = await api('GET', '/api/products');
   /** @type {Product | null} */
   let editing = null;
+  const variants = variantEditor({ sku: () => input('p-sku').value.trim(), price: () => input('p-price').value, currency: () => input('p-currency').value.trim().toUpperCase() });
   const form = el('form', { class: 'card', 'data-prefix': 'p-', novalidate: true },
     el('h2', { id: 'product-form-title', text: 'New product' }),
     ...field('p-sku', 'SKU', { required: true, maxlength: '64' }),
@@ -24,7 +26,8 @@ export async function productsView(main, reload) {
     ...field('p-price', 'Price (e.g. 19.99)', { required: true, inputmode: 'decimal', placeholder: 'a point or a comma: 19.99 or 19,99' }),
     ...field('p-currency', 'Currency (ISO 4217)', { required: true, maxlength: '3', value: 'EUR' }),
     ...field('p-compareAtPrice', 'Compare-at price (optional)', { inputmode: 'decimal', placeholder: 'e.g. 24.99 or 24,99' }),
-    ...field('p-stock', 'Stock', { required: true, type: 'number', min: '0', step: '1' }),
+    ...field('p-stock', 'Stock', { type: 'number', min: '0', step: '1', placeholder: 'with variants: per variant below' }),
+    variants.node,
     ...field('p-image', 'Image (JPEG, PNG, WebP)', { type: 'file', accept: 'image/*' }),
     el('div', { class: 'row' }, el('button', { type: 'submit' }, 'Save product'), el('button', { type: 'button', class: 'secondary', onclick: () => fill(null) }, 'New')));
 
@@ -39,6 +42,7 @@ export async function productsView(main, reload) {
     input('p-currency').value = p ? p.currency : 'EUR';
     input('p-compareAtPrice').value = p && p.compareAtPrice != null ? unitsText(p.compareAtPrice, p.currency) : '';
     input('p-stock').value = p ? String(p.stock) : '';
+    variants.fill(p);
     for (const e of form.querySelectorAll('.field-error')) e.textContent = '';
   }
 
@@ -60,7 +64,8 @@ export async function productsView(main, reload) {
       const price = moneyOf('price');
       const compareAtPrice = input('p-compareAtPrice').value.trim() ? moneyOf('compareAtPrice') : null;
       const stockText = input('p-stock').value.trim();
-      if (!/^\d+$/.test(stockText)) problems.push({ field: 'stock', problem: 'a whole number, 0 or more' });
+      const sold = variants.active() ? variants.read(currency, problems) : null;
+      if (!sold && !/^\d+$/.test(stockText)) problems.push({ field: 'stock', problem: 'a whole number, 0 or more' });
       if (problems.length) throw fieldError('invalid fields', problems);
       /** @type {Record<string, unknown>} */
       const body = {
@@ -74,7 +79,14 @@ export async function productsView(main, reload) {
       // an edit sends stock only when the merchant changed it, with the version it was read at:
       // orders placed since the form was filled have lowered it, and writing back the old figure
       // would sell stock twice (a stale version is refused with STALE_STOCK)
-      if (!editing || Number(stockText) !== editing.stock) {
+      if (sold) {
+        // with variants the stock is theirs, each edited with its own version
+        body.options = sold.options;
+        body.variants = sold.variants;
+      } else if (editing && editing.variants.length) {
+        body.options = [];
+        body.variants = [];
+      } else if (!editing || Number(stockText) !== editing.stock) {
         body.stock = Number(stockText);
         if (editing) body.stockVersion = editing.stockVersion;
       }
@@ -101,7 +113,7 @@ export async function productsView(main, reload) {
 
   const csv = el('form', { class: 'card' },
     el('h2', { text: 'Import a catalog (CSV)' }),
-    el('p', { class: 'muted', text: 'Header: sku,title,description,price,currency,compareAtPrice,stock; prices like 19.99. All rows or none.' }),
+    el('p', { class: 'muted', text: 'Header: sku,title,description,price,currency,compareAtPrice,stock; prices like 19.99. Variants: one row each, with parent_sku (the product) and option1_name,option1_value (up to option3). All rows or none.' }),
     ...field('csv-file', 'CSV file', { type: 'file', accept: '.csv,text/csv', required: true }),
     el('ul', { id: 'csv-report', class: 'field-error', 'aria-live': 'polite' }),
     el('button', { type: 'submit' }, 'Import'));
@@ -133,7 +145,7 @@ export async function productsView(main, reload) {
     }
     return el('tr', {},
       el('td', {}, p.hasImage ? el('img', { src: `/media/products/${p.id}/thumb.webp?v=${Date.parse(p.updatedAt)}`, alt: '', width: '48', height: '48', style: 'border-radius:6px;object-fit:cover' }) : null),
-      el('td', {}, el('strong', { text: p.title }), el('div', { class: 'muted', text: p.sku })),
+      el('td', {}, el('strong', { text: p.title }), el('div', { class: 'muted', text: p.variants.length ? `${p.sku} · ${p.variants.length} variants` : p.sku })),
       el('td', { text: money(p.price, p.currency) }),
       el('td', { text: String(p.stock) }),
       el('td', {}, el('button', { type: 'button', class: 'secondary small', 'aria-label': `Edit ${p.title}`, onclick: edit }, 'Edit')));
