@@ -92,18 +92,7 @@ export const OfferSchema = Type.Object({
 /** The show's products and its latest flash sale as they stand: in the welcome, and pushed on every change. */
 export const LineupStateSchema = Type.Object({
   items: Type.Array(OfferSchema),
-  sale: Nullable(
-    Type.Object({
-      id: Type.String(),
-      productId: Type.String(),
-      variantId: Nullable(Type.String()),
-      price: Type.Integer(),
-      quantity: Type.Integer(),
-      remaining: Type.Integer({ minimum: 0 }),
-      endsAt: Iso,
-      state: Type.Union([Type.Literal('running'), Type.Literal('sold out'), Type.Literal('ended')]),
-    }),
-  ),
+  sale: Nullable(Type.Composite([FlashSaleViewSchema, Type.Object({ state: Type.Union([Type.Literal('running'), Type.Literal('sold out'), Type.Literal('ended')]) })])),
 });
 export type LineupStateMessage = Static<typeof LineupStateSchema>;
 

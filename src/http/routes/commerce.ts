@@ -1,13 +1,12 @@
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import type { Orders } from '../../commerce/orders.js';
 import type { ShowStatsReport } from '../../commerce/show-stats.js';
 import type { Viewers } from '../../commerce/viewers.js';
-import { HawkerError } from '../../domain/errors.js';
-import { orderToWire, type Viewer } from '../../domain/order.js';
+import { orderToWire } from '../../domain/order.js';
 import { ErrorResponseSchema } from '../errors.js';
 import { IdParams } from '../schemas/common.js';
 import { IdempotencyHeaders, MyOrdersSchema, NewViewer, NewViewerBody, OrderSchema, PlaceOrderBody, ProfileBody, ProfileSchema, QuoteBody, QuoteSchema } from '../schemas/orders.js';
+import { viewerOfRequest } from '../viewer-of-request.js';
 import type { AdminScope } from './admin-scope.js';
 import { merchantOrderRoutes } from './orders-admin.js';
 
@@ -20,35 +19,6 @@ export interface CommerceRoutesOptions {
   stats: ShowStatsReport;
   admin: AdminScope;
   viewerRateLimitPerMinute: number;
-}
-
-/**
- * The viewer behind each request, looked up once: the rate limit (keyed by the viewer's id when
- * the token is one of ours, else the address) and the handler share it, so an order costs one
- * token hash and one viewer read, not two.
- */
-function viewerOfRequest(viewers: Pick<Viewers, 'fromAuthorization'>) {
-  const known = new WeakMap<FastifyRequest, Viewer | null>();
-  const lookUp = (request: FastifyRequest): Viewer | null => {
-    let viewer = known.get(request);
-    if (viewer === undefined) {
-      viewer = viewers.fromAuthorization(request.headers.authorization) ?? null;
-      known.set(request, viewer);
-    }
-    return viewer;
-  };
-  return {
-    rateKey: (request: FastifyRequest): string => {
-      const viewer = lookUp(request);
-      return viewer ? `viewer:${viewer.id}` : `ip:${request.ip}`;
-    },
-    /** the signed-in viewer, or 401 INVALID_VIEWER_TOKEN */
-    require: (request: FastifyRequest): Viewer => {
-      const viewer = lookUp(request);
-      if (!viewer) throw new HawkerError('INVALID_VIEWER_TOKEN');
-      return viewer;
-    },
-  };
 }
 
 /** Viewer routes (registration, orders) and the merchant's order routes. */

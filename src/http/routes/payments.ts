@@ -3,9 +3,9 @@ import type { FastifyRequest } from 'fastify';
 import type { Payments } from '../../commerce/payments/payments.js';
 import type { StripeWebhooks } from '../../commerce/payments/stripe-webhooks.js';
 import type { Viewers } from '../../commerce/viewers.js';
-import { HawkerError } from '../../domain/errors.js';
 import { ErrorResponseSchema } from '../errors.js';
 import { IdParams } from '../schemas/common.js';
+import { viewerOfRequest } from '../viewer-of-request.js';
 import { CheckoutInfoSchema, PaymentStartSchema, SavedPaymentBody, SavedPaymentSchema, StripeWebhookAnswer } from '../schemas/payments.js';
 
 /** Stripe's events are a few KB; the route takes its body raw (for the signature), so it has its own cap. */
@@ -42,23 +42,17 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<PaymentRoutesOptions> = as
 
   await app.register(async (scope) => {
     const viewerApp = scope.withTypeProvider<TypeBoxTypeProvider>();
+    const viewer = viewerOfRequest(viewers);
     // limited per viewer where the token is one of ours (a show's buyers can share one address), else per address
     viewerApp.addHook(
       'onRequest',
       viewerApp.rateLimit({
         max: viewerRateLimitPerMinute,
         timeWindow: 60_000,
-        keyGenerator: (request) => {
-          const viewer = viewers.fromAuthorization(request.headers.authorization);
-          return viewer ? `viewer:${viewer.id}` : `ip:${request.ip}`;
-        },
+        keyGenerator: viewer.rateKey,
       }),
     );
-    const viewerId = (request: FastifyRequest): string => {
-      const viewer = viewers.fromAuthorization(request.headers.authorization);
-      if (!viewer) throw new HawkerError('INVALID_VIEWER_TOKEN');
-      return viewer.id;
-    };
+    const viewerId = (request: FastifyRequest): string => viewer.require(request).id;
     const security = [{ viewer: [] }];
     viewerApp.post(
       '/api/orders/:id/payment',
