@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Viewers } from '../commerce/viewers.js';
 import { HawkerError } from '../domain/errors.js';
 import type { Viewer } from '../domain/order.js';
@@ -32,3 +32,11 @@ export function viewerOfRequest(viewers: Pick<Viewers, 'fromAuthorization'>) {
   };
 }
 
+
+/**
+ * Viewer routes are limited per viewer where a valid token is presented (a show's buyers can
+ * share one address), else per address: never by a header the client makes up.
+ */
+export function limitPerViewer(scope: FastifyInstance, viewer: ReturnType<typeof viewerOfRequest>, perMinute: number): void {
+  scope.addHook('onRequest', scope.rateLimit({ max: perMinute, timeWindow: 60_000, keyGenerator: viewer.rateKey }));
+}

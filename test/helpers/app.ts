@@ -90,3 +90,10 @@ export async function buildTestApp(
   });
   return { app, db, dataDir, hlsRoot, services, logs: logText, auth: { authorization: `Bearer ${ADMIN_TOKEN}` } };
 }
+
+/** The test app listening on a loopback port the OS picks (for real sockets): its base URL. */
+export async function listenTestApp(app: TestApp): Promise<string> {
+  await app.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.app.server.address();
+  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+}

@@ -1,6 +1,6 @@
 import t from 'tap';
 import sharp from 'sharp';
-import { buildTestApp } from '../helpers/app.js';
+import { buildTestApp, listenTestApp } from '../helpers/app.js';
 import { LiveClient, type Received } from '../helpers/live-client.js';
 
 interface VariantBody {
@@ -147,9 +147,7 @@ t.test('products with options and variants', async (t) => {
 
 t.test('flash sales and coupons per variant; the pushed lineup carries the variants', async (t) => {
   const app = await buildTestApp({ viewerRateLimitPerMinute: 100_000 });
-  await app.app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.app.server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const url = await listenTestApp(app);
   const clients: LiveClient[] = [];
   t.teardown(async () => {
     for (const c of clients) c.close();

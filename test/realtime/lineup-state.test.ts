@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildTestApp } from '../helpers/app.js';
+import { buildTestApp, listenTestApp } from '../helpers/app.js';
 import { LiveClient, type Received } from '../helpers/live-client.js';
 
 // One source of truth per fact, pushed: the price in force, the stock left, the sale and the
@@ -7,9 +7,7 @@ import { LiveClient, type Received } from '../helpers/live-client.js';
 // gets them in its welcome. Real HTTP app, real SQLite file, real WebSockets.
 t.test('prices, stock, sale and lineup are pushed and in the welcome', async (t) => {
   const app = await buildTestApp({ viewerRateLimitPerMinute: 100_000 });
-  await app.app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.app.server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const url = await listenTestApp(app);
   const clients: LiveClient[] = [];
   t.teardown(async () => {
     for (const c of clients) c.close();
@@ -101,9 +99,7 @@ t.test('prices, stock, sale and lineup are pushed and in the welcome', async (t)
 
 t.test('a sale whose time is up ends at once: overlay state, timeline, pushed state', async (t) => {
   const app = await buildTestApp();
-  await app.app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.app.server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const url = await listenTestApp(app);
   const admin = async (method: 'POST' | 'GET', path: string, body?: unknown) =>
     (await app.app.inject({ method, url: path, headers: app.auth, ...(body === undefined ? {} : { payload: body as Record<string, unknown> }) })).json() as Record<string, any>;
   const product = await admin('POST', '/api/products', { sku: 'RAKE', title: 'Rake', price: 1500, currency: 'EUR', stock: 10 });

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import t from 'tap';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { buildTestApp, listenTestApp, type TestApp } from '../helpers/app.js';
 import { LiveClient, type Received } from '../helpers/live-client.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
@@ -14,9 +14,7 @@ interface Setup {
 
 async function setup(tap: { teardown(fn: () => Promise<void>): void }, audience: Parameters<typeof buildTestApp>[0] = {}): Promise<Setup> {
   const app = await buildTestApp({ viewerRateLimitPerMinute: 100_000, ...audience });
-  await app.app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.app.server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const url = await listenTestApp(app);
   const clients: LiveClient[] = [];
   tap.teardown(async () => {
     for (const c of clients) c.close();

@@ -6,7 +6,7 @@ import { orderToWire } from '../../domain/order.js';
 import { ErrorResponseSchema } from '../errors.js';
 import { IdParams } from '../schemas/common.js';
 import { IdempotencyHeaders, MyOrdersSchema, NewViewer, NewViewerBody, OrderSchema, PlaceOrderBody, ProfileBody, ProfileSchema, QuoteBody, QuoteSchema } from '../schemas/orders.js';
-import { viewerOfRequest } from '../viewer-of-request.js';
+import { limitPerViewer, viewerOfRequest } from '../viewer-of-request.js';
 import type { AdminScope } from './admin-scope.js';
 import { merchantOrderRoutes } from './orders-admin.js';
 
@@ -45,19 +45,11 @@ export const commerceRoutes: FastifyPluginAsyncTypebox<CommerceRoutesOptions> = 
     );
   });
 
-  // The other viewer routes are limited per viewer where a valid token is presented (a show's
-  // buyers can share one address), else per address: never by a header the client makes up.
+  // The other viewer routes: limited per viewer (see limitPerViewer)
   await app.register(async (scope) => {
     const viewerApp = scope.withTypeProvider<TypeBoxTypeProvider>();
     const viewer = viewerOfRequest(viewers);
-    viewerApp.addHook(
-      'onRequest',
-      viewerApp.rateLimit({
-        max: viewerRateLimitPerMinute,
-        timeWindow: 60_000,
-        keyGenerator: viewer.rateKey,
-      }),
-    );
+    limitPerViewer(viewerApp, viewer, viewerRateLimitPerMinute);
 
     viewerApp.post(
       '/api/shows/:id/quote',

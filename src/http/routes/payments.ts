@@ -5,7 +5,7 @@ import type { StripeWebhooks } from '../../commerce/payments/stripe-webhooks.js'
 import type { Viewers } from '../../commerce/viewers.js';
 import { ErrorResponseSchema } from '../errors.js';
 import { IdParams } from '../schemas/common.js';
-import { viewerOfRequest } from '../viewer-of-request.js';
+import { limitPerViewer, viewerOfRequest } from '../viewer-of-request.js';
 import { CheckoutInfoSchema, PaymentStartSchema, SavedPaymentBody, SavedPaymentSchema, StripeWebhookAnswer } from '../schemas/payments.js';
 
 /** Stripe's events are a few KB; the route takes its body raw (for the signature), so it has its own cap. */
@@ -43,15 +43,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<PaymentRoutesOptions> = as
   await app.register(async (scope) => {
     const viewerApp = scope.withTypeProvider<TypeBoxTypeProvider>();
     const viewer = viewerOfRequest(viewers);
-    // limited per viewer where the token is one of ours (a show's buyers can share one address), else per address
-    viewerApp.addHook(
-      'onRequest',
-      viewerApp.rateLimit({
-        max: viewerRateLimitPerMinute,
-        timeWindow: 60_000,
-        keyGenerator: viewer.rateKey,
-      }),
-    );
+    limitPerViewer(viewerApp, viewer, viewerRateLimitPerMinute);
     const viewerId = (request: FastifyRequest): string => viewer.require(request).id;
     const security = [{ viewer: [] }];
     viewerApp.post(
