@@ -121,11 +121,11 @@ export class Orders {
       payment,
       contact,
       shippingAddress,
+      // what the buyer typed is remembered for their next order
+      rememberProfile: request.contact !== undefined && request.shippingAddress !== undefined,
     });
     if (result.kind === 'refused') throw new HawkerError(result.code, result.message);
     if (result.kind !== 'replayed') {
-      // a placed order also remembers what the buyer typed, for their next one
-      if (request.contact && request.shippingAddress) this.remember(request.viewerId, request.contact, request.shippingAddress);
       for (const listener of this.placedListeners) listener(result.order);
       this.changed(result.order, true);
     }
@@ -204,7 +204,7 @@ export class Orders {
   }
 
   saveProfile(viewerId: string, contact: Contact, shippingAddress: ShippingAddress): void {
-    this.remember(viewerId, contact, shippingAddress);
+    this.options.profiles.set(viewerId, { contact, shippingAddress });
   }
 
   /** The merchant received a manual payment (bank transfer, cash): pending -> paid. */
@@ -297,10 +297,6 @@ export class Orders {
   stopSweep(): void {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.sweepTimer = null;
-  }
-
-  private remember(viewerId: string, contact: Contact, shippingAddress: ShippingAddress): void {
-    this.options.profiles.set(viewerId, { contact, shippingAddress });
   }
 
   /** A provider that may still take money for an order that no longer stands is told to stop. */

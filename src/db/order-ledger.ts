@@ -236,6 +236,10 @@ export function createOrderLedger(db: Db, { events, webhooks }: OrderLedgerDeps)
     return { kind: 'new', ...priceSnapshot(req) };
   };
 
+  const rememberProfile = db.prepare<[contact: string, address: string, viewerId: string, contact: string, address: string]>(
+    'UPDATE viewers SET contact = ?, shipping_address = ? WHERE id = ? AND (contact IS NOT ? OR shipping_address IS NOT ?)',
+  );
+
   // each order in its own savepoint: an order that fails half-way takes back what it wrote
   const place = db.transaction((req: PlaceOrder): PlaceOrderResult => {
     const decision = decideOrder(snapshot(req), req);
@@ -253,17 +257,22 @@ export function createOrderLedger(db: Db, { events, webhooks }: OrderLedgerDeps)
     }
     // built from what was decided: no read-back on the hot path
     const order: Order = { ...decided, streamMs: record('order.created', decided, req.at) };
+    const contact = order.contact && JSON.stringify(order.contact);
+    const shippingAddress = order.shippingAddress && JSON.stringify(order.shippingAddress);
     insert.run({
       ...order,
       replay: order.replay ? 1 : 0,
       provider: order.payment.provider,
-      contact: order.contact && JSON.stringify(order.contact),
-      shippingAddress: order.shippingAddress && JSON.stringify(order.shippingAddress),
+      contact,
+      shippingAddress,
       idempotencyKey: req.idempotencyKey,
       requestHash: req.requestHash,
       onScreen: JSON.stringify(req.onScreen),
       at: req.at,
     });
+    // in the order's own transaction (a write of its own would cost a commit, an fsync, per order),
+    // and only when it changed: a returning buyer's usual address writes nothing
+    if (req.rememberProfile && contact !== null && shippingAddress !== null) rememberProfile.run(contact, shippingAddress, req.viewerId, contact, shippingAddress);
     return { kind: 'placed', order };
   });
 

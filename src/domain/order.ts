@@ -118,10 +118,12 @@ export interface PlaceOrder {
   payment: PaymentProvider;
   contact: Contact | null;
   shippingAddress: ShippingAddress | null;
+  /** the buyer typed contact and address: the viewer's remembered ones become these, in the order's transaction */
+  rememberProfile?: boolean;
 }
 
 /** What a quote is worked out from: an order's price without placing it (no key, no stock taken). */
-export type QuoteRequest = Omit<PlaceOrder, 'orderId' | 'idempotencyKey' | 'requestHash' | 'payment' | 'contact' | 'shippingAddress'>;
+export type QuoteRequest = Omit<PlaceOrder, 'orderId' | 'idempotencyKey' | 'requestHash' | 'payment' | 'contact' | 'shippingAddress' | 'rememberProfile'>;
 
 /** What the timeline and the webhooks say about an order (a wire form: keys in this order). */
 export const orderEventPayload = (o: Omit<Order, 'streamMs'>) => ({
