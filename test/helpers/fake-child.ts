@@ -17,7 +17,7 @@ export class FakeChild extends EventEmitter implements PoolChild {
   private frame = 0;
   private readonly honoursSigint: boolean;
 
-  constructor(readonly pid: number, spawned: { args?: string[]; options?: SpawnOptions; honoursSigint?: boolean } = {}) {
+  constructor(public pid: number | undefined, spawned: { args?: string[]; options?: SpawnOptions; honoursSigint?: boolean } = {}) {
     super();
     this.args = spawned.args ?? [];
     this.options = spawned.options;
@@ -54,6 +54,8 @@ export class FakeChild extends EventEmitter implements PoolChild {
   /** the OS could not start it: 'error', then 'close', as Node reports ENOENT */
   failToStart(message: string): void {
     this.dead = true;
+    // Node leaves a child it could not start without a PID
+    this.pid = undefined;
     setImmediate(() => {
       this.emit('error', new Error(message));
       this.emit('close', -2, null);

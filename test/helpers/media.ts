@@ -42,7 +42,8 @@ export function publisherOf(child: ChildProcess): Publisher {
     child,
     exited,
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      // no PID: never started, and Node would signal PID 0 (this test's own process group)
+      if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       return exited;
     },
   };

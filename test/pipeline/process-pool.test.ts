@@ -170,6 +170,19 @@ t.test('a child the OS cannot start rejects `spawned`, is logged, and still exit
   t.match(logs(), /child process error/);
 });
 
+t.test('a child the OS could not start is never signalled, even when stopped before its error arrives', async (t) => {
+  // Node 20 can send such a signal to PID 0: our own process group (once, in CI, tap and every test)
+  const { pool, children } = setup();
+  const proc = pool.start('pattern', '/nonexistent/ffmpeg', []);
+  children[0]!.failToStart('spawn /nonexistent/ffmpeg ENOENT');
+  const stopped = proc.stop(10);
+  proc.kill();
+  await t.rejects(proc.spawned, /ENOENT/);
+  await stopped;
+  t.same(children[0]!.signals, [], 'no signal was sent');
+  t.equal(pool.size, 0, 'it still left the pool');
+});
+
 t.test('nobody awaiting `spawned` is not an unhandled rejection', async (t) => {
   const { pool, children } = setup();
   let unhandled = false;
