@@ -33,7 +33,7 @@ export function chaptersOf(events: readonly ShowEvent[], show: ChapterShow): Cha
   const startedAt = show.startedAt;
   if (startedAt == null) return [];
   const chapters: Chapter[] = [];
-  let open: OpenSpan | null = null;
+  let open = null as OpenSpan | null;
 
   const close = (span: OpenSpan | null, endAt: number | null) => {
     if (span == null) return;
