@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VARIANT_PLAYLIST } from './hls-output.js';
 
@@ -143,12 +143,8 @@ const SEGMENT_FILE = /^[\w-]+(\.[\w-]+)*\.(ts|m4s|mp4)$/;
 export function rewriteAsVod(showDir: string, input: VodInput): { playlists: number; deletedSegments: number } {
   let playlists = 0;
   let deletedSegments = 0;
-  if (!existsSync(showDir)) return { playlists, deletedSegments };
-  for (const dir of readdirSync(showDir, { withFileTypes: true })) {
-    if (!dir.isDirectory()) continue;
-    const variantDir = join(showDir, dir.name);
+  for (const variantDir of variantDirs(showDir)) {
     const playlist = join(variantDir, VARIANT_PLAYLIST);
-    if (!existsSync(playlist)) continue;
     const text = readFileSync(playlist, 'utf8');
     const vod = vodPlaylist(text, input);
     if (vod.text !== text) {
@@ -169,4 +165,33 @@ export function rewriteAsVod(showDir: string, input: VodInput): { playlists: num
     }
   }
   return { playlists, deletedSegments };
+}
+
+/**
+ * True when every variant playlist of the folder already says VOD (or there are none): read from
+ * each playlist's head only, so a start-up check of many recordings stays cheap.
+ */
+export function isVodRecording(showDir: string): boolean {
+  return variantDirs(showDir).every((dir) => headOf(join(dir, VARIANT_PLAYLIST)).includes(VOD_TYPE));
+}
+
+/** the header comes first and is short; the type tag is in its first few hundred bytes */
+const HEAD_BYTES = 1024;
+
+function headOf(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(HEAD_BYTES);
+    return buffer.toString('utf8', 0, readSync(fd, buffer, 0, HEAD_BYTES, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** the show folder's variant folders (those holding a playlist; not clips/) */
+function variantDirs(showDir: string): string[] {
+  if (!existsSync(showDir)) return [];
+  return readdirSync(showDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(showDir, d.name, VARIANT_PLAYLIST)))
+    .map((d) => join(showDir, d.name));
 }
