@@ -59,6 +59,9 @@ import { Rooms } from './realtime/rooms.js';
 import { newCounters } from './realtime/session.js';
 import { TestPatterns } from './pipeline/test-pattern.js';
 import { StorageHealth, watchWrites } from './db/storage-health.js';
+import { createClipRepository } from './db/clip-repository.js';
+import { ClipCutter } from './pipeline/clip-cut.js';
+import { ClipMaker } from './replay/clip-maker.js';
 
 export interface ServiceInputs {
   db: Db;
@@ -233,7 +236,20 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   const testPatterns = new TestPatterns({ pool: processes, ffmpegPath: config.ffmpeg.path, publishUrlFor: publishUrlFor ?? inputUrlFor, logger: logger.child({ module: 'test-pattern' }) });
   // End show: a test pattern still publishing to the ended show has nothing left to feed
   bus.on('show.ended', ({ showId }) => void testPatterns.stop(showId));
-  return { storage, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns };
+  // a demo clip of each pin span, cut while the show runs (one FFmpeg at a time, off the request path)
+  const clips = createClipRepository(db);
+  const clipMaker = new ClipMaker({
+    shows,
+    events,
+    clips,
+    cutter: new ClipCutter({ pool: processes, ffmpegPath: config.ffmpeg.path, hlsRoot: join(dataDir, 'media', 'hls') }),
+    sink: bus,
+    publicUrl,
+    logger: logger.child({ module: 'clips' }),
+  });
+  clipMaker.recover();
+  clipMaker.subscribe(bus);
+  return { storage, clips, clipMaker, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns };
 }
 
 /** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */
