@@ -62,6 +62,10 @@ import { StorageHealth, watchWrites } from './db/storage-health.js';
 import { createClipRepository } from './db/clip-repository.js';
 import { ClipCutter } from './pipeline/clip-cut.js';
 import { ClipMaker } from './replay/clip-maker.js';
+import { clipView } from './domain/clip.js';
+
+/** the welcome's demo clips: a show has one per pin span, rarely more than a few dozen */
+const CLIPS_PER_WELCOME = 200;
 
 export interface ServiceInputs {
   db: Db;
@@ -193,6 +197,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     questions: new LiveQuestions({ shows, questions: createQuestionRepository(db), lineup: lineups, speech: liveChat, out: rooms, now: Date.now }),
     presence: new LivePresence({ shows, events, sessions: watchSessions, rooms, activity: activity.record, logger: liveLog, now: Date.now }),
   };
+  const clips = createClipRepository(db);
   const hub = new LiveHub({
     shows,
     rooms,
@@ -204,6 +209,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     viewerByToken: (token) => viewers.byToken(token),
     overlayView: (showId) => overlays.view(showId),
     lineupState: (showId) => offers.view(showId),
+    clipsOf: (showId) => clips.listForShow(showId, { readyOnly: true, limit: CLIPS_PER_WELCOME }).map((clip) => clipView(clip, publicUrl)),
     phaseOf: (show) => live.phaseOf(show),
     // the cockpit's welcome: where the show is and what the host sends (a rehearsal included)
     backstage: (show) => {
@@ -237,7 +243,6 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   // End show: a test pattern still publishing to the ended show has nothing left to feed
   bus.on('show.ended', ({ showId }) => void testPatterns.stop(showId));
   // a demo clip of each pin span, cut while the show runs (one FFmpeg at a time, off the request path)
-  const clips = createClipRepository(db);
   const clipMaker = new ClipMaker({
     shows,
     events,
