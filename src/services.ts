@@ -59,6 +59,9 @@ import { Rooms } from './realtime/rooms.js';
 import { newCounters } from './realtime/session.js';
 import { TestPatterns } from './pipeline/test-pattern.js';
 import { StorageHealth, watchWrites } from './db/storage-health.js';
+import { createRecordingRepository } from './db/recording-repository.js';
+import { RecordingStorage } from './replay/recording-storage.js';
+import { RecordingRetention } from './replay/recording-retention.js';
 
 export interface ServiceInputs {
   db: Db;
@@ -233,11 +236,15 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   const testPatterns = new TestPatterns({ pool: processes, ffmpegPath: config.ffmpeg.path, publishUrlFor: publishUrlFor ?? inputUrlFor, logger: logger.child({ module: 'test-pattern' }) });
   // End show: a test pattern still publishing to the ended show has nothing left to feed
   bus.on('show.ended', ({ showId }) => void testPatterns.stop(showId));
-  return { storage, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns };
+  // ended shows' media: disk use, the merchant's delete, and the retention sweep (main starts it)
+  const recordingRows = createRecordingRepository(db);
+  const recordings = new RecordingStorage({ hlsRoot: join(dataDir, 'media', 'hls'), dataDir, shows, recordings: recordingRows });
+  const retention = new RecordingRetention({ keepDays: config.storage.keepRecordingsDays, recordings: recordingRows, deleteRecording: (id) => recordings.deleteRecording(id), logger });
+  return { recordings, retention, storage, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns };
 }
 
 /** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */
 export function servicesForHttp(services: ReturnType<typeof buildServices>) {
-  const { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher } = services;
-  return { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, liveStats: () => live.stats() };
+  const { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher, recordings } = services;
+  return { recordings, catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, liveStats: () => live.stats() };
 }

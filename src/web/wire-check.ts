@@ -5,7 +5,8 @@ import type { Static } from '@sinclair/typebox';
 import type { OrderDetailSchema, OrderSchema, ProfileSchema, QuoteSchema, ShowStatsSchema } from '../http/schemas/orders.js';
 import type { ProductSchema } from '../http/schemas/products.js';
 import type { ShowSchema } from '../http/schemas/shows.js';
-import type { Order, OrderDetail, Product, Profile, Quote, Show, ShowStats } from './wire.js';
+import type { StorageTotalsSchema } from '../http/schemas/storage.js';
+import type { Order, OrderDetail, Product, Profile, Quote, Show, ShowStats, StorageTotals } from './wire.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Assert<T extends true> = T;
@@ -18,3 +19,4 @@ export type OrderMatches = Assert<Equal<Order, Static<typeof OrderSchema>>>;
 export type OrderDetailMatches = Assert<Equal<OrderDetail, Static<typeof OrderDetailSchema>>>;
 export type QuoteMatches = Assert<Equal<Quote, Static<typeof QuoteSchema>>>;
 export type ProfileMatches = Assert<Equal<Profile, Static<typeof ProfileSchema>>>;
+export type StorageTotalsMatches = Assert<Equal<StorageTotals, Static<typeof StorageTotalsSchema>>>;
