@@ -26,7 +26,7 @@ function writeMedia(hlsRoot: string, showId: string, clips = true): { recordingB
   return { recordingBytes: sum(files), clipBytes: sum(clipFiles) };
 }
 
-async function setup(t: Tap.Test) {
+async function setup(t: { teardown(fn: () => unknown): void }) {
   const s = await buildTestApp();
   t.teardown(async () => {
     await s.app.close();

@@ -17,7 +17,7 @@ import { waitFor } from '../helpers/wait.js';
 
 const NOW = Date.parse('2026-06-30T12:00:00Z');
 
-function world(t: Tap.Test, keepDays: number) {
+function world(t: { teardown(fn: () => unknown): void }, keepDays: number) {
   const dataDir = mkdtempSync(join(tmpdir(), 'hawker-retention-'));
   const hlsRoot = join(dataDir, 'media', 'hls');
   const db = openDatabase(join(dataDir, 'hawker.db'));
