@@ -62,6 +62,13 @@ import { StorageHealth, watchWrites } from './db/storage-health.js';
 import { createRecordingRepository } from './db/recording-repository.js';
 import { RecordingStorage } from './replay/recording-storage.js';
 import { RecordingRetention } from './replay/recording-retention.js';
+import { createClipRepository } from './db/clip-repository.js';
+import { ClipCutter } from './pipeline/clip-cut.js';
+import { ClipMaker } from './replay/clip-maker.js';
+import { clipView } from './domain/clip.js';
+
+/** the welcome's demo clips: a show has one per pin span, rarely more than a few dozen */
+const CLIPS_PER_WELCOME = 200;
 
 export interface ServiceInputs {
   db: Db;
@@ -193,6 +200,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     questions: new LiveQuestions({ shows, questions: createQuestionRepository(db), lineup: lineups, speech: liveChat, out: rooms, now: Date.now }),
     presence: new LivePresence({ shows, events, sessions: watchSessions, rooms, activity: activity.record, logger: liveLog, now: Date.now }),
   };
+  const clips = createClipRepository(db);
   const hub = new LiveHub({
     shows,
     rooms,
@@ -204,6 +212,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     viewerByToken: (token) => viewers.byToken(token),
     overlayView: (showId) => overlays.view(showId),
     lineupState: (showId) => offers.view(showId),
+    clipsOf: (showId) => clips.listForShow(showId, { readyOnly: true, limit: CLIPS_PER_WELCOME }).map((clip) => clipView(clip, publicUrl)),
     phaseOf: (show) => live.phaseOf(show),
     // the cockpit's welcome: where the show is and what the host sends (a rehearsal included)
     backstage: (show) => {
@@ -236,11 +245,23 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   const testPatterns = new TestPatterns({ pool: processes, ffmpegPath: config.ffmpeg.path, publishUrlFor: publishUrlFor ?? inputUrlFor, logger: logger.child({ module: 'test-pattern' }) });
   // End show: a test pattern still publishing to the ended show has nothing left to feed
   bus.on('show.ended', ({ showId }) => void testPatterns.stop(showId));
+  // a demo clip of each pin span, cut while the show runs (one FFmpeg at a time, off the request path)
+  const clipMaker = new ClipMaker({
+    shows,
+    events,
+    clips,
+    cutter: new ClipCutter({ pool: processes, ffmpegPath: config.ffmpeg.path, hlsRoot: join(dataDir, 'media', 'hls') }),
+    sink: bus,
+    publicUrl,
+    logger: logger.child({ module: 'clips' }),
+  });
+  clipMaker.recover();
+  clipMaker.subscribe(bus);
   // ended shows' media: disk use, the merchant's delete, and the retention sweep (main starts it)
-  const recordingRows = createRecordingRepository(db);
+  const recordingRows = createRecordingRepository(db, clips);
   const recordings = new RecordingStorage({ hlsRoot: join(dataDir, 'media', 'hls'), dataDir, shows, recordings: recordingRows });
   const retention = new RecordingRetention({ keepDays: config.storage.keepRecordingsDays, recordings: recordingRows, deleteRecording: (id) => recordings.deleteRecording(id), logger });
-  return { recordings, retention, storage, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns };
+  return { recordings, retention, storage, clips, clipMaker, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns };
 }
 
 /** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */

@@ -1,17 +1,17 @@
-import type { RecordingRepository } from '../domain/ports.js';
+import type { ClipRepository, RecordingRepository } from '../domain/ports.js';
 import type { Db } from './open.js';
 
-export function createRecordingRepository(db: Db): RecordingRepository {
+/** `clips` marks the show's clips deleted: the clip repository owns a clip's status. */
+export function createRecordingRepository(db: Db, clips: Pick<ClipRepository, 'markDeletedForShow'>): RecordingRepository {
   const endedBefore = db.prepare<[before: number], { id: string }>(
     "SELECT id FROM shows WHERE status = 'ended' AND ended_at < ? AND recording_deleted_at IS NULL ORDER BY ended_at",
   );
   const markShow = db.prepare<[at: number, showId: string]>('UPDATE shows SET recording_deleted_at = COALESCE(recording_deleted_at, ?) WHERE id = ?');
-  // the clips' files lived in the show's media dir: their rows stay, as deleted (no URL is handed out)
-  const markClips = db.prepare<[showId: string]>("UPDATE clips SET status = 'deleted' WHERE show_id = ? AND status <> 'deleted'");
   const deletedAt = db.prepare<[showId: string], { recording_deleted_at: number | null }>('SELECT recording_deleted_at FROM shows WHERE id = ?');
+  // the clips' files lived in the show's media dir: their rows stay, as deleted (no URL is handed out)
   const mark = db.transaction((showId: string, at: number) => {
     markShow.run(at, showId);
-    markClips.run(showId);
+    clips.markDeletedForShow(showId);
   });
   return {
     endedBefore: (before) => endedBefore.all(before).map((r) => r.id),

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { defaultConfig } from '../../src/config/defaults.js';
 import { openDatabase } from '../../src/db/open.js';
+import { createClipRepository } from '../../src/db/clip-repository.js';
 import { createRecordingRepository } from '../../src/db/recording-repository.js';
 import { createShowRepository } from '../../src/db/show-repository.js';
 import { DAY_MS, RecordingRetention } from '../../src/replay/recording-retention.js';
@@ -23,7 +24,7 @@ function world(t: { teardown(fn: () => unknown): void }, keepDays: number) {
   const db = openDatabase(join(dataDir, 'hawker.db'));
   t.teardown(() => db.close());
   const shows = createShowRepository(db);
-  const recordings = createRecordingRepository(db);
+  const recordings = createRecordingRepository(db, createClipRepository(db));
   let now = NOW;
   const storage = new RecordingStorage({ hlsRoot, dataDir, shows, recordings, now: () => now });
   const { logger, text } = captureLogs('debug');
@@ -82,7 +83,7 @@ t.test('0 keeps recordings forever: the sweep deletes nothing, and start() sets 
 t.test('start() sweeps at once and then on its interval; stop() waits for a sweep under way', async (t) => {
   const w = world(t, 1);
   w.show('a', 2);
-  const retention = new RecordingRetention({ keepDays: 1, recordings: createRecordingRepository(w.db), deleteRecording: (id) => w.storage.deleteRecording(id), logger: w.logger, now: () => NOW, intervalMs: 25 });
+  const retention = new RecordingRetention({ keepDays: 1, recordings: createRecordingRepository(w.db, createClipRepository(w.db)), deleteRecording: (id) => w.storage.deleteRecording(id), logger: w.logger, now: () => NOW, intervalMs: 25 });
   retention.start();
   t.teardown(() => retention.stop());
   await retention.sweep();
@@ -103,7 +104,7 @@ t.test('a show whose files cannot be deleted now is logged, left unmarked for th
   let failB = true;
   const retention = new RecordingRetention({
     keepDays: 1,
-    recordings: createRecordingRepository(w.db),
+    recordings: createRecordingRepository(w.db, createClipRepository(w.db)),
     deleteRecording: async (id) => {
       if (id === 'b' && failB) {
         failB = false;
