@@ -3,13 +3,7 @@
 import { el, put } from '../ui.js';
 import { api } from './api.js';
 
-/**
- * The clip JSON of the replay contract (the clips branch's ClipSchema).
- * @typedef {{ id: string, showId: string, productId: string, startMs: number, endMs: number,
- *   status: 'pending' | 'ready' | 'failed' | 'deleted', durationMs: number | null,
- *   url: string | null, mp4Url: string | null, posterUrl: string | null,
- *   createdAt: string, readyAt: string | null }} Clip
- */
+/** @typedef {import('../../wire.js').Clip} Clip */
 
 /** 83000 -> "1:23" @param {number} ms */
 const clock = (ms) => {
@@ -17,6 +11,7 @@ const clock = (ms) => {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 };
 
+/** @type {Record<Clip['status'], string>} */
 const statusText = { pending: 'being cut', ready: 'ready', failed: 'failed', deleted: 'recording deleted' };
 
 /** The card; `show(product)` fills it with that product's clips (null: empties it). */
@@ -55,7 +50,7 @@ function clipItem(c, showTitle) {
     c.posterUrl ? el('img', { src: c.posterUrl, alt: '', width: '96', height: '54', loading: 'lazy', style: 'object-fit:cover;border-radius:4px' }) : null,
     el('div', {},
       el('strong', { text: showTitle }),
-      el('div', { class: 'muted', text: `${clock(c.startMs)}–${clock(c.endMs)} · ${length} · ${statusText[c.status] ?? c.status}` }),
+      el('div', { class: 'muted', text: `${clock(c.startMs)}–${clock(c.endMs)} · ${length} · ${statusText[c.status]}` }),
       c.status === 'ready' && c.mp4Url ? el('a', { href: c.mp4Url, target: '_blank', rel: 'noopener' }, 'MP4') : null,
       c.status === 'ready' && c.mp4Url && c.url ? ' · ' : null,
       c.status === 'ready' && c.url ? el('a', { href: c.url, target: '_blank', rel: 'noopener' }, 'HLS') : null));
