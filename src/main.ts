@@ -104,6 +104,8 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
   services.hub.start();
   // unpaid orders whose hold ran out give their stock back
   services.orders.startSweep(ORDER_SWEEP_MS);
+  // ended shows' media past storage.keepRecordingsDays: now, then hourly
+  services.retention.start();
 
   const ingestUrl =
     (config.rtmp.publicUrl || `rtmp://${new URL(publicUrl).hostname}:${rtmp.port}`) + `/${config.rtmp.app}`;
@@ -162,6 +164,7 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
         await clipsStopped;
         services.hub.stop();
         services.orders.stopSweep();
+        await services.retention.stop();
         services.overlays.shutdown();
         await services.dispatcher.stop();
         await rtmp.stop();

@@ -59,6 +59,9 @@ import { Rooms } from './realtime/rooms.js';
 import { newCounters } from './realtime/session.js';
 import { TestPatterns } from './pipeline/test-pattern.js';
 import { StorageHealth, watchWrites } from './db/storage-health.js';
+import { createRecordingRepository } from './db/recording-repository.js';
+import { RecordingStorage } from './replay/recording-storage.js';
+import { RecordingRetention } from './replay/recording-retention.js';
 import { createClipRepository } from './db/clip-repository.js';
 import { ShowChapters } from './replay/show-chapters.js';
 import { RecordingVod } from './replay/recording-vod.js';
@@ -262,11 +265,15 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   });
   clipMaker.recover();
   clipMaker.subscribe(bus);
-  return { storage, clips, clipMaker, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns, chapters, recordingVod };
+  // ended shows' media: disk use, the merchant's delete, and the retention sweep (main starts it)
+  const recordingRows = createRecordingRepository(db, clips);
+  const recordings = new RecordingStorage({ hlsRoot: join(dataDir, 'media', 'hls'), dataDir, shows, recordings: recordingRows });
+  const retention = new RecordingRetention({ keepDays: config.storage.keepRecordingsDays, recordings: recordingRows, deleteRecording: (id) => recordings.deleteRecording(id), logger });
+  return { recordings, retention, storage, clips, clipMaker, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns, chapters, recordingVod };
 }
 
 /** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */
 export function servicesForHttp(services: ReturnType<typeof buildServices>) {
-  const { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher, chapters } = services;
-  return { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, chapters, liveStats: () => live.stats() };
+  const { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher, chapters, recordings } = services;
+  return { recordings, catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, chapters, liveStats: () => live.stats() };
 }

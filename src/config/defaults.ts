@@ -94,5 +94,6 @@ export const defaultConfig: HawkerConfig = {
   storage: {
     minFreeMegabytes: 64,
     chatBacklogMax: 10000,
+    keepRecordingsDays: 0,
   },
 };

@@ -30,6 +30,7 @@ export const envBindings: ReadonlyArray<{ env: string; key: string; kind: EnvKin
   { env: 'HAWKER_STRIPE_PUBLISHABLE_KEY', key: 'payments.stripe.publishableKey', kind: 'string' },
   { env: 'HAWKER_STRIPE_WEBHOOK_SECRET', key: 'payments.stripe.webhookSecret', kind: 'string' },
   { env: 'HAWKER_STORAGE_MIN_FREE_MEGABYTES', key: 'storage.minFreeMegabytes', kind: 'integer' },
+  { env: 'HAWKER_KEEP_RECORDINGS_DAYS', key: 'storage.keepRecordingsDays', kind: 'integer' },
 ];
 
 /** Keys whose values an error message must not repeat: it is printed and may be logged. */

@@ -143,6 +143,7 @@ export const ConfigSchema = Type.Object(
       {
         minFreeMegabytes: Type.Integer({ minimum: 0, maximum: 1_000_000, description: '/readyz says not ready below this much free space in the data dir' }),
         chatBacklogMax: Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'chat lines kept in memory while the database cannot store them' }),
+        keepRecordingsDays: Type.Integer({ minimum: 0, maximum: 36_500, description: "days an ended show's recording and clips are kept; 0: forever" }),
       },
       { additionalProperties: false },
     ),

@@ -12,6 +12,7 @@ interface ShowRow {
   created_at: number;
   started_at: number | null;
   ended_at: number | null;
+  recording_deleted_at: number | null;
 }
 
 function toShow(row: ShowRow): Show {
@@ -25,6 +26,7 @@ function toShow(row: ShowRow): Show {
     createdAt: row.created_at,
     startedAt: row.started_at,
     endedAt: row.ended_at,
+    recordingDeletedAt: row.recording_deleted_at,
   };
 }
 

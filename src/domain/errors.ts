@@ -27,6 +27,7 @@ export const errorCatalogue = {
   SHOW_ENDED: { status: 409, message: 'the show has ended' },
   SHOW_NOT_REHEARSING: { status: 409, message: 'no stream is rehearsing on this show: start OBS or the test pattern, check the preview, then go live' },
   SHOW_NOT_LIVE: { status: 409, message: 'the show is not live' },
+  SHOW_NOT_ENDED: { status: 409, message: 'the show has not ended; its recording can be deleted once it has' },
   NOT_ENOUGH_STOCK: { status: 409, message: 'the product does not have that much stock' },
   PRICE_CHANGED: { status: 409, message: 'the price is not the one the order names (a flash sale started, sold out or ended); look again' },
   STALE_STOCK: { status: 409, message: 'the stock changed since it was read (orders came in); read it again, or adjust it by a number' },

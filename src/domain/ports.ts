@@ -245,6 +245,19 @@ export interface CouponRepository {
   usesBy(couponId: string, viewerId: string): number;
 }
 
+/** What became of a show's recording once the show ended. */
+export interface RecordingRepository {
+  /** ids of the shows that ended before `before` and whose recording is still there */
+  endedBefore(before: number): string[];
+  /**
+   * the show's media is gone: its recording_deleted_at is set (a second call keeps the first
+   * time) and its clips are marked deleted, in one transaction
+   */
+  markDeleted(showId: string, at: number): void;
+  /** when the show's media was deleted; null while it is there, undefined for no such show */
+  deletedAt(showId: string): number | null | undefined;
+}
+
 /** the clips table: demo clips cut from a show's recording */
 export interface ClipRepository {
   /** a clip about to be cut (status pending) */

@@ -15,6 +15,11 @@ export interface Show {
   /** wall clock (ms) when the show first went live: stream time 0 */
   startedAt: number | null;
   endedAt: number | null;
+  /**
+   * when the show's media (recording and clips) was deleted, by the merchant or the retention
+   * sweep; the show and its data stay. Read from storage; absent on a show not yet stored.
+   */
+  recordingDeletedAt?: number | null;
 }
 
 /** What happens to a show, in order, on its timeline (stream time is relative to startedAt). */

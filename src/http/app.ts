@@ -37,6 +37,7 @@ import { showRoutes, type ShowUrls } from './routes/shows.js';
 import { pageRoutes } from './routes/pages.js';
 import { testPatternRoutes } from './routes/test-pattern.js';
 import { chapterRoutes, type ChapterRoutesOptions } from './routes/chapters.js';
+import { storageRoutes, type StorageRoutesOptions } from './routes/storage.js';
 import { AdminSessions } from './admin-session.js';
 import type { TestPatterns } from '../pipeline/test-pattern.js';
 
@@ -75,6 +76,8 @@ export interface AppDeps {
   maxConnectionsPerAddress: number;
   heartbeatSeconds: number;
   hlsRoot: string;
+  /** ended shows' media: disk use, delete (the HLS route then serves nothing of it) */
+  recordings: StorageRoutesOptions['recordings'] & { isDeleted(showId: string): boolean };
   readiness: ReadinessCheck[];
   version: string;
   /** Stripe is configured: the viewer page's CSP lets Stripe.js in */
@@ -194,9 +197,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(testPatternRoutes, { catalog: deps.catalog, patterns: deps.testPatterns, admin });
   await app.register(couponRoutes, { coupons: deps.coupons, viewers: deps.viewers, admin });
   await app.register(webhookRoutes, { store: deps.webhooks, targets: deps.webhookTargets, admin });
+  await app.register(storageRoutes, { recordings: deps.recordings, admin });
   await app.register(hlsRoutes, {
     hlsRoot: deps.hlsRoot,
     isPublic: (showId) => deps.catalog.mediaIsPublic(showId),
+    recordingDeleted: (showId) => deps.recordings.isDeleted(showId),
     isAdmin: (request) => isAdmin(request.headers.authorization) || sessions.fromRequest(request) !== null,
   });
   await app.register(pageRoutes, { catalog: deps.catalog, sessions, isAdmin, urls: deps.urls, stripeOnPage: deps.stripeOnPage ?? false });

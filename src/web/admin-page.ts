@@ -21,7 +21,7 @@ export function renderAdminPage(input: AdminPageInput): string {
 <a class="skip" href="#main">Skip to content</a>
 <header class="admin-top">
   <strong>Hawker</strong>
-  <nav aria-label="Sections" id="nav" hidden><a href="#/">Shows</a><a href="#/orders">Orders</a><a href="#/products">Products</a><a href="#/coupons">Coupons</a></nav>
+  <nav aria-label="Sections" id="nav" hidden><a href="#/">Shows</a><a href="#/orders">Orders</a><a href="#/products">Products</a><a href="#/coupons">Coupons</a><a href="#/storage">Storage</a></nav>
   <button type="button" id="logout" class="secondary small" hidden>Log out</button>
 </header>
 <main id="main" class="admin-main" tabindex="-1"></main>

@@ -11,6 +11,8 @@ export interface WatchPageInput {
   assetUrl(file: string): string;
   /** inside a merchant's page (iframe): no header, compact */
   embed: boolean;
+  /** the ended show's media was deleted: nothing to play */
+  recordingDeleted?: boolean;
 }
 
 /**
@@ -28,6 +30,9 @@ export function renderWatchPage(input: WatchPageInput): string {
   const title = escapeHtml(input.title);
   const statusText = { scheduled: 'Starting soon', live: 'Live', ended: 'Replay' }[input.status];
   const scheduled = input.scheduledAt != null ? new Date(input.scheduledAt).toISOString() : '';
+  // no source: the player does not ask for a playlist that is gone
+  const gone = input.status === 'ended' && input.recordingDeleted === true;
+  const src = gone ? '' : input.playbackUrl;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -36,7 +41,7 @@ export function renderWatchPage(input: WatchPageInput): string {
 <title>${title} · Live shopping</title>
 <link rel="stylesheet" href="${input.assetUrl('hawker.css')}">
 </head>
-<body class="viewer${input.embed ? ' embed' : ''}" data-show-id="${escapeHtml(input.showId)}" data-status="${input.status}" data-scheduled-at="${scheduled}" data-src="${escapeHtml(input.playbackUrl)}">
+<body class="viewer${input.embed ? ' embed' : ''}" data-show-id="${escapeHtml(input.showId)}" data-status="${input.status}" data-scheduled-at="${scheduled}" data-src="${escapeHtml(src)}"${gone ? ' data-recording="deleted"' : ''}>
 <a class="skip" href="#panels">Skip to products and chat</a>
 <main class="watch">
   <div class="stage-col">
@@ -52,7 +57,7 @@ export function renderWatchPage(input: WatchPageInput): string {
       </div>
       <div id="show-ended" class="offline" hidden>
         <p>The show has ended</p>
-        <p><button type="button" id="watch-from-start">Watch from the start</button></p>
+        ${gone ? '<p id="recording-gone">The recording is no longer available</p>\n        ' : ''}<p${gone ? ' hidden' : ''}><button type="button" id="watch-from-start">Watch from the start</button></p>
       </div>
       <div id="hotspots" class="hotspots" role="group" aria-label="On the video" hidden></div>
       <div id="floaters" class="floaters" aria-hidden="true"></div>

@@ -30,6 +30,8 @@ export interface Show {
   createdAt: string;
   startedAt: string | null;
   endedAt: string | null;
+  /** the show's media (recording, clips) was deleted then; its data stays */
+  recordingDeletedAt: string | null;
 }
 
 /** GET /api/products (ProductSchema in src/http/schemas/products.ts; kept equal by wire-check.ts) */
@@ -272,3 +274,10 @@ export interface ViewerOrder {
 export type PaymentStart =
   | { provider: 'stripe'; clientSecret: string; publishableKey: string; savedMethods: Array<{ id: string; brand: string; last4: string }> }
   | { provider: 'manual'; instructions: string };
+
+/** GET /api/storage (StorageTotalsSchema in src/http/schemas/storage.ts; kept equal by wire-check.ts) */
+export interface StorageTotals {
+  shows: Array<{ showId: string; title: string; recordingBytes: number; clipBytes: number; recordingDeletedAt: string | null }>;
+  totalBytes: number;
+  freeBytes: number | null;
+}

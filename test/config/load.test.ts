@@ -35,6 +35,12 @@ t.test('environment overrides file overrides defaults', async (t) => {
   t.equal(config.http.host, defaultConfig.http.host, 'untouched keys keep their default');
 });
 
+t.test('storage.keepRecordingsDays: 0 (forever) by default, from the file or HAWKER_KEEP_RECORDINGS_DAYS', async (t) => {
+  t.equal(defaultConfig.storage.keepRecordingsDays, 0);
+  t.equal(loadConfig({ file: file('keep.yaml', 'storage:\n  keepRecordingsDays: 30\n'), env: {} }).storage.keepRecordingsDays, 30);
+  t.equal(loadConfig({ env: { HAWKER_KEEP_RECORDINGS_DAYS: '14' } }).storage.keepRecordingsDays, 14);
+});
+
 t.test('HAWKER_CONFIG names the file; JSON works as well as YAML', async (t) => {
   const path = file('b.json', JSON.stringify({ pipeline: { segmentSeconds: 2 } }));
   t.equal(loadConfig({ env: { HAWKER_CONFIG: path } }).pipeline.segmentSeconds, 2);
@@ -53,6 +59,7 @@ t.test('bad values are refused with the key that holds them', async (t) => {
     ['wrong type in file', () => loadConfig({ file: file('e.yaml', 'pipeline:\n  segmentSeconds: fast\n'), env: {} }), /pipeline\.segmentSeconds/],
     ['bad log level', () => loadConfig({ env: { HAWKER_LOG_LEVEL: 'loud' } }), /log\.level \(from HAWKER_LOG_LEVEL\)/],
     ['bad public URL', () => loadConfig({ env: { HAWKER_PUBLIC_URL: 'ftp://x' } }), /publicUrl/],
+    ['negative retention', () => loadConfig({ env: { HAWKER_KEEP_RECORDINGS_DAYS: '-1' } }), /storage\.keepRecordingsDays \(from HAWKER_KEEP_RECORDINGS_DAYS\)/],
     ['missing file', () => loadConfig({ file: join(dir, 'nope.yaml'), env: {} }), /cannot read/],
     ['not YAML', () => loadConfig({ file: file('f.yaml', 'a: [1, 2\n'), env: {} }), /not valid YAML or JSON/],
     ['duplicate rung names', () => loadConfig({ file: file('g.yaml', 'pipeline:\n  ladder:\n    - { name: a, height: 360, videoKbps: 800, audioKbps: 96 }\n    - { name: a, height: 180, videoKbps: 300, audioKbps: 64 }\n'), env: {} }), /ladder names must be unique/],

@@ -9,6 +9,8 @@ export interface HlsRoutesOptions {
   hlsRoot: string;
   /** whether the show's media is for everyone: not while it is scheduled (a rehearsal is private) */
   isPublic(showId: string): boolean;
+  /** the merchant (or the retention sweep) deleted the show's media: nothing of it is served */
+  recordingDeleted(showId: string): boolean;
   /** the admin token or the cockpit's session: the preview of a rehearsal */
   isAdmin(request: FastifyRequest): boolean;
 }
@@ -54,7 +56,7 @@ function corsHeaders(reply: FastifyReply): void {
 }
 
 /** The show's HLS output, for players on any origin and for a CDN in front. */
-export const hlsRoutes: FastifyPluginAsync<HlsRoutesOptions> = async (app, { hlsRoot, isPublic, isAdmin }) => {
+export const hlsRoutes: FastifyPluginAsync<HlsRoutesOptions> = async (app, { hlsRoot, isPublic, recordingDeleted, isAdmin }) => {
   const root = resolve(hlsRoot);
 
   app.options('/hls/*', { schema: { hide: true } }, async (_request, reply) => {
@@ -91,6 +93,8 @@ export const hlsRoutes: FastifyPluginAsync<HlsRoutesOptions> = async (app, { hls
       // a stream gets
       const rehearsal = !isPublic(parts[0]!);
       if (rehearsal && !isAdmin(request)) throw new HawkerError('MEDIA_NOT_FOUND');
+      // even a file written late into a deleted show's folder (a clip cut finishing) stays unserved
+      if (recordingDeleted(parts[0]!)) throw new HawkerError('MEDIA_NOT_FOUND', 'the recording of this show was deleted');
       const file = join(root, ...parts);
       // Belt and braces: the pattern above already rules out escaping the root.
       if (!file.startsWith(root + sep)) throw new HawkerError('BAD_MEDIA_PATH');

@@ -152,6 +152,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox<PageRoutesOptions> = async (a
         playbackUrl: `/hls/${show.id}/master.m3u8`,
         assetUrl,
         embed,
+        recordingDeleted: show.recordingDeletedAt != null,
       });
     },
   );

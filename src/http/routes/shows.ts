@@ -32,6 +32,7 @@ export function showToBody(show: Show, phase: ShowPhaseKind, urls: ShowUrls): Sh
     createdAt: new Date(show.createdAt).toISOString(),
     startedAt: iso(show.startedAt),
     endedAt: iso(show.endedAt),
+    recordingDeletedAt: iso(show.recordingDeletedAt ?? null),
   };
 }
 

@@ -20,6 +20,7 @@ export const ShowSchema = Type.Object(
     createdAt: IsoTime,
     startedAt: Nullable(IsoTime),
     endedAt: Nullable(IsoTime),
+    recordingDeletedAt: Type.Union([IsoTime, Type.Null()], { description: "when the show's media (recording, clips) was deleted; the show's data stays" }),
   },
   { $id: 'Show' },
 );

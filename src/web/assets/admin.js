@@ -10,6 +10,7 @@ import { ordersView } from './admin/orders.js';
 import { productsView } from './admin/products.js';
 import { publicUrlWarning } from './admin/public-url.js';
 import { showsView } from './admin/shows.js';
+import { storageView } from './admin/storage.js';
 
 const main = $('main');
 /** leaves the view that is open (the cockpit's or the orders' sockets, timers, player), if one is */
@@ -38,6 +39,7 @@ async function route() {
     else if (hash === '#/orders' || hash.startsWith('#/orders?')) leaveView = await ordersView(main);
     else if (hash === '#/products') await productsView(main, route);
     else if (hash === '#/coupons') await couponsView(main, route);
+    else if (hash === '#/storage') await storageView(main, route);
     else await showsView(main);
   } catch (err) {
     const { status, message } = /** @type {import('./admin/api.js').ApiError} */ (err);

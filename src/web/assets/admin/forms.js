@@ -1,6 +1,6 @@
 // Form pieces every view uses: a labelled field with its error slot, errors next to the fields
 // they are about, the confirmation line, and copy buttons.
-import { el, toast } from '../ui.js';
+import { el, put, toast } from '../ui.js';
 import { fieldProblems } from './api.js';
 
 /**
@@ -36,6 +36,35 @@ export function showErrors(form, err) {
   if (!placed) toast(err.message, true);
   else toast(unplaced.length ? unplaced.join('; ') : 'Please fix the marked fields', true);
   form.querySelector('.field-error:not(:empty)')?.previousElementSibling?.scrollIntoView?.({ block: 'nearest' });
+}
+
+/**
+ * Ask before an action that cannot be undone (a modal dialog); resolves true when the merchant
+ * confirms, false on the other button or Escape.
+ * @param {{ id: string, question: string, yes: string, no: string }} ask the dialog's id, the
+ *   question, and the words of the confirming and the declining button
+ * @returns {Promise<boolean>}
+ */
+export function confirmAction({ id, question, yes, no }) {
+  const dialog = el('dialog', { id, 'aria-labelledby': `${id}-text` });
+  return new Promise((resolve) => {
+    const done = (/** @type {boolean} */ answer) => {
+      dialog.close();
+      dialog.remove();
+      resolve(answer);
+    };
+    put(dialog,
+      el('p', { id: `${id}-text`, text: question }),
+      el('div', { class: 'row end' },
+        el('button', { type: 'button', class: 'secondary', onclick: () => done(false) }, no),
+        el('button', { type: 'button', onclick: () => done(true) }, yes)));
+    dialog.addEventListener('cancel', (e) => {
+      e.preventDefault();
+      done(false);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
 }
 
 /** @param {HTMLElement} node @param {string} text */

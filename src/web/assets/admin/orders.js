@@ -7,7 +7,7 @@
 import { el, put, toast } from '../ui.js';
 import { money } from '../money.js';
 import { api } from './api.js';
-import { field, showErrors } from './forms.js';
+import { confirmAction as ask, field, showErrors } from './forms.js';
 import { actionsFor, filtersFromHash, hashOf, mergeOrder, ordersQuery, ORDER_STATUSES, SHIP_LIMITS, shipProblems, streamTime } from './order-rules.js';
 import { openLiveSocket } from './socket.js';
 
@@ -39,32 +39,8 @@ const badge = (status) => el('span', { class: 'status order-status', 'data-statu
 /** an API error in words, with its code for whoever asks support @param {ApiError} err */
 const errorText = (err) => (err.code ? `${err.message} (${err.code})` : err.message);
 
-/**
- * Ask before an action that cannot be undone; resolves true when the merchant confirms.
- * @param {string} question @param {string} yes the confirming button's words
- * @returns {Promise<boolean>}
- */
-function confirmAction(question, yes) {
-  const dialog = el('dialog', { id: 'order-confirm', 'aria-labelledby': 'order-confirm-text' });
-  return new Promise((resolve) => {
-    const done = (/** @type {boolean} */ answer) => {
-      dialog.close();
-      dialog.remove();
-      resolve(answer);
-    };
-    put(dialog,
-      el('p', { id: 'order-confirm-text', text: question }),
-      el('div', { class: 'row end' },
-        el('button', { type: 'button', class: 'secondary', onclick: () => done(false) }, 'Keep the order as it is'),
-        el('button', { type: 'button', onclick: () => done(true) }, yes)));
-    dialog.addEventListener('cancel', (e) => {
-      e.preventDefault();
-      done(false);
-    });
-    document.body.append(dialog);
-    dialog.showModal();
-  });
-}
+/** an order action that cannot be undone, asked first @param {string} question @param {string} yes */
+const confirmAction = (question, yes) => ask({ id: 'order-confirm', question, yes, no: 'Keep the order as it is' });
 
 /** @param {string} term @param {Node | string | null} value */
 const fact = (term, value) => [el('dt', { text: term }), el('dd', {}, value ?? '—')];

@@ -4,6 +4,7 @@ import { money, parseMoney, unitsText } from '../money.js';
 import { api } from './api.js';
 import { field, showErrors } from './forms.js';
 import { variantEditor } from './variants.js';
+import { productClips } from './product-clips.js';
 
 /** @typedef {import('../../wire.js').Product} Product */
 /** @typedef {import('./api.js').ApiError} ApiError */
@@ -17,6 +18,8 @@ export async function productsView(main, reload) {
   const products = await api('GET', '/api/products');
   /** @type {Product | null} */
   let editing = null;
+  // the product being edited: its demo clips across shows
+  const clips = productClips();
   const variants = variantEditor({ sku: () => input('p-sku').value.trim(), price: () => input('p-price').value, currency: () => input('p-currency').value.trim().toUpperCase() });
   const form = el('form', { class: 'card', 'data-prefix': 'p-', novalidate: true },
     el('h2', { id: 'product-form-title', text: 'New product' }),
@@ -43,6 +46,7 @@ export async function productsView(main, reload) {
     input('p-compareAtPrice').value = p && p.compareAtPrice != null ? unitsText(p.compareAtPrice, p.currency) : '';
     input('p-stock').value = p ? String(p.stock) : '';
     variants.fill(p);
+    void clips.show(p);
     for (const e of form.querySelectorAll('.field-error')) e.textContent = '';
   }
 
@@ -153,5 +157,5 @@ export async function productsView(main, reload) {
   const table = el('table', {},
     el('thead', {}, el('tr', {}, el('th', { text: '' }), el('th', { text: 'Product' }), el('th', { text: 'Price' }), el('th', { text: 'Stock' }), el('th', { text: '' }))),
     el('tbody', {}, ...products.map(productRow)));
-  put(main, el('h1', { text: 'Products' }), el('div', { class: 'grid', style: 'margin-top:1rem' }, el('div', { class: 'card' }, products.length ? table : el('p', { class: 'muted', text: 'No products yet.' })), el('div', { style: 'display:grid;gap:1rem' }, form, csv)));
+  put(main, el('h1', { text: 'Products' }), el('div', { class: 'grid', style: 'margin-top:1rem' }, el('div', { class: 'card' }, products.length ? table : el('p', { class: 'muted', text: 'No products yet.' })), el('div', { style: 'display:grid;gap:1rem' }, form, clips.node, csv)));
 }

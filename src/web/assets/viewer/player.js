@@ -11,6 +11,8 @@ let hls = null;
 /** @param {{ fromStart?: boolean }} [options] fromStart: the recording from its beginning, not the live edge */
 export function startPlayer(options = {}) {
   const src = body.dataset.src ?? '';
+  // an ended show whose recording was deleted has nothing to play
+  if (!src) return;
   const Hls = window.Hls;
   // hls.js wherever Media Source Extensions exist (it gives us the program date time);
   // the browser's own HLS (iPhone Safari) elsewhere
