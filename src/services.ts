@@ -59,6 +59,9 @@ import { Rooms } from './realtime/rooms.js';
 import { newCounters } from './realtime/session.js';
 import { TestPatterns } from './pipeline/test-pattern.js';
 import { StorageHealth, watchWrites } from './db/storage-health.js';
+import { createProductAliasRepository, createReportQueries } from './db/report-queries.js';
+import { ProductAliases } from './report/aliases.js';
+import { ShowReport } from './report/show-report.js';
 
 export interface ServiceInputs {
   db: Db;
@@ -162,6 +165,9 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   orders.onCancelled((order) => bus.emit({ type: 'order.cancelled', order }));
   orders.onChanged((order, placed) => bus.emit({ type: 'order.changed', order, placed }));
   const stats = new ShowStatsReport(shows, ledger, events, watchSessions);
+  // the post-show report, and the aliases its chat mentions match besides titles and SKUs
+  const report = new ShowReport(shows, createReportQueries(db));
+  const aliases = new ProductAliases(createProductAliasRepository(db), (id) => products.find(id) !== undefined);
   const limits = config.audience;
   const chat = createChatRepository(db);
   const polls = createPollRepository(db);
@@ -233,11 +239,11 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   const testPatterns = new TestPatterns({ pool: processes, ffmpegPath: config.ffmpeg.path, publishUrlFor: publishUrlFor ?? inputUrlFor, logger: logger.child({ module: 'test-pattern' }) });
   // End show: a test pattern still publishing to the ended show has nothing left to feed
   bus.on('show.ended', ({ showId }) => void testPatterns.stop(showId));
-  return { storage, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns };
+  return { storage, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns, report, aliases };
 }
 
 /** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */
 export function servicesForHttp(services: ReturnType<typeof buildServices>) {
-  const { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher } = services;
-  return { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, liveStats: () => live.stats() };
+  const { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher, report, aliases } = services;
+  return { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, liveStats: () => live.stats(), report, aliases };
 }

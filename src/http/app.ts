@@ -38,6 +38,7 @@ import { pageRoutes } from './routes/pages.js';
 import { testPatternRoutes } from './routes/test-pattern.js';
 import { AdminSessions } from './admin-session.js';
 import type { TestPatterns } from '../pipeline/test-pattern.js';
+import { reportRoutes, type ReportRoutesOptions } from './routes/report.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -69,6 +70,9 @@ export interface AppDeps {
   coupons: Coupons;
   testPatterns: TestPatterns;
   lineup: ShowLineup;
+  /** the post-show report and the product aliases it matches chat with */
+  report: ReportRoutesOptions['report'];
+  aliases: ReportRoutesOptions['aliases'];
   maxConnectionsPerAddress: number;
   heartbeatSeconds: number;
   hlsRoot: string;
@@ -189,6 +193,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(testPatternRoutes, { catalog: deps.catalog, patterns: deps.testPatterns, admin });
   await app.register(couponRoutes, { coupons: deps.coupons, viewers: deps.viewers, admin });
+  await app.register(reportRoutes, { report: deps.report, aliases: deps.aliases, admin });
   await app.register(webhookRoutes, { store: deps.webhooks, targets: deps.webhookTargets, admin });
   await app.register(hlsRoutes, {
     hlsRoot: deps.hlsRoot,
