@@ -5,7 +5,8 @@ import type { Static } from '@sinclair/typebox';
 import type { OrderDetailSchema, OrderSchema, ProfileSchema, QuoteSchema, ShowStatsSchema } from '../http/schemas/orders.js';
 import type { ProductSchema } from '../http/schemas/products.js';
 import type { ShowSchema } from '../http/schemas/shows.js';
-import type { Order, OrderDetail, Product, Profile, Quote, Show, ShowStats } from './wire.js';
+import type { ShowReportSchema } from '../http/schemas/report.js';
+import type { Order, OrderDetail, Product, Profile, Quote, Show, ShowReport, ShowStats } from './wire.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Assert<T extends true> = T;
@@ -18,3 +19,5 @@ export type OrderMatches = Assert<Equal<Order, Static<typeof OrderSchema>>>;
 export type OrderDetailMatches = Assert<Equal<OrderDetail, Static<typeof OrderDetailSchema>>>;
 export type QuoteMatches = Assert<Equal<Quote, Static<typeof QuoteSchema>>>;
 export type ProfileMatches = Assert<Equal<Profile, Static<typeof ProfileSchema>>>;
+// the report's response schema drops any field it does not name: it must name them all
+export type ShowReportMatches = Assert<Equal<ShowReport, Static<typeof ShowReportSchema>>>;
