@@ -120,7 +120,8 @@ export async function reportView(main, showId) {
   if (!avg) comparison.append(el('p', { class: 'muted', id: 'report-no-previous', text: r.host ? `No earlier ended show by ${r.host} to compare with.` : 'The show has no host: there is no earlier show of the same host to compare with.' }));
 
   // ---- the burst rule ----------------------------------------------------------------
-  const burstForm = el('form', { class: 'row', id: 'report-burst-form', style: 'flex-wrap:wrap;gap:.5rem;align-items:end' },
+  // the server's refusal, said next to the field, is the one rule (the browser's own bubble would hide it)
+  const burstForm = el('form', { class: 'row', id: 'report-burst-form', novalidate: true, style: 'flex-wrap:wrap;gap:.5rem;align-items:end' },
     el('div', {}, el('label', { for: 'burstViewers', text: 'Burst: viewers' }), el('input', { id: 'burstViewers', type: 'number', min: '2', max: '100000', value: String(r.burstViewers), style: 'width:7rem' }), el('p', { class: 'field-error', id: 'burstViewers-error' })),
     el('div', {}, el('label', { for: 'burstSeconds', text: 'within seconds' }), el('input', { id: 'burstSeconds', type: 'number', min: '1', max: '3600', value: String(r.burstSeconds), style: 'width:7rem' }), el('p', { class: 'field-error', id: 'burstSeconds-error' })),
     el('button', { type: 'submit', class: 'secondary small' }, 'Find bursts'));
@@ -156,7 +157,9 @@ export async function reportView(main, showId) {
         await reportView(main, showId);
       } catch (err) {
         const { message, details } = /** @type {ApiError} */ (err);
-        problem.textContent = Array.isArray(details) ? details.map((/** @type {{ field: string, problem: string }} */ d) => `${d.field.replace('aliases', 'alias ').replace(/\[(\d+)\]/, (_m, n) => `#${Number(n) + 1}`)}: ${d.problem}`).join('; ') : message;
+        // the API names entries from 0 (aliases[1]); the merchant counts from 1 (alias #2)
+        const words = (/** @type {string} */ text) => text.replace(/aliases\[(\d+)\]/g, (_m, n) => `alias #${Number(n) + 1}`);
+        problem.textContent = Array.isArray(details) ? details.map((/** @type {{ field: string, problem: string }} */ d) => words(`${d.field}: ${d.problem}`)).join('; ') : message;
       }
     });
     return form;
