@@ -73,6 +73,9 @@ import { clipView } from './domain/clip.js';
 const CHAPTER_CLIPS_MAX = 1000;
 /** the welcome's demo clips: a show has one per pin span, rarely more than a few dozen */
 const CLIPS_PER_WELCOME = 200;
+import { createProductAliasRepository, createReportQueries } from './db/report-queries.js';
+import { ProductAliases } from './report/aliases.js';
+import { ShowReport } from './report/show-report.js';
 
 export interface ServiceInputs {
   db: Db;
@@ -176,6 +179,9 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   orders.onCancelled((order) => bus.emit({ type: 'order.cancelled', order }));
   orders.onChanged((order, placed) => bus.emit({ type: 'order.changed', order, placed }));
   const stats = new ShowStatsReport(shows, ledger, events, watchSessions);
+  // the post-show report, and the aliases its chat mentions match besides titles and SKUs
+  const report = new ShowReport(shows, createReportQueries(db));
+  const aliases = new ProductAliases(createProductAliasRepository(db), (id) => products.find(id) !== undefined);
   const limits = config.audience;
   const chat = createChatRepository(db);
   const polls = createPollRepository(db);
@@ -269,11 +275,11 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   const recordingRows = createRecordingRepository(db, clips);
   const recordings = new RecordingStorage({ hlsRoot: join(dataDir, 'media', 'hls'), dataDir, shows, recordings: recordingRows });
   const retention = new RecordingRetention({ keepDays: config.storage.keepRecordingsDays, recordings: recordingRows, deleteRecording: (id) => recordings.deleteRecording(id), logger });
-  return { recordings, retention, storage, clips, clipMaker, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns, chapters, recordingVod };
+  return { recordings, retention, storage, clips, clipMaker, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns, chapters, recordingVod, report, aliases };
 }
 
 /** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */
 export function servicesForHttp(services: ReturnType<typeof buildServices>) {
-  const { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher, chapters, recordings } = services;
-  return { recordings, catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, chapters, liveStats: () => live.stats() };
+  const { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher, chapters, recordings, report, aliases } = services;
+  return { recordings, catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, chapters, liveStats: () => live.stats(), report, aliases };
 }

@@ -164,8 +164,8 @@ t.test('ingest, pipeline and overlay know only domain, config and log', async (t
   }
 });
 
-t.test('commerce, realtime, live and http never import db', async (t) => {
-  for (const module of ['commerce', 'realtime', 'live', 'http']) {
+t.test('commerce, realtime, live, http and report never import db', async (t) => {
+  for (const module of ['commerce', 'realtime', 'live', 'http', 'report']) {
     t.same(importsOf(module).filter((i) => i.to === 'db').map(describeImport), [], `${module} does not import db`);
   }
 });

@@ -40,6 +40,7 @@ import { chapterRoutes, type ChapterRoutesOptions } from './routes/chapters.js';
 import { storageRoutes, type StorageRoutesOptions } from './routes/storage.js';
 import { AdminSessions } from './admin-session.js';
 import type { TestPatterns } from '../pipeline/test-pattern.js';
+import { reportRoutes, type ReportRoutesOptions } from './routes/report.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -73,6 +74,9 @@ export interface AppDeps {
   lineup: ShowLineup;
   /** the replay's chapters */
   chapters: ChapterRoutesOptions['chapters'];
+  /** the post-show report and the product aliases it matches chat with */
+  report: ReportRoutesOptions['report'];
+  aliases: ReportRoutesOptions['aliases'];
   maxConnectionsPerAddress: number;
   heartbeatSeconds: number;
   hlsRoot: string;
@@ -196,6 +200,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(testPatternRoutes, { catalog: deps.catalog, patterns: deps.testPatterns, admin });
   await app.register(couponRoutes, { coupons: deps.coupons, viewers: deps.viewers, admin });
+  await app.register(reportRoutes, { report: deps.report, aliases: deps.aliases, admin });
   await app.register(webhookRoutes, { store: deps.webhooks, targets: deps.webhookTargets, admin });
   await app.register(storageRoutes, { recordings: deps.recordings, admin });
   await app.register(hlsRoutes, {

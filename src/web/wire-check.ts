@@ -6,8 +6,9 @@ import type { OrderDetailSchema, OrderSchema, ProfileSchema, QuoteSchema, ShowSt
 import type { ProductSchema } from '../http/schemas/products.js';
 import type { ShowSchema } from '../http/schemas/shows.js';
 import type { StorageTotalsSchema } from '../http/schemas/storage.js';
+import type { ShowReportSchema } from '../http/schemas/report.js';
 import type { ClipView } from '../domain/clip.js';
-import type { Clip, Order, OrderDetail, Product, Profile, Quote, Show, ShowStats, StorageTotals } from './wire.js';
+import type { Clip, Order, OrderDetail, Product, Profile, Quote, Show, ShowReport, ShowStats, StorageTotals } from './wire.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Assert<T extends true> = T;
@@ -23,3 +24,5 @@ export type ProfileMatches = Assert<Equal<Profile, Static<typeof ProfileSchema>>
 export type StorageTotalsMatches = Assert<Equal<StorageTotals, Static<typeof StorageTotalsSchema>>>;
 // the clip the maker tells (clip.ready) is the clip the socket and the clip routes send
 export type ClipMatches = Assert<Equal<Clip, ClipView>>;
+// the report's response schema drops any field it does not name: it must name them all
+export type ShowReportMatches = Assert<Equal<ShowReport, Static<typeof ShowReportSchema>>>;

@@ -9,8 +9,11 @@ import type { ClientMessage } from '../realtime/protocol.js';
 import type { ShowStats } from '../commerce/show-stats.js';
 import type { OverlayWire } from '../realtime/overlay-wire.js';
 import type { Quote as QuoteOf, WireOrder, WireOrderDetail } from '../domain/order.js';
+import type { ShowReportData } from '../report/show-report.js';
 
 export type { ClientMessage, ServerMessage, ShowStats };
+/** GET /api/shows/:id/report (ShowReportSchema in src/http/schemas/report.ts; kept equal by wire-check.ts) */
+export type ShowReport = { [K in keyof ShowReportData]: K extends 'startedAt' ? string : K extends 'endedAt' ? string | null : ShowReportData[K] };
 /** one frame of /api/shows/:id/live carries an array of these */
 export type LiveMessage<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
 

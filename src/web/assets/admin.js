@@ -8,6 +8,7 @@ import { couponsView } from './admin/coupons.js';
 import { loginView } from './admin/login.js';
 import { ordersView } from './admin/orders.js';
 import { productsView } from './admin/products.js';
+import { reportView } from './admin/report.js';
 import { publicUrlWarning } from './admin/public-url.js';
 import { showsView } from './admin/shows.js';
 import { storageView } from './admin/storage.js';
@@ -35,7 +36,9 @@ async function route() {
   const hash = location.hash || '#/';
   try {
     const show = /^#\/shows\/([A-Za-z0-9_-]+)$/.exec(hash);
-    if (show?.[1]) leaveView = await cockpitView(main, show[1]);
+    const report = /^#\/shows\/([A-Za-z0-9_-]+)\/report(?:\?.*)?$/.exec(hash);
+    if (report?.[1]) await reportView(main, report[1]);
+    else if (show?.[1]) leaveView = await cockpitView(main, show[1]);
     else if (hash === '#/orders' || hash.startsWith('#/orders?')) leaveView = await ordersView(main);
     else if (hash === '#/products') await productsView(main, route);
     else if (hash === '#/coupons') await couponsView(main, route);

@@ -10,7 +10,7 @@ const fmtTime = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
 const showRow = (s) => el('tr', {},
   el('td', {}, el('a', { href: `#/shows/${s.id}`, text: s.title })),
   el('td', { text: s.host || '—' }),
-  el('td', {}, el('span', { class: 'status', 'data-status': s.status, text: s.status })),
+  el('td', {}, el('span', { class: 'status', 'data-status': s.status, text: s.status }), s.startedAt ? ' ' : null, s.startedAt ? el('a', { href: `#/shows/${s.id}/report`, class: 'show-report-link', text: 'Report' }) : null),
   el('td', { text: fmtTime(s.scheduledAt || s.startedAt) }));
 
 /** @param {HTMLElement} main */
