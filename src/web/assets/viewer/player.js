@@ -1,6 +1,7 @@
 // The player (hls.js where Media Source Extensions exist, the browser's own HLS elsewhere),
 // the video clock overlay changes wait for, and the show's status with the countdown.
 import { $ } from '../ui.js';
+import { dateAtTime, timeAtDate } from './replay-time.js';
 
 const body = document.body;
 /** @type {HTMLVideoElement & { getStartDate?: () => Date }} */
@@ -26,6 +27,8 @@ export function startPlayer(options = {}) {
   player.loadSource(src);
   player.attachMedia(video);
   player.on(Hls.Events.MANIFEST_PARSED, () => video.play().catch(() => {}));
+  // a chapter tapped before the recording's playlist was read: seek once its segments are known
+  player.on(Hls.Events.LEVEL_LOADED, () => seekPending());
   player.on(Hls.Events.ERROR, (_e, data) => {
     // no playlist yet (the show has not started) or a hiccup: try again shortly
     if (data.fatal) setTimeout(() => hls && hls.loadSource(src), 3000);
@@ -75,6 +78,58 @@ export function playingDate() {
   return null;
 }
 
+/**
+ * The recording's segments as the player knows them (position and PROGRAM-DATE-TIME): hls.js's
+ * playlist, or one span from Safari's start date.
+ * @returns {import('./replay-time.js').Segment[]}
+ */
+function segments() {
+  if (hls) {
+    const level = hls.levels[Math.max(0, hls.currentLevel)] ?? hls.levels[0];
+    return (level?.details?.fragments ?? []).map((f) => ({ start: f.start, duration: f.duration, programDateTime: f.programDateTime }));
+  }
+  if (typeof video.getStartDate === 'function') {
+    const start = video.getStartDate().getTime();
+    if (!Number.isNaN(start)) return [{ start: 0, duration: Infinity, programDateTime: start }];
+  }
+  return [];
+}
+
+/**
+ * The moment of the show (epoch ms, PROGRAM-DATE-TIME) the recording shows now, from the
+ * position (a seek moves it at once, unlike hls.js's playingDate), or null before it loaded.
+ */
+export function replayDate() {
+  if (!watchingRecording || video.readyState === 0) return null;
+  return dateAtTime(segments(), video.currentTime) ?? playingDate();
+}
+
+/** the moment a seek waits for (the playlist not read yet) */
+let pendingDate = /** @type {number | null} */ (null);
+function seekPending() {
+  if (pendingDate == null) return;
+  const time = timeAtDate(segments(), pendingDate);
+  if (time == null) return;
+  pendingDate = null;
+  video.currentTime = time;
+  video.play().catch(() => {});
+}
+
+/**
+ * Plays the recording from a moment of the show (epoch ms, PDT): a chapter's start. The
+ * recording starts first when the viewer was not watching it yet.
+ * @param {number} at
+ */
+export function seekToDate(at) {
+  // a hair past the start: the frame the change landed on, not the one before it
+  pendingDate = at + 50;
+  if (!watchingRecording) watchFromStart();
+  else seekPending();
+}
+
+/** whether the viewer plays the recording (the replay), not the live edge */
+export const watchingReplay = () => watchingRecording;
+
 /** @type {Record<string, string>} */
 const statusText = { scheduled: 'Starting soon', live: 'Live', waiting: 'Waiting for the host', ended: 'Replay' };
 
@@ -104,6 +159,8 @@ export function watchFromStart() {
   startPlayer({ fromStart: true });
   video.currentTime = 0;
   video.play().catch(() => {});
+  // Safari's own HLS: the start date is known once the metadata is
+  video.addEventListener('loadedmetadata', seekPending, { once: true });
 }
 
 /** the time left until a scheduled show starts (ticks every second) */
