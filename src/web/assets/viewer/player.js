@@ -107,7 +107,8 @@ export function replayDate() {
 /** the moment a seek waits for (the playlist not read yet) */
 let pendingDate = /** @type {number | null} */ (null);
 function seekPending() {
-  if (pendingDate == null) return;
+  // before its first frame the player still makes its own start seek, which would undo ours
+  if (pendingDate == null || video.readyState < 2) return;
   const time = timeAtDate(segments(), pendingDate);
   if (time == null) return;
   pendingDate = null;
@@ -159,9 +160,9 @@ export function watchFromStart() {
   startPlayer({ fromStart: true });
   video.currentTime = 0;
   video.play().catch(() => {});
-  // Safari's own HLS: the start date is known once the metadata is
-  video.addEventListener('loadedmetadata', seekPending, { once: true });
 }
+video.addEventListener('loadeddata', seekPending);
+video.addEventListener('playing', seekPending);
 
 /** the time left until a scheduled show starts (ticks every second) */
 export function countdown() {

@@ -37,7 +37,11 @@ let pushedItems = /** @type {Offer[]} */ ([]);
  */
 function atTodaysPrice(items) {
   if (!replay) return items;
-  return items.map((p) => ({ ...p, priceNow: p.price, saleId: null, variants: (p.variants ?? []).map((v) => ({ ...v, priceNow: v.price, saleId: null })) }));
+  return items.map((p) => {
+    const variants = (p.variants ?? []).map((v) => ({ ...v, priceNow: v.price, saleId: null }));
+    // a sale's remaining quantity no longer caps the stock (a variant's own stock is not sent: its count stays)
+    return { ...p, priceNow: p.price, saleId: null, stockLeft: variants.length ? p.stockLeft : p.stock, variants };
+  });
 }
 
 /** The show ended: today's prices, the flash sales marked as over. */
@@ -165,8 +169,8 @@ function renderNow() {
     el('div', { class: 'info' },
       replay ? el('div', { class: 'now-label', text: 'In the replay now' }) : null,
       el('div', { class: 'title', text: p.title }),
-      ended ? el('div', { class: 'ended', text: `Flash sale at ${money(ended.price, p.currency)} ended · today’s price:` }) : null,
-      el('div', { class: sale ? 'sale' : 'price', text: sale ? `Flash sale ${money(p.priceNow, p.currency)} · ${p.stockLeft > 0 ? `${p.stockLeft} left` : 'sold out'}` : p.stockLeft > 0 ? money(p.priceNow, p.currency) : `${money(p.priceNow, p.currency)} · sold out` })),
+      ended ? el('div', { class: 'ended', text: `Flash sale at ${money(ended.price, p.currency)} has ended` }) : null,
+      el('div', { class: sale ? 'sale' : 'price', text: sale ? `Flash sale ${money(p.priceNow, p.currency)} · ${p.stockLeft > 0 ? `${p.stockLeft} left` : 'sold out'}` : `${money(p.priceNow, p.currency)}${replay ? ' today' : ''}${p.stockLeft > 0 ? '' : ' · sold out'}` })),
     el('button', { type: 'button', 'data-buy-now': p.id, onclick: () => buy(p) }, 'Buy now'));
 }
 
