@@ -59,6 +59,12 @@ import { Rooms } from './realtime/rooms.js';
 import { newCounters } from './realtime/session.js';
 import { TestPatterns } from './pipeline/test-pattern.js';
 import { StorageHealth, watchWrites } from './db/storage-health.js';
+import { createClipRepository } from './db/clip-repository.js';
+import { ShowChapters } from './replay/show-chapters.js';
+import { RecordingVod } from './replay/recording-vod.js';
+
+/** a show's clips the chapters look at: one per pin span, so a show of this many spans is plenty */
+const CHAPTER_CLIPS_MAX = 1000;
 
 export interface ServiceInputs {
   db: Db;
@@ -233,11 +239,16 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   const testPatterns = new TestPatterns({ pool: processes, ffmpegPath: config.ffmpeg.path, publishUrlFor: publishUrlFor ?? inputUrlFor, logger: logger.child({ module: 'test-pattern' }) });
   // End show: a test pattern still publishing to the ended show has nothing left to feed
   bus.on('show.ended', ({ showId }) => void testPatterns.stop(showId));
-  return { storage, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns };
+  // the replay: chapters from the timeline (with their clips once cut); the ended recording as VOD
+  const clips = createClipRepository(db);
+  const chapters = new ShowChapters({ shows, events, products, clips: { readyForShow: (showId) => clips.listForShow(showId, { readyOnly: true, limit: CHAPTER_CLIPS_MAX }) }, publicUrl });
+  const recordingVod = new RecordingVod({ shows, chapters, mediaDir: (showId) => launcher.mediaDir(showId), logger });
+  recordingVod.subscribe(bus);
+  return { storage, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns, chapters, recordingVod };
 }
 
 /** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */
 export function servicesForHttp(services: ReturnType<typeof buildServices>) {
-  const { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher } = services;
-  return { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, liveStats: () => live.stats() };
+  const { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher, chapters } = services;
+  return { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, chapters, liveStats: () => live.stats() };
 }
