@@ -28,7 +28,7 @@ export function startPlayer(options = {}) {
   player.attachMedia(video);
   player.on(Hls.Events.MANIFEST_PARSED, () => video.play().catch(() => {}));
   // a chapter tapped before the recording's playlist was read: seek once its segments are known
-  player.on(Hls.Events.LEVEL_LOADED, () => seekPending());
+  player.on(Hls.Events.LEVEL_LOADED, () => settleSeek());
   player.on(Hls.Events.ERROR, (_e, data) => {
     // no playlist yet (the show has not started) or a hiccup: try again shortly
     if (data.fatal) setTimeout(() => hls && hls.loadSource(src), 3000);
@@ -104,14 +104,24 @@ export function replayDate() {
   return dateAtTime(segments(), video.currentTime) ?? playingDate();
 }
 
-/** the moment a seek waits for (the playlist not read yet) */
+/** the moment a seek is for, until the video is there (the player's own start seek may undo it) */
 let pendingDate = /** @type {number | null} */ (null);
-function seekPending() {
-  // before its first frame the player still makes its own start seek, which would undo ours
-  if (pendingDate == null || video.readyState < 2) return;
+/** a seek that never lands (no such moment in the recording) is given up, so the viewer's own scrubbing wins */
+let pendingUntil = 0;
+/** Seeks to the pending moment once the recording can play, again until the video is there. */
+export function settleSeek() {
+  if (pendingDate == null) return;
+  if (Date.now() > pendingUntil) {
+    pendingDate = null;
+    return;
+  }
+  if (video.readyState < 1) return;
   const time = timeAtDate(segments(), pendingDate);
   if (time == null) return;
-  pendingDate = null;
+  if (Math.abs(video.currentTime - time) < 1) {
+    pendingDate = null;
+    return;
+  }
   video.currentTime = time;
   video.play().catch(() => {});
 }
@@ -124,8 +134,9 @@ function seekPending() {
 export function seekToDate(at) {
   // a hair past the start: the frame the change landed on, not the one before it
   pendingDate = at + 50;
+  pendingUntil = Date.now() + 15_000;
   if (!watchingRecording) watchFromStart();
-  else seekPending();
+  settleSeek();
 }
 
 /** whether the viewer plays the recording (the replay), not the live edge */
@@ -161,8 +172,8 @@ export function watchFromStart() {
   video.currentTime = 0;
   video.play().catch(() => {});
 }
-video.addEventListener('loadeddata', seekPending);
-video.addEventListener('playing', seekPending);
+video.addEventListener('loadeddata', settleSeek);
+video.addEventListener('playing', settleSeek);
 
 /** the time left until a scheduled show starts (ticks every second) */
 export function countdown() {

@@ -4,7 +4,7 @@
 // the live show (whose welcome still names the product pinned at the end).
 import { $, el, put, toast } from '../ui.js';
 import { api } from './identity.js';
-import { replayDate, seekToDate, watchingReplay } from './player.js';
+import { replayDate, seekToDate, settleSeek, watchingReplay } from './player.js';
 import { chapterAt, ownPath, streamClock } from './replay-time.js';
 
 /** @typedef {import('../../wire.js').Chapter} Chapter */
@@ -74,6 +74,7 @@ function renderStrip() {
 
 /** Marks the chapter playing and moves the playhead (called a few times a second). */
 export function followChapters() {
+  settleSeek();
   if (!chapters.length) return;
   const video = /** @type {HTMLVideoElement} */ ($('player'));
   const playhead = document.getElementById('chapter-playhead');
