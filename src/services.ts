@@ -62,9 +62,14 @@ import { StorageHealth, watchWrites } from './db/storage-health.js';
 import { createClipRepository } from './db/clip-repository.js';
 import { ShowChapters } from './replay/show-chapters.js';
 import { RecordingVod } from './replay/recording-vod.js';
+import { ClipCutter } from './pipeline/clip-cut.js';
+import { ClipMaker } from './replay/clip-maker.js';
+import { clipView } from './domain/clip.js';
 
 /** a show's clips the chapters look at: one per pin span, so a show of this many spans is plenty */
 const CHAPTER_CLIPS_MAX = 1000;
+/** the welcome's demo clips: a show has one per pin span, rarely more than a few dozen */
+const CLIPS_PER_WELCOME = 200;
 
 export interface ServiceInputs {
   db: Db;
@@ -196,6 +201,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     questions: new LiveQuestions({ shows, questions: createQuestionRepository(db), lineup: lineups, speech: liveChat, out: rooms, now: Date.now }),
     presence: new LivePresence({ shows, events, sessions: watchSessions, rooms, activity: activity.record, logger: liveLog, now: Date.now }),
   };
+  const clips = createClipRepository(db);
   const hub = new LiveHub({
     shows,
     rooms,
@@ -207,6 +213,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     viewerByToken: (token) => viewers.byToken(token),
     overlayView: (showId) => overlays.view(showId),
     lineupState: (showId) => offers.view(showId),
+    clipsOf: (showId) => clips.listForShow(showId, { readyOnly: true, limit: CLIPS_PER_WELCOME }).map((clip) => clipView(clip, publicUrl)),
     phaseOf: (show) => live.phaseOf(show),
     // the cockpit's welcome: where the show is and what the host sends (a rehearsal included)
     backstage: (show) => {
@@ -240,11 +247,22 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   // End show: a test pattern still publishing to the ended show has nothing left to feed
   bus.on('show.ended', ({ showId }) => void testPatterns.stop(showId));
   // the replay: chapters from the timeline (with their clips once cut); the ended recording as VOD
-  const clips = createClipRepository(db);
   const chapters = new ShowChapters({ shows, events, products, clips: { readyForShow: (showId) => clips.listForShow(showId, { readyOnly: true, limit: CHAPTER_CLIPS_MAX }) }, publicUrl });
   const recordingVod = new RecordingVod({ shows, chapters, mediaDir: (showId) => launcher.mediaDir(showId), logger });
   recordingVod.subscribe(bus);
-  return { storage, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns, chapters, recordingVod };
+  // a demo clip of each pin span, cut while the show runs (one FFmpeg at a time, off the request path)
+  const clipMaker = new ClipMaker({
+    shows,
+    events,
+    clips,
+    cutter: new ClipCutter({ pool: processes, ffmpegPath: config.ffmpeg.path, hlsRoot: join(dataDir, 'media', 'hls') }),
+    sink: bus,
+    publicUrl,
+    logger: logger.child({ module: 'clips' }),
+  });
+  clipMaker.recover();
+  clipMaker.subscribe(bus);
+  return { storage, clips, clipMaker, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns, chapters, recordingVod };
 }
 
 /** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */

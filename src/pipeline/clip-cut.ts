@@ -164,6 +164,8 @@ export interface ClipCutRequest {
   /** the pin span, epoch ms on the PDT clock */
   startAt: number;
   endAt: number;
+  /** cut from what is listed even if the segment holding the end never was (waited long enough) */
+  evenIfIncomplete?: boolean;
 }
 
 export type ClipCutResult =
@@ -217,7 +219,7 @@ export class ClipCutter {
         continue;
       }
       const span = segmentsForSpan(parseVariantPlaylist(text), request.startAt, request.endAt);
-      if (rung === top && !span.complete) return { status: 'waiting' };
+      if (rung === top && !span.complete && !request.evenIfIncomplete) return { status: 'waiting' };
       if (span.segments.length) perRung.set(rung.name, span.segments);
     }
     const segments = perRung.get(top.name);
