@@ -4,9 +4,10 @@
 import type { Static } from '@sinclair/typebox';
 import type { OrderDetailSchema, OrderSchema, ProfileSchema, QuoteSchema, ShowStatsSchema } from '../http/schemas/orders.js';
 import type { ProductSchema } from '../http/schemas/products.js';
+import type { ChapterSchema } from '../http/schemas/chapters.js';
 import type { ShowSchema } from '../http/schemas/shows.js';
 import type { ClipView } from '../domain/clip.js';
-import type { Clip, Order, OrderDetail, Product, Profile, Quote, Show, ShowStats } from './wire.js';
+import type { Chapter, Clip, Order, OrderDetail, Product, Profile, Quote, Show, ShowStats } from './wire.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Assert<T extends true> = T;
@@ -21,3 +22,4 @@ export type QuoteMatches = Assert<Equal<Quote, Static<typeof QuoteSchema>>>;
 export type ProfileMatches = Assert<Equal<Profile, Static<typeof ProfileSchema>>>;
 // the clip the maker tells (clip.ready) is the clip the socket and the clip routes send
 export type ClipMatches = Assert<Equal<Clip, ClipView>>;
+export type ChapterMatches = Assert<Equal<Chapter, Static<typeof ChapterSchema>>>;

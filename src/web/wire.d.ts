@@ -273,27 +273,7 @@ export type PaymentStart =
   | { provider: 'stripe'; clientSecret: string; publishableKey: string; savedMethods: Array<{ id: string; brand: string; last4: string }> }
   | { provider: 'manual'; instructions: string };
 
-// ---- shop the replay (issue 15; the contract in replay-contract.md). Written against the
-// contract while the routes are built in parallel: the viewer's demo sheet and chapter strip read these.
-
-/** a demo clip cut from the recording (GET /api/shows/:id/clips, the welcome's `clips`, the `clip` live message) */
-export interface Clip {
-  id: string;
-  showId: string;
-  productId: string;
-  startMs: number;
-  endMs: number;
-  status: 'pending' | 'ready' | 'failed' | 'deleted';
-  durationMs: number | null;
-  /** the clip's HLS master; null until ready */
-  url: string | null;
-  mp4Url: string | null;
-  posterUrl: string | null;
-  createdAt: string;
-  readyAt: string | null;
-}
-
-/** GET /api/shows/:id/chapters: one span in which a product was pinned, in stream time and in the PDT clock */
+/** GET /api/shows/:id/chapters (ChapterSchema in src/http/schemas/chapters.ts; kept equal by wire-check.ts): one span in which a product was pinned, in stream time and in the PDT clock */
 export interface Chapter {
   productId: string;
   title: string;

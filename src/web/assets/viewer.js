@@ -30,15 +30,9 @@ function handle(m) {
     orderChanged(mine.order);
     return;
   }
-  // a demo clip is ready (CLIPS pushes it; typed here until the union names it)
-  const clip = /** @type {{ type: string, clip?: import('../wire.js').Clip }} */ (m);
-  if (clip.type === 'clip' && clip.clip) {
-    addClips([clip.clip]);
-    return;
-  }
   switch (m.type) {
     case 'welcome':
-      addClips(/** @type {{ clips?: import('../wire.js').Clip[] }} */ (m).clips ?? []);
+      addClips(m.clips);
       statusChanged(m.show.status);
       resetChat(m.history);
       renderPinned(m.pinned);
@@ -48,6 +42,9 @@ function handle(m) {
       recordOverlay(m.overlay, null);
       followVideo();
       $('viewers').textContent = `👀 ${m.presence.viewers}`;
+      break;
+    case 'clip':
+      addClips([m.clip]);
       break;
     case 'chat':
       addChat(m);
