@@ -135,6 +135,7 @@ function renderBuy() {
 /** Plays a clip: its HLS with hls.js where Media Source Extensions exist, else the browser's own HLS or the MP4. @param {Clip} c */
 function play(c) {
   stopClip();
+  clipVideo.dataset.clipId = c.id;
   if (c.posterUrl) clipVideo.poster = c.posterUrl;
   const Hls = window.Hls;
   if (c.url && Hls && Hls.isSupported()) {

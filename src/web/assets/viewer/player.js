@@ -104,6 +104,14 @@ export function replayDate() {
   return dateAtTime(segments(), video.currentTime) ?? playingDate();
 }
 
+/**
+ * The position (s) of the recording that shows a moment of the show (epoch ms), or null while
+ * its playlist is not read. Not the stream time: the recording starts when the transcode's first
+ * segment does, seconds after Go live, and a reconnect leaves a gap.
+ * @param {number} at
+ */
+export const positionOfDate = (at) => timeAtDate(segments(), at);
+
 /** the moment a seek is for, until the video is there (the player's own start seek may undo it) */
 let pendingDate = /** @type {number | null} */ (null);
 /** a seek that never lands (no such moment in the recording) is given up, so the viewer's own scrubbing wins */
