@@ -196,7 +196,8 @@ t.test('a phone viewer watches the demo of a product shown earlier while the sho
     return s.card === towel.id ? s : null;
   }, 30_000, 100);
   const [fromB, toB] = [await positionIn(server, show.id, Date.parse(chapterB.startAt)), await positionIn(server, show.id, Date.parse(chapterB.endAt!) - 1)];
-  t.ok(atB.time >= fromB - 0.5 && atB.time < toB, `the recording seeked into B's chapter (${atB.time.toFixed(2)} s; the chapter is ${fromB.toFixed(2)}-${toB.toFixed(2)} s of the recording)`);
+  // within one segment: the player counts positions in the media's own timestamps, the playlist in its EXTINF sums
+  t.ok(atB.time >= fromB - 1 && atB.time < Math.min(toB, fromB + 4), `the recording seeked to the start of B's chapter (${atB.time.toFixed(2)} s; the chapter is ${fromB.toFixed(2)}-${toB.toFixed(2)} s of the recording)`);
   t.same(atB.highlighted, [towel.id], 'the product list highlights B');
   t.match(atB.hotspot, /Gauze towel/, 'the button over the burned-in card buys B');
   t.same(atB.current, [towel.id], 'the strip marks B’s chapter');
