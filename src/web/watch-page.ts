@@ -22,7 +22,9 @@ export interface WatchPageInput {
  * full-screen with chat over its lower part and the panels as sheets; on a wide screen it
  * sits in a 9:16 column. Buttons over the video's burned-in overlays open their product's buy
  * sheet (#buy-sheet: variant, quantity, code, address, payment), as does ?product= (the QR's
- * link); "My orders" follows the viewer's orders. The page is static HTML;
+ * link); "My orders" follows the viewer's orders. A product already shown has its demo clip
+ * (#demo-sheet) while the live video plays on small; after the show the replay has a chapter
+ * strip (#chapters). The page is static HTML;
  * /assets/viewer.js fills it from the API and the live socket. No inline script: the CSP
  * forbids it.
  */
@@ -62,6 +64,7 @@ export function renderWatchPage(input: WatchPageInput): string {
       <div id="hotspots" class="hotspots" role="group" aria-label="On the video" hidden></div>
       <div id="floaters" class="floaters" aria-hidden="true"></div>
     </div>
+    <button type="button" id="pip-back" class="pip-back" aria-label="Back to the live show" hidden></button>
     <header class="show-head">
       <div>
         <h1>${title}</h1>
@@ -70,6 +73,10 @@ export function renderWatchPage(input: WatchPageInput): string {
       <p class="meta"><span class="status" id="status" data-status="${input.status}">${statusText}</span> <span id="viewers" aria-label="viewers watching"></span></p>
       <button type="button" id="sound" class="secondary small sound" hidden>🔇 Tap for sound</button>
     </header>
+    <nav id="chapters" class="chapters" aria-label="Chapters: the products of the show" hidden>
+      <div id="chapter-bar" class="chapter-bar" aria-hidden="true"></div>
+      <ol id="chapter-list" class="chapter-list"></ol>
+    </nav>
     <section id="now" class="now" aria-live="polite" aria-label="On screen now" hidden></section>
   </div>
   <div class="panels" id="panels">
@@ -131,6 +138,12 @@ export function renderWatchPage(input: WatchPageInput): string {
   </form>
 </dialog>
 <dialog id="buy-sheet" class="sheet" aria-labelledby="buy-sheet-title"><div id="buy-sheet-body"></div></dialog>
+<dialog id="demo-sheet" class="sheet demo-sheet" aria-labelledby="demo-title">
+  <div class="demo-head"><h2 id="demo-title">Demo</h2><button type="button" id="demo-close" class="secondary small">Back to live</button></div>
+  <video id="demo-video" playsinline controls preload="auto" aria-label="The product's demo"></video>
+  <div id="demo-takes" class="demo-takes" role="group" aria-label="Each time it was shown" hidden></div>
+  <div id="demo-buy" class="demo-buy"></div>
+</dialog>
 <div id="toast" class="toast" role="status" aria-live="polite"></div>
 <script src="${input.assetUrl('hls.min.js')}"></script>
 <script type="module" src="${input.assetUrl('viewer.js')}"></script>

@@ -284,3 +284,18 @@ export interface StorageTotals {
   totalBytes: number;
   freeBytes: number | null;
 }
+
+/** GET /api/shows/:id/chapters (ChapterSchema in src/http/schemas/chapters.ts; kept equal by wire-check.ts): one span in which a product was pinned, in stream time and in the PDT clock */
+export interface Chapter {
+  productId: string;
+  title: string;
+  thumbUrl: string | null;
+  startMs: number;
+  /** null: still pinned */
+  endMs: number | null;
+  startAt: string;
+  endAt: string | null;
+  clipUrl?: string;
+  clipMp4Url?: string;
+  posterUrl?: string;
+}

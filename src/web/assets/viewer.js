@@ -6,12 +6,14 @@ import { $, toast } from './ui.js';
 import { addChat, floatReactions, removeChat, renderPinned, resetChat, wireChat } from './viewer/chat.js';
 import { orderChanged, payAgain } from './viewer/checkout.js';
 import { loadCoupons } from './viewer/coupons.js';
+import { addClips, wireDemo } from './viewer/demo.js';
 import { whenNamed } from './viewer/identity.js';
 import { placeHotspots, renderHotspots } from './viewer/hotspots.js';
 import { overlayAt, recordOverlay } from './viewer/on-video.js';
 import { countdown, followShape, setStatus, startPlayer, watchFromStart, wireSound } from './viewer/player.js';
 import { renderQuestions, resetPoll, updatePoll, wireQuestions } from './viewer/poll.js';
-import { applyLineup, applyOverlay, loadProducts, offerOf, openBuySheet, productTitle, saleCount, wireBuySheet } from './viewer/products.js';
+import { applyLineup, applyOverlay, enterReplay, loadProducts, offerOf, openBuySheet, productTitle, productsChanged, saleCount, wireBuySheet } from './viewer/products.js';
+import { chapterNow, followChapters, loadChapters, wireReplay } from './viewer/replay.js';
 import { orderPushed, wireMyOrders } from './viewer/my-orders.js';
 import { connect, onServerMessage } from './viewer/socket.js';
 import { variantLabel } from './viewer/variant-picker.js';
@@ -30,7 +32,8 @@ function handle(m) {
   }
   switch (m.type) {
     case 'welcome':
-      setStatus(m.show.status);
+      addClips(m.clips);
+      statusChanged(m.show.status);
       resetChat(m.history);
       renderPinned(m.pinned);
       resetPoll(m.poll);
@@ -39,6 +42,9 @@ function handle(m) {
       recordOverlay(m.overlay, null);
       followVideo();
       $('viewers').textContent = `👀 ${m.presence.viewers}`;
+      break;
+    case 'clip':
+      addClips([m.clip]);
       break;
     case 'chat':
       addChat(m);
@@ -72,7 +78,7 @@ function handle(m) {
       renderQuestions(m.items);
       break;
     case 'show':
-      setStatus(m.status);
+      statusChanged(m.status);
       if (m.status === 'live') startPlayer();
       break;
     case 'coupon.unlocked':
@@ -92,9 +98,34 @@ function handle(m) {
 /** @type {import('./viewer/hotspots.js').HotspotActions} */
 const hotspotActions = { openProduct: openBuySheet, openPoll: () => selectTab('tab-poll'), titleOf: productTitle };
 
+/** @param {string} status the show's, from the page, the welcome or a change */
+function statusChanged(status) {
+  setStatus(status);
+  if (status !== 'ended') return;
+  enterReplay();
+  void loadChapters();
+}
+
+/**
+ * What the replay shows at its position: the product of the chapter playing (the card burned
+ * into the video then), not the live show's last state. The flash sales, the QR and the poll are
+ * over: their buttons go.
+ * @returns {import('../wire.js').OverlayView | null | undefined}
+ */
+function replayView() {
+  const last = overlayAt(null);
+  if (!last) return last;
+  const chapter = chapterNow();
+  const offer = chapter ? offerOf(chapter.productId) : undefined;
+  const pinned = chapter ? { id: chapter.productId, title: offer?.title ?? chapter.title, price: offer?.price ?? 0, currency: offer?.currency ?? '' } : null;
+  return { ...last, state: { ...last.state, pinnedProductId: pinned && pinned.id, flashSaleId: null, qr: false, poll: null, announcement: null }, pinnedProduct: pinned, flashSale: null };
+}
+
 /** what is on screen (the "on screen" product, the buttons over the video) as the video shows it */
 function followVideo() {
-  const view = overlayAt();
+  const replaying = document.body.dataset.status === 'ended';
+  if (replaying) followChapters();
+  const view = replaying ? replayView() : overlayAt();
   if (view === undefined) return;
   // the layout knows the stream's shape before the video has loaded (the video's own size wins)
   if (view && view.layout && !document.body.dataset.shape) {
@@ -125,6 +156,8 @@ function orderTitle(o) {
 
 wireTabs();
 wireBuySheet();
+wireDemo({ offerOf, openBuySheet }, productsChanged);
+wireReplay(productTitle);
 wireMyOrders({ payAgain: (o) => payAgain(o, offerOf(o.productId)), titleOf: orderTitle });
 followShape(shapeChanged);
 wireSound();
@@ -134,7 +167,7 @@ $('watch-from-start').addEventListener('click', watchFromStart);
 wireQuestions();
 onServerMessage(handle);
 whenNamed(() => connect(true));
-setStatus(document.body.dataset.status ?? 'scheduled');
+statusChanged(document.body.dataset.status ?? 'scheduled');
 countdown();
 setInterval(countdown, 1000);
 setInterval(followVideo, 200);

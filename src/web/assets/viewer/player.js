@@ -1,6 +1,7 @@
 // The player (hls.js where Media Source Extensions exist, the browser's own HLS elsewhere),
 // the video clock overlay changes wait for, and the show's status with the countdown.
 import { $ } from '../ui.js';
+import { dateAtTime, timeAtDate } from './replay-time.js';
 
 const body = document.body;
 /** @type {HTMLVideoElement & { getStartDate?: () => Date }} */
@@ -28,6 +29,8 @@ export function startPlayer(options = {}) {
   player.loadSource(src);
   player.attachMedia(video);
   player.on(Hls.Events.MANIFEST_PARSED, () => video.play().catch(() => {}));
+  // a chapter tapped before the recording's playlist was read: seek once its segments are known
+  player.on(Hls.Events.LEVEL_LOADED, () => settleSeek());
   player.on(Hls.Events.ERROR, (_e, data) => {
     // no playlist yet (the show has not started) or a hiccup: try again shortly
     if (data.fatal) setTimeout(() => hls && hls.loadSource(src), 3000);
@@ -77,6 +80,78 @@ export function playingDate() {
   return null;
 }
 
+/**
+ * The recording's segments as the player knows them (position and PROGRAM-DATE-TIME): hls.js's
+ * playlist, or one span from Safari's start date.
+ * @returns {import('./replay-time.js').Segment[]}
+ */
+function segments() {
+  if (hls) {
+    const level = hls.levels[Math.max(0, hls.currentLevel)] ?? hls.levels[0];
+    return (level?.details?.fragments ?? []).map((f) => ({ start: f.start, duration: f.duration, programDateTime: f.programDateTime }));
+  }
+  if (typeof video.getStartDate === 'function') {
+    const start = video.getStartDate().getTime();
+    if (!Number.isNaN(start)) return [{ start: 0, duration: Infinity, programDateTime: start }];
+  }
+  return [];
+}
+
+/**
+ * The moment of the show (epoch ms, PROGRAM-DATE-TIME) the recording shows now, from the
+ * position (a seek moves it at once, unlike hls.js's playingDate), or null before it loaded.
+ */
+export function replayDate() {
+  if (!watchingRecording || video.readyState === 0) return null;
+  return dateAtTime(segments(), video.currentTime) ?? playingDate();
+}
+
+/**
+ * The position (s) of the recording that shows a moment of the show (epoch ms), or null while
+ * its playlist is not read. Not the stream time: the recording starts when the transcode's first
+ * segment does, seconds after Go live, and a reconnect leaves a gap.
+ * @param {number} at
+ */
+export const positionOfDate = (at) => timeAtDate(segments(), at);
+
+/** the moment a seek is for, until the video is there (the player's own start seek may undo it) */
+let pendingDate = /** @type {number | null} */ (null);
+/** a seek that never lands (no such moment in the recording) is given up, so the viewer's own scrubbing wins */
+let pendingUntil = 0;
+/** Seeks to the pending moment once the recording can play, again until the video is there. */
+export function settleSeek() {
+  if (pendingDate == null) return;
+  if (Date.now() > pendingUntil) {
+    pendingDate = null;
+    return;
+  }
+  if (video.readyState < 1) return;
+  const time = timeAtDate(segments(), pendingDate);
+  if (time == null) return;
+  if (Math.abs(video.currentTime - time) < 1) {
+    pendingDate = null;
+    return;
+  }
+  video.currentTime = time;
+  video.play().catch(() => {});
+}
+
+/**
+ * Plays the recording from a moment of the show (epoch ms, PDT): a chapter's start. The
+ * recording starts first when the viewer was not watching it yet.
+ * @param {number} at
+ */
+export function seekToDate(at) {
+  // a hair past the start: the frame the change landed on, not the one before it
+  pendingDate = at + 50;
+  pendingUntil = Date.now() + 15_000;
+  if (!watchingRecording) watchFromStart();
+  settleSeek();
+}
+
+/** whether the viewer plays the recording (the replay), not the live edge */
+export const watchingReplay = () => watchingRecording;
+
 /** @type {Record<string, string>} */
 const statusText = { scheduled: 'Starting soon', live: 'Live', waiting: 'Waiting for the host', ended: 'Replay' };
 
@@ -107,6 +182,8 @@ export function watchFromStart() {
   video.currentTime = 0;
   video.play().catch(() => {});
 }
+video.addEventListener('loadeddata', settleSeek);
+video.addEventListener('playing', settleSeek);
 
 /** the time left until a scheduled show starts (ticks every second) */
 export function countdown() {

@@ -4,6 +4,7 @@
 // in force and the stock left, never worked out here. The buy sheet itself is checkout.js.
 import { $, el, put, money, toast } from '../ui.js';
 import { checkoutClosed, offerChanged, openCheckout } from './checkout.js';
+import { demoOfferChanged, hasDemo, openDemo } from './demo.js';
 import { api, ensureName } from './identity.js';
 import { send } from './socket.js';
 
@@ -23,6 +24,38 @@ let lastSale = null;
 let pushed = false;
 /** @type {{ productId: string | null, sale: Sale | null }} */
 let onScreen = { productId: null, sale: null };
+/** the show has ended: the page sells at today's price, and the flash sales are over */
+let replay = false;
+/** the pushed lineup as the server sent it (the replay reprices it) */
+let pushedItems = /** @type {Offer[]} */ ([]);
+
+/**
+ * The replay's offers: an order from the replay is charged the regular price, never a flash
+ * sale's (domain/order-decision.ts), even one whose clock has not run out, so the page shows and
+ * sends that price (the buy sheet's quote is the server's word on it).
+ * @param {Offer[]} items
+ */
+function atTodaysPrice(items) {
+  if (!replay) return items;
+  return items.map((p) => {
+    const variants = (p.variants ?? []).map((v) => ({ ...v, priceNow: v.price, saleId: null }));
+    // a sale's remaining quantity no longer caps the stock (a variant's own stock is not sent: its count stays)
+    return { ...p, priceNow: p.price, saleId: null, stockLeft: variants.length ? p.stockLeft : p.stock, variants };
+  });
+}
+
+/** The show ended: today's prices, the flash sales marked as over. */
+export function enterReplay() {
+  if (replay) return;
+  replay = true;
+  if (pushed) products = atTodaysPrice(pushedItems);
+  renderProducts();
+}
+
+/** the flash sale this product had in the show, now over (the replay, or a sale that ran out) @param {Offer} p */
+function endedSale(p) {
+  return lastSale && lastSale.productId === p.id && (replay || lastSale.state !== 'running') ? lastSale : null;
+}
 
 /** @param {string | null} id */
 export const productTitle = (id) => products.find((p) => p.id === id)?.title;
@@ -35,22 +68,29 @@ function productItem(p) {
   const sale = p.saleId !== null && lastSale && lastSale.id === p.saleId ? lastSale : null;
   const price = p.priceNow;
   const stockText = p.stockLeft <= 0 ? 'Sold out' : sale ? `${p.stockLeft} of ${sale.quantity} left at this price` : `${p.stockLeft} in stock`;
+  const ended = endedSale(p);
   return el('li', { class: `product${onScreen.productId === p.id ? ' on-screen' : ''}${linkedId === p.id ? ' linked' : ''}`, 'data-product-id': p.id },
     p.thumbUrl ? el('img', { src: p.thumbUrl, alt: '', loading: 'lazy', width: '72', height: '72' }) : el('div', { class: 'noimg', 'aria-hidden': 'true' }),
     el('div', { class: 'info' },
       el('div', { class: 'title', text: p.title }),
       el('div', {}, el('span', { class: 'price', text: money(price, p.currency) }), price < p.price || p.compareAtPrice ? el('s', { text: money(price < p.price ? p.price : p.compareAtPrice ?? 0, p.currency) }) : null),
-      el('div', { class: 'stock', 'data-stock': '', text: stockText })),
+      el('div', { class: 'stock', 'data-stock': '', text: stockText }),
+      ended ? el('div', { class: 'ended', 'data-sale-ended': '', text: `Flash sale at ${money(ended.price, p.currency)} ended` }) : null,
+      hasDemo(p.id) ? el('button', { type: 'button', class: 'link demo-link', 'data-demo': p.id, 'aria-label': `Watch the demo of ${p.title}`, onclick: () => openDemo(p.id) }, '▶ Watch the demo') : null),
     el('div', { class: 'actions' },
       el('button', { type: 'button', 'data-buy': p.id, disabled: p.stockLeft <= 0, 'aria-label': `Buy ${p.title} for ${money(price, p.currency)}`, onclick: () => buy(p) }, 'Buy'),
       el('button', { type: 'button', class: 'secondary small', onclick: () => requestDemo(p), 'aria-label': `Ask the host to show ${p.title}` }, 'Show me')));
 }
+
+/** redraw the list (a demo clip arrived) */
+export const productsChanged = () => renderProducts();
 
 function renderProducts() {
   const list = $('products');
   put(list, products.length ? null : el('li', { class: 'muted', text: 'The products of this show appear here.' }), ...products.map(productItem));
   renderNow();
   renderSheet();
+  demoOfferChanged();
   if (wanted && products.length) openWanted();
 }
 
@@ -121,12 +161,16 @@ function renderNow() {
     return;
   }
   const sale = p.saleId !== null;
+  const ended = endedSale(p);
   now.hidden = false;
+  now.dataset.productId = p.id;
   put(now,
     p.thumbUrl ? el('img', { src: p.thumbUrl, alt: '' }) : null,
     el('div', { class: 'info' },
+      replay ? el('div', { class: 'now-label', text: 'In the replay now' }) : null,
       el('div', { class: 'title', text: p.title }),
-      el('div', { class: sale ? 'sale' : 'price', text: sale ? `Flash sale ${money(p.priceNow, p.currency)} · ${p.stockLeft > 0 ? `${p.stockLeft} left` : 'sold out'}` : p.stockLeft > 0 ? money(p.priceNow, p.currency) : `${money(p.priceNow, p.currency)} · sold out` })),
+      ended ? el('div', { class: 'ended', text: `Flash sale at ${money(ended.price, p.currency)} has ended` }) : null,
+      el('div', { class: sale ? 'sale' : 'price', text: sale ? `Flash sale ${money(p.priceNow, p.currency)} · ${p.stockLeft > 0 ? `${p.stockLeft} left` : 'sold out'}` : `${money(p.priceNow, p.currency)}${replay ? ' today' : ''}${p.stockLeft > 0 ? '' : ' · sold out'}` })),
     el('button', { type: 'button', 'data-buy-now': p.id, onclick: () => buy(p) }, 'Buy now'));
 }
 
@@ -153,7 +197,8 @@ export function applyOverlay(view) {
 /** the server's lineup state (welcome, and each change) @param {LineupState} state */
 export function applyLineup(state) {
   pushed = true;
-  products = state.items;
+  pushedItems = state.items;
+  products = atTodaysPrice(state.items);
   lastSale = state.sale;
   renderProducts();
 }
