@@ -23,7 +23,7 @@ export interface ReadyClips {
 
 export interface ShowChaptersOptions {
   shows: Pick<ShowRepository, 'get'>;
-  events: Pick<ShowEventRepository, 'listForShow'>;
+  events: Pick<ShowEventRepository, 'listOfTypes'>;
   products: { find(id: string): Product | undefined };
   /** absent: the chapters carry no clip links */
   clips?: ReadyClips;
@@ -31,12 +31,14 @@ export interface ShowChaptersOptions {
   publicUrl: string;
 }
 
+/** the timeline events chapters are made of */
+const CHAPTER_EVENTS = ['overlay.changed', 'show.ended'] as const;
+
 /**
- * Timeline events read to find a show's chapters: every kind of event counts against it, so a
- * show of many hours with a busy audience is still read whole (presence and orders are a few a
- * second at most); past this the chapters of the rest are not listed.
+ * Overlay changes read to find a show's chapters (pins, unpins, sales, announcements...): a
+ * change every few seconds for many hours; past this the chapters of the rest are not listed.
  */
-export const TIMELINE_READ_MAX = 200_000;
+export const TIMELINE_READ_MAX = 50_000;
 
 /** A clip belongs to the chapter whose span it was cut from: same product, same start. */
 const SAME_SPAN_MS = 1000;
@@ -66,7 +68,7 @@ export class ShowChapters {
   /** The pin spans alone (the VOD rewrite puts them into the playlists). */
   chapters(show: Show): Chapter[] {
     if (show.startedAt == null) return [];
-    return chaptersOf(this.o.events.listForShow(show.id, TIMELINE_READ_MAX), show);
+    return chaptersOf(this.o.events.listOfTypes(show.id, CHAPTER_EVENTS, TIMELINE_READ_MAX), show);
   }
 
   private clipLinks(showId: string, clipId: string) {
