@@ -154,9 +154,12 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
       closing ??= (async () => {
         logger.info('shutting down: ending live shows');
         services.testPatterns.stopAll();
+        // no new clip is cut; the one being cut ends when the pool stops its FFmpeg
+        const clipsStopped = services.clipMaker.close();
         await live.shutdown();
         // every child process (test patterns, a transcoder a show left behind) has exited
         await services.processes.closeAll();
+        await clipsStopped;
         services.hub.stop();
         services.orders.stopSweep();
         services.overlays.shutdown();

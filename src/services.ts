@@ -25,6 +25,7 @@ import { WebhookDispatcher } from './commerce/webhook-dispatcher.js';
 import { enqueueShowWebhooks } from './commerce/show-webhooks.js';
 import { EventBus } from './domain/events.js';
 import type { WebhookTargets } from './http/routes/webhooks.js';
+import type { ClipListing } from './http/routes/clips.js';
 import { loadOverlayTheme } from './overlay/templates.js';
 import { createShowEventRepository, createShowRepository } from './db/show-repository.js';
 import { LiveShows } from './live/live-shows.js';
@@ -62,6 +63,12 @@ import { StorageHealth, watchWrites } from './db/storage-health.js';
 import { createClipRepository } from './db/clip-repository.js';
 import { ShowChapters } from './replay/show-chapters.js';
 import { RecordingVod } from './replay/recording-vod.js';
+import { ClipCutter } from './pipeline/clip-cut.js';
+import { ClipMaker } from './replay/clip-maker.js';
+import { clipView } from './domain/clip.js';
+
+/** the welcome's demo clips: a show has one per pin span, rarely more than a few dozen */
+const CLIPS_PER_WELCOME = 200;
 
 /** a show's clips the chapters look at: one per pin span, so a show of this many spans is plenty */
 const CHAPTER_CLIPS_MAX = 1000;
@@ -196,6 +203,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     questions: new LiveQuestions({ shows, questions: createQuestionRepository(db), lineup: lineups, speech: liveChat, out: rooms, now: Date.now }),
     presence: new LivePresence({ shows, events, sessions: watchSessions, rooms, activity: activity.record, logger: liveLog, now: Date.now }),
   };
+  const clips = createClipRepository(db);
   const hub = new LiveHub({
     shows,
     rooms,
@@ -207,6 +215,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     viewerByToken: (token) => viewers.byToken(token),
     overlayView: (showId) => overlays.view(showId),
     lineupState: (showId) => offers.view(showId),
+    clipsOf: (showId) => clips.listForShow(showId, { readyOnly: true, limit: CLIPS_PER_WELCOME }).map((clip) => clipView(clip, publicUrl)),
     phaseOf: (show) => live.phaseOf(show),
     // the cockpit's welcome: where the show is and what the host sends (a rehearsal included)
     backstage: (show) => {
@@ -239,16 +248,31 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   const testPatterns = new TestPatterns({ pool: processes, ffmpegPath: config.ffmpeg.path, publishUrlFor: publishUrlFor ?? inputUrlFor, logger: logger.child({ module: 'test-pattern' }) });
   // End show: a test pattern still publishing to the ended show has nothing left to feed
   bus.on('show.ended', ({ showId }) => void testPatterns.stop(showId));
+  // a demo clip of each pin span, cut while the show runs (one FFmpeg at a time, off the request path)
+  const clipMaker = new ClipMaker({
+    shows,
+    events,
+    clips,
+    cutter: new ClipCutter({ pool: processes, ffmpegPath: config.ffmpeg.path, hlsRoot: join(dataDir, 'media', 'hls') }),
+    sink: bus,
+    publicUrl,
+    logger: logger.child({ module: 'clips' }),
+  });
+  clipMaker.recover();
+  clipMaker.subscribe(bus);
+  const clipListing: ClipListing = {
+    forShow: (showId, all, limit) => (shows.get(showId) ? clips.listForShow(showId, { readyOnly: !all, limit }).map((clip) => clipView(clip, publicUrl)) : undefined),
+    forProduct: (productId, all, limit) => (products.find(productId) ? clips.listForProduct(productId, { readyOnly: !all, limit }).map((clip) => clipView(clip, publicUrl)) : undefined),
+  };
   // the replay: chapters from the timeline (with their clips once cut); the ended recording as VOD
-  const clips = createClipRepository(db);
   const chapters = new ShowChapters({ shows, events, products, clips: { readyForShow: (showId) => clips.listForShow(showId, { readyOnly: true, limit: CHAPTER_CLIPS_MAX }) }, publicUrl });
   const recordingVod = new RecordingVod({ shows, chapters, mediaDir: (showId) => launcher.mediaDir(showId), logger });
   recordingVod.subscribe(bus);
-  return { storage, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns, chapters, recordingVod };
+  return { storage, clips, clipMaker, clipListing, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns, chapters, recordingVod };
 }
 
 /** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */
 export function servicesForHttp(services: ReturnType<typeof buildServices>) {
-  const { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher, chapters } = services;
-  return { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, chapters, liveStats: () => live.stats() };
+  const { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher, clipListing, chapters } = services;
+  return { clips: clipListing, catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, chapters, liveStats: () => live.stats() };
 }

@@ -1,3 +1,4 @@
+import type { ClipView } from './clip.js';
 import type { CouponCentreEntry } from './coupon.js';
 import type { Order } from './order.js';
 import type { OverlayChange } from './overlay.js';
@@ -38,7 +39,9 @@ export type DomainEvent =
   /** the show's lineup changed (set, or a product put on the video joined it) */
   | { type: 'lineup.changed'; showId: string; at: number }
   /** a gated coupon is now the viewer's */
-  | { type: 'coupon.unlocked'; showId: string; viewerId: string; coupon: CouponCentreEntry };
+  | { type: 'coupon.unlocked'; showId: string; viewerId: string; coupon: CouponCentreEntry }
+  /** a demo clip of a pin span is cut and its files are served */
+  | { type: 'clip.ready'; showId: string; clip: ClipView };
 
 export type DomainEventType = DomainEvent['type'];
 export type DomainEventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;

@@ -5,6 +5,11 @@ export function newShowId(): string {
   return randomBytes(9).toString('base64url');
 }
 
+/** A demo clip's id: its files are named after it (<id>.mp4), so base64url only. */
+export function newClipId(): string {
+  return randomBytes(9).toString('base64url');
+}
+
 /**
  * 256 random bits, base64url: 43 characters of [A-Za-z0-9_-], which is also what the RTMP
  * server accepts in a stream name.

@@ -1,4 +1,5 @@
 import { CHAT_TEXT_MAX, type AudienceRole } from '../domain/audience.js';
+import type { ClipView } from '../domain/clip.js';
 import { HawkerError, isStorageFailure, type ErrorCode } from '../domain/errors.js';
 import type { Viewer } from '../domain/order.js';
 import type { ShowRepository } from '../domain/ports.js';
@@ -51,6 +52,8 @@ export interface LiveHubOptions {
    * knows neither the reconnect window nor a rehearsal
    */
   phaseOf(show: Show): ShowPhaseKind;
+  /** the show's ready demo clips, for the welcome message (none when not given) */
+  clipsOf?(showId: string): ClipView[];
   /** messages only the host's sockets get with their welcome (the phase and the source, which viewers never see) */
   backstage?(show: Show): ServerMessage[];
   logger: Logger;
@@ -215,6 +218,7 @@ export class LiveHub {
       overlay: overlayToWire(this.o.overlayView(show.id)),
       lineup: this.o.lineupState(show.id),
       presence: m.room.presence,
+      clips: this.o.clipsOf?.(show.id) ?? [],
       serverTime: iso(this.now()),
     };
   }

@@ -57,6 +57,7 @@ export function notifyAudience(bus: EventSource, { out, overlayView, flashSale, 
   // backstage: a rehearsal and its source are the cockpit's alone
   bus.on('show.phase', ({ showId, phase }) => out.sendToHost(showId, { type: 'phase', phase }));
   bus.on('show.source', ({ showId, source, refused }) => out.sendToHost(showId, { type: 'source', source, refused }));
+  bus.on('clip.ready', ({ showId, clip }) => out.publish(showId, { type: 'clip', clip }));
   bus.on('coupon.unlocked', ({ showId, viewerId, coupon }) => out.sendToViewer(showId, viewerId, { type: 'coupon.unlocked', coupon: centreEntryForClients(coupon) }));
   bus.on('order.placed', ({ order }) => {
     const saleId = order.flashSaleId;

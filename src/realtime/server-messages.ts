@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { reactionKinds } from '../domain/audience.js';
+import { clipStatuses } from '../domain/clip.js';
 import type { WireOrder, WireOrderDetail } from '../domain/order.js';
 import { showPhaseKinds } from '../domain/show-phase.js';
 import { OverlayViewSchema } from './overlay-wire.js';
@@ -96,6 +97,22 @@ export const LineupStateSchema = Type.Object({
 });
 export type LineupStateMessage = Static<typeof LineupStateSchema>;
 
+/** A demo clip (ClipView of src/domain/clip.ts): the welcome's ready clips, the `clip` message, GET .../clips. */
+export const ClipViewSchema = Type.Object({
+  id: Type.String(),
+  showId: Type.String(),
+  productId: Type.String(),
+  startMs: Type.Integer({ minimum: 0, description: 'the pin span, stream time' }),
+  endMs: Type.Integer({ minimum: 0 }),
+  status: Type.Union(clipStatuses.map((s) => Type.Literal(s))),
+  durationMs: Nullable(Type.Integer({ minimum: 0, description: 'what was cut (whole segments)' })),
+  url: Nullable(Type.String({ description: 'the HLS master, once ready' })),
+  mp4Url: Nullable(Type.String()),
+  posterUrl: Nullable(Type.String({ description: 'a JPEG of its first frame' })),
+  createdAt: Iso,
+  readyAt: Nullable(Iso),
+});
+
 const PhaseSchema = Type.Union(showPhaseKinds.map((k) => Type.Literal(k)));
 
 export const ServerMessageSchema = Type.Union([
@@ -118,6 +135,8 @@ export const ServerMessageSchema = Type.Union([
     overlay: OverlayViewSchema,
     lineup: LineupStateSchema,
     presence: Type.Object({ viewers: Type.Integer(), peak: Type.Integer() }),
+    /** the show's ready demo clips, newest first */
+    clips: Type.Array(ClipViewSchema),
     serverTime: Iso,
   }),
   Type.Object({ type: Type.Literal('chat'), ...ChatLineSchema.properties }),
@@ -139,6 +158,8 @@ export const ServerMessageSchema = Type.Union([
   Type.Object({ type: Type.Literal('presence'), viewers: Type.Integer(), peak: Type.Integer() }),
   Type.Object({ type: Type.Literal('questions'), items: Type.Array(QuestionViewSchema) }),
   Type.Object({ type: Type.Literal('show'), status: Type.String() }),
+  // a demo clip of the show is ready ("Watch the demo")
+  Type.Object({ type: Type.Literal('clip'), clip: ClipViewSchema }),
   // the host's sockets only: with the welcome and on each change
   Type.Object({ type: Type.Literal('phase'), phase: PhaseSchema }),
   Type.Object({

@@ -1,5 +1,5 @@
 import { chaptersOf, type Chapter } from '../domain/chapters.js';
-import type { Clip } from '../domain/clip.js';
+import { clipView, type Clip } from '../domain/clip.js';
 import { HawkerError } from '../domain/errors.js';
 import type { ShowEventRepository, ShowRepository } from '../domain/ports.js';
 import type { Product } from '../domain/product.js';
@@ -18,7 +18,7 @@ export interface ChapterView extends Chapter {
 
 /** The ready clips of a show (the clip repository); the chapters link each span's clip. */
 export interface ReadyClips {
-  readyForShow(showId: string): Array<Pick<Clip, 'id' | 'productId' | 'startMs'>>;
+  readyForShow(showId: string): Clip[];
 }
 
 export interface ShowChaptersOptions {
@@ -60,7 +60,7 @@ export class ShowChapters {
         // a product deleted since: the chapter stays, nameless
         title: product?.title ?? '',
         thumbUrl: product ? lineupItem(product).thumbUrl : null,
-        ...(clip ? this.clipLinks(showId, clip.id) : {}),
+        ...(clip ? this.clipLinks(clip) : {}),
       };
     });
   }
@@ -71,8 +71,9 @@ export class ShowChapters {
     return chaptersOf(this.o.events.listOfTypes(show.id, CHAPTER_EVENTS, TIMELINE_READ_MAX), show);
   }
 
-  private clipLinks(showId: string, clipId: string) {
-    const base = `${this.o.publicUrl}/hls/${encodeURIComponent(showId)}/clips/${encodeURIComponent(clipId)}`;
-    return { clipUrl: `${base}.m3u8`, clipMp4Url: `${base}.mp4`, posterUrl: `${base}.jpg` };
+  /** the clip's own links (one form for clips and chapters) */
+  private clipLinks(clip: Clip): Pick<ChapterView, 'clipUrl' | 'clipMp4Url' | 'posterUrl'> {
+    const view = clipView(clip, this.o.publicUrl);
+    return { ...(view.url ? { clipUrl: view.url } : {}), ...(view.mp4Url ? { clipMp4Url: view.mp4Url } : {}), ...(view.posterUrl ? { posterUrl: view.posterUrl } : {}) };
   }
 }

@@ -5,7 +5,8 @@ import type { Static } from '@sinclair/typebox';
 import type { OrderDetailSchema, OrderSchema, ProfileSchema, QuoteSchema, ShowStatsSchema } from '../http/schemas/orders.js';
 import type { ProductSchema } from '../http/schemas/products.js';
 import type { ShowSchema } from '../http/schemas/shows.js';
-import type { Order, OrderDetail, Product, Profile, Quote, Show, ShowStats } from './wire.js';
+import type { ClipView } from '../domain/clip.js';
+import type { Clip, Order, OrderDetail, Product, Profile, Quote, Show, ShowStats } from './wire.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Assert<T extends true> = T;
@@ -18,3 +19,5 @@ export type OrderMatches = Assert<Equal<Order, Static<typeof OrderSchema>>>;
 export type OrderDetailMatches = Assert<Equal<OrderDetail, Static<typeof OrderDetailSchema>>>;
 export type QuoteMatches = Assert<Equal<Quote, Static<typeof QuoteSchema>>>;
 export type ProfileMatches = Assert<Equal<Profile, Static<typeof ProfileSchema>>>;
+// the clip the maker tells (clip.ready) is the clip the socket and the clip routes send
+export type ClipMatches = Assert<Equal<Clip, ClipView>>;

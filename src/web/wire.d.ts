@@ -71,6 +71,8 @@ export interface ProductVariant {
 export type ChatLine = Omit<LiveMessage<'chat'>, 'type'>;
 export type PollResults = NonNullable<LiveMessage<'welcome'>['poll']>;
 export type QuestionView = LiveMessage<'questions'>['items'][number];
+/** a demo clip: the socket's `clip` message and the welcome's `clips`; GET /api/shows/:id/clips and /api/products/:id/clips (ClipViewSchema) */
+export type Clip = LiveMessage<'clip'>['clip'];
 
 /** GET /api/shows/:id/lineup (LineupItem in src/http/schemas/lineup.ts) */
 export interface LineupItem {

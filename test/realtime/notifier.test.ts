@@ -98,6 +98,13 @@ t.test('coupon.unlocked -> to that viewer only, the expiry as ISO', async (t) =>
   t.same(out.toViewer, [{ showId: 'show1', viewerId: 'v1', message: { type: 'coupon.unlocked', coupon: { ...coupon, expiresAt: '2026-01-02T00:00:00.000Z' } } }]);
 });
 
+t.test('clip.ready -> a clip message to the show\'s room, the clip as the maker told it', async (t) => {
+  const { bus, out } = setup();
+  const clip = { id: 'c1', showId: 'show1', productId: 'p1', startMs: 2000, endMs: 10_000, status: 'ready' as const, durationMs: 8000, url: 'https://x/hls/show1/clips/c1.m3u8', mp4Url: 'https://x/hls/show1/clips/c1.mp4', posterUrl: 'https://x/hls/show1/clips/c1.jpg', createdAt: '2026-01-01T00:00:00.000Z', readyAt: '2026-01-01T00:00:05.000Z' };
+  bus.emit({ type: 'clip.ready', showId: 'show1', clip });
+  t.same(out.sent, [{ showId: 'show1', message: { type: 'clip', clip } }]);
+});
+
 t.test('order.placed in a flash sale -> the latest flash_sale message, built when it leaves', async (t) => {
   const { bus, out, sales } = setup();
   bus.emit({ type: 'order.placed', order: order() });
