@@ -25,6 +25,7 @@ import { WebhookDispatcher } from './commerce/webhook-dispatcher.js';
 import { enqueueShowWebhooks } from './commerce/show-webhooks.js';
 import { EventBus } from './domain/events.js';
 import type { WebhookTargets } from './http/routes/webhooks.js';
+import type { ClipListing } from './http/routes/clips.js';
 import { loadOverlayTheme } from './overlay/templates.js';
 import { createShowEventRepository, createShowRepository } from './db/show-repository.js';
 import { LiveShows } from './live/live-shows.js';
@@ -257,15 +258,19 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   });
   clipMaker.recover();
   clipMaker.subscribe(bus);
+  const clipListing: ClipListing = {
+    forShow: (showId, all, limit) => (shows.get(showId) ? clips.listForShow(showId, { readyOnly: !all, limit }).map((clip) => clipView(clip, publicUrl)) : undefined),
+    forProduct: (productId, all, limit) => (products.find(productId) ? clips.listForProduct(productId, { readyOnly: !all, limit }).map((clip) => clipView(clip, publicUrl)) : undefined),
+  };
   // ended shows' media: disk use, the merchant's delete, and the retention sweep (main starts it)
   const recordingRows = createRecordingRepository(db, clips);
   const recordings = new RecordingStorage({ hlsRoot: join(dataDir, 'media', 'hls'), dataDir, shows, recordings: recordingRows, logger });
   const retention = new RecordingRetention({ keepDays: config.storage.keepRecordingsDays, recordings: recordingRows, deleteRecording: (id) => recordings.deleteRecording(id), logger });
-  return { recordings, retention, storage, clips, clipMaker, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns };
+  return { recordings, retention, storage, clips, clipMaker, clipListing, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns };
 }
 
 /** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */
 export function servicesForHttp(services: ReturnType<typeof buildServices>) {
-  const { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher, recordings } = services;
-  return { recordings, catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, liveStats: () => live.stats() };
+  const { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher, clipListing, recordings } = services;
+  return { recordings, clips: clipListing, catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, liveStats: () => live.stats() };
 }

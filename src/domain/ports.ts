@@ -266,7 +266,7 @@ export interface ClipRepository {
   /** false when it is no longer pending (its recording was deleted meanwhile) */
   markReady(id: string, media: { durationMs: number; bytes: number }, at: number): boolean;
   markFailed(id: string, error: string): boolean;
-  /** newest first; `readyOnly` for the public */
+  /** newest first; `readyOnly` for the public: ready clips of shows not scheduled (a rehearsal's media is private) */
   listForProduct(productId: string, options: { readyOnly: boolean; limit: number }): Clip[];
   listForShow(showId: string, options: { readyOnly: boolean; limit: number }): Clip[];
   /** the show's media is gone: every clip of it becomes deleted; returns how many changed */

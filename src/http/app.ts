@@ -33,6 +33,7 @@ import type { ShowStatsReport } from '../commerce/show-stats.js';
 import type { Viewers } from '../commerce/viewers.js';
 import type { WebhookStore } from '../domain/ports.js';
 import { hlsRoutes } from './routes/hls.js';
+import { clipRoutes, type ClipListing } from './routes/clips.js';
 import { showRoutes, type ShowUrls } from './routes/shows.js';
 import { pageRoutes } from './routes/pages.js';
 import { testPatternRoutes } from './routes/test-pattern.js';
@@ -70,6 +71,8 @@ export interface AppDeps {
   coupons: Coupons;
   testPatterns: TestPatterns;
   lineup: ShowLineup;
+  /** demo clips of shows and products */
+  clips: ClipListing;
   maxConnectionsPerAddress: number;
   heartbeatSeconds: number;
   hlsRoot: string;
@@ -200,6 +203,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     recordingDeleted: (showId) => deps.recordings.isDeleted(showId),
     isAdmin: (request) => isAdmin(request.headers.authorization) || sessions.fromRequest(request) !== null,
   });
+  await app.register(clipRoutes, { clips: deps.clips, isAdmin: (request) => isAdmin(request.headers.authorization) || sessions.fromRequest(request) !== null });
   await app.register(pageRoutes, { catalog: deps.catalog, sessions, isAdmin, urls: deps.urls, stripeOnPage: deps.stripeOnPage ?? false });
   return app;
 }
