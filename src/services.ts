@@ -278,7 +278,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   };
   // ended shows' media: disk use, the merchant's delete, and the retention sweep (main starts it)
   const recordingRows = createRecordingRepository(db, clips);
-  const recordings = new RecordingStorage({ hlsRoot: join(dataDir, 'media', 'hls'), dataDir, shows, recordings: recordingRows });
+  const recordings = new RecordingStorage({ hlsRoot: join(dataDir, 'media', 'hls'), dataDir, shows, recordings: recordingRows, logger });
   const retention = new RecordingRetention({ keepDays: config.storage.keepRecordingsDays, recordings: recordingRows, deleteRecording: (id) => recordings.deleteRecording(id), logger });
   return { recordings, retention, storage, clips, clipMaker, clipListing, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns, chapters, recordingVod, report, aliases };
 }

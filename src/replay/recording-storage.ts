@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { HawkerError } from '../domain/errors.js';
 import type { RecordingRepository, ShowRepository } from '../domain/ports.js';
 import type { Show } from '../domain/show.js';
+import type { Logger } from '../log/logger.js';
 
 /** The folder of a show's media dir that holds its clips (MP4, posters, clip playlists). */
 export const CLIPS_DIR = 'clips';
@@ -31,8 +32,16 @@ export interface RecordingStorageOptions {
   dataDir: string;
   shows: Pick<ShowRepository, 'get' | 'list'>;
   recordings: RecordingRepository;
+  logger: Logger;
   now?: () => number;
 }
+
+/**
+ * An ended show's media settles once its last clip is cut and its playlists rewritten (well
+ * within this); after that its size is counted once, not at every look at the Storage screen
+ * (a one-hour show is thousands of segment files).
+ */
+export const MEDIA_SETTLED_MS = 10 * 60 * 1000;
 
 /**
  * A show's media once the show is over: what it takes on disk, and deleting it while the
@@ -42,10 +51,14 @@ export interface RecordingStorageOptions {
 export class RecordingStorage {
   /** deleted is for good: once known, no need to ask the database again */
   private readonly deleted = new Set<string>();
+  /** the sizes of ended shows whose media has settled (MEDIA_SETTLED_MS) */
+  private readonly settled = new Map<string, { recordingBytes: number; clipBytes: number }>();
   private readonly now: () => number;
+  private readonly log: Logger;
 
   constructor(private readonly o: RecordingStorageOptions) {
     this.now = o.now ?? Date.now;
+    this.log = o.logger.child({ module: 'recordings' });
   }
 
   /** <hlsRoot>/<showId>: the show's ids are URL-safe (ID_PATTERN), never a path of their own */
@@ -61,10 +74,13 @@ export class RecordingStorage {
   async deleteRecording(showId: string): Promise<Show> {
     const show = this.requireShow(showId);
     if (show.status !== 'ended') throw new HawkerError('SHOW_NOT_ENDED');
+    const freed = await this.filesOf(showId);
     // the files first: a failed delete (EIO) leaves the show unmarked, so it can be tried again
     await rm(this.mediaDir(showId), { recursive: true, force: true });
+    this.settled.delete(showId);
     this.o.recordings.markDeleted(showId, this.now());
     this.deleted.add(showId);
+    if (freed.recordingBytes + freed.clipBytes > 0) this.log.info({ show: showId, ...freed }, 'recording deleted');
     return this.requireShow(showId);
   }
 
@@ -96,10 +112,22 @@ export class RecordingStorage {
   }
 
   private async measure(show: Show): Promise<ShowStorage> {
-    const dir = this.mediaDir(show.id);
+    const recordingDeletedAt = show.recordingDeletedAt ?? null;
+    const known = this.settled.get(show.id);
+    if (known) return { ...known, recordingDeletedAt };
+    const sizes = await this.filesOf(show.id);
+    // measured after it settled: these files no longer change until the recording is deleted
+    const settled = show.status === 'ended' && show.endedAt != null && this.now() - show.endedAt >= MEDIA_SETTLED_MS && recordingDeletedAt == null;
+    if (settled) this.settled.set(show.id, sizes);
+    return { ...sizes, recordingDeletedAt };
+  }
+
+  /** the sizes as the disk has them now */
+  private async filesOf(showId: string): Promise<{ recordingBytes: number; clipBytes: number }> {
+    const dir = this.mediaDir(showId);
     const all = await bytesUnder(dir);
     const clipBytes = await bytesUnder(join(dir, CLIPS_DIR));
-    return { recordingBytes: all - clipBytes, clipBytes, recordingDeletedAt: show.recordingDeletedAt ?? null };
+    return { recordingBytes: all - clipBytes, clipBytes };
   }
 
   private async freeBytes(): Promise<number | null> {

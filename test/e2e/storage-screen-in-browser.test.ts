@@ -2,10 +2,12 @@
 // real (the server's own test card over RTMP, transcoded by FFmpeg) and ended, its disk use as
 // the files on disk have it, and its recording deleted after a confirmation: the files go, the
 // show and its timeline stay, its HLS answers 404 and its viewer page says so.
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import type { Browser } from 'playwright-core';
+import Database from 'better-sqlite3';
+import sharp from 'sharp';
 import { launchChromium } from '../helpers/browser.js';
 import { startServerProcess } from '../helpers/server-process.js';
 import { waitFor } from '../helpers/wait.js';
@@ -43,6 +45,15 @@ t.test('the Storage screen: disk use per show, and deleting an ended show’s re
   await json(`/api/shows/${recorded.id}/end`, { method: 'POST' });
   const recordingBytes = bytesUnder(media);
   t.ok(recordingBytes > 10_000, `a real recording: ${recordingBytes} bytes`);
+  // a demo clip of the mug, as the clip maker leaves one: its files in clips/, its row ready
+  mkdirSync(join(media, 'clips'), { recursive: true });
+  writeFileSync(join(media, 'clips', 'clip1.mp4'), Buffer.alloc(4096, 1));
+  await sharp({ create: { width: 160, height: 90, channels: 3, background: '#c0392b' } }).jpeg().toFile(join(media, 'clips', 'clip1.jpg'));
+  const clipBytes = bytesUnder(join(media, 'clips'));
+  const db = new Database(join(server.dataDir, 'hawker.db'));
+  db.pragma('busy_timeout = 5000');
+  db.prepare("INSERT INTO clips (id, show_id, product_id, start_ms, end_ms, status, duration_ms, bytes, created_at, ready_at) VALUES ('clip1', ?, ?, 2000, 10000, 'ready', 8000, 4096, ?, ?)").run(recorded.id, product.id, Date.now(), Date.now());
+  db.close();
 
   browser = await launchChromium();
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' })).newPage();
@@ -55,8 +66,8 @@ t.test('the Storage screen: disk use per show, and deleting an ended show’s re
 
   const row = page.locator(`#storage-table tr[data-show-id="${recorded.id}"]`);
   const api = await json<{ shows: Array<{ showId: string; recordingBytes: number; clipBytes: number }>; totalBytes: number; freeBytes: number }>('/api/storage');
-  t.equal(api.shows.find((s) => s.showId === recorded.id)?.recordingBytes, recordingBytes, 'the API counts the bytes of the files');
-  t.equal(api.totalBytes, recordingBytes);
+  t.match(api.shows.find((s) => s.showId === recorded.id), { recordingBytes, clipBytes }, 'the API counts the bytes of the files');
+  t.equal(api.totalBytes, recordingBytes + clipBytes);
   const rowText = await row.innerText();
   t.match(rowText, 'Mug week <b>', 'the title drawn as text');
   t.match(rowText, /ended/);
@@ -64,6 +75,18 @@ t.test('the Storage screen: disk use per show, and deleting an ended show’s re
   t.match(await page.locator('#storage-summary').innerText(), /free on the data disk/);
   t.equal(await page.locator(`#storage-table tr[data-show-id="${later.id}"]`).getByRole('button').count(), 0, 'a scheduled show has no delete button');
   await page.screenshot({ path: `${ARTIFACTS}/storage-screen.png`, fullPage: true });
+
+  // the product screen lists the mug's clip
+  await page.goto(`${server.httpUrl}/admin#/products`);
+  await page.getByRole('button', { name: 'Edit Mug' }).click();
+  const clip = page.locator('#product-clips li[data-clip-id="clip1"]');
+  await clip.waitFor({ timeout: 10_000 });
+  t.match(await clip.innerText(), /Mug week <b>[\s\S]*0:02–0:10 · 0:08 · ready/, 'its show, span, length and status');
+  t.equal(await clip.getByRole('link', { name: 'MP4' }).getAttribute('href'), `/hls/${recorded.id}/clips/clip1.mp4`, 'from the panel\'s own origin');
+  await waitFor('the poster', () => clip.locator('img').evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).naturalWidth === 160), 10_000, 100);
+  await page.screenshot({ path: `${ARTIFACTS}/product-clips.png`, fullPage: true });
+  await page.goto(`${server.httpUrl}/admin#/storage`);
+  await page.getByRole('heading', { name: 'Storage' }).waitFor();
 
   // asked first: declining keeps everything
   await row.getByRole('button', { name: 'Delete the recording of Mug week <b>' }).click();
@@ -86,6 +109,11 @@ t.test('the Storage screen: disk use per show, and deleting an ended show’s re
   const timeline = await json<{ events: Array<{ type: string }> }>(`/api/shows/${recorded.id}/timeline`);
   t.ok(timeline.events.some((e) => e.type === 'show.live') && timeline.events.some((e) => e.type === 'show.ended'), 'with its timeline');
   t.equal((await fetch(`${server.httpUrl}/hls/${recorded.id}/master.m3u8`)).status, 404, 'the replay is gone');
+  t.equal((await fetch(`${server.httpUrl}/hls/${recorded.id}/clips/clip1.mp4`)).status, 404, 'and its clip');
+  await page.goto(`${server.httpUrl}/admin#/products`);
+  await page.getByRole('button', { name: 'Edit Mug' }).click();
+  await page.locator('#product-clips li[data-clip-id="clip1"]').getByText('recording deleted').waitFor({ timeout: 10_000 });
+  t.equal(await page.locator('#product-clips li[data-clip-id="clip1"]').getByRole('link').count(), 0, 'a deleted clip has no links');
 
   const viewer = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
   viewer.on('pageerror', (e) => pageErrors.push(e.message));

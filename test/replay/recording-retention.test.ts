@@ -26,8 +26,8 @@ function world(t: { teardown(fn: () => unknown): void }, keepDays: number) {
   const shows = createShowRepository(db);
   const recordings = createRecordingRepository(db, createClipRepository(db));
   let now = NOW;
-  const storage = new RecordingStorage({ hlsRoot, dataDir, shows, recordings, now: () => now });
   const { logger, text } = captureLogs('debug');
+  const storage = new RecordingStorage({ hlsRoot, dataDir, shows, recordings, logger, now: () => now });
   const retention = new RecordingRetention({ keepDays, recordings, deleteRecording: (id) => storage.deleteRecording(id), logger, now: () => now });
   db.prepare("INSERT INTO products (id, sku, title, description, price, currency, stock, created_at, updated_at) VALUES ('p1', 'P1', 'Towel', '', 100, 'EUR', 1, 0, 0)").run();
   /** a show with media and a ready clip; ended `endedDaysAgo` days before NOW, or live (null) */

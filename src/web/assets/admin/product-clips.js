@@ -43,15 +43,25 @@ export function productClips() {
   return { node, show };
 }
 
+/**
+ * The clip's URLs are absolute from publicUrl (for viewers and embeds); the panel takes them
+ * from its own origin, whatever name it was reached by (its CSP allows only self).
+ * @param {string} url
+ */
+const here = (url) => {
+  const u = new URL(url, location.href);
+  return `${u.pathname}${u.search}`;
+};
+
 /** @param {Clip} c @param {string} showTitle */
 function clipItem(c, showTitle) {
   const length = c.durationMs != null ? clock(c.durationMs) : clock(c.endMs - c.startMs);
   return el('li', { 'data-clip-id': c.id, 'data-status': c.status },
-    c.posterUrl ? el('img', { src: c.posterUrl, alt: '', width: '96', height: '54', loading: 'lazy', style: 'object-fit:cover;border-radius:4px' }) : null,
+    c.posterUrl ? el('img', { src: here(c.posterUrl), alt: '', width: '96', height: '54', loading: 'lazy', style: 'object-fit:cover;border-radius:4px' }) : null,
     el('div', {},
       el('strong', { text: showTitle }),
       el('div', { class: 'muted', text: `${clock(c.startMs)}–${clock(c.endMs)} · ${length} · ${statusText[c.status]}` }),
-      c.status === 'ready' && c.mp4Url ? el('a', { href: c.mp4Url, target: '_blank', rel: 'noopener' }, 'MP4') : null,
+      c.status === 'ready' && c.mp4Url ? el('a', { href: here(c.mp4Url), target: '_blank', rel: 'noopener' }, 'MP4') : null,
       c.status === 'ready' && c.mp4Url && c.url ? ' · ' : null,
-      c.status === 'ready' && c.url ? el('a', { href: c.url, target: '_blank', rel: 'noopener' }, 'HLS') : null));
+      c.status === 'ready' && c.url ? el('a', { href: here(c.url), target: '_blank', rel: 'noopener' }, 'HLS') : null));
 }
