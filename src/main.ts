@@ -98,6 +98,8 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
   }
   ingest = rtmp;
   live.recover();
+  // an ended show whose recording a stopped server never turned into VOD
+  services.recordingVod.finishEnded();
   services.dispatcher.start();
   services.hub.start();
   // unpaid orders whose hold ran out give their stock back

@@ -62,6 +62,12 @@ import { StorageHealth, watchWrites } from './db/storage-health.js';
 import { createProductAliasRepository, createReportQueries } from './db/report-queries.js';
 import { ProductAliases } from './report/aliases.js';
 import { ShowReport } from './report/show-report.js';
+import { createClipRepository } from './db/clip-repository.js';
+import { ShowChapters } from './replay/show-chapters.js';
+import { RecordingVod } from './replay/recording-vod.js';
+
+/** a show's clips the chapters look at: one per pin span, so a show of this many spans is plenty */
+const CHAPTER_CLIPS_MAX = 1000;
 
 export interface ServiceInputs {
   db: Db;
@@ -239,11 +245,16 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   const testPatterns = new TestPatterns({ pool: processes, ffmpegPath: config.ffmpeg.path, publishUrlFor: publishUrlFor ?? inputUrlFor, logger: logger.child({ module: 'test-pattern' }) });
   // End show: a test pattern still publishing to the ended show has nothing left to feed
   bus.on('show.ended', ({ showId }) => void testPatterns.stop(showId));
-  return { storage, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns, report, aliases };
+  // the replay: chapters from the timeline (with their clips once cut); the ended recording as VOD
+  const clips = createClipRepository(db);
+  const chapters = new ShowChapters({ shows, events, products, clips: { readyForShow: (showId) => clips.listForShow(showId, { readyOnly: true, limit: CHAPTER_CLIPS_MAX }) }, publicUrl });
+  const recordingVod = new RecordingVod({ shows, chapters, mediaDir: (showId) => launcher.mediaDir(showId), logger });
+  recordingVod.subscribe(bus);
+  return { storage, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns, chapters, recordingVod, report, aliases };
 }
 
 /** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */
 export function servicesForHttp(services: ReturnType<typeof buildServices>) {
-  const { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher, report, aliases } = services;
-  return { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, liveStats: () => live.stats(), report, aliases };
+  const { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher, chapters, report, aliases } = services;
+  return { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, chapters, liveStats: () => live.stats(), report, aliases };
 }

@@ -1,3 +1,4 @@
+import type { Clip } from './clip.js';
 import type { Coupon } from './coupon.js';
 import type { ChatMessage, ChatSettings, HostActivity, Poll, Question, Sanction } from './audience.js';
 import type { FlashSale, OverlayState } from './overlay.js';
@@ -242,4 +243,21 @@ export interface CouponRepository {
   claimed(couponId: string, viewerId: string): boolean;
   claims(couponId: string): number;
   usesBy(couponId: string, viewerId: string): number;
+}
+
+/** the clips table: demo clips cut from a show's recording */
+export interface ClipRepository {
+  /** a clip about to be cut (status pending) */
+  createPending(clip: Pick<Clip, 'id' | 'showId' | 'productId' | 'startMs' | 'endMs' | 'createdAt'>): void;
+  get(id: string): Clip | undefined;
+  /** false when it is no longer pending (its recording was deleted meanwhile) */
+  markReady(id: string, media: { durationMs: number; bytes: number }, at: number): boolean;
+  markFailed(id: string, error: string): boolean;
+  /** newest first; `readyOnly` for the public */
+  listForProduct(productId: string, options: { readyOnly: boolean; limit: number }): Clip[];
+  listForShow(showId: string, options: { readyOnly: boolean; limit: number }): Clip[];
+  /** the show's media is gone: every clip of it becomes deleted; returns how many changed */
+  markDeletedForShow(showId: string): number;
+  /** pending clips a stopped server left behind become failed (at start); returns how many */
+  failAbandoned(error: string): number;
 }

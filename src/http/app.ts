@@ -36,6 +36,7 @@ import { hlsRoutes } from './routes/hls.js';
 import { showRoutes, type ShowUrls } from './routes/shows.js';
 import { pageRoutes } from './routes/pages.js';
 import { testPatternRoutes } from './routes/test-pattern.js';
+import { chapterRoutes, type ChapterRoutesOptions } from './routes/chapters.js';
 import { AdminSessions } from './admin-session.js';
 import type { TestPatterns } from '../pipeline/test-pattern.js';
 import { reportRoutes, type ReportRoutesOptions } from './routes/report.js';
@@ -73,6 +74,8 @@ export interface AppDeps {
   /** the post-show report and the product aliases it matches chat with */
   report: ReportRoutesOptions['report'];
   aliases: ReportRoutesOptions['aliases'];
+  /** the replay's chapters */
+  chapters: ChapterRoutesOptions['chapters'];
   maxConnectionsPerAddress: number;
   heartbeatSeconds: number;
   hlsRoot: string;
@@ -181,6 +184,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     apiRateLimitPerMinute: deps.apiRateLimitPerMinute,
   });
   await app.register(lineupRoutes, { lineup: deps.lineup, catalog: deps.products, admin });
+  await app.register(chapterRoutes, { chapters: deps.chapters });
   await app.register(liveRoutes, {
     hub: deps.hub,
     audience: deps.liveAudience,

@@ -19,6 +19,9 @@ t.test('HLS files, health, metrics, docs, viewer page', async (t) => {
   writeFileSync(join(hlsRoot, show, '720p', 'seg_000000.ts'), Buffer.alloc(188 * 10, 0x47));
   writeFileSync(join(hlsRoot, show, '720p', 'seg_000001.ts.tmp'), 'partial');
   writeFileSync(join(hlsRoot, 'secret.txt'), 'no');
+  mkdirSync(join(hlsRoot, show, 'clips'));
+  writeFileSync(join(hlsRoot, show, 'clips', 'c1.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0]));
+  writeFileSync(join(hlsRoot, show, 'clips', 'c1.mp4.partial'), 'half a clip');
 
   await t.test('playlists: right type, not cached, CORS', async (t) => {
     for (const url of [`/hls/${show}/master.m3u8`, `/hls/${show}/720p/index.m3u8`]) {
@@ -42,6 +45,14 @@ t.test('HLS files, health, metrics, docs, viewer page', async (t) => {
     const pre = await app.inject({ method: 'OPTIONS', url: `/hls/${show}/720p/seg_000000.ts`, headers: { origin: 'https://x.example', 'access-control-request-method': 'GET' } });
     t.equal(pre.statusCode, 204);
     t.equal(pre.headers['access-control-allow-origin'], '*');
+  });
+
+  await t.test("a clip's poster is a JPEG; a clip still being cut is not served", async (t) => {
+    const res = await app.inject({ url: `/hls/${show}/clips/c1.jpg` });
+    t.equal(res.statusCode, 200);
+    t.equal(res.headers['content-type'], 'image/jpeg');
+    t.equal(res.rawPayload.length, 4);
+    t.equal((await app.inject({ url: `/hls/${show}/clips/c1.mp4.partial` })).statusCode, 400);
   });
 
   await t.test('no path traversal, no other files (raw paths over a real socket)', async (t) => {

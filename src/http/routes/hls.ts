@@ -18,6 +18,8 @@ const contentTypes: Record<string, string> = {
   '.ts': 'video/mp2t',
   '.m4s': 'video/iso.segment',
   '.mp4': 'video/mp4',
+  // a clip's poster (clips/<clipId>.jpg)
+  '.jpg': 'image/jpeg',
 };
 
 // Show id, then at most one variant folder, then a file: nothing else is ever served.
