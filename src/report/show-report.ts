@@ -6,6 +6,7 @@ import { orderFigures, viewerFigures, type OrderFigures, type ViewerFigures } fr
 import { findBursts, type KeywordBurst } from './bursts.js';
 import { countMentions, type ProductMentions } from './mentions.js';
 import { restockSignal, type RestockRow } from './restock.js';
+import { readLines } from './words.js';
 
 /** the scalar figures of one show, the ones compared with the host's previous shows */
 export interface ShowFigures {
@@ -127,7 +128,7 @@ export class ShowReport {
     const productIds = new Set([...spans.map((s) => s.productId), ...orders.map((o) => o.productId), ...questions.flatMap((q) => (q.productId ? [q.productId] : []))]);
     const products = this.source.products(showId, [...productIds]);
     const watch = this.source.watchSpans(showId);
-    const lines = this.source.chatLines(showId, CHAT_LINES_MAX);
+    const lines = readLines(this.source.chatLines(showId, CHAT_LINES_MAX));
 
     const viewers = viewerFigures(watch, from, to);
     const sales = orderFigures(orders, from, to, products[0]?.currency ?? '');

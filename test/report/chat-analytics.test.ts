@@ -2,6 +2,7 @@
 // how aliases are checked; each case at the edge its rule draws.
 import t from 'tap';
 import type { ChatLine, ReportProduct } from '../../src/domain/report.js';
+import { readLines } from '../../src/report/words.js';
 import { checkAliases } from '../../src/report/aliases.js';
 import { findBursts } from '../../src/report/bursts.js';
 import { countMentions, MentionMatcher, titlePhrases } from '../../src/report/mentions.js';
@@ -40,7 +41,7 @@ t.test('mentions: a line counts once per product; viewers distinct', async (t) =
     { viewerId: 'v1', text: 'dotted gauze again', at: 2 },
     { viewerId: 'v2', text: 'nothing here', at: 3 },
   ];
-  t.same(countMentions(lines, [product('a', 'Dotted gauze scarf', 'GZ-001'), product('b', 'Towel', 'TW')]), [
+  t.same(countMentions(readLines(lines), [product('a', 'Dotted gauze scarf', 'GZ-001'), product('b', 'Towel', 'TW')]), [
     { productId: 'a', count: 2, viewers: 1 },
     { productId: 'b', count: 0, viewers: 0 },
   ]);
@@ -48,7 +49,7 @@ t.test('mentions: a line counts once per product; viewers distinct', async (t) =
 
 t.test('bursts: distinct viewers within the window, edges included, merged runs', async (t) => {
   const rule = { minViewers: 3, windowMs: 10_000 };
-  const say = (viewerId: string, text: string, at: number): ChatLine => ({ viewerId, text, at });
+  const say = (viewerId: string, text: string, at: number) => readLines([{ viewerId, text, at }])[0]!;
   t.same(findBursts([say('a', 'wow gauze', 0), say('b', 'gauze', 5_000), say('c', 'GAUZE', 10_000)], rule, 0), [{ word: 'gauze', viewers: 3, startMs: 0, endMs: 10_000 }], 'exactly the window apart counts');
   t.same(findBursts([say('a', 'gauze', 0), say('b', 'gauze', 5_000), say('c', 'gauze', 10_001)], rule, 0), [], 'one ms more does not');
   t.same(findBursts([say('a', 'gauze gauze', 0), say('a', 'gauze', 1_000), say('b', 'gauze', 2_000)], rule, 0), [], 'a viewer repeating is one viewer');
