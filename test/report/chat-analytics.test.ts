@@ -7,7 +7,7 @@ import { checkAliases } from '../../src/report/aliases.js';
 import { findBursts } from '../../src/report/bursts.js';
 import { countMentions, MentionMatcher, titlePhrases } from '../../src/report/mentions.js';
 import { restockSignal } from '../../src/report/restock.js';
-import { median, viewerFigures } from '../../src/report/audience.js';
+import { median, REPORT_MINUTES_MAX, viewerFigures } from '../../src/report/audience.js';
 import { HawkerError } from '../../src/domain/errors.js';
 
 const product = (id: string, title: string, sku: string, more: Partial<ReportProduct> = {}): ReportProduct => ({ id, title, sku, currency: 'EUR', variantSkus: [], stockLeft: 1, aliases: [], ...more });
@@ -98,4 +98,6 @@ t.test('watch time: overlapping sessions once; median of an even count', async (
   const f = viewerFigures([{ viewerId: 'a', joinedAt: -5_000, lastSeenAt: 30_000 }, { viewerId: 'a', joinedAt: 10_000, lastSeenAt: 70_000 }, { viewerId: 'b', joinedAt: 200_000, lastSeenAt: 300_000 }], 0, 120_000);
   t.same(f.perMinute, [{ minute: 0, viewers: 1 }, { minute: 1, viewers: 1 }], 'clipped to the show; b came after it');
   t.same([f.unique, f.averageWatchMs], [1, 70_000], 'before Go live and the overlap are not counted');
+  const month = viewerFigures([{ viewerId: 'a', joinedAt: 0, lastSeenAt: 30 * 86_400_000 }], 0, 30 * 86_400_000);
+  t.equal(month.perMinute.length, REPORT_MINUTES_MAX, 'a show left live for a month: a week of rows, the rest in the last');
 });
