@@ -63,6 +63,9 @@ import { StorageHealth, watchWrites } from './db/storage-health.js';
 import { createRecordingRepository } from './db/recording-repository.js';
 import { RecordingStorage } from './replay/recording-storage.js';
 import { RecordingRetention } from './replay/recording-retention.js';
+import { createProductAliasRepository, createReportQueries } from './db/report-queries.js';
+import { ProductAliases } from './report/aliases.js';
+import { ShowReport } from './report/show-report.js';
 import { createClipRepository } from './db/clip-repository.js';
 import { ShowChapters } from './replay/show-chapters.js';
 import { RecordingVod } from './replay/recording-vod.js';
@@ -74,9 +77,6 @@ import { clipView } from './domain/clip.js';
 const CHAPTER_CLIPS_MAX = 1000;
 /** the welcome's demo clips: a show has one per pin span, rarely more than a few dozen */
 const CLIPS_PER_WELCOME = 200;
-import { createProductAliasRepository, createReportQueries } from './db/report-queries.js';
-import { ProductAliases } from './report/aliases.js';
-import { ShowReport } from './report/show-report.js';
 
 export interface ServiceInputs {
   db: Db;

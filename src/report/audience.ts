@@ -2,9 +2,15 @@ import type { ReportOrder, WatchSpan } from '../domain/report.js';
 
 const MINUTE = 60_000;
 
+/**
+ * A week of minutes at most: a show left "live" by a crash long ago must not make a report of
+ * millions of rows (what comes later falls into the last minute).
+ */
+export const REPORT_MINUTES_MAX = 7 * 24 * 60;
+
 /** the stream minutes of a show that ran from `from` to `to` (at least one) */
 export function minutesOf(from: number, to: number): number {
-  return Math.max(1, Math.ceil((to - from) / MINUTE));
+  return Math.min(REPORT_MINUTES_MAX, Math.max(1, Math.ceil((to - from) / MINUTE)));
 }
 
 /** the stream minutes a span overlaps, within the show (end exclusive: 0-60 000 is minute 0 only) */

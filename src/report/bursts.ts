@@ -1,5 +1,4 @@
-import type { ChatLine } from '../domain/report.js';
-import { isDistinctive, tokenize } from './words.js';
+import { isDistinctive, type WordLine } from './words.js';
 
 export interface KeywordBurst {
   word: string;
@@ -26,10 +25,10 @@ export const BURSTS_MAX = 100;
  * that overlap or touch merge into one burst, so a word that trends for two minutes is one
  * row, not a hundred. A viewer repeating the word counts once.
  */
-export function findBursts(lines: readonly ChatLine[], rule: BurstRule, startedAt: number): KeywordBurst[] {
+export function findBursts(lines: readonly WordLine[], rule: BurstRule, startedAt: number): KeywordBurst[] {
   const byWord = new Map<string, Array<{ at: number; viewerId: string }>>();
   for (const line of [...lines].sort((a, b) => a.at - b.at)) {
-    for (const word of new Set(tokenize(line.text).filter(isDistinctive))) {
+    for (const word of new Set(line.words.filter(isDistinctive))) {
       const list = byWord.get(word) ?? [];
       list.push({ at: line.at, viewerId: line.viewerId });
       byWord.set(word, list);

@@ -1,5 +1,5 @@
-import type { ChatLine, ReportProduct } from '../domain/report.js';
-import { isDistinctive, tokenize } from './words.js';
+import type { ReportProduct } from '../domain/report.js';
+import { isDistinctive, tokenize, type WordLine } from './words.js';
 
 /**
  * Which chat lines name which product. A line names a product when, compared word by word
@@ -79,7 +79,11 @@ export class MentionMatcher {
 
   /** the products one line names */
   productsIn(text: string): Set<string> {
-    const words = tokenize(text);
+    return this.productsInWords(tokenize(text));
+  }
+
+  /** the products a line already read into its words names */
+  productsInWords(words: readonly string[]): Set<string> {
     const found = new Set<string>();
     findIn(this.exact, words, found);
     findIn(this.titles, words.filter(isDistinctive), found);
@@ -88,11 +92,11 @@ export class MentionMatcher {
 }
 
 /** Mentions per product over the lines, every product listed (0 when nobody named it). */
-export function countMentions(lines: readonly ChatLine[], products: readonly ReportProduct[]): ProductMentions[] {
+export function countMentions(lines: readonly WordLine[], products: readonly ReportProduct[]): ProductMentions[] {
   const matcher = new MentionMatcher(products);
   const counts = new Map<string, { count: number; viewers: Set<string> }>(products.map((p) => [p.id, { count: 0, viewers: new Set<string>() }]));
   for (const line of lines) {
-    for (const productId of matcher.productsIn(line.text)) {
+    for (const productId of matcher.productsInWords(line.words)) {
       const c = counts.get(productId)!;
       c.count++;
       c.viewers.add(line.viewerId);

@@ -1,11 +1,12 @@
 import { HawkerError } from '../domain/errors.js';
+import { chaptersOf } from '../domain/chapters.js';
 import type { ReportSource } from '../domain/report.js';
 import type { Show } from '../domain/show.js';
 import { orderFigures, viewerFigures, type OrderFigures, type ViewerFigures } from './audience.js';
 import { findBursts, type KeywordBurst } from './bursts.js';
 import { countMentions, type ProductMentions } from './mentions.js';
-import { pinSpansOf } from './pin-spans.js';
 import { restockSignal, type RestockRow } from './restock.js';
+import { readLines } from './words.js';
 
 /** the scalar figures of one show, the ones compared with the host's previous shows */
 export interface ShowFigures {
@@ -120,13 +121,14 @@ export class ShowReport {
     const to = show.endedAt ?? Math.max(from, this.now());
     const durationMs = to - from;
 
-    const spans = pinSpansOf(this.source.pinEvents(showId), show).map((s) => ({ ...s, endAt: s.endAt ?? to }));
+    // the pin spans are the replay's chapters: one rule for both (issue 15's one clock)
+    const spans = chaptersOf(this.source.pinEvents(showId), show).map((s) => ({ ...s, endAt: s.endAt ?? to }));
     const orders = this.source.standingOrders(showId);
     const questions = this.source.questions(showId, QUESTIONS_MAX);
     const productIds = new Set([...spans.map((s) => s.productId), ...orders.map((o) => o.productId), ...questions.flatMap((q) => (q.productId ? [q.productId] : []))]);
     const products = this.source.products(showId, [...productIds]);
     const watch = this.source.watchSpans(showId);
-    const lines = this.source.chatLines(showId, CHAT_LINES_MAX);
+    const lines = readLines(this.source.chatLines(showId, CHAT_LINES_MAX));
 
     const viewers = viewerFigures(watch, from, to);
     const sales = orderFigures(orders, from, to, products[0]?.currency ?? '');

@@ -38,3 +38,20 @@ export function isStopWord(word: string): boolean {
 export function isDistinctive(word: string): boolean {
   return word.length > 1 && !STOP_WORDS.has(word);
 }
+
+/** a chat line read into its words, once for every analysis of the report */
+export interface WordLine {
+  viewerId: string;
+  at: number;
+  words: string[];
+}
+
+/** the lines' words; the same text (a chat that repeats itself) is folded once */
+export function readLines(lines: ReadonlyArray<{ viewerId: string; at: number; text: string }>): WordLine[] {
+  const seen = new Map<string, string[]>();
+  return lines.map((l) => {
+    let words = seen.get(l.text);
+    if (!words) seen.set(l.text, (words = tokenize(l.text)));
+    return { viewerId: l.viewerId, at: l.at, words };
+  });
+}
