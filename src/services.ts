@@ -25,6 +25,7 @@ import { WebhookDispatcher } from './commerce/webhook-dispatcher.js';
 import { enqueueShowWebhooks } from './commerce/show-webhooks.js';
 import { EventBus } from './domain/events.js';
 import type { WebhookTargets } from './http/routes/webhooks.js';
+import type { ClipListing } from './http/routes/clips.js';
 import { loadOverlayTheme } from './overlay/templates.js';
 import { createShowEventRepository, createShowRepository } from './db/show-repository.js';
 import { LiveShows } from './live/live-shows.js';
@@ -66,10 +67,11 @@ import { ClipCutter } from './pipeline/clip-cut.js';
 import { ClipMaker } from './replay/clip-maker.js';
 import { clipView } from './domain/clip.js';
 
-/** a show's clips the chapters look at: one per pin span, so a show of this many spans is plenty */
-const CHAPTER_CLIPS_MAX = 1000;
 /** the welcome's demo clips: a show has one per pin span, rarely more than a few dozen */
 const CLIPS_PER_WELCOME = 200;
+
+/** a show's clips the chapters look at: one per pin span, so a show of this many spans is plenty */
+const CHAPTER_CLIPS_MAX = 1000;
 
 export interface ServiceInputs {
   db: Db;
@@ -246,10 +248,6 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   const testPatterns = new TestPatterns({ pool: processes, ffmpegPath: config.ffmpeg.path, publishUrlFor: publishUrlFor ?? inputUrlFor, logger: logger.child({ module: 'test-pattern' }) });
   // End show: a test pattern still publishing to the ended show has nothing left to feed
   bus.on('show.ended', ({ showId }) => void testPatterns.stop(showId));
-  // the replay: chapters from the timeline (with their clips once cut); the ended recording as VOD
-  const chapters = new ShowChapters({ shows, events, products, clips: { readyForShow: (showId) => clips.listForShow(showId, { readyOnly: true, limit: CHAPTER_CLIPS_MAX }) }, publicUrl });
-  const recordingVod = new RecordingVod({ shows, chapters, mediaDir: (showId) => launcher.mediaDir(showId), logger });
-  recordingVod.subscribe(bus);
   // a demo clip of each pin span, cut while the show runs (one FFmpeg at a time, off the request path)
   const clipMaker = new ClipMaker({
     shows,
@@ -262,11 +260,19 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   });
   clipMaker.recover();
   clipMaker.subscribe(bus);
-  return { storage, clips, clipMaker, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns, chapters, recordingVod };
+  const clipListing: ClipListing = {
+    forShow: (showId, all, limit) => (shows.get(showId) ? clips.listForShow(showId, { readyOnly: !all, limit }).map((clip) => clipView(clip, publicUrl)) : undefined),
+    forProduct: (productId, all, limit) => (products.find(productId) ? clips.listForProduct(productId, { readyOnly: !all, limit }).map((clip) => clipView(clip, publicUrl)) : undefined),
+  };
+  // the replay: chapters from the timeline (with their clips once cut); the ended recording as VOD
+  const chapters = new ShowChapters({ shows, events, products, clips: { readyForShow: (showId) => clips.listForShow(showId, { readyOnly: true, limit: CHAPTER_CLIPS_MAX }) }, publicUrl });
+  const recordingVod = new RecordingVod({ shows, chapters, mediaDir: (showId) => launcher.mediaDir(showId), logger });
+  recordingVod.subscribe(bus);
+  return { storage, clips, clipMaker, clipListing, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns, chapters, recordingVod };
 }
 
 /** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */
 export function servicesForHttp(services: ReturnType<typeof buildServices>) {
-  const { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher, chapters } = services;
-  return { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, chapters, liveStats: () => live.stats() };
+  const { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher, clipListing, chapters } = services;
+  return { clips: clipListing, catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, chapters, liveStats: () => live.stats() };
 }

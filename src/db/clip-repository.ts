@@ -41,12 +41,15 @@ export function createClipRepository(db: Db): ClipRepository {
     "UPDATE clips SET status = 'ready', duration_ms = ?, bytes = ?, ready_at = ?, error = NULL WHERE id = ? AND status = 'pending'",
   );
   const failed = db.prepare<[error: string, id: string]>("UPDATE clips SET status = 'failed', error = ? WHERE id = ? AND status = 'pending'");
-  // ready_only is 0 or 1: one statement serves the public (ready) and the merchant (all)
+  // ready_only is 0 or 1: one statement serves the public (ready clips of shows that went live:
+  // a scheduled show's media is private) and the merchant (all)
   const byProduct = db.prepare<[productId: string, readyOnly: 0 | 1, limit: number], ClipRow>(
-    "SELECT * FROM clips WHERE product_id = ? AND (? = 0 OR status = 'ready') ORDER BY created_at DESC, rowid DESC LIMIT ?",
+    `SELECT * FROM clips WHERE product_id = ? AND (? = 0 OR (status = 'ready' AND show_id IN (SELECT id FROM shows WHERE status <> 'scheduled')))
+     ORDER BY created_at DESC, rowid DESC LIMIT ?`,
   );
   const byShow = db.prepare<[showId: string, readyOnly: 0 | 1, limit: number], ClipRow>(
-    "SELECT * FROM clips WHERE show_id = ? AND (? = 0 OR status = 'ready') ORDER BY created_at DESC, rowid DESC LIMIT ?",
+    `SELECT * FROM clips WHERE show_id = ? AND (? = 0 OR (status = 'ready' AND show_id IN (SELECT id FROM shows WHERE status <> 'scheduled')))
+     ORDER BY created_at DESC, rowid DESC LIMIT ?`,
   );
   const deleted = db.prepare<[showId: string]>("UPDATE clips SET status = 'deleted' WHERE show_id = ? AND status <> 'deleted'");
   const abandoned = db.prepare<[error: string]>("UPDATE clips SET status = 'failed', error = ? WHERE status = 'pending'");

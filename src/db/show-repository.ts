@@ -81,24 +81,28 @@ export function createShowEventRepository(db: Db): ShowEventRepository {
      RETURNING id, stream_ms`,
   );
   const forShow = db.prepare<[showId: string, limit: number], EventRow>('SELECT * FROM show_events WHERE show_id = ? ORDER BY id LIMIT ?');
+  // the types as one JSON array: one statement serves any list
+  const ofTypes = db.prepare<[showId: string, types: string, limit: number], EventRow>(
+    'SELECT * FROM show_events WHERE show_id = ? AND type IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT ?',
+  );
   return {
     append: (event) => {
       const row = insert.get({ showId: event.showId, type: event.type, at: event.at, payload: JSON.stringify(event.payload) })!;
       return { ...event, id: row.id, streamMs: row.stream_ms };
     },
-    listForShow: (showId, limit) =>
-      forShow.all(showId, limit).map(
-        (r): ShowEvent => ({
-          id: r.id,
-          showId: r.show_id,
-          type: r.type,
-          at: r.at,
-          streamMs: r.stream_ms,
-          payload: parsePayload(r.payload),
-        }),
-      ),
+    listForShow: (showId, limit) => forShow.all(showId, limit).map(toEvent),
+    listOfTypes: (showId, types, limit) => ofTypes.all(showId, JSON.stringify(types), limit).map(toEvent),
   };
 }
+
+const toEvent = (r: EventRow): ShowEvent => ({
+  id: r.id,
+  showId: r.show_id,
+  type: r.type,
+  at: r.at,
+  streamMs: r.stream_ms,
+  payload: parsePayload(r.payload),
+});
 
 /** The payload column holds a JSON object (append writes one); anything else reads as empty. */
 function parsePayload(text: string): Record<string, unknown> {

@@ -4,7 +4,7 @@ import type { ChatMessage, ChatSettings, HostActivity, Poll, Question, Sanction 
 import type { FlashSale, OverlayState } from './overlay.js';
 import type { Contact, Order, OrderDetail, OrderStatus, PaymentProvider, PlaceOrder, PlaceOrderResult, QuoteRequest, QuoteResult, ShippingAddress, Viewer, WebhookEventType } from './order.js';
 import type { Product, ProductOption, Variant } from './product.js';
-import type { Show, ShowEvent } from './show.js';
+import type { Show, ShowEvent, ShowEventType } from './show.js';
 
 /** Storage of shows, implemented by src/db; consumers never see SQL. */
 export interface ShowRepository {
@@ -25,6 +25,8 @@ export interface ShowEventRepository {
   /** stream time is worked out here, from when the show first went live */
   append(event: Omit<ShowEvent, 'id' | 'streamMs'>): ShowEvent;
   listForShow(showId: string, limit: number): ShowEvent[];
+  /** the show's events of these types only, in order (the others' payloads are never read) */
+  listOfTypes(showId: string, types: readonly ShowEventType[], limit: number): ShowEvent[];
 }
 
 /** what a product edit writes: never the stock */
@@ -253,7 +255,7 @@ export interface ClipRepository {
   /** false when it is no longer pending (its recording was deleted meanwhile) */
   markReady(id: string, media: { durationMs: number; bytes: number }, at: number): boolean;
   markFailed(id: string, error: string): boolean;
-  /** newest first; `readyOnly` for the public */
+  /** newest first; `readyOnly` for the public: ready clips of shows not scheduled (a rehearsal's media is private) */
   listForProduct(productId: string, options: { readyOnly: boolean; limit: number }): Clip[];
   listForShow(showId: string, options: { readyOnly: boolean; limit: number }): Clip[];
   /** the show's media is gone: every clip of it becomes deleted; returns how many changed */

@@ -33,6 +33,7 @@ import type { ShowStatsReport } from '../commerce/show-stats.js';
 import type { Viewers } from '../commerce/viewers.js';
 import type { WebhookStore } from '../domain/ports.js';
 import { hlsRoutes } from './routes/hls.js';
+import { clipRoutes, type ClipListing } from './routes/clips.js';
 import { showRoutes, type ShowUrls } from './routes/shows.js';
 import { pageRoutes } from './routes/pages.js';
 import { testPatternRoutes } from './routes/test-pattern.js';
@@ -72,6 +73,8 @@ export interface AppDeps {
   lineup: ShowLineup;
   /** the replay's chapters */
   chapters: ChapterRoutesOptions['chapters'];
+  /** demo clips of shows and products */
+  clips: ClipListing;
   maxConnectionsPerAddress: number;
   heartbeatSeconds: number;
   hlsRoot: string;
@@ -199,6 +202,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     isPublic: (showId) => deps.catalog.mediaIsPublic(showId),
     isAdmin: (request) => isAdmin(request.headers.authorization) || sessions.fromRequest(request) !== null,
   });
+  await app.register(clipRoutes, { clips: deps.clips, isAdmin: (request) => isAdmin(request.headers.authorization) || sessions.fromRequest(request) !== null });
   await app.register(pageRoutes, { catalog: deps.catalog, sessions, isAdmin, urls: deps.urls, stripeOnPage: deps.stripeOnPage ?? false });
   return app;
 }

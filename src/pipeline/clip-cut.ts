@@ -1,5 +1,5 @@
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { redactSecrets } from '../log/logger.js';
 import { VARIANT_PLAYLIST } from './hls-output.js';
 import type { ProcessPool } from './process-pool.js';
@@ -95,19 +95,28 @@ const PDT_SLACK_MS = 1;
 /**
  * The whole segments of a pin span [startAt, endAt): from the first segment that starts at or
  * after the span's start (its first frame, a keyframe, already shows the card) through the
- * segment holding the span's end. `complete` is false while the playlist has not yet listed
+ * segment holding the span's end (or the last before a reconnect). `complete` is false while the playlist has not yet listed
  * the segment holding the end (and has not ended): wait and read it again.
  */
 export function segmentsForSpan(playlist: VariantPlaylist, startAt: number, endAt: number): { segments: PlaylistSegment[]; complete: boolean } {
-  const segments = playlist.segments.filter((s) => s.startAt >= startAt - PDT_SLACK_MS && s.startAt < endAt);
+  const inSpan = playlist.segments.filter((s) => s.startAt >= startAt - PDT_SLACK_MS && s.startAt < endAt);
+  // one FFmpeg run's segments only: a reconnect restarts the timestamps, and joined bytes across
+  // it would not play. A span the host dropped in ends at the drop (its start shows the card)
+  const seam = inSpan.findIndex((s, i) => i > 0 && s.discontinuity);
+  const segments = seam < 0 ? inSpan : inSpan.slice(0, seam);
   const last = playlist.segments.at(-1);
   const complete = playlist.ended || (last !== undefined && last.startAt + last.durationMs >= endAt);
   return { segments, complete };
 }
 
-/** The concat demuxer's list: absolute paths, quoted its way (a ' closes, \' is one, reopen). */
+/**
+ * The segments' files, one a line, for FFmpeg's concatf protocol: their bytes joined into one
+ * MPEG-TS, whose timestamps run on without a gap (the concat demuxer would add each file's
+ * length, audio's included, and leave a gap of a few milliseconds at every segment).
+ */
 export function concatList(files: string[]): string {
-  return files.map((f) => `file '${f.replaceAll("'", "'\\''")}'\n`).join('');
+  for (const f of files) if (f.includes('\n') || !f.startsWith('/')) throw new Error(`not an absolute path of one line: ${JSON.stringify(f)}`);
+  return files.map((f) => `${f}\n`).join('');
 }
 
 /**
@@ -118,7 +127,7 @@ export function concatList(files: string[]): string {
 export function clipMp4Args(listFile: string, output: string): string[] {
   return [
     '-hide_banner', '-loglevel', 'error', '-nostdin', '-y',
-    '-f', 'concat', '-safe', '0', '-i', listFile,
+    '-f', 'mpegts', '-i', `concatf:${listFile}`,
     '-map', '0:v:0', '-map', '0:a:0?',
     '-c', 'copy', '-bsf:a', 'aac_adtstoasc',
     '-movflags', '+faststart',
@@ -200,7 +209,8 @@ export class ClipCutter {
   }
 
   async cut(request: ClipCutRequest): Promise<ClipCutResult> {
-    const showDir = join(this.o.hlsRoot, request.showId);
+    // absolute: the concatf list names files by absolute path
+    const showDir = resolve(this.o.hlsRoot, request.showId);
     let masterText: string;
     try {
       masterText = await readFile(join(showDir, 'master.m3u8'), 'utf8');

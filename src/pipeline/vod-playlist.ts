@@ -28,6 +28,8 @@ export const CHAPTER_CLASS = 'com.hawker.chapter';
 const PDT_TAG = '#EXT-X-PROGRAM-DATE-TIME:';
 const ENDLIST = '#EXT-X-ENDLIST';
 const VOD_TYPE = '#EXT-X-PLAYLIST-TYPE:VOD';
+/** the tags about one segment only (the others hold until replaced) */
+const PER_SEGMENT = /^#(EXTINF|EXT-X-PROGRAM-DATE-TIME|EXT-X-DISCONTINUITY|EXT-X-BYTERANGE|EXT-X-GAP)\b/;
 
 interface Segment {
   /** the tags before its URI, in order (EXTINF, PROGRAM-DATE-TIME, DISCONTINUITY, ...) */
@@ -65,8 +67,12 @@ export function vodPlaylist(text: string, input: VodInput): VodPlaylist {
   const dropped = segments.filter((s) => !kept.includes(s)).map((s) => s.uri);
   const first = kept[0];
   if (first && dropped.length > 0) {
+    // tags that hold for the segments after them (EXT-X-MAP, EXT-X-KEY) outlive the dropped ones
+    const lasting = new Map<string, string>();
+    for (const s of segments.slice(0, segments.indexOf(first))) for (const tag of s.tags) if (!PER_SEGMENT.test(tag)) lasting.set(tag.split(':')[0]!, tag);
+    for (const tag of first.tags) lasting.delete(tag.split(':')[0]!);
     // nothing before it any more to be discontinuous with; and its time must be stated
-    first.tags = first.tags.filter((t) => t !== '#EXT-X-DISCONTINUITY');
+    first.tags = [...lasting.values(), ...first.tags.filter((t) => t !== '#EXT-X-DISCONTINUITY')];
     if (first.start != null && !first.tags.some((t) => t.startsWith(PDT_TAG))) first.tags.push(`${PDT_TAG}${new Date(first.start).toISOString()}`);
   }
 

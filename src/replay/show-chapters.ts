@@ -1,5 +1,5 @@
 import { chaptersOf, type Chapter } from '../domain/chapters.js';
-import type { Clip } from '../domain/clip.js';
+import { clipView, type Clip } from '../domain/clip.js';
 import { HawkerError } from '../domain/errors.js';
 import type { ShowEventRepository, ShowRepository } from '../domain/ports.js';
 import type { Product } from '../domain/product.js';
@@ -18,12 +18,12 @@ export interface ChapterView extends Chapter {
 
 /** The ready clips of a show (the clip repository); the chapters link each span's clip. */
 export interface ReadyClips {
-  readyForShow(showId: string): Array<Pick<Clip, 'id' | 'productId' | 'startMs'>>;
+  readyForShow(showId: string): Clip[];
 }
 
 export interface ShowChaptersOptions {
   shows: Pick<ShowRepository, 'get'>;
-  events: Pick<ShowEventRepository, 'listForShow'>;
+  events: Pick<ShowEventRepository, 'listOfTypes'>;
   products: { find(id: string): Product | undefined };
   /** absent: the chapters carry no clip links */
   clips?: ReadyClips;
@@ -31,12 +31,14 @@ export interface ShowChaptersOptions {
   publicUrl: string;
 }
 
+/** the timeline events chapters are made of */
+const CHAPTER_EVENTS = ['overlay.changed', 'show.ended'] as const;
+
 /**
- * Timeline events read to find a show's chapters: every kind of event counts against it, so a
- * show of many hours with a busy audience is still read whole (presence and orders are a few a
- * second at most); past this the chapters of the rest are not listed.
+ * Overlay changes read to find a show's chapters (pins, unpins, sales, announcements...): a
+ * change every few seconds for many hours; past this the chapters of the rest are not listed.
  */
-export const TIMELINE_READ_MAX = 200_000;
+export const TIMELINE_READ_MAX = 50_000;
 
 /** A clip belongs to the chapter whose span it was cut from: same product, same start. */
 const SAME_SPAN_MS = 1000;
@@ -58,7 +60,7 @@ export class ShowChapters {
         // a product deleted since: the chapter stays, nameless
         title: product?.title ?? '',
         thumbUrl: product ? lineupItem(product).thumbUrl : null,
-        ...(clip ? this.clipLinks(showId, clip.id) : {}),
+        ...(clip ? this.clipLinks(clip) : {}),
       };
     });
   }
@@ -66,11 +68,12 @@ export class ShowChapters {
   /** The pin spans alone (the VOD rewrite puts them into the playlists). */
   chapters(show: Show): Chapter[] {
     if (show.startedAt == null) return [];
-    return chaptersOf(this.o.events.listForShow(show.id, TIMELINE_READ_MAX), show);
+    return chaptersOf(this.o.events.listOfTypes(show.id, CHAPTER_EVENTS, TIMELINE_READ_MAX), show);
   }
 
-  private clipLinks(showId: string, clipId: string) {
-    const base = `${this.o.publicUrl}/hls/${encodeURIComponent(showId)}/clips/${encodeURIComponent(clipId)}`;
-    return { clipUrl: `${base}.m3u8`, clipMp4Url: `${base}.mp4`, posterUrl: `${base}.jpg` };
+  /** the clip's own links (one form for clips and chapters) */
+  private clipLinks(clip: Clip): Pick<ChapterView, 'clipUrl' | 'clipMp4Url' | 'posterUrl'> {
+    const view = clipView(clip, this.o.publicUrl);
+    return { ...(view.url ? { clipUrl: view.url } : {}), ...(view.mp4Url ? { clipMp4Url: view.mp4Url } : {}), ...(view.posterUrl ? { posterUrl: view.posterUrl } : {}) };
   }
 }

@@ -14,6 +14,7 @@ function setup(t: { teardown(fn: () => void): void }): ClipRepository {
   const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'hawker-clips-')), 'h.db'));
   t.teardown(() => db.close());
   const shows = createShowRepository(db);
+  shows.create({ id: 'rehearsal', title: 'r', host: '', scheduledAt: null, status: 'scheduled', streamKey: 'r'.padEnd(43, 'k'), createdAt: 1, startedAt: null, endedAt: null });
   for (const id of ['show1', 'show2']) shows.create({ id, title: id, host: '', scheduledAt: null, status: 'live', streamKey: id.padEnd(43, 'k'), createdAt: 1, startedAt: 1, endedAt: null });
   const products = createProductRepository(db);
   for (const id of ['pa', 'pb']) products.create({ id, sku: id, title: id, description: '', price: 100, currency: 'EUR', compareAtPrice: null, stock: 1, stockVersion: 0, hasImage: false, options: [], variants: [], createdAt: 1, updatedAt: 1 });
@@ -45,9 +46,14 @@ t.test('lists: newest first, ready only for the public, limited, per product acr
   clips.markReady('a1', { durationMs: 8000, bytes: 1 }, 20);
   clips.markReady('a3', { durationMs: 8000, bytes: 1 }, 21);
   clips.markReady('b1', { durationMs: 8000, bytes: 1 }, 22);
+  clips.createPending(span('r1', 'rehearsal', 'pa', 14));
+  clips.markReady('r1', { durationMs: 8000, bytes: 1 }, 23);
+  t.same(clips.listForShow('rehearsal', { readyOnly: true, limit: 10 }), [], 'a scheduled show\'s media is private');
+  t.same(clips.listForProduct('pa', { readyOnly: true, limit: 1 }).map((c) => c.id), ['a3'], 'the limit counts public clips only');
+  t.same(clips.listForShow('rehearsal', { readyOnly: false, limit: 10 }).map((c) => c.id), ['r1']);
   t.same(clips.listForProduct('pa', { readyOnly: true, limit: 10 }).map((c) => c.id), ['a3', 'a1']);
-  t.same(clips.listForProduct('pa', { readyOnly: false, limit: 10 }).map((c) => c.id), ['a3', 'a2', 'a1']);
-  t.same(clips.listForProduct('pa', { readyOnly: false, limit: 2 }).map((c) => c.id), ['a3', 'a2']);
+  t.same(clips.listForProduct('pa', { readyOnly: false, limit: 10 }).map((c) => c.id), ['r1', 'a3', 'a2', 'a1']);
+  t.same(clips.listForProduct('pa', { readyOnly: false, limit: 2 }).map((c) => c.id), ['r1', 'a3']);
   t.same(clips.listForShow('show1', { readyOnly: true, limit: 10 }).map((c) => c.id), ['b1', 'a1']);
   t.same(clips.listForShow('show2', { readyOnly: true, limit: 10 }).map((c) => c.id), ['a3']);
   t.same(clips.listForShow('nope', { readyOnly: false, limit: 10 }), []);

@@ -65,6 +65,11 @@ t.test('shows and their events round-trip', async (t) => {
   t.equal(shows.findByStreamKey(show.streamKey), undefined, 'the old key finds nothing');
   const e = events.append({ showId: show.id, type: 'show.live', at: 100, payload: { a: 1 } });
   t.same(events.listForShow(show.id, 10), [e]);
+  const pin = events.append({ showId: show.id, type: 'overlay.changed', at: 150, payload: { change: 'pin', productId: 'p' } });
+  const end = events.append({ showId: show.id, type: 'show.ended', at: 300, payload: {} });
+  t.same(events.listOfTypes(show.id, ['overlay.changed', 'show.ended'], 10), [pin, end], 'only the types asked for, in order');
+  t.same(events.listOfTypes(show.id, ['overlay.changed', 'show.ended'], 1), [pin], 'at most the limit');
+  t.same(events.listOfTypes(show.id, [], 10), []);
   t.equal(shows.delete(show.id), true);
   t.same(events.listForShow(show.id, 10), [], 'events go with their show');
   t.throws(() => shows.create({ ...show, status: 'bogus' as Show['status'] }), /CHECK constraint/);

@@ -107,6 +107,14 @@ t.test('a segment whose time is carried on from the one before is timed by it', 
   t.equal(Date.parse(first?.programDateTime ?? ''), GO_LIVE, 'the first kept segment states its time');
 });
 
+t.test('a tag that holds for the segments after it outlives the rehearsal segment it came with', async (t) => {
+  const text = `${HEADER}#EXT-X-MAP:URI="init-0.mp4"\n#EXTINF:1.000000,\n#EXT-X-PROGRAM-DATE-TIME:${ffmpegPdt(GO_LIVE - S)}\nr.m4s\n#EXTINF:1.000000,\n#EXT-X-PROGRAM-DATE-TIME:${ffmpegPdt(GO_LIVE)}\nl.m4s\n`;
+  const vod = vodPlaylist(text, { startedAt: GO_LIVE, chapters: [] });
+  t.same(vod.dropped, ['r.m4s']);
+  t.match(vod.text, /#EXT-X-MAP:URI="init-0.mp4"\n#EXTINF:1.000000,\n#EXT-X-PROGRAM-DATE-TIME:[^\n]+\nl.m4s\n/);
+  t.equal(vodPlaylist(vod.text, { startedAt: GO_LIVE, chapters: [] }).text, vod.text, 'and a rerun keeps it once');
+});
+
 t.test("every variant is rewritten in place and the rehearsal's files deleted", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'hawker-vod-'));
   t.same(rewriteAsVod(join(dir, 'missing'), { startedAt: GO_LIVE, chapters: CHAPTERS }), { playlists: 0, deletedSegments: 0 });

@@ -55,6 +55,7 @@ function setup(t: { teardown(fn: () => unknown): void }, cut: Cut, status: Show[
     publicUrl: 'https://shop.example',
     logger: logs.logger,
     pollMs: 5,
+    drawLatencyMs: 300,
     waitLimitMs: 200,
     now: () => clock.now,
   });
@@ -91,7 +92,7 @@ t.test('pin A 8 s, then B 6 s, then A: a clip per closed span, cut in order one 
   s.change(GO_LIVE + 11_000, { change: 'pin', productId: 'pb' });
   s.change(GO_LIVE + 17_000, { change: 'pin', productId: 'pa' });
   await s.maker.idle();
-  t.same(s.requests.map((r) => [r.startAt - GO_LIVE, r.endAt - GO_LIVE]), [[2500, 10_500], [11_500, 17_500]], 'the spans on the PDT clock, in order');
+  t.same(s.requests.map((r) => [r.startAt - GO_LIVE, r.endAt - GO_LIVE]), [[2800, 10_800], [11_800, 17_800]], 'the spans on the PDT clock, shifted by the draw latency, in order');
   t.equal(s.mostAtOnce(), 1, 'one cut at a time');
   const listed = s.clips.listForShow('show1', { readyOnly: true, limit: 10 });
   t.same(listed.map((c) => [c.productId, c.startMs, c.endMs, c.durationMs]).reverse(), [['pa', 2500, 10_500, 8000], ['pb', 11_500, 17_500, 6000]]);
@@ -107,7 +108,7 @@ t.test('pin A 8 s, then B 6 s, then A: a clip per closed span, cut in order one 
   t.match(first.clip.id, /^[A-Za-z0-9_-]{12}$/);
   s.end(GO_LIVE + 25_000);
   await s.maker.idle();
-  t.same(s.requests.slice(2).map((r) => [r.startAt - GO_LIVE, r.endAt - GO_LIVE]), [[17_500, 25_000]], 'the show\'s end closes the last span');
+  t.same(s.requests.slice(2).map((r) => [r.startAt - GO_LIVE, r.endAt - GO_LIVE]), [[17_800, 25_300]], 'the show\'s end closes the last span');
   s.bus.emit({ type: 'show.ended', showId: 'show1', at: GO_LIVE + 26_000 });
   await s.maker.idle();
   t.equal(s.requests.length, 3, 'a span is cut once');
