@@ -73,10 +73,10 @@ import { ClipCutter } from './pipeline/clip-cut.js';
 import { ClipMaker } from './replay/clip-maker.js';
 import { clipView } from './domain/clip.js';
 
-/** a show's clips the chapters look at: one per pin span, so a show of this many spans is plenty */
-const CHAPTER_CLIPS_MAX = 1000;
 /** the welcome's demo clips: a show has one per pin span, rarely more than a few dozen */
 const CLIPS_PER_WELCOME = 200;
+/** a show's clips the chapters look at: one per pin span, so a show of this many spans is plenty */
+const CHAPTER_CLIPS_MAX = 1000;
 
 export interface ServiceInputs {
   db: Db;

@@ -80,6 +80,9 @@ export function playingDate() {
   return null;
 }
 
+/** @type {{ from: unknown, key: string, segments: import('./replay-time.js').Segment[] }} */
+let mapped = { from: null, key: '', segments: [] };
+
 /**
  * The recording's segments as the player knows them (position and PROGRAM-DATE-TIME): hls.js's
  * playlist, or one span from Safari's start date.
@@ -88,7 +91,14 @@ export function playingDate() {
 function segments() {
   if (hls) {
     const level = hls.levels[Math.max(0, hls.currentLevel)] ?? hls.levels[0];
-    return (level?.details?.fragments ?? []).map((f) => ({ start: f.start, duration: f.duration, programDateTime: f.programDateTime }));
+    const fragments = level?.details?.fragments ?? [];
+    // asked several times a second: an hour's recording is 3,600 segments, mapped again only when
+    // the playlist or a segment's position changed (hls.js moves starts to the media's timestamps)
+    const key = `${fragments.length}:${fragments[0]?.start}:${fragments.at(-1)?.start}`;
+    if (fragments !== mapped.from || key !== mapped.key) {
+      mapped = { from: fragments, key, segments: fragments.map((f) => ({ start: f.start, duration: f.duration, programDateTime: f.programDateTime })) };
+    }
+    return mapped.segments;
   }
   if (typeof video.getStartDate === 'function') {
     const start = video.getStartDate().getTime();
