@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { clipMp4Args, concatList } from '../../src/pipeline/clip-cut.js';
+import { clipMp4Args, clipPosterArgs, concatList } from '../../src/pipeline/clip-cut.js';
 import { startServerProcess } from '../../test/helpers/server-process.js';
 import { sleep, waitFor } from '../../test/helpers/wait.js';
 import { percentile } from './lib.js';
@@ -112,9 +112,11 @@ async function main(): Promise<void> {
       '-movflags', '+faststart', '-f', 'mp4', join(server.dataDir, 'bench-reencode.mp4'),
     ];
     const copyCpu: number[] = [];
+    const posterCpu: number[] = [];
     const encodeCpu: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       copyCpu.push(await cpuOf(['-nostats', ...clipMp4Args(list, join(server.dataDir, 'bench-copy.mp4'))]));
+      posterCpu.push(await cpuOf(['-nostats', ...clipPosterArgs(segments[0]!, join(server.dataDir, 'bench-poster.jpg'))]));
       encodeCpu.push(await cpuOf(reencode));
     }
 
@@ -122,9 +124,10 @@ async function main(): Promise<void> {
     console.log(`clips: ${PINS} pins of ${SPAN_SECONDS} s on a live 720p30 test pattern (2 rungs): ${ready.length} ready, ${measured.length - ready.length} failed`);
     console.log(`  unpin -> clip ready: p50 ${ms(percentile(afterUnpin, 50))}, p95 ${ms(percentile(afterUnpin, 95))}, max ${ms(Math.max(...afterUnpin))} (each: ${afterUnpin.map(ms).join(', ')})`);
     console.log(`  clip cut CPU for ${clip.durationMs} ms of video (${segments.length} segments), median of ${ROUNDS} rounds:`);
-    console.log(`    copy (Hawker):           ${median(copyCpu).toFixed(3)} CPU-s  (${copyCpu.map((x) => x.toFixed(3)).join(', ')})`);
-    console.log(`    libx264 veryfast + aac:  ${median(encodeCpu).toFixed(3)} CPU-s  (${encodeCpu.map((x) => x.toFixed(3)).join(', ')})`);
-    console.log(`    copy costs ${(median(copyCpu) / median(encodeCpu) * 100).toFixed(1)} % of a re-encode`);
+    console.log(`    MP4 copy (Hawker):         ${median(copyCpu).toFixed(3)} CPU-s  (${copyCpu.map((x) => x.toFixed(3)).join(', ')})`);
+    console.log(`    libx264 veryfast + aac:    ${median(encodeCpu).toFixed(3)} CPU-s  (${encodeCpu.map((x) => x.toFixed(3)).join(', ')})`);
+    console.log(`    poster (one frame, JPEG):  ${median(posterCpu).toFixed(3)} CPU-s  (${posterCpu.map((x) => x.toFixed(3)).join(', ')})`);
+    console.log(`    copy + poster cost ${(((median(copyCpu) + median(posterCpu)) / median(encodeCpu)) * 100).toFixed(1)} % of a re-encode`);
   } finally {
     server.kill();
   }
