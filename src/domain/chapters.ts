@@ -16,6 +16,9 @@ export interface Chapter {
   endAt: number | null;
 }
 
+/** the timeline events chapters are made of (pins and unpins, and the show's end): the rest need not be read */
+export const CHAPTER_EVENTS = ['overlay.changed', 'show.ended'] as const;
+
 /** A closed span shorter than this is a misclick, not a chapter. */
 export const CHAPTER_MIN_MS = 1000;
 

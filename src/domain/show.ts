@@ -17,9 +17,9 @@ export interface Show {
   endedAt: number | null;
   /**
    * when the show's media (recording and clips) was deleted, by the merchant or the retention
-   * sweep; the show and its data stay. Read from storage; absent on a show not yet stored.
+   * sweep; the show and its data stay (null while it is kept).
    */
-  recordingDeletedAt?: number | null;
+  recordingDeletedAt: number | null;
 }
 
 /** What happens to a show, in order, on its timeline (stream time is relative to startedAt). */

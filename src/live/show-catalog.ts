@@ -29,6 +29,7 @@ export class ShowCatalog {
       createdAt: this.now(),
       startedAt: null,
       endedAt: null,
+      recordingDeletedAt: null,
     };
     this.shows.create(show);
     return show;

@@ -1,4 +1,4 @@
-import { chaptersOf, type Chapter } from '../domain/chapters.js';
+import { CHAPTER_EVENTS, chaptersOf, type Chapter } from '../domain/chapters.js';
 import { CLIP_MIN_SPAN_MS, clipView, type Clip } from '../domain/clip.js';
 import type { EventSink, EventSource } from '../domain/events.js';
 import { newClipId } from '../domain/ids.js';
@@ -8,7 +8,7 @@ import type { ClipCutRequest, ClipCutResult } from '../pipeline/clip-cut.js';
 
 export interface ClipMakerOptions {
   shows: Pick<ShowRepository, 'get'>;
-  events: Pick<ShowEventRepository, 'listForShow'>;
+  events: Pick<ShowEventRepository, 'listOfTypes'>;
   clips: ClipRepository;
   cutter: { cut(request: ClipCutRequest): Promise<ClipCutResult> };
   /** where clip.ready is told */
@@ -34,7 +34,7 @@ export interface ClipMakerOptions {
   now?: () => number;
 }
 
-/** timeline events read to find the show's pin spans (the whole timeline of any real show) */
+/** pin, unpin and end events read to find the show's spans, and clips looked at per show: plenty for any real show */
 const TIMELINE_LIMIT = 100_000;
 
 interface Job {
@@ -133,7 +133,7 @@ export class ClipMaker {
     try {
       const show = this.o.shows.get(showId);
       if (!show || show.startedAt == null || show.status === 'scheduled') return;
-      const chapters = chaptersOf(this.o.events.listForShow(showId, TIMELINE_LIMIT), show);
+      const chapters = chaptersOf(this.o.events.listOfTypes(showId, CHAPTER_EVENTS, TIMELINE_LIMIT), show);
       const existing = this.o.clips.listForShow(showId, { readyOnly: false, limit: TIMELINE_LIMIT });
       const has = (c: Chapter) => existing.some((clip) => clip.productId === c.productId && clip.startMs === c.startMs) || this.queue.some((j) => j.clip.showId === showId && j.clip.productId === c.productId && j.clip.startMs === c.startMs);
       for (const chapter of chapters) {

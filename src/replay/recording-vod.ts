@@ -50,6 +50,8 @@ export class RecordingVod {
   finishEnded(): number {
     let rewritten = 0;
     for (const show of this.o.shows.listByStatus('ended')) {
+      // its media was deleted (by the merchant or the retention sweep): nothing to rewrite
+      if (show.recordingDeletedAt != null) continue;
       try {
         if (isVodRecording(this.o.mediaDir(show.id))) continue;
       } catch (err) {

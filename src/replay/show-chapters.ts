@@ -1,4 +1,4 @@
-import { chaptersOf, type Chapter } from '../domain/chapters.js';
+import { CHAPTER_EVENTS, chaptersOf, type Chapter } from '../domain/chapters.js';
 import { clipView, type Clip } from '../domain/clip.js';
 import { HawkerError } from '../domain/errors.js';
 import type { ShowEventRepository, ShowRepository } from '../domain/ports.js';
@@ -30,9 +30,6 @@ export interface ShowChaptersOptions {
   /** the server's public URL: clip links are absolute, like the playback URL */
   publicUrl: string;
 }
-
-/** the timeline events chapters are made of */
-const CHAPTER_EVENTS = ['overlay.changed', 'show.ended'] as const;
 
 /**
  * Overlay changes read to find a show's chapters (pins, unpins, sales, announcements...): a

@@ -24,7 +24,7 @@ function setup(t: { teardown(fn: () => void): void }, wrapLedger: (ledger: Order
   const viewers = createViewerRepository(db);
   createProductRepository(db).create({ id: 'p1', sku: 'S', title: 'Mug', description: '', price: 1200, currency: 'EUR', compareAtPrice: null, stock: 10, stockVersion: 0, hasImage: false, options: [], variants: [], createdAt: 1, updatedAt: 1 });
   viewers.create({ id: 'v1', displayName: 'Ana', createdAt: 1 }, 'h'.repeat(64));
-  shows.create({ id: 'show1', title: 'Show', host: 'Ana', scheduledAt: null, status: 'scheduled', streamKey: 'k'.repeat(43), createdAt: 1, startedAt: null, endedAt: null });
+  shows.create({ id: 'show1', title: 'Show', host: 'Ana', scheduledAt: null, status: 'scheduled', streamKey: 'k'.repeat(43), createdAt: 1, startedAt: null, endedAt: null, recordingDeletedAt: null });
   shows.markLive('show1', 1000);
   createLineupRepository(db).set('show1', ['p1']);
   let now = 10_000;

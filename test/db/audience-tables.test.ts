@@ -21,7 +21,7 @@ function setup(t: { teardown(fn: () => void): void }): Db {
   t.teardown(() => db.close());
   const shows = createShowRepository(db);
   for (const [id, host] of [['show1', 'Mia'], ['show2', 'Mia'], ['other', 'Tom']] as const) {
-    shows.create({ id, title: id, host, scheduledAt: null, status: 'scheduled', streamKey: id.padEnd(43, 'k'), createdAt: 1, startedAt: null, endedAt: null });
+    shows.create({ id, title: id, host, scheduledAt: null, status: 'scheduled', streamKey: id.padEnd(43, 'k'), createdAt: 1, startedAt: null, endedAt: null, recordingDeletedAt: null });
   }
   const viewers = createViewerRepository(db);
   viewers.create({ id: 'ann', displayName: 'Ann', createdAt: 5 }, 'a'.repeat(64));

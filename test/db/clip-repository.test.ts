@@ -14,8 +14,8 @@ function setup(t: { teardown(fn: () => void): void }): ClipRepository {
   const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'hawker-clips-')), 'h.db'));
   t.teardown(() => db.close());
   const shows = createShowRepository(db);
-  shows.create({ id: 'rehearsal', title: 'r', host: '', scheduledAt: null, status: 'scheduled', streamKey: 'r'.padEnd(43, 'k'), createdAt: 1, startedAt: null, endedAt: null });
-  for (const id of ['show1', 'show2']) shows.create({ id, title: id, host: '', scheduledAt: null, status: 'live', streamKey: id.padEnd(43, 'k'), createdAt: 1, startedAt: 1, endedAt: null });
+  shows.create({ id: 'rehearsal', title: 'r', host: '', scheduledAt: null, status: 'scheduled', streamKey: 'r'.padEnd(43, 'k'), createdAt: 1, startedAt: null, endedAt: null, recordingDeletedAt: null });
+  for (const id of ['show1', 'show2']) shows.create({ id, title: id, host: '', scheduledAt: null, status: 'live', streamKey: id.padEnd(43, 'k'), createdAt: 1, startedAt: 1, endedAt: null, recordingDeletedAt: null });
   const products = createProductRepository(db);
   for (const id of ['pa', 'pb']) products.create({ id, sku: id, title: id, description: '', price: 100, currency: 'EUR', compareAtPrice: null, stock: 1, stockVersion: 0, hasImage: false, options: [], variants: [], createdAt: 1, updatedAt: 1 });
   return createClipRepository(db);

@@ -52,7 +52,7 @@ t.test('shows and their events round-trip', async (t) => {
   t.teardown(() => db.close());
   const shows = createShowRepository(db);
   const events = createShowEventRepository(db);
-  const show: Show = { id: 'abcdefghijkl', title: 'T', host: 'Ana', scheduledAt: 5, status: 'scheduled', streamKey: 'k'.repeat(43), createdAt: 1, startedAt: null, endedAt: null };
+  const show: Show = { id: 'abcdefghijkl', title: 'T', host: 'Ana', scheduledAt: 5, status: 'scheduled', streamKey: 'k'.repeat(43), createdAt: 1, startedAt: null, endedAt: null, recordingDeletedAt: null };
   shows.create(show);
   t.same(shows.get(show.id), show);
   t.same(shows.findByStreamKey(show.streamKey), show);

@@ -26,7 +26,7 @@ t.test('stream time of an order comes from its timeline event; a refusal writes 
   createViewerRepository(db).create({ id: 'v1', displayName: 'Ana', createdAt: 1 }, 'h'.repeat(64));
   webhooks.addEndpoint({ id: 'w1', url: 'https://example.test/hook', secret: 's', createdAt: 1 });
   for (const id of ['liveshow0001', 'neverlive001']) {
-    shows.create({ id, title: id, host: 'Ana', scheduledAt: null, status: 'scheduled', streamKey: id.padEnd(43, 'k'), createdAt: 1, startedAt: null, endedAt: null });
+    shows.create({ id, title: id, host: 'Ana', scheduledAt: null, status: 'scheduled', streamKey: id.padEnd(43, 'k'), createdAt: 1, startedAt: null, endedAt: null, recordingDeletedAt: null });
   }
   shows.markLive('liveshow0001', 10_000);
   // orders are taken for the show's lineup only

@@ -18,6 +18,7 @@ export const showRow = (over: Partial<Show> = {}): Show => ({
   scheduledAt: null,
   startedAt: 1_000_000,
   endedAt: null,
+  recordingDeletedAt: null,
   createdAt: 0,
   ...over,
 });

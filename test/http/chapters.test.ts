@@ -102,7 +102,7 @@ t.test('public, during the live show (the open chapter has no end) and after it,
 });
 
 t.test("the ended show's recording is rewritten as VOD with its chapters, once", async (t) => {
-  const { hlsRoot, showId, scarf, towel, change, services } = await setUp(t);
+  const { hlsRoot, showId, scarf, towel, change, services, logs } = await setUp(t);
   services.shows.markLive(showId, GO_LIVE);
   change(GO_LIVE + 2 * S, { change: 'pin', productId: scarf });
   change(GO_LIVE + 6 * S, { change: 'pin', productId: towel });
@@ -129,4 +129,8 @@ t.test("the ended show's recording is rewritten as VOD with its chapters, once",
   t.equal(services.recordingVod.finishEnded(), 0, 'a recording already VOD is not read again');
   t.equal(services.recordingVod.close(showId), true);
   t.equal(readFileSync(join(variant, 'index.m3u8'), 'utf8'), vod, 'a rerun changes nothing');
+  // the merchant deleted the recording: at start it is not looked for (nor logged as unreadable)
+  await services.recordings.deleteRecording(showId);
+  t.equal(services.recordingVod.finishEnded(), 0, 'a deleted recording is skipped');
+  t.notMatch(logs(), /recording not readable/, 'and not reported at every start');
 });

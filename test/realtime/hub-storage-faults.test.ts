@@ -73,7 +73,7 @@ t.test('socket close, tick and minute record on a full disk: nothing throws, cha
     tickMs: 5,
     now: () => clock,
   });
-  shows.create({ id: 'show1', title: 'Full', host: 'Mia', streamKey: 'k'.repeat(32), status: 'live', scheduledAt: null, startedAt: clock, endedAt: null, createdAt: clock });
+  shows.create({ id: 'show1', title: 'Full', host: 'Mia', streamKey: 'k'.repeat(32), status: 'live', scheduledAt: null, startedAt: clock, endedAt: null, recordingDeletedAt: null, createdAt: clock });
   const { token } = viewers.register('Ann');
   const frames: string[] = [];
   const link: LiveLink = { send: (f) => void frames.push(f.toString()), bufferedAmount: 0, close: () => undefined };

@@ -24,7 +24,7 @@ type Cut = (request: ClipCutRequest) => Promise<ClipCutResult>;
 function setup(t: { teardown(fn: () => unknown): void }, cut: Cut, status: Show['status'] = 'live', clock = { now: GO_LIVE + 60_000 }) {
   const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'hawker-clipmaker-')), 'h.db'));
   const shows = createShowRepository(db);
-  shows.create({ id: 'show1', title: 's', host: '', scheduledAt: null, status, streamKey: 'k'.repeat(43), createdAt: 1, startedAt: status === 'scheduled' ? null : GO_LIVE, endedAt: null });
+  shows.create({ id: 'show1', title: 's', host: '', scheduledAt: null, status, streamKey: 'k'.repeat(43), createdAt: 1, startedAt: status === 'scheduled' ? null : GO_LIVE, endedAt: null, recordingDeletedAt: null });
   const products = createProductRepository(db);
   for (const id of ['pa', 'pb']) products.create({ id, sku: id, title: id, description: '', price: 100, currency: 'EUR', compareAtPrice: null, stock: 1, stockVersion: 0, hasImage: false, options: [], variants: [], createdAt: 1, updatedAt: 1 });
   const events = createShowEventRepository(db);

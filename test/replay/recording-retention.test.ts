@@ -32,7 +32,7 @@ function world(t: { teardown(fn: () => unknown): void }, keepDays: number) {
   db.prepare("INSERT INTO products (id, sku, title, description, price, currency, stock, created_at, updated_at) VALUES ('p1', 'P1', 'Towel', '', 100, 'EUR', 1, 0, 0)").run();
   /** a show with media and a ready clip; ended `endedDaysAgo` days before NOW, or live (null) */
   const show = (id: string, endedDaysAgo: number | null) => {
-    shows.create({ id, title: id, host: '', scheduledAt: null, status: 'scheduled', streamKey: `key-${id}`, createdAt: NOW - 40 * DAY_MS, startedAt: null, endedAt: null });
+    shows.create({ id, title: id, host: '', scheduledAt: null, status: 'scheduled', streamKey: `key-${id}`, createdAt: NOW - 40 * DAY_MS, startedAt: null, endedAt: null, recordingDeletedAt: null });
     shows.markLive(id, NOW - 40 * DAY_MS);
     if (endedDaysAgo !== null) shows.markEnded(id, NOW - endedDaysAgo * DAY_MS);
     mkdirSync(join(hlsRoot, id, '720p'), { recursive: true });

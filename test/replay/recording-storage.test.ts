@@ -20,7 +20,7 @@ t.test("an ended show's size is counted from its files until it settles, then ke
   const { logger, text } = captureLogs('debug');
   let now = 1_000_000_000_000;
   const storage = new RecordingStorage({ hlsRoot, dataDir, shows, recordings: createRecordingRepository(db, createClipRepository(db)), logger, now: () => now });
-  shows.create({ id: 's1', title: 'S', host: '', scheduledAt: null, status: 'scheduled', streamKey: 'k1', createdAt: now, startedAt: null, endedAt: null });
+  shows.create({ id: 's1', title: 'S', host: '', scheduledAt: null, status: 'scheduled', streamKey: 'k1', createdAt: now, startedAt: null, endedAt: null, recordingDeletedAt: null });
   shows.markLive('s1', now);
   const dir = join(hlsRoot, 's1');
   mkdirSync(join(dir, '720p'), { recursive: true });
