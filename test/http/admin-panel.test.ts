@@ -44,7 +44,7 @@ t.test('control panel: login, session cookie, CSRF, the host socket, assets, tim
   const ws = await import('ws');
   const asHost = await new Promise<string>((resolve) => {
     const s = new ws.default(`${base.replace('http', 'ws')}/api/shows/${showId}/live`, { headers: { cookie, origin: base } });
-    s.on('message', (d) => {
+    s.once('message', (d) => {
       resolve((JSON.parse(String(d)) as Array<{ you: { role: string } }>)[0]!.you.role);
       s.terminate();
     });
@@ -52,7 +52,7 @@ t.test('control panel: login, session cookie, CSRF, the host socket, assets, tim
   t.equal(asHost, 'host');
   const crossSite = await new Promise<string>((resolve) => {
     const s = new ws.default(`${base.replace('http', 'ws')}/api/shows/${showId}/live`, { headers: { cookie, origin: 'https://evil.example' } });
-    s.on('message', (d) => {
+    s.once('message', (d) => {
       resolve((JSON.parse(String(d)) as Array<{ you: { role: string } }>)[0]!.you.role);
       s.terminate();
     });
