@@ -52,18 +52,24 @@ async function positionIn(server: ServerProcess, showId: string, at: number, { p
   const master = await (await server.api(`/hls/${showId}/master.m3u8`)).text();
   const variant = master.split('\n').find((l) => l.endsWith('.m3u8'))!;
   const playlist = await (await server.api(`/hls/${showId}/${variant}`)).text();
+  // FFmpeg writes a segment's EXTINF, then its PROGRAM-DATE-TIME, then its URI: both belong to the URI
   let position = 0;
+  let duration: number | null = null;
   let date: number | null = null;
+  let end: number | null = null;
   for (const line of playlist.split('\n')) {
-    if (line.startsWith('#EXT-X-PROGRAM-DATE-TIME:')) date = Date.parse(line.slice('#EXT-X-PROGRAM-DATE-TIME:'.length));
-    if (line.startsWith('#EXTINF:')) {
-      const duration = Number.parseFloat(line.slice('#EXTINF:'.length));
-      if (date !== null && at < date + duration * 1000) return position + Math.max(0, at - date) / 1000;
+    if (line.startsWith('#EXTINF:')) duration = Number.parseFloat(line.slice('#EXTINF:'.length));
+    else if (line.startsWith('#EXT-X-PROGRAM-DATE-TIME:')) date = Date.parse(line.slice('#EXT-X-PROGRAM-DATE-TIME:'.length));
+    else if (line && !line.startsWith('#') && duration !== null) {
+      const start: number | null = date ?? end;
+      if (start !== null && at < start + duration * 1000) return position + Math.max(0, at - start) / 1000;
       position += duration;
-      date = date === null ? null : date + duration * 1000;
+      end = start === null ? null : start + duration * 1000;
+      duration = null;
+      date = null;
     }
   }
-  if (pastEndIsEnd && date !== null && at >= date) return position;
+  if (pastEndIsEnd && end !== null && at >= end) return position;
   throw new Error(`no segment of the recording holds ${new Date(at).toISOString()}`);
 }
 /** what the page says is on screen: the card above the tabs, the highlighted product, the button over the burned-in card */
