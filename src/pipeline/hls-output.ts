@@ -4,12 +4,16 @@ import { join } from 'node:path';
 export const VARIANT_PLAYLIST = 'index.m3u8';
 const ENDLIST = '#EXT-X-ENDLIST';
 
-function variantPlaylists(showDir: string): string[] {
+/** the show folder's variant folders: those holding a playlist (not clips/) */
+export function variantDirs(showDir: string): string[] {
   if (!existsSync(showDir)) return [];
   return readdirSync(showDir, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => join(showDir, d.name, VARIANT_PLAYLIST))
-    .filter((p) => existsSync(p));
+    .filter((d) => d.isDirectory() && existsSync(join(showDir, d.name, VARIANT_PLAYLIST)))
+    .map((d) => join(showDir, d.name));
+}
+
+function variantPlaylists(showDir: string): string[] {
+  return variantDirs(showDir).map((dir) => join(dir, VARIANT_PLAYLIST));
 }
 
 /** True when an earlier FFmpeg already wrote segments here: the next one appends. */

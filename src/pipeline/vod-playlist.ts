@@ -1,6 +1,6 @@
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { VARIANT_PLAYLIST } from './hls-output.js';
+import { VARIANT_PLAYLIST, variantDirs } from './hls-output.js';
 
 /** A chapter as the recording's playlists carry it (EXT-X-DATERANGE). */
 export interface PlaylistChapter {
@@ -194,10 +194,3 @@ function headOf(file: string): string {
   }
 }
 
-/** the show folder's variant folders (those holding a playlist; not clips/) */
-function variantDirs(showDir: string): string[] {
-  if (!existsSync(showDir)) return [];
-  return readdirSync(showDir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(showDir, d.name, VARIANT_PLAYLIST)))
-    .map((d) => join(showDir, d.name));
-}

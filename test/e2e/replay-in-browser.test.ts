@@ -3,6 +3,7 @@ import t from 'tap';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 
+import { parseVariantPlaylist } from '../../src/pipeline/clip-cut.js';
 import { launchChromium } from '../helpers/browser.js';
 import { LiveClient } from '../helpers/live-client.js';
 import { publishTestPattern, type Publisher } from '../helpers/media.js';
@@ -52,22 +53,13 @@ async function positionIn(server: ServerProcess, showId: string, at: number, { p
   const master = await (await server.api(`/hls/${showId}/master.m3u8`)).text();
   const variant = master.split('\n').find((l) => l.endsWith('.m3u8'))!;
   const playlist = await (await server.api(`/hls/${showId}/${variant}`)).text();
-  // FFmpeg writes a segment's EXTINF, then its PROGRAM-DATE-TIME, then its URI: both belong to the URI
+  // the playlist read as the clip cutter reads it: each segment on the PROGRAM-DATE-TIME clock
   let position = 0;
-  let duration: number | null = null;
-  let date: number | null = null;
   let end: number | null = null;
-  for (const line of playlist.split('\n')) {
-    if (line.startsWith('#EXTINF:')) duration = Number.parseFloat(line.slice('#EXTINF:'.length));
-    else if (line.startsWith('#EXT-X-PROGRAM-DATE-TIME:')) date = Date.parse(line.slice('#EXT-X-PROGRAM-DATE-TIME:'.length));
-    else if (line && !line.startsWith('#') && duration !== null) {
-      const start: number | null = date ?? end;
-      if (start !== null && at < start + duration * 1000) return position + Math.max(0, at - start) / 1000;
-      position += duration;
-      end = start === null ? null : start + duration * 1000;
-      duration = null;
-      date = null;
-    }
+  for (const segment of parseVariantPlaylist(playlist).segments) {
+    if (at < segment.startAt + segment.durationMs) return position + Math.max(0, at - segment.startAt) / 1000;
+    position += segment.durationMs / 1000;
+    end = segment.startAt + segment.durationMs;
   }
   if (pastEndIsEnd && end !== null && at >= end) return position;
   throw new Error(`no segment of the recording holds ${new Date(at).toISOString()}`);
