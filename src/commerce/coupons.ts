@@ -38,6 +38,10 @@ export interface CouponsOptions {
   audience: Pick<WatchSessionRepository, 'watchMs'>;
   chat: Pick<ChatRepository, 'countForViewer'>;
   polls: Pick<PollRepository, 'votesInShow'>;
+  /** comments and product suggestions a viewer made before the show went live */
+  preshow?: { commentsBefore(viewerId: string, showId: string): number };
+  /** friends new to this merchant who joined the show through the viewer's share link */
+  referrals?: { friendsJoined(viewerId: string, showId: string): number };
   levelOf(viewerId: string, host: string): number;
   /** the catalog, to check the product and variant a coupon names */
   products: { find(productId: string): Pick<Product, 'id' | 'currency' | 'variants'> | undefined; productOfVariant(variantId: string): string | undefined };
@@ -81,7 +85,7 @@ export class Coupons {
     const unlock = input.unlock ?? null;
     if ((input.liveOnly || unlock || input.expiresAfterShowMinutes != null) && !showId) problems.push('showId: live-only, gated and after-the-show coupons belong to one show');
     if (unlock && (input.unlockThreshold == null || !Number.isSafeInteger(input.unlockThreshold) || input.unlockThreshold < 1)) {
-      problems.push('unlockThreshold: minutes to watch, messages, votes, or (keyword) how many viewers get it');
+      problems.push('unlockThreshold: minutes to watch, messages, votes, comments before the show, friends who join, or (keyword) how many viewers get it');
     }
     if (!unlock && input.unlockThreshold != null) problems.push('unlockThreshold: only with unlock');
     if (unlock === 'keyword' && !(input.keyword && KEYWORD.test(input.keyword))) problems.push('keyword: one word of 2 to 40 letters or digits');
@@ -192,11 +196,13 @@ export class Coupons {
     if (c.unlock === 'watch') return Math.floor(this.o.audience.watchMs(viewerId, showId) / 60_000);
     if (c.unlock === 'chat') return this.o.chat.countForViewer(viewerId, showId);
     if (c.unlock === 'vote') return this.o.polls.votesInShow(viewerId, showId);
+    if (c.unlock === 'preshow') return this.o.preshow?.commentsBefore(viewerId, showId) ?? 0;
+    if (c.unlock === 'share') return this.o.referrals?.friendsJoined(viewerId, showId) ?? 0;
     return 0;
   }
 
   /** Something a viewer did (already stored): unlock what it earned them. */
-  activity(showId: string, viewerId: string, kind: 'chat' | 'vote' | 'watch', text?: string): void {
+  activity(showId: string, viewerId: string, kind: Exclude<CouponUnlock, 'keyword'>, text?: string): void {
     const now = this.now();
     let gated = this.gated.get(showId);
     if (!gated) {

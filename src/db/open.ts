@@ -43,6 +43,9 @@ export function openDatabase(file: string, dir: string = migrationsDir): Db {
   return db;
 }
 
+/** the first line of a migration that rebuilds a table other tables reference */
+export const REBUILDS_TABLES = '-- rebuilds tables: foreign keys off';
+
 interface AppliedMigration {
   version: number;
   name: string;
@@ -75,15 +78,29 @@ export function migrate(db: Db, dir: string = migrationsDir): number[] {
       }
       continue;
     }
-    db.transaction(() => {
-      db.exec(sql);
-      db.prepare<[version: number, name: string, sha256: string, appliedAt: number]>('INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)').run(
-        version,
-        file,
-        sha256,
-        Date.now(),
-      );
-    })();
+    // A CHECK cannot be altered: such a migration rebuilds its table, and dropping a table that
+    // others reference would cascade-delete their rows (or fail) with foreign keys on. SQLite's
+    // recipe (ALTER TABLE, "other kinds of table schema changes"): keys off outside the
+    // transaction, rebuild, then check every reference before committing.
+    const rebuilds = sql.startsWith(REBUILDS_TABLES);
+    if (rebuilds) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(sql);
+        if (rebuilds) {
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length) throw new MigrationError(`migration ${file} left ${broken.length} broken reference(s)`);
+        }
+        db.prepare<[version: number, name: string, sha256: string, appliedAt: number]>('INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)').run(
+          version,
+          file,
+          sha256,
+          Date.now(),
+        );
+      })();
+    } finally {
+      if (rebuilds) db.pragma('foreign_keys = ON');
+    }
     ran.push(version);
   }
   return ran;

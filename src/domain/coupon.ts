@@ -1,5 +1,9 @@
-export const couponUnlocks = ['watch', 'chat', 'vote', 'keyword'] as const;
-/** what a viewer must do in the show to unlock a gated coupon */
+export const couponUnlocks = ['watch', 'chat', 'vote', 'keyword', 'preshow', 'share'] as const;
+/**
+ * what a viewer must do to unlock a gated coupon: in the show (watch, chat, vote, keyword), before
+ * it (preshow: comment or suggest a product before it goes live), or for it (share: friends new
+ * to this merchant who joined through the viewer's link)
+ */
 export type CouponUnlock = (typeof couponUnlocks)[number];
 
 export interface Coupon {
@@ -25,7 +29,7 @@ export interface Coupon {
   perViewerLimit: number;
   minLevel: number;
   unlock: CouponUnlock | null;
-  /** minutes watched, messages sent, votes cast; for keyword: how many viewers (first N) */
+  /** minutes watched, messages sent, votes cast, comments before the show, friends joined; for keyword: how many viewers (first N) */
   unlockThreshold: number | null;
   keyword: string | null;
   /** only for orders of this product (null: any product) */

@@ -42,7 +42,7 @@ export async function couponsView(main, reload) {
     ...field('c-amount', AMOUNT_LABEL.percent, { required: true, inputmode: 'decimal', autocomplete: 'off' }),
     ...field('c-currency', 'Currency (amount off only)', { maxlength: '3', value: 'EUR' }),
     el('label', { for: 'c-show', text: 'Show' }), el('select', { id: 'c-show' }, ...optionsOf([['', 'Every show'], ...shows.map((s) => /** @type {[string, string]} */ ([s.id, s.title]))])),
-    el('label', { for: 'c-unlock', text: 'Unlocked by' }), el('select', { id: 'c-unlock' }, ...optionsOf([['', 'Nothing: anyone can use it'], ['watch', 'Watching N minutes'], ['chat', 'Sending N messages'], ['vote', 'Voting in N polls'], ['keyword', 'First N to type a keyword']])),
+    el('label', { for: 'c-unlock', text: 'Unlocked by' }), el('select', { id: 'c-unlock' }, ...optionsOf([['', 'Nothing: anyone can use it'], ['watch', 'Watching N minutes'], ['chat', 'Sending N messages'], ['vote', 'Voting in N polls'], ['keyword', 'First N to type a keyword'], ['preshow', 'Commenting N times before the show'], ['share', 'Sharing with N friends who join']])),
     ...field('c-unlockThreshold', 'N', { type: 'number', min: '1' }),
     ...field('c-keyword', 'Keyword', { maxlength: '40' }),
     checkbox({ id: 'c-liveOnly' }, 'Promo code valid only while the show is live'),

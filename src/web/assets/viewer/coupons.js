@@ -18,7 +18,7 @@ export const couponUsed = () => {
 /** @type {Record<string, string>} */
 const stateText = { available: 'Ready to use', locked: 'Locked', used: 'Used', 'used up': 'All gone', expired: 'Expired', level: 'Needs a higher level', 'not live': 'Only while live', 'not yet': 'Not yet' };
 /** @param {CentreCoupon} c @returns {string} */
-const unlockText = (c) => /** @type {Record<string, string>} */ ({ watch: `Watch ${c.progress ? c.progress.need : ''} minutes`, chat: `Send ${c.progress ? c.progress.need : ''} messages`, vote: 'Vote in a poll', keyword: 'Type the word the host says' })[c.unlock ?? ''] || '';
+const unlockText = (c) => /** @type {Record<string, string>} */ ({ watch: `Watch ${c.progress ? c.progress.need : ''} minutes`, chat: `Send ${c.progress ? c.progress.need : ''} messages`, vote: 'Vote in a poll', keyword: 'Type the word the host says', preshow: 'Comment before the show starts', share: `Share the show with ${c.progress ? c.progress.need : ''} friends` })[c.unlock ?? ''] || '';
 
 /** the coupon for the next order, or none when it is chosen again @param {string} code @param {HTMLElement} button */
 function useCoupon(code, button) {
