@@ -8,7 +8,7 @@ import { ConfigError, loadConfig } from './config/load.js';
 import type { HawkerConfig } from './config/schema.js';
 import { secureDataDir } from './db/file-modes.js';
 import { openDatabase } from './db/open.js';
-import { buildApp } from './http/app.js';
+import { buildApp, LISTEN_BACKLOG } from './http/app.js';
 import { RtmpIngest } from './ingest/rtmp-ingest.js';
 import type { LiveShows } from './live/live-shows.js';
 import { installLastResort } from './log/last-resort.js';
@@ -134,7 +134,7 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
     ],
   });
   try {
-    await app.listen({ host: config.http.host, port: config.http.port });
+    await app.listen({ host: config.http.host, port: config.http.port, backlog: LISTEN_BACKLOG });
   } catch (err) {
     await rtmp.stop().catch(() => undefined);
     db.close();

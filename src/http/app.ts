@@ -43,6 +43,14 @@ import { AdminSessions } from './admin-session.js';
 import type { TestPatterns } from '../pipeline/test-pattern.js';
 import { reportRoutes, type ReportRoutesOptions } from './routes/report.js';
 
+/**
+ * Connections the kernel may queue before the server accepts them. A flash sale's buyers arrive
+ * within the same second, while the event loop may be busy for a few milliseconds; Node's default
+ * (511) overflowed here under 1,000 simultaneous buyers, and an overflowing queue ends in resets
+ * the buyers see as failed requests. Linux caps it at net.core.somaxconn (4096 on Debian 12).
+ */
+export const LISTEN_BACKLOG = 4096;
+
 export interface AppDeps {
   logger: Logger;
   adminToken: string;

@@ -4,6 +4,7 @@
 // of the hold (Orders.expireDue(at)): holds are minutes long in the config.
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
+import { LISTEN_BACKLOG } from '../../src/http/app.js';
 import { buildTestApp } from '../helpers/app.js';
 import { LiveClient } from '../helpers/live-client.js';
 import { addVariants, variantStock } from '../helpers/checkout.js';
@@ -17,7 +18,8 @@ t.test('checkout holds over real HTTP', async (t) => {
     await app.close();
     db.close();
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  // the server's own backlog: 1,000 buyers connect at once
+  await app.listen({ host: '127.0.0.1', port: 0, backlog: LISTEN_BACKLOG });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const admin = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${base}${path}`, { method, headers: { ...auth, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { defaultConfig } from '../../src/config/defaults.js';
 import { openDatabase, type Db } from '../../src/db/open.js';
-import { buildApp } from '../../src/http/app.js';
+import { buildApp, LISTEN_BACKLOG } from '../../src/http/app.js';
 import { captureLogs } from './capture-logs.js';
 import { buildServices, servicesForHttp } from '../../src/services.js';
 
@@ -93,7 +93,7 @@ export async function buildTestApp(
 
 /** The test app listening on a loopback port the OS picks (for real sockets): its base URL. */
 export async function listenTestApp(app: TestApp): Promise<string> {
-  await app.app.listen({ host: '127.0.0.1', port: 0 });
+  await app.app.listen({ host: '127.0.0.1', port: 0, backlog: LISTEN_BACKLOG });
   const address = app.app.server.address();
   return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 }
