@@ -13,6 +13,8 @@ export const SUGGESTION_INPUT_MAX = 1000;
 export const SUGGESTIONS_PER_VIEWER = 5;
 /** what the list and the cockpit show at most (most-voted first) */
 export const SUGGESTIONS_LISTED = 100;
+/** the catalog products a fan can pick from (titles only), at most */
+export const SUGGESTABLE_PRODUCTS_MAX = 500;
 /** the cockpit's pre-show comments: the newest this many */
 export const PRESHOW_COMMENTS_LISTED = 200;
 
@@ -41,7 +43,7 @@ export type SuggestionTextVerdict = { ok: true; text: string } | { ok: false; co
 export interface SuggestionsOptions {
   store: SuggestionStore;
   shows: { get(id: string): Show | undefined };
-  products: { find(id: string): { id: string; title: string } | undefined };
+  products: { find(id: string): { id: string; title: string } | undefined; list(): Array<{ id: string; title: string }> };
   /** the chat's text rules: trimmed, one line, the show's blocklist, no links */
   checkText(raw: string): SuggestionTextVerdict;
   /** a banned or timed-out viewer neither chats nor suggests (throws BANNED / TIMED_OUT) */
@@ -106,6 +108,16 @@ export class Suggestions {
   list(showId: string): SuggestionView[] {
     this.requireShow(showId);
     return this.o.store.listed(showId, SUGGESTIONS_LISTED).map((s) => this.view(s));
+  }
+
+  /** what a fan can name in a suggestion: the catalog's products, by title (ids and titles only) */
+  products(showId: string): Array<{ id: string; title: string }> {
+    this.requireShow(showId);
+    return this.o.products
+      .list()
+      .map((p) => ({ id: p.id, title: p.title }))
+      .sort((a, b) => a.title.localeCompare(b.title))
+      .slice(0, SUGGESTABLE_PRODUCTS_MAX);
   }
 
   /** the merchant takes one off the list (it stays stored, and no longer counts for the coupon) */

@@ -35,6 +35,8 @@ export function renderWatchPage(input: WatchPageInput): string {
   // no source: the player does not ask for a playlist that is gone
   const gone = input.status === 'ended' && input.recordingDeleted === true;
   const src = gone ? '' : input.playbackUrl;
+  // fans suggest products until the show goes live (the page hides the tab when it does)
+  const preshow = input.status === 'scheduled';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -87,6 +89,7 @@ export function renderWatchPage(input: WatchPageInput): string {
       <button role="tab" id="tab-coupons" aria-controls="panel-coupons" aria-selected="false" tabindex="-1">Coupons</button>
       <button role="tab" id="tab-questions" aria-controls="panel-questions" aria-selected="false" tabindex="-1">Ask</button>
       <button role="tab" id="tab-orders" aria-controls="panel-orders" aria-selected="false" tabindex="-1">My orders</button>
+      <button role="tab" id="tab-suggest" aria-controls="panel-suggest" aria-selected="false" tabindex="-1"${preshow ? '' : ' hidden'}>Suggest</button>
     </div>
     <section role="tabpanel" id="panel-products" aria-labelledby="tab-products">
       <ul id="products" class="products"></ul>
@@ -124,6 +127,17 @@ export function renderWatchPage(input: WatchPageInput): string {
     </section>
     <section role="tabpanel" id="panel-orders" aria-labelledby="tab-orders" hidden>
       <ul id="my-orders" class="my-orders" aria-live="polite"></ul>
+    </section>
+    <section role="tabpanel" id="panel-suggest" aria-labelledby="tab-suggest" hidden>
+      <p class="muted">What should the show bring? Suggest a product, or vote for what others want.</p>
+      <form id="suggest-form" class="suggest-form">
+        <label for="suggest-text">Your suggestion</label>
+        <input id="suggest-text" maxlength="200" minlength="2" autocomplete="off" placeholder="e.g. the green hose, 25 m" required>
+        <label for="suggest-product">A product from the shop (optional)</label>
+        <select id="suggest-product"><option value="">None</option></select>
+        <button type="submit">Suggest</button>
+      </form>
+      <ol id="suggestions" class="suggestions" aria-label="Suggestions, most votes first"></ol>
     </section>
   </div>
 </main>

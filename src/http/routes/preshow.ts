@@ -4,14 +4,14 @@ import type { Viewers } from '../../commerce/viewers.js';
 import type { Suggestions } from '../../reach/suggestions.js';
 import { ErrorResponseSchema } from '../errors.js';
 import { IdParams } from '../schemas/common.js';
-import { NewSuggestion, PreshowSchema, SuggestionList, SuggestionParams, SuggestionVotes, SuggestionViewSchema } from '../schemas/preshow.js';
+import { NewSuggestion, PreshowSchema, SuggestableProducts, SuggestionList, SuggestionParams, SuggestionVotes, SuggestionViewSchema } from '../schemas/preshow.js';
 import { limitPerViewer, viewerOfRequest } from '../viewer-of-request.js';
 import type { AdminScope } from './admin-scope.js';
 
 const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 403: ErrorResponseSchema, 404: ErrorResponseSchema, 409: ErrorResponseSchema, 422: ErrorResponseSchema, 429: ErrorResponseSchema };
 
 export interface PreshowRoutesOptions {
-  suggestions: Pick<Suggestions, 'suggest' | 'vote' | 'list' | 'hide' | 'preshow'>;
+  suggestions: Pick<Suggestions, 'suggest' | 'vote' | 'list' | 'hide' | 'preshow' | 'products'>;
   viewers: Viewers;
   admin: AdminScope;
   viewerRateLimitPerMinute: number;
@@ -29,6 +29,11 @@ export const preshowRoutes: FastifyPluginAsyncTypebox<PreshowRoutesOptions> = as
       '/api/shows/:id/suggestions',
       { schema: { tags: ['preshow'], summary: "Fans' product suggestions for the show, most-voted first (public)", params: IdParams, response: { 200: SuggestionList, ...errors } } },
       async (request) => ({ suggestions: suggestions.list(request.params.id) }),
+    );
+    viewerApp.get(
+      '/api/shows/:id/suggestions/products',
+      { schema: { tags: ['preshow'], summary: "The catalog's products a fan can name in a suggestion: ids and titles (public)", params: IdParams, response: { 200: SuggestableProducts, ...errors } } },
+      async (request) => ({ products: suggestions.products(request.params.id) }),
     );
     viewerApp.post(
       '/api/shows/:id/suggestions',

@@ -18,6 +18,10 @@ export const NewSuggestion = Type.Object(
 
 export const SuggestionList = Type.Object({ suggestions: Type.Array(SuggestionViewSchema) });
 
+export const SuggestableProducts = Type.Object({
+  products: Type.Array(Type.Object({ id: Type.String(), title: Type.String({ description: 'draw it as text, never as HTML' }) }), { description: 'by title, at most 500' }),
+});
+
 export const SuggestionVotes = Type.Object({ votes: Type.Integer({ minimum: 0 }) });
 
 export const PreshowCommentSchema = Type.Object({
