@@ -56,6 +56,14 @@ t.test('before the show: suggestions, votes, comments, and the preshow coupon', 
     t.equal(free.json().productId, null, 'a product is optional');
   });
 
+  await t.test('the page offers the Suggest tab and the catalog products while the show is scheduled', async (t) => {
+    const page = await app.inject({ method: 'GET', url: `/watch/${show.id}` });
+    t.match(page.body, /<button role="tab" id="tab-suggest"[^>]*>Suggest<\/button>/);
+    t.notMatch(page.body, /id="tab-suggest"[^>]*hidden/, 'not hidden before the show');
+    const products = (await app.inject({ method: 'GET', url: `/api/shows/${show.id}/suggestions/products` })).json() as { products: Array<{ id: string; title: string }> };
+    t.same(products.products, [{ id: hose.id, title: 'Garden hose' }], 'ids and titles only');
+  });
+
   await t.test('bad suggestions are refused with a clear code, nothing stored', async (t) => {
     const before = (db.prepare('SELECT count(*) AS n FROM suggestions').get() as { n: number }).n;
     const cases: Array<[string | null, Record<string, unknown>, number, string]> = [
@@ -179,6 +187,8 @@ t.test('before the show: suggestions, votes, comments, and the preshow coupon', 
     await new Promise((r) => setTimeout(r, 400));
     t.notOk(unlockedFor(f, 'EARLYBIRD'), 'a comment after go-live unlocks nothing');
     t.match(await centre(fin.token), { code: null, state: 'locked', progress: { have: 0, need: 1 } });
+    const page = await app.inject({ method: 'GET', url: `/watch/${show.id}` });
+    t.match(page.body, /id="tab-suggest"[^>]*hidden/, 'the live page has no Suggest tab');
     const preshow = (await admin('GET', `/api/shows/${show.id}/preshow`)).json() as { comments: Array<{ text: string }> };
     t.ok(preshow.comments.some((c) => c.text === 'see you at eight'), 'the pre-show comments stay listed once live');
     t.notOk(preshow.comments.some((c) => c.text === 'hello, I am here now'), 'a line after go-live is not a pre-show comment');

@@ -55,7 +55,7 @@ export function preshowCard(c) {
       el('span', { class: 'votes', title: 'votes', text: `▲ ${s.votes}` }),
       el('div', { class: 'body' },
         el('div', { class: 'said', text: s.text }),
-        s.productTitle ? el('div', { class: 'product', text: `Product: ${s.productTitle}` }) : null,
+        s.productTitle ? el('div', { class: 'suggested-product', text: `Product: ${s.productTitle}` }) : null,
         el('div', { class: 'muted', text: `${s.displayName} · ${clock(s.createdAt)}` }),
         el('div', { class: 'preshow-actions' },
           s.productId && s.productTitle

@@ -43,7 +43,7 @@ function item(s) {
     el('button', { type: 'button', class: 'secondary small vote', 'aria-pressed': String(mine), 'aria-label': `Vote (${s.votes} votes)`, disabled: mine || !open, onclick: () => void vote(s.id) }, `▲ ${s.votes}`),
     el('div', { class: 'body' },
       el('span', { class: 'text', text: s.text }),
-      s.productTitle ? el('span', { class: 'product', text: s.productTitle }) : null,
+      s.productTitle ? el('span', { class: 'suggested-product', text: `Product: ${s.productTitle}` }) : null,
       el('span', { class: 'muted by', text: s.displayName })));
 }
 
