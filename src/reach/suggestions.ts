@@ -97,8 +97,10 @@ export class Suggestions {
 
   vote(showId: string, viewerId: string, suggestionId: string): { votes: number } {
     this.openShow(showId);
+    const now = this.now();
+    this.o.requireMaySpeak(showId, viewerId, now);
     const suggestion = this.listedIn(showId, suggestionId);
-    if (!this.o.store.vote(suggestion.id, viewerId, this.now())) throw new HawkerError('SUGGESTION_ALREADY_VOTED');
+    if (!this.o.store.vote(suggestion.id, viewerId, now)) throw new HawkerError('SUGGESTION_ALREADY_VOTED');
     const view = this.view(this.stored(suggestion.id));
     this.tell(showId, view, false);
     return { votes: view.votes };

@@ -150,6 +150,8 @@ t.test('before the show: suggestions, votes, comments, and the preshow coupon', 
     const banned = await suggest(troll.token, show.id, { text: 'buy here' });
     t.equal(banned.statusCode, 403);
     t.equal(banned.json().code, 'BANNED');
+    const someone = (await listed(show.id))[0]!;
+    t.equal((await vote(troll.token, show.id, someone.id)).json().code, 'BANNED', 'nor votes');
     t.equal((await app.inject({ method: 'GET', url: `/api/shows/${show.id}/preshow` })).statusCode, 401, 'the cockpit view is admin only');
   });
 
