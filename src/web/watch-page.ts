@@ -85,11 +85,12 @@ export function renderWatchPage(input: WatchPageInput): string {
     <div class="tabs" role="tablist" aria-label="Show sections">
       <button role="tab" id="tab-products" aria-controls="panel-products" aria-selected="true">Products</button>
       <button role="tab" id="tab-chat" aria-controls="panel-chat" aria-selected="false" tabindex="-1">Chat</button>
+      <!-- before the show only: beside the chat, where a phone shows it without scrolling the tabs -->
+      <button role="tab" id="tab-suggest" aria-controls="panel-suggest" aria-selected="false" tabindex="-1"${preshow ? '' : ' hidden'}>Suggest</button>
       <button role="tab" id="tab-poll" aria-controls="panel-poll" aria-selected="false" tabindex="-1">Poll <span id="poll-dot" class="dot" hidden></span></button>
       <button role="tab" id="tab-coupons" aria-controls="panel-coupons" aria-selected="false" tabindex="-1">Coupons</button>
       <button role="tab" id="tab-questions" aria-controls="panel-questions" aria-selected="false" tabindex="-1">Ask</button>
       <button role="tab" id="tab-orders" aria-controls="panel-orders" aria-selected="false" tabindex="-1">My orders</button>
-      <button role="tab" id="tab-suggest" aria-controls="panel-suggest" aria-selected="false" tabindex="-1"${preshow ? '' : ' hidden'}>Suggest</button>
     </div>
     <section role="tabpanel" id="panel-products" aria-labelledby="tab-products">
       <ul id="products" class="products"></ul>

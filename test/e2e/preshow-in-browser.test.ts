@@ -57,11 +57,18 @@ t.test('before the show: a fan comments and suggests on the pre-live page, the c
     await page.locator('#name-input').press('Enter');
     await page.locator('#chat li').filter({ hasText: 'brass' }).waitFor({ timeout: 10_000 });
     t.pass('the line is in the chat');
+    await page.screenshot({ path: `${ARTIFACTS}/preshow-phone-chat.png` });
   });
 
   await t.test('the fan suggests a catalog product', async (t) => {
     const tab = page.locator('#tab-suggest');
     t.equal(await tab.isVisible(), true, 'the Suggest tab is there while the show is scheduled');
+    const b = await tab.boundingBox();
+    t.ok(b && b.x >= 0 && b.x + b.width <= 390, 'on a phone, on screen without scrolling the tabs');
+    // keyboard: the arrows reach it from the chat
+    await page.locator('#tab-chat').focus();
+    await page.keyboard.press('ArrowRight');
+    t.equal(await page.evaluate('document.activeElement && document.activeElement.id'), 'tab-suggest');
     await tab.click();
     await page.locator('#suggest-product option', { hasText: 'Hose reel' }).waitFor({ state: 'attached' });
     await page.locator('#suggest-text').fill('A reel to hang the hose on the wall');
