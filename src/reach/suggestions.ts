@@ -138,11 +138,6 @@ export class Suggestions {
     };
   }
 
-  /** the Coupons port: comments and suggestions this viewer made before the show went live */
-  commentsBefore(viewerId: string, showId: string): number {
-    return this.o.store.preshowCount(viewerId, showId);
-  }
-
   private view(s: Suggestion): SuggestionView {
     const product = s.productId ? this.o.products.find(s.productId) : undefined;
     return {
