@@ -72,6 +72,8 @@ import { RecordingVod } from './replay/recording-vod.js';
 import { ClipCutter } from './pipeline/clip-cut.js';
 import { ClipMaker } from './replay/clip-maker.js';
 import { clipView } from './domain/clip.js';
+import { createSuggestionRepository } from './db/suggestion-repository.js';
+import { Suggestions, SUGGESTION_INPUT_MAX } from './reach/suggestions.js';
 
 /** the welcome's demo clips: a show has one per pin span, rarely more than a few dozen */
 const CLIPS_PER_WELCOME = 200;
@@ -186,8 +188,11 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   const limits = config.audience;
   const chat = createChatRepository(db);
   const polls = createPollRepository(db);
+  const suggestionRows = createSuggestionRepository(db);
   const coupons = new Coupons({
     coupons: createCouponRepository(db),
+    // comments before the show: chat lines stored before go-live, and product suggestions
+    preshow: { commentsBefore: (viewerId, showId) => suggestionRows.preshowCount(viewerId, showId) },
     shows,
     events,
     audience: watchSessions,
@@ -211,6 +216,19 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     questions: new LiveQuestions({ shows, questions: createQuestionRepository(db), lineup: lineups, speech: liveChat, out: rooms, now: Date.now }),
     presence: new LivePresence({ shows, events, sessions: watchSessions, rooms, activity: activity.record, logger: liveLog, now: Date.now }),
   };
+  // fans' suggestions before the show: the chat's text rules and sanctions, pushed to the show's room
+  // the length is the suggestion's own rule (2 to 200); the route already bounds what arrives
+  const suggestionRules = new ChatRules(limits.blocklist, SUGGESTION_INPUT_MAX);
+  const suggestions = new Suggestions({
+    store: suggestionRows,
+    shows,
+    products,
+    checkText: (raw) => suggestionRules.check(raw, false),
+    requireMaySpeak: (showId, viewerId, now) => liveChat.requireMaySpeak(showId, viewerId, now),
+    changed: (showId, suggestion, hidden) => rooms.publishLatest(showId, `suggestion:${suggestion.id}`, () => ({ type: 'suggestion', suggestion, hidden })),
+    commented: (showId, viewerId) => coupons.activity(showId, viewerId, 'preshow'),
+    logger: liveLog,
+  });
   const clips = createClipRepository(db);
   const hub = new LiveHub({
     shows,
@@ -280,11 +298,11 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   const recordingRows = createRecordingRepository(db, clips);
   const recordings = new RecordingStorage({ hlsRoot: join(dataDir, 'media', 'hls'), dataDir, shows, recordings: recordingRows, logger });
   const retention = new RecordingRetention({ keepDays: config.storage.keepRecordingsDays, recordings: recordingRows, deleteRecording: (id) => recordings.deleteRecording(id), logger });
-  return { recordings, retention, storage, clips, clipMaker, clipListing, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns, chapters, recordingVod, report, aliases };
+  return { recordings, retention, storage, clips, clipMaker, clipListing, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns, chapters, recordingVod, report, aliases, suggestions };
 }
 
 /** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */
 export function servicesForHttp(services: ReturnType<typeof buildServices>) {
-  const { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher, chapters, recordings, report, aliases, clipListing } = services;
-  return { clips: clipListing, recordings, catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, chapters, liveStats: () => live.stats(), report, aliases };
+  const { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher, chapters, recordings, report, aliases, clipListing, suggestions } = services;
+  return { suggestions, clips: clipListing, recordings, catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, chapters, liveStats: () => live.stats(), report, aliases };
 }

@@ -42,6 +42,7 @@ import { storageRoutes, type StorageRoutesOptions } from './routes/storage.js';
 import { AdminSessions } from './admin-session.js';
 import type { TestPatterns } from '../pipeline/test-pattern.js';
 import { reportRoutes, type ReportRoutesOptions } from './routes/report.js';
+import { preshowRoutes, type PreshowRoutesOptions } from './routes/preshow.js';
 
 /**
  * Connections the kernel may queue before the server accepts them. A flash sale's buyers arrive
@@ -86,6 +87,8 @@ export interface AppDeps {
   /** the post-show report and the product aliases it matches chat with */
   report: ReportRoutesOptions['report'];
   aliases: ReportRoutesOptions['aliases'];
+  /** before the show: fans' suggestions and votes, the merchant's pre-show view */
+  suggestions: PreshowRoutesOptions['suggestions'];
   /** demo clips of shows and products */
   clips: ClipListing;
   maxConnectionsPerAddress: number;
@@ -211,6 +214,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(testPatternRoutes, { catalog: deps.catalog, patterns: deps.testPatterns, admin });
   await app.register(couponRoutes, { coupons: deps.coupons, viewers: deps.viewers, admin });
+  await app.register(preshowRoutes, { suggestions: deps.suggestions, viewers: deps.viewers, admin, viewerRateLimitPerMinute: deps.viewerRateLimitPerMinute });
   await app.register(reportRoutes, { report: deps.report, aliases: deps.aliases, admin });
   await app.register(webhookRoutes, { store: deps.webhooks, targets: deps.webhookTargets, admin });
   await app.register(storageRoutes, { recordings: deps.recordings, admin });

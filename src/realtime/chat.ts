@@ -87,6 +87,8 @@ export class LiveChat {
     m.level = this.o.levelOf(viewer.id, m.room.host);
     this.publishLine(showId, this.line(message, m.room.host, m.role === 'moderator' ? 'moderator' : 'viewer', m.level));
     this.o.activity(showId, viewer.id, 'chat', message.text);
+    // no stream time yet: the show has not gone live, so this is a comment before the show
+    if (message.streamMs === null) this.o.activity(showId, viewer.id, 'preshow');
   }
 
   /**

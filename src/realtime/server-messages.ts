@@ -113,6 +113,18 @@ export const ClipViewSchema = Type.Object({
   readyAt: Nullable(Iso),
 });
 
+/** A fan's product suggestion before the show (SuggestionView of src/reach/suggestions.ts): the `suggestion` message, GET .../suggestions. */
+export const SuggestionViewSchema = Type.Object({
+  id: Type.String(),
+  viewerId: Type.String(),
+  displayName: Type.String(),
+  text: Type.String({ description: 'as typed: draw it as text (textContent), never as HTML' }),
+  productId: Nullable(Type.String()),
+  productTitle: Nullable(Type.String()),
+  votes: Type.Integer({ minimum: 0 }),
+  createdAt: Iso,
+});
+
 const PhaseSchema = Type.Union(showPhaseKinds.map((k) => Type.Literal(k)));
 
 export const ServerMessageSchema = Type.Union([
@@ -158,6 +170,8 @@ export const ServerMessageSchema = Type.Union([
   Type.Object({ type: Type.Literal('presence'), viewers: Type.Integer(), peak: Type.Integer() }),
   Type.Object({ type: Type.Literal('questions'), items: Type.Array(QuestionViewSchema) }),
   Type.Object({ type: Type.Literal('show'), status: Type.String() }),
+  // before the show: a suggestion made or voted on; hidden: the merchant took it off the list
+  Type.Object({ type: Type.Literal('suggestion'), suggestion: SuggestionViewSchema, hidden: Type.Boolean() }),
   // a demo clip of the show is ready ("Watch the demo")
   Type.Object({ type: Type.Literal('clip'), clip: ClipViewSchema }),
   // the host's sockets only: with the welcome and on each change

@@ -23,7 +23,8 @@ export interface LiveLimits {
   framesPerSecond: number;
 }
 
-export type ActivityKind = 'chat' | 'vote' | 'watch';
+/** preshow: a chat line sent before the show first went live (it counts as 'chat' too) */
+export type ActivityKind = 'chat' | 'vote' | 'watch' | 'preshow';
 
 export type Credentials = { kind: 'host' } | { kind: 'viewer'; token: string } | { kind: 'anonymous' };
 

@@ -35,6 +35,8 @@ export function renderWatchPage(input: WatchPageInput): string {
   // no source: the player does not ask for a playlist that is gone
   const gone = input.status === 'ended' && input.recordingDeleted === true;
   const src = gone ? '' : input.playbackUrl;
+  // fans suggest products until the show goes live (the page hides the tab when it does)
+  const preshow = input.status === 'scheduled';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -83,6 +85,8 @@ export function renderWatchPage(input: WatchPageInput): string {
     <div class="tabs" role="tablist" aria-label="Show sections">
       <button role="tab" id="tab-products" aria-controls="panel-products" aria-selected="true">Products</button>
       <button role="tab" id="tab-chat" aria-controls="panel-chat" aria-selected="false" tabindex="-1">Chat</button>
+      <!-- before the show only: beside the chat, where a phone shows it without scrolling the tabs -->
+      <button role="tab" id="tab-suggest" aria-controls="panel-suggest" aria-selected="false" tabindex="-1"${preshow ? '' : ' hidden'}>Suggest</button>
       <button role="tab" id="tab-poll" aria-controls="panel-poll" aria-selected="false" tabindex="-1">Poll <span id="poll-dot" class="dot" hidden></span></button>
       <button role="tab" id="tab-coupons" aria-controls="panel-coupons" aria-selected="false" tabindex="-1">Coupons</button>
       <button role="tab" id="tab-questions" aria-controls="panel-questions" aria-selected="false" tabindex="-1">Ask</button>
@@ -124,6 +128,17 @@ export function renderWatchPage(input: WatchPageInput): string {
     </section>
     <section role="tabpanel" id="panel-orders" aria-labelledby="tab-orders" hidden>
       <ul id="my-orders" class="my-orders" aria-live="polite"></ul>
+    </section>
+    <section role="tabpanel" id="panel-suggest" aria-labelledby="tab-suggest" hidden>
+      <p class="muted">What should the show bring? Suggest a product, or vote for what others want.</p>
+      <form id="suggest-form" class="suggest-form">
+        <label for="suggest-text">Your suggestion</label>
+        <input id="suggest-text" maxlength="200" minlength="2" autocomplete="off" placeholder="e.g. the green hose, 25 m" required>
+        <label for="suggest-product">A product from the shop (optional)</label>
+        <select id="suggest-product"><option value="">None</option></select>
+        <button type="submit">Suggest</button>
+      </form>
+      <ol id="suggestions" class="suggestions" aria-label="Suggestions, most votes first"></ol>
     </section>
   </div>
 </main>

@@ -9,7 +9,9 @@ import type { ShowSchema } from '../http/schemas/shows.js';
 import type { StorageTotalsSchema } from '../http/schemas/storage.js';
 import type { ShowReportSchema } from '../http/schemas/report.js';
 import type { ClipView } from '../domain/clip.js';
-import type { Chapter, Clip, Order, OrderDetail, Product, Profile, Quote, Show, ShowReport, ShowStats, StorageTotals } from './wire.js';
+import type { PreshowSchema, SuggestionViewSchema } from '../http/schemas/preshow.js';
+import type { PreshowView, SuggestionView } from '../reach/suggestions.js';
+import type { Chapter, Clip, Order, OrderDetail, Preshow, Product, Profile, Quote, Show, ShowReport, ShowStats, StorageTotals, Suggestion } from './wire.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Assert<T extends true> = T;
@@ -28,3 +30,8 @@ export type ClipMatches = Assert<Equal<Clip, ClipView>>;
 // the report's response schema drops any field it does not name: it must name them all
 export type ShowReportMatches = Assert<Equal<ShowReport, Static<typeof ShowReportSchema>>>;
 export type ChapterMatches = Assert<Equal<Chapter, Static<typeof ChapterSchema>>>;
+// before the show: what Suggestions builds is what the routes and the socket send, and what the pages read
+export type SuggestionMatches = Assert<Equal<Suggestion, Static<typeof SuggestionViewSchema>>>;
+export type SuggestionViewMatches = Assert<Equal<SuggestionView, Static<typeof SuggestionViewSchema>>>;
+export type PreshowMatches = Assert<Equal<Preshow, Static<typeof PreshowSchema>>>;
+export type PreshowViewMatches = Assert<Equal<PreshowView, Static<typeof PreshowSchema>>>;

@@ -299,3 +299,12 @@ export interface Chapter {
   clipMp4Url?: string;
   posterUrl?: string;
 }
+
+/** GET /api/shows/:id/suggestions items and the `suggestion` message (SuggestionViewSchema; kept equal by wire-check.ts) */
+export type Suggestion = LiveMessage<'suggestion'>['suggestion'];
+
+/** GET /api/shows/:id/preshow: the cockpit's "Before the show" (PreshowSchema in src/http/schemas/preshow.ts; kept equal by wire-check.ts) */
+export interface Preshow {
+  comments: Array<{ id: string; viewerId: string; displayName: string; text: string; at: string }>;
+  suggestions: Suggestion[];
+}

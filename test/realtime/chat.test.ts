@@ -7,14 +7,14 @@ import { TokenBucket } from '../../src/realtime/token-bucket.js';
 import { FakeBroadcaster, FakeChatStore, fakeShows, showRow, silentLogger } from '../helpers/fake-audience.js';
 
 /** Chat on its own: in-memory chat table, fake broadcaster, the tick's store called by hand. */
-function setup(over: { backlogMax?: number; chatBurst?: number } = {}) {
+function setup(over: { backlogMax?: number; chatBurst?: number; show?: Parameters<typeof showRow>[0] } = {}) {
   let clock = 2_000_000;
   const store = new FakeChatStore();
   const out = new FakeBroadcaster();
   const counters = newCounters();
   const activity: string[] = [];
   const chat = new LiveChat({
-    shows: fakeShows(showRow()),
+    shows: fakeShows(showRow(over.show)),
     chat: store,
     sanctions: store,
     voices: store,
@@ -42,6 +42,15 @@ function setup(over: { backlogMax?: number; chatBurst?: number } = {}) {
   });
   return { chat, store, out, counters, activity, member, tick: (ms: number) => (clock += ms), now: () => clock };
 }
+
+t.test('a line before the show went live also counts as a comment before the show (the preshow coupon)', async (t) => {
+  const { chat, activity, member, now } = setup({ show: { status: 'scheduled', startedAt: null } });
+  chat.say(member('ann'), 'see you tonight', now());
+  t.same(activity, ['show1:ann:chat:see you tonight', 'show1:ann:preshow:']);
+  const live = setup();
+  live.chat.say(live.member('bob'), 'hi', live.now());
+  t.same(live.activity, ['show1:bob:chat:hi'], 'once live, chat is only chat');
+});
 
 const sqliteFull = () => Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
 

@@ -18,6 +18,7 @@ import { orderPushed, wireMyOrders } from './viewer/my-orders.js';
 import { connect, onServerMessage } from './viewer/socket.js';
 import { variantLabel } from './viewer/variant-picker.js';
 import { immersive, selectTab, wireTabs } from './viewer/tabs.js';
+import { suggestionPushed, wirePreshow } from './viewer/preshow.js';
 
 /** @typedef {import('../wire.js').ServerMessage} ServerMessage */
 
@@ -80,6 +81,9 @@ function handle(m) {
     case 'show':
       statusChanged(m.status);
       if (m.status === 'live') startPlayer();
+      break;
+    case 'suggestion':
+      suggestionPushed(m);
       break;
     case 'coupon.unlocked':
       toast(`Coupon unlocked: ${m.coupon.code}`);
@@ -165,6 +169,7 @@ addEventListener('resize', shapeChanged);
 wireChat();
 $('watch-from-start').addEventListener('click', watchFromStart);
 wireQuestions();
+wirePreshow();
 onServerMessage(handle);
 whenNamed(() => connect(true));
 statusChanged(document.body.dataset.status ?? 'scheduled');

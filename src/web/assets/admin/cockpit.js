@@ -11,6 +11,7 @@ import { cockpitContext } from './context.js';
 import { lineupCard, lineupRefresher } from './lineup.js';
 import { overlayControls } from './overlays.js';
 import { pollCard } from './polls.js';
+import { preshowCard } from './preshow.js';
 import { previewPlayer } from './preview.js';
 import { questionsList } from './questions.js';
 import { setupCard } from './setup.js';
@@ -56,6 +57,7 @@ export async function cockpitView(main, showId) {
   const controls = showControls(c);
   const chat = chatCard(c);
   const latest = latestOrdersCard(c);
+  const preshow = preshowCard(c);
   put(main,
     el('div', { class: 'row', style: 'justify-content:space-between;flex-wrap:wrap;margin-bottom:.6rem' },
       el('div', {}, el('h1', { text: show.title }), el('span', { class: 'muted', text: show.host ? `with ${show.host} · ` : '' }), status, ' ', el('a', { href: `/watch/${showId}`, target: '_blank', rel: 'noopener', text: 'Open viewer page' }), ' ', controls.node),
@@ -63,7 +65,7 @@ export async function cockpitView(main, showId) {
     el('div', { class: 'cockpit' },
       column(card('Preview', preview.node), card('Live numbers', statsCard(c)), card('Latest orders', latest.node), setup.node),
       column(card('Lineup', lineupCard(c)), card('On the video', overlayControls(c)), card('Poll', pollCard(c))),
-      column(card('Chat', chat.nodes), card('Questions and demo requests', questionsList(c)))));
+      column(card('Chat', chat.nodes), card('Questions and demo requests', questionsList(c)), card('Before the show', preshow.node))));
 
   const stats = statsRefresher(c);
   stats.refresh();
@@ -97,11 +99,16 @@ export async function cockpitView(main, showId) {
         store.set({ status: m.show.status, overlay: m.overlay, questions: m.questions, poll: m.poll, slowModeSeconds: m.settings.slowModeSeconds, presence: m.presence });
         loadPins().catch(() => {});
         latest.reload().catch(() => {});
+        void preshow.reload();
         stats.refresh();
         stock.refresh();
         break;
       case 'chat':
         chat.add(m);
+        preshow.chatted();
+        break;
+      case 'suggestion':
+        preshow.pushed(m);
         break;
       case 'chat.deleted':
         chat.remove(m.id);
@@ -160,5 +167,6 @@ export async function cockpitView(main, showId) {
     stats.stop();
     stock.stop();
     preview.destroy();
+    preshow.stop();
   };
 }

@@ -28,10 +28,13 @@ export function wireTabs() {
     if (tab.id === 'tab-coupons') void loadCoupons();
     if (tab.id === 'tab-orders') void loadMyOrders();
   }
-  tabs.forEach((t, i) => {
+  tabs.forEach((t) => {
     t.addEventListener('click', () => select(t));
     t.addEventListener('keydown', (e) => {
-      const next = e.key === 'ArrowRight' ? tabs[(i + 1) % tabs.length] : e.key === 'ArrowLeft' ? tabs[(i - 1 + tabs.length) % tabs.length] : null;
+      // a tab can be hidden (Suggest once the show is live): the arrows pass over it
+      const shown = tabs.filter((x) => !x.hidden);
+      const i = shown.indexOf(t);
+      const next = e.key === 'ArrowRight' ? shown[(i + 1) % shown.length] : e.key === 'ArrowLeft' ? shown[(i - 1 + shown.length) % shown.length] : null;
       if (next) {
         select(next);
         next.focus();
