@@ -37,13 +37,13 @@ function supported() {
   return typeof navigator !== 'undefined' && 'serviceWorker' in navigator && typeof window !== 'undefined' && 'PushManager' in window && 'Notification' in window;
 }
 
-/** @param {string} base64url @returns {Uint8Array} */
+/** @param {string} base64url @returns {ArrayBuffer} */
 function fromBase64Url(base64url) {
   const base64 = base64url.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(base64url.length / 4) * 4, '=');
   const raw = atob(base64);
   const bytes = new Uint8Array(raw.length);
   for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-  return bytes;
+  return bytes.buffer;
 }
 
 /** @param {string} showId */
