@@ -42,6 +42,7 @@ import { storageRoutes, type StorageRoutesOptions } from './routes/storage.js';
 import { AdminSessions } from './admin-session.js';
 import type { TestPatterns } from '../pipeline/test-pattern.js';
 import { reportRoutes, type ReportRoutesOptions } from './routes/report.js';
+import { reminderRoutes, type ReminderRoutesOptions } from './routes/reminders.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -89,6 +90,8 @@ export interface AppDeps {
   version: string;
   /** Stripe is configured: the viewer page's CSP lets Stripe.js in */
   stripeOnPage?: boolean;
+  /** show reminders (Web Push) and calendar files */
+  reminders: ReminderRoutesOptions['reminders'];
 }
 
 function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
@@ -213,6 +216,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     isAdmin: (request) => isAdmin(request.headers.authorization) || sessions.fromRequest(request) !== null,
   });
   await app.register(clipRoutes, { clips: deps.clips, isAdmin: (request) => isAdmin(request.headers.authorization) || sessions.fromRequest(request) !== null });
+  await app.register(reminderRoutes, { reminders: deps.reminders, viewerRateLimitPerMinute: deps.viewerRateLimitPerMinute });
   await app.register(pageRoutes, { catalog: deps.catalog, sessions, isAdmin, urls: deps.urls, stripeOnPage: deps.stripeOnPage ?? false });
   return app;
 }
