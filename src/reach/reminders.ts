@@ -46,6 +46,11 @@ export class Reminders {
     this.now = o.now ?? Date.now;
   }
 
+  /** reminders.defaultMinutesBefore: the pre-live page offers it */
+  defaultMinutesBefore(): number {
+    return this.o.defaultMinutesBefore;
+  }
+
   /** the VAPID public key a browser subscribes with (base64url) */
   publicKey(): string {
     return this.o.vapidPublicKey;

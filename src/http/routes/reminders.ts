@@ -15,7 +15,7 @@ const serviceWorker = readFileSync(fileURLToPath(new URL('../../web/assets/sw.js
 const WORKER_CSP = "default-src 'none'";
 
 export interface ReminderRoutesOptions {
-  reminders: Pick<Reminders, 'publicKey' | 'remind' | 'forget' | 'calendar'>;
+  reminders: Pick<Reminders, 'publicKey' | 'remind' | 'forget' | 'calendar' | 'defaultMinutesBefore'>;
   viewerRateLimitPerMinute: number;
 }
 

@@ -18,6 +18,7 @@ import { orderPushed, wireMyOrders } from './viewer/my-orders.js';
 import { connect, onServerMessage } from './viewer/socket.js';
 import { variantLabel } from './viewer/variant-picker.js';
 import { immersive, selectTab, wireTabs } from './viewer/tabs.js';
+import { wireReminders } from './viewer/reminders-ui.js';
 
 /** @typedef {import('../wire.js').ServerMessage} ServerMessage */
 
@@ -165,6 +166,7 @@ addEventListener('resize', shapeChanged);
 wireChat();
 $('watch-from-start').addEventListener('click', watchFromStart);
 wireQuestions();
+wireReminders();
 onServerMessage(handle);
 whenNamed(() => connect(true));
 statusChanged(document.body.dataset.status ?? 'scheduled');
