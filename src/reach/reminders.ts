@@ -63,8 +63,9 @@ export class Reminders {
     const endpoint = request.subscription.endpoint;
     await checkEndpoint(endpoint, { allowPrivate: this.o.allowPrivateEndpoints, ...(this.o.resolve ? { resolve: this.o.resolve } : {}) });
     // the show may have gone live while the name resolved
-    this.openShow(showId);
-    const minutesBefore = request.minutesBefore === undefined ? this.o.defaultMinutesBefore : request.minutesBefore;
+    const show = this.openShow(showId);
+    // no scheduled time: nothing to be "minutes before"; the go-live push only
+    const minutesBefore = show.scheduledAt === null ? null : request.minutesBefore === undefined ? this.o.defaultMinutesBefore : request.minutesBefore;
     if (this.o.store.countForShow(showId) >= MAX_REMINDERS_PER_SHOW) throw new HawkerError('REMINDERS_FULL');
     const { reminder, created } = this.o.store.upsert({ showId, endpoint, keys, minutesBefore, at: this.now() });
     return { reminder: { id: reminder.id, showId, minutesBefore: reminder.minutesBefore }, created };

@@ -104,6 +104,22 @@ t.test('a viewer asks for a reminder on the pre-live page; at go-live the push r
   await waitFor('the state after a reload', async () => (await page.textContent('#remind-state')) === "We'll remind you", 10_000);
   t.equal(store.countForShow(show.id), 1);
 
+  // a browser that blocks notifications, and one without the Push API: said in words, nothing stored
+  const blocked = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const blockedPage = await blocked.newPage();
+  await blockedPage.goto(`${base}/watch/${show.id}`);
+  await blockedPage.click('#remind-me');
+  await waitFor('blocked', async () => (await blockedPage.textContent('#remind-state')) === 'Notifications are blocked in this browser', 10_000);
+  const bare = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  await bare.addInitScript('delete window.PushManager');
+  const barePage = await bare.newPage();
+  await barePage.goto(`${base}/watch/${show.id}`);
+  await waitFor('not supported', async () => (await barePage.textContent('#remind-state')) === 'Not supported here', 10_000);
+  t.ok(await barePage.isDisabled('#remind-me'), 'the button is off where push cannot work');
+  await blocked.close();
+  await bare.close();
+  t.equal(store.countForShow(show.id), 1, 'neither stored anything');
+
   // go live: the rehearsing stream on air, as the cockpit's Go live does
   const publish = { sessionId: 'p1', app: 'live', streamKey: show.streamKey, remoteAddress: '127.0.0.1' };
   t.same(s.services.live.authorizePublish(publish), { accept: true });
