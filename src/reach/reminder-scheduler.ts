@@ -2,7 +2,7 @@ import type { EventSource } from '../domain/events.js';
 import type { DueReminder, ReminderStore } from '../domain/reminder.js';
 import type { Logger } from '../log/logger.js';
 import { endpointHost } from './push-endpoint.js';
-import type { PushSender } from './push-sender.js';
+import type { PushOutcome, PushSender } from './push-sender.js';
 import { showPageUrl } from './reminders.js';
 
 export interface ReminderSchedulerOptions {
@@ -114,6 +114,15 @@ export class ReminderScheduler {
   }
 
   private async pass(): Promise<void> {
+    const tally = { sent: 0, gone: 0, failed: 0 };
+    try {
+      await this.batches(tally);
+    } finally {
+      if (tally.sent + tally.gone + tally.failed > 0) this.log.info(tally, 'reminders pushed');
+    }
+  }
+
+  private async batches(tally: Record<PushOutcome['status'], number>): Promise<void> {
     for (let batch = 0; batch < MAX_BATCHES; batch++) {
       const due = this.o.store.due(this.now(), BATCH);
       if (due.length === 0) return;
@@ -122,7 +131,7 @@ export class ReminderScheduler {
       const worker = async () => {
         while (next < due.length) {
           const item = due[next++] as DueReminder;
-          await this.deliver(item);
+          tally[await this.deliver(item)]++;
         }
       };
       await Promise.all(Array.from({ length: Math.min(this.concurrency, due.length) }, worker));
@@ -139,7 +148,7 @@ export class ReminderScheduler {
     return { title: item.title, body, url, showId, kind: 'soon' };
   }
 
-  private async deliver(item: DueReminder): Promise<void> {
+  private async deliver(item: DueReminder): Promise<PushOutcome['status']> {
     const { reminder, kind } = item;
     const ttlSeconds = kind === 'live' ? 3600 : Math.max(60, Math.ceil(((item.scheduledAt ?? this.now()) - this.now()) / 1000));
     const outcome = await this.o.sender.send({
@@ -170,5 +179,6 @@ export class ReminderScheduler {
         this.log.warn({ ...about, statusCode: outcome.statusCode, error: outcome.error, attempt: failures, retryAt }, 'reminder not delivered; retrying');
       }
     }
+    return outcome.status;
   }
 }

@@ -45,7 +45,11 @@ export function resolveVapidKeys(dataDir: string): VapidKeys & { generated: bool
  * (Apple's) want a real one: set reminders.vapidSubject.
  */
 export function vapidSubject(configured: string, publicUrl: string): string {
-  if (configured) return configured;
+  if (configured) {
+    // refused at start rather than at every push
+    if (!URL.canParse(configured)) throw new Error(`config: reminders.vapidSubject is not a URL (mailto:you@example.com or https://…): ${configured}`);
+    return configured;
+  }
   const url = new URL(publicUrl);
   if (url.protocol === 'https:' && url.hostname !== 'localhost') return url.origin;
   return `mailto:hawker@${url.hostname || 'localhost'}`;

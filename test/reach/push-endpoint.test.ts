@@ -60,4 +60,5 @@ t.test('the VAPID subject: configured, else an https publicUrl, else a mailto at
   t.equal(vapidSubject('', 'https://live.shop.example/'), 'https://live.shop.example');
   t.equal(vapidSubject('', 'http://localhost:8080'), 'mailto:hawker@localhost', 'a trial on http://localhost still starts');
   t.equal(vapidSubject('', 'https://localhost:8443'), 'mailto:hawker@localhost', 'web-push warns about an https://localhost subject');
+  t.throws(() => vapidSubject('https://', 'https://shop.example'), /reminders\.vapidSubject is not a URL/, 'a broken one stops the start, not every push');
 });
