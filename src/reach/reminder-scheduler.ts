@@ -46,6 +46,7 @@ export class ReminderScheduler {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
+  private stopped = false;
   private readonly now: () => number;
   private readonly log: Logger;
   private readonly concurrency: number;
@@ -74,7 +75,7 @@ export class ReminderScheduler {
 
   /** A pass now (what was due while stopped goes out), then every intervalMs. */
   start(): void {
-    if (this.timer) return;
+    if (this.timer || this.stopped) return;
     void this.tick();
     this.timer = setInterval(() => void this.tick(), this.o.intervalMs ?? 15_000);
     // a pass pending must not keep the process alive on shutdown
@@ -83,6 +84,7 @@ export class ReminderScheduler {
 
   /** No more passes; resolves once the pass under way has finished (before the database closes). */
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.again = false;
@@ -94,6 +96,8 @@ export class ReminderScheduler {
    * it (the show that just went live may not have been in the running pass's query).
    */
   tick(): Promise<void> {
+    // a go-live told during shutdown: the database may be closing; the next start sends it
+    if (this.stopped) return Promise.resolve();
     if (this.running) {
       this.again = true;
       return this.running;

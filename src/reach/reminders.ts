@@ -67,7 +67,10 @@ export class Reminders {
     // no scheduled time: nothing to be "minutes before"; the go-live push only
     const minutesBefore = show.scheduledAt === null ? null : request.minutesBefore === undefined ? this.o.defaultMinutesBefore : request.minutesBefore;
     if (this.o.store.countForShow(showId) >= MAX_REMINDERS_PER_SHOW) throw new HawkerError('REMINDERS_FULL');
-    const { reminder, created } = this.o.store.upsert({ showId, endpoint, keys, minutesBefore, at: this.now() });
+    const at = this.now();
+    const { reminder, created } = this.o.store.upsert({ showId, endpoint, keys, minutesBefore, at });
+    // asked later than "N minutes before": the viewer is on the page now; the go-live push is what is left
+    if (show.scheduledAt !== null && minutesBefore !== null && show.scheduledAt - minutesBefore * 60_000 <= at) this.o.store.markSent(reminder.id, 'soon', at);
     return { reminder: { id: reminder.id, showId, minutesBefore: reminder.minutesBefore }, created };
   }
 

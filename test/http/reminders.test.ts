@@ -129,6 +129,14 @@ t.test('POST and DELETE /api/shows/:id/reminders', async (t) => {
   t.equal(createReminderRepository(s.db).countForShow(show.id), 0);
   const again = await s.app.inject({ method: 'DELETE', url: `/api/shows/${show.id}/reminders`, payload: { endpoint: sub.endpoint } });
   t.equal(again.json().code, 'REMINDER_NOT_FOUND');
+
+  // asked 10 minutes before a show with a 15-minute lead: no "starts soon" now, go-live only
+  const soon = await createShow(s, { title: 'Soon', scheduledAt: new Date(Date.now() + 10 * 60_000).toISOString() });
+  t.equal((await remind(s, soon.id, push.subscriber())).statusCode, 201);
+  t.same(createReminderRepository(s.db).due(Date.now(), 10), [], 'not due: the viewer is on the page now');
+  const unscheduled = await createShow(s, { title: 'Whenever' });
+  t.same((await remind(s, unscheduled.id, push.subscriber(), 30)).json().minutesBefore, null, 'no time: go-live only');
+  await s.services.reminderScheduler.tick();
   t.equal(push.requests.length, 0, 'nothing pushed');
 });
 
