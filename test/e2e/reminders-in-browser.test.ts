@@ -42,7 +42,7 @@ const stubPushManager = (sub: { endpoint: string; keys: { p256dh: string; auth: 
   };
 })()`;
 
-t.test('a viewer asks for a reminder on the pre-live page; at go-live the push reaches the push service and the service worker', { timeout: 120_000 }, async (t) => {
+t.test('a viewer asks for a reminder on the pre-live page; at go-live the push reaches the push service and the service worker', { timeout: 240_000 }, async (t) => {
   mkdirSync(ARTIFACTS, { recursive: true });
   const push = await startPushService();
   t.teardown(() => push.close());
