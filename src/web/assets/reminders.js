@@ -32,9 +32,14 @@ export function calendarUrl(showId) {
   return `/api/shows/${encodeURIComponent(showId)}/calendar.ics`;
 }
 
-/** Web Push needs a service worker, the Push API and notifications (iPhone Safari: only once added to the home screen). */
+/**
+ * Web Push needs a service worker, the Push API and notifications (iPhone Safari: only once
+ * added to the home screen), in a page of its own: browsers refuse notifications to a frame of
+ * another site (an embed on a shop page).
+ */
 function supported() {
-  return typeof navigator !== 'undefined' && 'serviceWorker' in navigator && typeof window !== 'undefined' && 'PushManager' in window && 'Notification' in window;
+  if (typeof navigator === 'undefined' || typeof window === 'undefined') return false;
+  return 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window && window.self === window.top;
 }
 
 /** @param {string} base64url @returns {ArrayBuffer} */
