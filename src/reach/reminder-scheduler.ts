@@ -131,15 +131,24 @@ export class ReminderScheduler {
       const due = this.o.store.due(this.now(), BATCH);
       if (due.length === 0) return;
       let next = 0;
+      let unstored = false;
       // a few at a time: a big show's audience must not open thousands of sockets at once
       const worker = async () => {
         while (next < due.length) {
           const item = due[next++] as DueReminder;
-          tally[await this.deliver(item)]++;
+          try {
+            tally[await this.deliver(item)]++;
+          } catch (err) {
+            // its state could not be stored (a full disk): the others go on; it is due again next pass
+            tally.failed++;
+            unstored = true;
+            this.log.error({ err, show: item.reminder.showId, reminder: item.reminder.id }, 'reminder state not stored');
+          }
         }
       };
       await Promise.all(Array.from({ length: Math.min(this.concurrency, due.length) }, worker));
-      if (due.length < BATCH) return;
+      // the same rows would come back at once: wait for the next pass rather than push them again now
+      if (unstored || due.length < BATCH) return;
     }
   }
 
