@@ -7,6 +7,7 @@ import { ADMIN_TOKEN_FILE, resolveAdminToken } from './config/admin-token.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import type { HawkerConfig } from './config/schema.js';
 import { secureDataDir } from './db/file-modes.js';
+import { VAPID_KEYS_FILE } from './reach/vapid-keys.js';
 import { openDatabase } from './db/open.js';
 import { buildApp, LISTEN_BACKLOG } from './http/app.js';
 import { RtmpIngest } from './ingest/rtmp-ingest.js';
@@ -38,7 +39,7 @@ function ffmpegWorks(path: string): boolean {
 export async function startHawker(config: HawkerConfig, logger: Logger): Promise<RunningHawker> {
   const dataDir = resolve(config.dataDir);
   const hlsRoot = join(dataDir, 'media', 'hls');
-  const { tightened, stillOpen } = secureDataDir(dataDir, ['hawker.db', 'hawker.db-wal', 'hawker.db-shm', ADMIN_TOKEN_FILE]);
+  const { tightened, stillOpen } = secureDataDir(dataDir, ['hawker.db', 'hawker.db-wal', 'hawker.db-shm', ADMIN_TOKEN_FILE, VAPID_KEYS_FILE]);
   if (tightened.length) {
     logger.warn({ paths: tightened }, 'the data dir was open to other users (it holds stream keys and the admin token): now 0700, its secret files 0600');
   }
@@ -106,6 +107,8 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
   services.orders.startSweep(ORDER_SWEEP_MS);
   // ended shows' media past storage.keepRecordingsDays: now, then hourly
   services.retention.start();
+  // show reminders: what came due while stopped goes out now, then "N minutes before" ones as they come due
+  services.reminderScheduler.start();
 
   const ingestUrl =
     (config.rtmp.publicUrl || `rtmp://${new URL(publicUrl).hostname}:${rtmp.port}`) + `/${config.rtmp.app}`;
@@ -165,6 +168,8 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
         services.hub.stop();
         services.orders.stopSweep();
         await services.retention.stop();
+        await services.reminderScheduler.stop();
+        services.pushSender.close();
         services.overlays.shutdown();
         await services.dispatcher.stop();
         await rtmp.stop();

@@ -74,6 +74,12 @@ import { ClipMaker } from './replay/clip-maker.js';
 import { clipView } from './domain/clip.js';
 import { createSuggestionRepository } from './db/suggestion-repository.js';
 import { Suggestions, SUGGESTION_INPUT_MAX } from './reach/suggestions.js';
+import { createReminderRepository } from './db/reminder-repository.js';
+import { Reminders } from './reach/reminders.js';
+import { ReminderScheduler } from './reach/reminder-scheduler.js';
+import { WebPushSender } from './reach/push-sender.js';
+import { resolveVapidKeys, vapidSubject } from './reach/vapid-keys.js';
+import type { Resolve } from './reach/push-endpoint.js';
 
 /** the welcome's demo clips: a show has one per pin span, rarely more than a few dozen */
 const CLIPS_PER_WELCOME = 200;
@@ -91,10 +97,14 @@ export interface ServiceInputs {
   publishUrlFor?(streamKey: string): string;
   /** drops a publisher's RTMP connection (main: the ingest's disconnect); End show uses it */
   disconnectPublisher?(sessionId: string): void;
+  /** reminders' push services: trusted CAs instead of the system's (tests: their local HTTPS push service) */
+  pushCa?: string | Buffer;
+  /** reminders' push services: name lookup (tests stand in for DNS) */
+  pushResolve?: Resolve;
 }
 
 /** Everything behind the API, on one database; the HTTP tests build the same graph. */
-export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrlFor, publishUrlFor, disconnectPublisher }: ServiceInputs) {
+export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrlFor, publishUrlFor, disconnectPublisher, pushCa, pushResolve }: ServiceInputs) {
   // before any repository prepares a statement: every write then reports to the storage health
   const storage = new StorageHealth({ dir: dataDir, minFreeBytes: config.storage.minFreeMegabytes * 1024 * 1024, logger });
   watchWrites(db, storage);
@@ -298,11 +308,32 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   const recordingRows = createRecordingRepository(db, clips);
   const recordings = new RecordingStorage({ hlsRoot: join(dataDir, 'media', 'hls'), dataDir, shows, recordings: recordingRows, logger });
   const retention = new RecordingRetention({ keepDays: config.storage.keepRecordingsDays, recordings: recordingRows, deleteRecording: (id) => recordings.deleteRecording(id), logger });
-  return { recordings, retention, storage, clips, clipMaker, clipListing, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns, chapters, recordingVod, report, aliases, suggestions };
+  // reminders: a browser's push subscription per show, sent at go-live and N minutes before (main starts the timer)
+  const vapid = resolveVapidKeys(dataDir);
+  const reminderStore = createReminderRepository(db);
+  const reminders = new Reminders({
+    store: reminderStore,
+    shows,
+    publicUrl,
+    vapidPublicKey: vapid.publicKey,
+    defaultMinutesBefore: config.reminders.defaultMinutesBefore,
+    allowPrivateEndpoints: config.reminders.allowPrivateEndpoints,
+    ...(pushResolve ? { resolve: pushResolve } : {}),
+  });
+  const pushSender = new WebPushSender({
+    vapid,
+    subject: vapidSubject(config.reminders.vapidSubject, publicUrl),
+    allowPrivateEndpoints: config.reminders.allowPrivateEndpoints,
+    ...(pushCa ? { ca: pushCa } : {}),
+    ...(pushResolve ? { resolve: pushResolve } : {}),
+  });
+  const reminderScheduler = new ReminderScheduler({ store: reminderStore, sender: pushSender, publicUrl, logger });
+  reminderScheduler.subscribe(bus);
+  return { reminders, reminderScheduler, pushSender, recordings, retention, storage, clips, clipMaker, clipListing, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns, chapters, recordingVod, report, aliases, suggestions };
 }
 
 /** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */
 export function servicesForHttp(services: ReturnType<typeof buildServices>) {
-  const { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher, chapters, recordings, report, aliases, clipListing, suggestions } = services;
-  return { suggestions, clips: clipListing, recordings, catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, chapters, liveStats: () => live.stats(), report, aliases };
+  const { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher, chapters, recordings, report, aliases, clipListing, reminders, suggestions } = services;
+  return { reminders, suggestions, clips: clipListing, recordings, catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, chapters, liveStats: () => live.stats(), report, aliases };
 }

@@ -72,6 +72,11 @@ export const defaultConfig: HawkerConfig = {
   webhooks: {
     allowPrivateTargets: false,
   },
+  reminders: {
+    defaultMinutesBefore: 15,
+    allowPrivateEndpoints: false,
+    vapidSubject: '',
+  },
   checkout: {
     holdMinutes: 10,
     manualHoldMinutes: 4320,

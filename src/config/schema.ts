@@ -111,6 +111,14 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    reminders: Type.Object(
+      {
+        defaultMinutesBefore: Type.Integer({ minimum: 1, maximum: 10080, description: 'the "starts soon" push goes this many minutes before the show, unless the viewer says' }),
+        allowPrivateEndpoints: Type.Boolean({ description: 'push to loopback, private, link-local and metadata addresses too (tests)' }),
+        vapidSubject: Type.String({ maxLength: 512, pattern: '^$|^(mailto:|https://)', description: "the VAPID contact push services see: mailto: or https:; empty: publicUrl when https, else mailto:hawker@<its host>" }),
+      },
+      { additionalProperties: false },
+    ),
     checkout: Type.Object(
       {
         holdMinutes: Type.Integer({ minimum: 1, maximum: 1440, description: 'how long an order paid by card (Stripe) holds its stock before it expires' }),

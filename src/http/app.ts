@@ -51,6 +51,7 @@ import { preshowRoutes, type PreshowRoutesOptions } from './routes/preshow.js';
  * the buyers see as failed requests. Linux caps it at net.core.somaxconn (4096 on Debian 12).
  */
 export const LISTEN_BACKLOG = 4096;
+import { reminderRoutes, type ReminderRoutesOptions } from './routes/reminders.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -100,6 +101,8 @@ export interface AppDeps {
   version: string;
   /** Stripe is configured: the viewer page's CSP lets Stripe.js in */
   stripeOnPage?: boolean;
+  /** show reminders (Web Push) and calendar files */
+  reminders: ReminderRoutesOptions['reminders'];
 }
 
 function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
@@ -225,6 +228,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     isAdmin: (request) => isAdmin(request.headers.authorization) || sessions.fromRequest(request) !== null,
   });
   await app.register(clipRoutes, { clips: deps.clips, isAdmin: (request) => isAdmin(request.headers.authorization) || sessions.fromRequest(request) !== null });
-  await app.register(pageRoutes, { catalog: deps.catalog, sessions, isAdmin, urls: deps.urls, stripeOnPage: deps.stripeOnPage ?? false });
+  await app.register(reminderRoutes, { reminders: deps.reminders, viewerRateLimitPerMinute: deps.viewerRateLimitPerMinute });
+  await app.register(pageRoutes, { catalog: deps.catalog, sessions, isAdmin, urls: deps.urls, stripeOnPage: deps.stripeOnPage ?? false, reminderMinutes: deps.reminders.defaultMinutesBefore() });
   return app;
 }

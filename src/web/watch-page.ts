@@ -13,6 +13,8 @@ export interface WatchPageInput {
   embed: boolean;
   /** the ended show's media was deleted: nothing to play */
   recordingDeleted?: boolean;
+  /** the pre-live box's "and N minutes before" reminder (reminders.defaultMinutesBefore) */
+  reminderMinutes?: number;
 }
 
 /**
@@ -53,7 +55,9 @@ export function renderWatchPage(input: WatchPageInput): string {
       <video id="player" playsinline muted autoplay controls aria-label="Live video: ${title}"></video>
       <div id="offline" class="offline" hidden>
         <p id="offline-text">The show starts soon</p>
+        <p class="show-time" id="show-time"${scheduled ? '' : ' hidden'}><time datetime="${scheduled}">${scheduled ? escapeHtml(new Date(input.scheduledAt as number).toUTCString()) : ''}</time></p>
         <p class="countdown" id="countdown" aria-live="polite"></p>
+        ${renderReminderBox(input.showId, scheduled !== '', input.reminderMinutes ?? 15)}
       </div>
       <div id="host-away" class="offline" role="status" hidden>
         <p>Waiting for the host</p>
@@ -165,4 +169,20 @@ export function renderWatchPage(input: WatchPageInput): string {
 </body>
 </html>
 `;
+}
+
+/**
+ * The pre-live box's reminders (viewer/reminders-ui.js fills in the state): the show in the
+ * viewer's calendar (.ics), and "Remind me" by Web Push at go-live and, when ticked, some
+ * minutes before. Without a scheduled time there is nothing for a calendar nor "before".
+ */
+function renderReminderBox(showId: string, scheduled: boolean, minutes: number): string {
+  const calendar = scheduled ? `<a class="button secondary small" id="add-calendar" href="/api/shows/${encodeURIComponent(showId)}/calendar.ics" download="show.ics">📅 Add to calendar</a>` : '';
+  const early = scheduled
+    ? `<label class="remind-early"><input type="checkbox" id="remind-early" checked data-minutes="${minutes}"> and ${minutes} minutes before</label>`
+    : '';
+  return `<div id="reminder" class="reminder">
+          <div class="reminder-actions">${calendar}<button type="button" class="small" id="remind-me" aria-pressed="false">🔔 Remind me</button></div>
+          <div class="reminder-foot">${early}<p id="remind-state" class="remind-state" role="status"></p></div>
+        </div>`;
 }

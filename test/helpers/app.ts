@@ -40,6 +40,9 @@ export async function buildTestApp(
     /** the FFmpeg binary the test pattern runs (default: the one on PATH) */
     ffmpegPath?: string;
     checkout?: Partial<typeof defaultConfig.checkout>;
+    reminders?: Partial<typeof defaultConfig.reminders>;
+    /** the reminders' push services' CA (the test's local HTTPS push service) */
+    pushCa?: string | Buffer;
   } = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'hawker-http-'));
@@ -55,6 +58,7 @@ export async function buildTestApp(
       storage: { ...defaultConfig.storage, ...options.storage },
       payments: { ...defaultConfig.payments, ...options.payments },
       checkout: { ...defaultConfig.checkout, ...options.checkout },
+      reminders: { ...defaultConfig.reminders, ...options.reminders },
       ffmpeg: { ...defaultConfig.ffmpeg, path: options.ffmpegPath ?? defaultConfig.ffmpeg.path },
       // the HTTP tests' webhook receivers listen on 127.0.0.1; the refusal itself has its own tests
       webhooks: { ...defaultConfig.webhooks, allowPrivateTargets: true, ...options.webhooks },
@@ -63,6 +67,7 @@ export async function buildTestApp(
     publicUrl: 'https://shop.example',
     logger,
     inputUrlFor: () => 'rtmp://127.0.0.1:1/none',
+    ...(options.pushCa ? { pushCa: options.pushCa } : {}),
   });
   const app = await buildApp({
     logger,
@@ -87,6 +92,8 @@ export async function buildTestApp(
     services.testPatterns.stopAll();
     services.overlays.shutdown();
     await services.dispatcher.stop();
+    await services.reminderScheduler.stop();
+    services.pushSender.close();
   });
   return { app, db, dataDir, hlsRoot, services, logs: logText, auth: { authorization: `Bearer ${ADMIN_TOKEN}` } };
 }

@@ -97,10 +97,12 @@ export interface PageRoutesOptions {
   urls: ShowUrls;
   /** Stripe is configured: the viewer page may load Stripe.js and its frames */
   stripeOnPage?: boolean;
+  /** the pre-live page's "and N minutes before" reminder (reminders.defaultMinutesBefore) */
+  reminderMinutes?: number;
 }
 
 /** The control panel (/admin), the viewer page (/watch/:id, embeddable), their assets, and the panel's login. */
-export const pageRoutes: FastifyPluginAsyncTypebox<PageRoutesOptions> = async (app, { catalog, sessions, isAdmin, urls, stripeOnPage = false }) => {
+export const pageRoutes: FastifyPluginAsyncTypebox<PageRoutesOptions> = async (app, { catalog, sessions, isAdmin, urls, stripeOnPage = false, reminderMinutes }) => {
   const assets = loadAssets();
   const assetUrl = (file: string) => `/assets/${file}?v=${assets.get(file)?.version ?? '0'}`;
   const secure = urls.publicUrl.startsWith('https:');
@@ -153,6 +155,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox<PageRoutesOptions> = async (a
         assetUrl,
         embed,
         recordingDeleted: show.recordingDeletedAt != null,
+        ...(reminderMinutes !== undefined ? { reminderMinutes } : {}),
       });
     },
   );

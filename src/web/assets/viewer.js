@@ -19,6 +19,7 @@ import { connect, onServerMessage } from './viewer/socket.js';
 import { variantLabel } from './viewer/variant-picker.js';
 import { immersive, selectTab, wireTabs } from './viewer/tabs.js';
 import { suggestionPushed, wirePreshow } from './viewer/preshow.js';
+import { wireReminders } from './viewer/reminders-ui.js';
 
 /** @typedef {import('../wire.js').ServerMessage} ServerMessage */
 
@@ -170,6 +171,7 @@ wireChat();
 $('watch-from-start').addEventListener('click', watchFromStart);
 wireQuestions();
 wirePreshow();
+wireReminders();
 onServerMessage(handle);
 whenNamed(() => connect(true));
 statusChanged(document.body.dataset.status ?? 'scheduled');
