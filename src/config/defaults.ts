@@ -91,6 +91,9 @@ export const defaultConfig: HawkerConfig = {
       apiProtocol: 'https',
     },
   },
+  referrals: {
+    newFriendsPerAddressPerHour: 5,
+  },
   storage: {
     minFreeMegabytes: 64,
     chatBacklogMax: 10000,

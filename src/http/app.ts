@@ -42,6 +42,7 @@ import { storageRoutes, type StorageRoutesOptions } from './routes/storage.js';
 import { AdminSessions } from './admin-session.js';
 import type { TestPatterns } from '../pipeline/test-pattern.js';
 import { reportRoutes, type ReportRoutesOptions } from './routes/report.js';
+import { referralRoutes, type ReferralRoutesOptions } from './routes/referrals.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -87,6 +88,8 @@ export interface AppDeps {
   recordings: StorageRoutesOptions['recordings'] & { isDeleted(showId: string): boolean };
   readiness: ReadinessCheck[];
   version: string;
+  /** share links: viewers' codes, the page's joins, the figures per code */
+  referrals: ReferralRoutesOptions['referrals'];
   /** Stripe is configured: the viewer page's CSP lets Stripe.js in */
   stripeOnPage?: boolean;
 }
@@ -204,6 +207,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(testPatternRoutes, { catalog: deps.catalog, patterns: deps.testPatterns, admin });
   await app.register(couponRoutes, { coupons: deps.coupons, viewers: deps.viewers, admin });
   await app.register(reportRoutes, { report: deps.report, aliases: deps.aliases, admin });
+  await app.register(referralRoutes, { referrals: deps.referrals, viewers: deps.viewers, admin, viewerRateLimitPerMinute: deps.viewerRateLimitPerMinute, publicUrl: deps.urls.publicUrl });
   await app.register(webhookRoutes, { store: deps.webhooks, targets: deps.webhookTargets, admin });
   await app.register(storageRoutes, { recordings: deps.recordings, admin });
   await app.register(hlsRoutes, {
