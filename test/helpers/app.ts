@@ -40,6 +40,7 @@ export async function buildTestApp(
     /** the FFmpeg binary the test pattern runs (default: the one on PATH) */
     ffmpegPath?: string;
     checkout?: Partial<typeof defaultConfig.checkout>;
+    referrals?: Partial<typeof defaultConfig.referrals>;
   } = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'hawker-http-'));
@@ -55,6 +56,7 @@ export async function buildTestApp(
       storage: { ...defaultConfig.storage, ...options.storage },
       payments: { ...defaultConfig.payments, ...options.payments },
       checkout: { ...defaultConfig.checkout, ...options.checkout },
+      referrals: { ...defaultConfig.referrals, ...options.referrals },
       ffmpeg: { ...defaultConfig.ffmpeg, path: options.ffmpegPath ?? defaultConfig.ffmpeg.path },
       // the HTTP tests' webhook receivers listen on 127.0.0.1; the refusal itself has its own tests
       webhooks: { ...defaultConfig.webhooks, allowPrivateTargets: true, ...options.webhooks },
