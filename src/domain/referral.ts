@@ -1,3 +1,7 @@
+/** Why a page load through a share link did not count as a new friend, in the order the rules are asked (src/reach/referrals.ts decideJoin). */
+export const joinRefusals = ['no-link', 'unknown-code', 'other-show', 'own-link', 'referrer-device', 'already-counted', 'device-seen', 'viewer-seen', 'address-cap'] as const;
+export type JoinRefusal = (typeof joinRefusals)[number];
+
 /**
  * What one referral code of a show brought: the merchant's figures (GET /api/shows/:id/referrals
  * and the show's stats). Orders and revenue are those of the viewers the code brought, placed in

@@ -2,11 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import { HawkerError } from '../domain/errors.js';
 import type { ShowRepository } from '../domain/ports.js';
-import type { ReferralFigures } from '../domain/referral.js';
+import type { JoinRefusal, ReferralFigures } from '../domain/referral.js';
 
-/** Why a join did not count as a new friend, in the order the rules are asked. */
-export const joinRefusals = ['no-link', 'unknown-code', 'other-show', 'own-link', 'referrer-device', 'already-counted', 'device-seen', 'viewer-seen', 'address-cap'] as const;
-export type JoinRefusal = (typeof joinRefusals)[number];
+export type { JoinRefusal };
 
 /** the code a join carried, as found in the store */
 export type RefFound = { kind: 'none' } | { kind: 'unknown' } | { kind: 'code'; code: string; showId: string; referrerId: string };

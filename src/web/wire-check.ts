@@ -8,8 +8,9 @@ import type { ChapterSchema } from '../http/schemas/chapters.js';
 import type { ShowSchema } from '../http/schemas/shows.js';
 import type { StorageTotalsSchema } from '../http/schemas/storage.js';
 import type { ShowReportSchema } from '../http/schemas/report.js';
+import type { ShareAnswer } from '../http/schemas/referrals.js';
 import type { ClipView } from '../domain/clip.js';
-import type { Chapter, Clip, Order, OrderDetail, Product, Profile, Quote, Show, ShowReport, ShowStats, StorageTotals } from './wire.js';
+import type { Chapter, Clip, Order, OrderDetail, Product, Profile, Quote, ShareLink, Show, ShowReport, ShowStats, StorageTotals } from './wire.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Assert<T extends true> = T;
@@ -28,3 +29,4 @@ export type ClipMatches = Assert<Equal<Clip, ClipView>>;
 // the report's response schema drops any field it does not name: it must name them all
 export type ShowReportMatches = Assert<Equal<ShowReport, Static<typeof ShowReportSchema>>>;
 export type ChapterMatches = Assert<Equal<Chapter, Static<typeof ChapterSchema>>>;
+export type ShareLinkMatches = Assert<Equal<ShareLink, Static<typeof ShareAnswer>>>;

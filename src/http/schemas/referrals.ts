@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { joinRefusals } from '../../reach/referrals.js';
+import { joinRefusals } from '../../domain/referral.js';
 
 /** a referral code as the viewer page sends it: what src/reach/referrals.ts makes (REFERRAL_CODE) */
 const RefCode = Type.String({ pattern: '^[a-z2-9]{10}$', description: "the link's referral code (?ref=)" });
