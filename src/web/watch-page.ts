@@ -69,10 +69,10 @@ export function renderWatchPage(input: WatchPageInput): string {
       <div>
         <h1>${title}</h1>
         ${input.host ? `<p class="host">with ${escapeHtml(input.host)}</p>` : ''}
-        <p id="share-progress" class="share-progress" role="status" hidden></p>
       </div>
       <p class="meta"><span class="status" id="status" data-status="${input.status}">${statusText}</span> <span id="viewers" aria-label="viewers watching"></span></p>
       <button type="button" id="share" class="secondary small share-button" aria-describedby="share-progress">Share</button>
+      <p id="share-progress" class="share-progress" role="status" hidden></p>
       <button type="button" id="sound" class="secondary small sound" hidden>🔇 Tap for sound</button>
     </header>
     <nav id="chapters" class="chapters" aria-label="Chapters: the products of the show" hidden>
