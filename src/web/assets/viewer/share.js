@@ -90,10 +90,14 @@ async function share() {
 }
 
 export function initShare() {
-  void join(takeRef());
+  // inside another site's frame the browser keeps no first-party cookie (SameSite=Lax is not
+  // sent there): every load would look like a new browser, so a framed page does not join
+  const framed = new URL(location.href).searchParams.has('embed');
+  const ref = takeRef();
+  if (!framed) void join(ref);
   // a viewer who names themselves on this browser: the link that brought it now brought them
   whenNamed(() => {
-    void join();
+    if (!framed) void join();
     void refreshShare();
   });
   $('share').addEventListener('click', () => void share());
