@@ -156,11 +156,17 @@ t.test('share links: codes, joins, new friends, the share coupon and the figures
     await join(show.id, { ref: code, token: hal.token, from: '192.0.2.81' });
     // Fay's own order is not one the link brought
     await order(fay.token, 1);
+    // a customer who had bought before comes through the link: brought (a viewer), not new; only
+    // what they buy after they came counts for the code
+    const ivy = await viewer('Ivy');
+    await order(ivy.token, 3);
+    t.same((await join(show.id, { ref: code, token: ivy.token, from: '192.0.2.82' })).body, { counted: false, reason: 'viewer-seen' });
+    const after = await order(ivy.token, 1);
 
     const res = await admin('GET', `/api/shows/${show.id}/referrals`);
     t.equal(res.statusCode, 200);
     const figures = (res.json() as { codes: Array<Record<string, unknown>> }).codes.find((c) => c.code === code);
-    t.same(figures, { code, viewerId: fay.viewerId, displayName: 'Fay', joins: 2, newViewers: 2, viewers: 2, orders: 1, revenue: { EUR: kept.total } });
+    t.same(figures, { code, viewerId: fay.viewerId, displayName: 'Fay', joins: 3, newViewers: 2, viewers: 3, orders: 2, revenue: { EUR: kept.total + after.total } });
     const stats = (await admin('GET', `/api/shows/${show.id}/stats`)).json() as { referrals: Array<Record<string, unknown>> };
     t.same(stats.referrals.find((c) => c.code === code), figures, "the same in the show's stats");
     t.equal((await app.inject({ method: 'GET', url: `/api/shows/${show.id}/referrals` })).statusCode, 401, 'admin only');
