@@ -172,4 +172,15 @@ t.test('share links: codes, joins, new friends, the share coupon and the figures
     t.equal((await app.inject({ method: 'GET', url: `/api/shows/${show.id}/referrals` })).statusCode, 401, 'admin only');
     t.equal((await admin('GET', '/api/shows/nosuchshow00/referrals')).json().code, 'SHOW_NOT_FOUND');
   });
+
+  await t.test("deleting a show takes its codes, joins and attributions with it", async (t) => {
+    const jo = await viewer('Jo');
+    const { code } = (await share(other.id, jo.token)).json() as { code: string };
+    const kim = await viewer('Kim');
+    t.same((await join(other.id, { ref: code, token: kim.token, from: '192.0.2.90' })).body, { counted: true });
+    const count = (table: string) => db.prepare(`SELECT count(*) FROM ${table} WHERE show_id = ?`).pluck().get(other.id) as number;
+    t.ok(count('referral_codes') > 0 && count('referral_joins') > 0 && count('referral_attributions') > 0);
+    t.equal((await app.inject({ method: 'DELETE', url: `/api/shows/${other.id}`, headers: auth })).statusCode, 204);
+    t.same([count('referral_codes'), count('referral_joins'), count('referral_attributions')], [0, 0, 0]);
+  });
 });
