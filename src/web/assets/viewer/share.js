@@ -13,7 +13,11 @@ const showId = document.body.dataset.showId ?? '';
 const REF = /^[a-z2-9]{10}$/;
 /** the viewer's link, once asked for @type {import('../../wire.js').ShareLink | null} */
 let link = null;
-/** a share coupon is locked and counting: its progress is looked at again now and then */
+/**
+ * a share coupon is locked and this viewer has a link out (shared from this page, or friends
+ * already came): its progress is looked at again now and then. Only the unlock is pushed; a
+ * viewer who never shared asks nothing.
+ */
 let counting = false;
 
 /** @param {string} [ref] */
@@ -47,7 +51,7 @@ export async function refreshShare() {
     const centre = await api('GET', `/api/shows/${showId}/coupons`);
     /** @type {CentreCoupon | undefined} */
     const coupon = centre.coupons.find((c) => c.unlock === 'share' && (c.state === 'locked' || c.state === 'available'));
-    counting = coupon?.state === 'locked';
+    counting = coupon?.state === 'locked' && (link !== null || (coupon.progress?.have ?? 0) > 0);
     line.hidden = !coupon;
     if (!coupon) return;
     line.dataset.state = coupon.state;
@@ -104,5 +108,5 @@ export function initShare() {
   void refreshShare();
   setInterval(() => {
     if (counting && document.visibilityState === 'visible') void refreshShare();
-  }, 15_000);
+  }, 20_000);
 }
