@@ -24,7 +24,8 @@ export interface WatchPageInput {
  * sheet (#buy-sheet: variant, quantity, code, address, payment), as does ?product= (the QR's
  * link); "My orders" follows the viewer's orders. A product already shown has its demo clip
  * (#demo-sheet) while the live video plays on small; after the show the replay has a chapter
- * strip (#chapters). The page is static HTML;
+ * strip (#chapters). The show head has Share (#share: the viewer's own link) and, under it, the
+ * share coupon's progress. The page is static HTML;
  * /assets/viewer.js fills it from the API and the live socket. No inline script: the CSP
  * forbids it.
  */

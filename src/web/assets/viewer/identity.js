@@ -11,8 +11,10 @@ let me = null;
 try {
   me = JSON.parse(localStorage.getItem(storeKey) || 'null');
 } catch {}
-/** told when someone has just named themselves (the socket reconnects as them, the share link joins as them) */
-/** @type {Array<() => void>} */
+/**
+ * told when someone has just named themselves (the socket reconnects as them, the share link joins as them)
+ * @type {Array<() => void>}
+ */
 const onNamed = [];
 
 /** @returns {Me | null} */
