@@ -80,6 +80,8 @@ import { ReminderScheduler } from './reach/reminder-scheduler.js';
 import { WebPushSender } from './reach/push-sender.js';
 import { resolveVapidKeys, vapidSubject } from './reach/vapid-keys.js';
 import type { Resolve } from './reach/push-endpoint.js';
+import { createReferralRepository } from './db/referral-repository.js';
+import { Referrals } from './reach/referrals.js';
 
 /** the welcome's demo clips: a show has one per pin span, rarely more than a few dozen */
 const CLIPS_PER_WELCOME = 200;
@@ -191,7 +193,9 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   // expired orders too: their stock is back, and the pushed lineup says so
   orders.onCancelled((order) => bus.emit({ type: 'order.cancelled', order }));
   orders.onChanged((order, placed) => bus.emit({ type: 'order.changed', order, placed }));
-  const stats = new ShowStatsReport(shows, ledger, events, watchSessions);
+  // share links: codes, devices, joins and attributions; the stats and the 'share' coupon read them
+  const referralRows = createReferralRepository(db);
+  const stats = new ShowStatsReport(shows, ledger, events, watchSessions, referralRows);
   // the post-show report, and the aliases its chat mentions match besides titles and SKUs
   const report = new ShowReport(shows, createReportQueries(db));
   const aliases = new ProductAliases(createProductAliasRepository(db), (id) => products.find(id) !== undefined);
@@ -210,7 +214,16 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
     polls,
     levelOf: (viewerId, host) => loyalty.of(viewerId, host).level,
     products,
+    referrals: { friendsJoined: (viewerId, showId) => referralRows.friendsJoined(viewerId, showId) },
     notify: (showId, viewerId, coupon) => bus.emit({ type: 'coupon.unlocked', showId, viewerId, coupon }),
+  });
+  const referrals = new Referrals({
+    store: referralRows,
+    shows,
+    publicUrl,
+    newFriendsPerAddressPerHour: config.referrals.newFriendsPerAddressPerHour,
+    onFriend: (showId, referrerId) => coupons.activity(showId, referrerId, 'share'),
+    onError: (err, what) => logger.error({ err }, `${what} failed`),
   });
   // the audience: rooms (the broadcaster), then each feature, then the hub that dispatches to them
   const liveLog = logger.child({ module: 'live' });
@@ -329,11 +342,11 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   });
   const reminderScheduler = new ReminderScheduler({ store: reminderStore, sender: pushSender, publicUrl, logger });
   reminderScheduler.subscribe(bus);
-  return { reminders, reminderScheduler, pushSender, recordings, retention, storage, clips, clipMaker, clipListing, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns, chapters, recordingVod, report, aliases, suggestions };
+  return { reminders, reminderScheduler, pushSender, recordings, retention, storage, clips, clipMaker, clipListing, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns, chapters, recordingVod, report, aliases, suggestions, referrals };
 }
 
 /** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */
 export function servicesForHttp(services: ReturnType<typeof buildServices>) {
-  const { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher, chapters, recordings, report, aliases, clipListing, reminders, suggestions } = services;
-  return { reminders, suggestions, clips: clipListing, recordings, catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, chapters, liveStats: () => live.stats(), report, aliases };
+  const { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher, chapters, recordings, report, aliases, clipListing, reminders, suggestions, referrals } = services;
+  return { reminders, suggestions, referrals, clips: clipListing, recordings, catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, chapters, liveStats: () => live.stats(), report, aliases };
 }

@@ -1,6 +1,7 @@
 import type { Order } from '../domain/order.js';
 import type { OrderLedger, ShowEventRepository, ShowRepository, WatchSessionRepository } from '../domain/ports.js';
 import { HawkerError } from '../domain/errors.js';
+import type { ReferralFigures } from '../domain/referral.js';
 
 export interface ShowStats {
   showId: string;
@@ -9,6 +10,8 @@ export interface ShowStats {
   revenue: Record<string, number>;
   perMinute: Array<{ minute: string; orders: number; revenue: Record<string, number> }>;
   perProduct: Array<{ productId: string; orders: number; units: number; revenue: number; currency: string; pinnedMs: number; ordersWhilePinned: number; ordersPerPinnedMinute: number | null; viewersWhilePinned: number; buyersWhilePinned: number; conversionWhilePinned: number | null }>;
+  /** "shared by viewers": per referral code, what it brought (joins, new viewers, their orders) */
+  referrals: ReferralFigures[];
 }
 
 // orders that stand: a shipped order was paid
@@ -24,6 +27,8 @@ export class ShowStatsReport {
     private readonly ledger: OrderLedger,
     private readonly events: ShowEventRepository,
     private readonly audience: Pick<WatchSessionRepository, 'viewersBetween'>,
+    /** the show's share links and what each brought */
+    private readonly referrals: { figures(showId: string): ReferralFigures[] } = { figures: () => [] },
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -107,6 +112,7 @@ export class ShowStatsReport {
       revenue,
       perMinute: [...minutes.entries()].sort((a, b) => a[0] - b[0]).map(([m, b]) => ({ minute: new Date(m).toISOString(), ...b })),
       perProduct: [...perProduct.values()].sort((a, b) => b.revenue - a.revenue),
+      referrals: this.referrals.figures(showId),
     };
   }
 }

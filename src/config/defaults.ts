@@ -96,6 +96,9 @@ export const defaultConfig: HawkerConfig = {
       apiProtocol: 'https',
     },
   },
+  referrals: {
+    newFriendsPerAddressPerHour: 5,
+  },
   storage: {
     minFreeMegabytes: 64,
     chatBacklogMax: 10000,

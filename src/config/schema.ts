@@ -147,6 +147,12 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    referrals: Type.Object(
+      {
+        newFriendsPerAddressPerHour: Type.Integer({ minimum: 1, maximum: 10_000, description: "new friends a share link may count from one client address (IPv4, or an IPv6 /64) in an hour" }),
+      },
+      { additionalProperties: false },
+    ),
     storage: Type.Object(
       {
         minFreeMegabytes: Type.Integer({ minimum: 0, maximum: 1_000_000, description: '/readyz says not ready below this much free space in the data dir' }),

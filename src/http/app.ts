@@ -43,6 +43,8 @@ import { AdminSessions } from './admin-session.js';
 import type { TestPatterns } from '../pipeline/test-pattern.js';
 import { reportRoutes, type ReportRoutesOptions } from './routes/report.js';
 import { preshowRoutes, type PreshowRoutesOptions } from './routes/preshow.js';
+import { reminderRoutes, type ReminderRoutesOptions } from './routes/reminders.js';
+import { referralRoutes, type ReferralRoutesOptions } from './routes/referrals.js';
 
 /**
  * Connections the kernel may queue before the server accepts them. A flash sale's buyers arrive
@@ -51,7 +53,6 @@ import { preshowRoutes, type PreshowRoutesOptions } from './routes/preshow.js';
  * the buyers see as failed requests. Linux caps it at net.core.somaxconn (4096 on Debian 12).
  */
 export const LISTEN_BACKLOG = 4096;
-import { reminderRoutes, type ReminderRoutesOptions } from './routes/reminders.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -99,6 +100,8 @@ export interface AppDeps {
   recordings: StorageRoutesOptions['recordings'] & { isDeleted(showId: string): boolean };
   readiness: ReadinessCheck[];
   version: string;
+  /** share links: viewers' codes, the page's joins, the figures per code */
+  referrals: ReferralRoutesOptions['referrals'];
   /** Stripe is configured: the viewer page's CSP lets Stripe.js in */
   stripeOnPage?: boolean;
   /** show reminders (Web Push) and calendar files */
@@ -219,6 +222,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(couponRoutes, { coupons: deps.coupons, viewers: deps.viewers, admin });
   await app.register(preshowRoutes, { suggestions: deps.suggestions, viewers: deps.viewers, admin, viewerRateLimitPerMinute: deps.viewerRateLimitPerMinute });
   await app.register(reportRoutes, { report: deps.report, aliases: deps.aliases, admin });
+  await app.register(referralRoutes, { referrals: deps.referrals, viewers: deps.viewers, admin, viewerRateLimitPerMinute: deps.viewerRateLimitPerMinute, publicUrl: deps.urls.publicUrl });
   await app.register(webhookRoutes, { store: deps.webhooks, targets: deps.webhookTargets, admin });
   await app.register(storageRoutes, { recordings: deps.recordings, admin });
   await app.register(hlsRoutes, {

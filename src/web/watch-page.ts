@@ -26,7 +26,8 @@ export interface WatchPageInput {
  * sheet (#buy-sheet: variant, quantity, code, address, payment), as does ?product= (the QR's
  * link); "My orders" follows the viewer's orders. A product already shown has its demo clip
  * (#demo-sheet) while the live video plays on small; after the show the replay has a chapter
- * strip (#chapters). The page is static HTML;
+ * strip (#chapters). The show head has Share (#share: the viewer's own link) and, under it, the
+ * share coupon's progress. The page is static HTML;
  * /assets/viewer.js fills it from the API and the live socket. No inline script: the CSP
  * forbids it.
  */
@@ -77,6 +78,8 @@ export function renderWatchPage(input: WatchPageInput): string {
         ${input.host ? `<p class="host">with ${escapeHtml(input.host)}</p>` : ''}
       </div>
       <p class="meta"><span class="status" id="status" data-status="${input.status}">${statusText}</span> <span id="viewers" aria-label="viewers watching"></span></p>
+      <button type="button" id="share" class="secondary small share-button" aria-describedby="share-progress">Share</button>
+      <p id="share-progress" class="share-progress" role="status" hidden></p>
       <button type="button" id="sound" class="secondary small sound" hidden>🔇 Tap for sound</button>
     </header>
     <nav id="chapters" class="chapters" aria-label="Chapters: the products of the show" hidden>

@@ -8,10 +8,11 @@ import type { ChapterSchema } from '../http/schemas/chapters.js';
 import type { ShowSchema } from '../http/schemas/shows.js';
 import type { StorageTotalsSchema } from '../http/schemas/storage.js';
 import type { ShowReportSchema } from '../http/schemas/report.js';
+import type { ShareAnswer } from '../http/schemas/referrals.js';
 import type { ClipView } from '../domain/clip.js';
 import type { PreshowSchema, SuggestionViewSchema } from '../http/schemas/preshow.js';
 import type { PreshowView, SuggestionView } from '../reach/suggestions.js';
-import type { Chapter, Clip, Order, OrderDetail, Preshow, Product, Profile, Quote, Show, ShowReport, ShowStats, StorageTotals, Suggestion } from './wire.js';
+import type { Chapter, Clip, Order, OrderDetail, Preshow, Product, Profile, Quote, ShareLink, Show, ShowReport, ShowStats, StorageTotals, Suggestion } from './wire.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Assert<T extends true> = T;
@@ -35,3 +36,4 @@ export type SuggestionMatches = Assert<Equal<Suggestion, Static<typeof Suggestio
 export type SuggestionViewMatches = Assert<Equal<SuggestionView, Static<typeof SuggestionViewSchema>>>;
 export type PreshowMatches = Assert<Equal<Preshow, Static<typeof PreshowSchema>>>;
 export type PreshowViewMatches = Assert<Equal<PreshowView, Static<typeof PreshowSchema>>>;
+export type ShareLinkMatches = Assert<Equal<ShareLink, Static<typeof ShareAnswer>>>;

@@ -152,6 +152,12 @@ export interface CouponCentre {
   }>;
 }
 
+/** POST /api/shows/:id/share: the viewer's referral code and the link carrying it (ShareAnswer in src/http/schemas/referrals.ts; kept equal by wire-check.ts) */
+export interface ShareLink {
+  code: string;
+  url: string;
+}
+
 /** GET /api/shows/:id/timeline (TimelineEvent in src/http/schemas/shows.ts) */
 export interface TimelineEvent {
   id: number;

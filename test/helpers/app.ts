@@ -43,6 +43,7 @@ export async function buildTestApp(
     reminders?: Partial<typeof defaultConfig.reminders>;
     /** the reminders' push services' CA (the test's local HTTPS push service) */
     pushCa?: string | Buffer;
+    referrals?: Partial<typeof defaultConfig.referrals>;
   } = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'hawker-http-'));
@@ -59,6 +60,7 @@ export async function buildTestApp(
       payments: { ...defaultConfig.payments, ...options.payments },
       checkout: { ...defaultConfig.checkout, ...options.checkout },
       reminders: { ...defaultConfig.reminders, ...options.reminders },
+      referrals: { ...defaultConfig.referrals, ...options.referrals },
       ffmpeg: { ...defaultConfig.ffmpeg, path: options.ffmpegPath ?? defaultConfig.ffmpeg.path },
       // the HTTP tests' webhook receivers listen on 127.0.0.1; the refusal itself has its own tests
       webhooks: { ...defaultConfig.webhooks, allowPrivateTargets: true, ...options.webhooks },

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { orderStatuses, paymentProviders } from '../../domain/order.js';
 import { ID_PATTERN, IsoTime, Nullable, PRINTABLE_TEXT } from './common.js';
+import { ReferralFiguresSchema } from './referrals.js';
 
 const NullableString = Nullable(Type.String());
 // what a buyer types: printable, bounded (it is drawn in the panel and exported to CSV)
@@ -162,4 +163,5 @@ export const ShowStatsSchema = Type.Object({
       conversionWhilePinned: Nullable(Type.Number({ description: 'buyers / signed-in viewers watching while pinned' })),
     }),
   ),
+  referrals: Type.Array(ReferralFiguresSchema, { description: 'shared by viewers: per referral code of the show' }),
 });

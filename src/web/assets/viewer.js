@@ -16,6 +16,7 @@ import { applyLineup, applyOverlay, enterReplay, loadProducts, offerOf, openBuyS
 import { chapterNow, followChapters, loadChapters, wireReplay } from './viewer/replay.js';
 import { orderPushed, wireMyOrders } from './viewer/my-orders.js';
 import { connect, onServerMessage } from './viewer/socket.js';
+import { initShare, refreshShare } from './viewer/share.js';
 import { variantLabel } from './viewer/variant-picker.js';
 import { immersive, selectTab, wireTabs } from './viewer/tabs.js';
 import { suggestionPushed, wirePreshow } from './viewer/preshow.js';
@@ -89,6 +90,7 @@ function handle(m) {
     case 'coupon.unlocked':
       toast(`Coupon unlocked: ${m.coupon.code}`);
       void loadCoupons();
+      void refreshShare();
       break;
     case 'notice':
       toast(m.message, true);
@@ -172,6 +174,7 @@ $('watch-from-start').addEventListener('click', watchFromStart);
 wireQuestions();
 wirePreshow();
 wireReminders();
+initShare();
 onServerMessage(handle);
 whenNamed(() => connect(true));
 statusChanged(document.body.dataset.status ?? 'scheduled');

@@ -47,6 +47,29 @@ function drawChart(svg, { stats, pins, products }) {
   svg.replaceChildren(...shapes);
 }
 
+/**
+ * "Shared by viewers": each viewer's share link and what it brought (joins, friends new to the
+ * shop, their orders and revenue); hidden until someone shared.
+ */
+function sharedByViewers() {
+  const body = el('tbody', {});
+  const section = el('section', { class: 'shared-by-viewers', id: 'shared-by-viewers', hidden: true },
+    el('h3', { text: 'Shared by viewers' }),
+    el('table', {}, el('thead', {}, el('tr', {}, ...['Viewer', 'Joins', 'New viewers', 'Orders', 'Revenue'].map((h) => el('th', { scope: 'col', text: h })))), body),
+    el('p', { class: 'muted', text: 'Joins: visits through the link. New viewers: browsers this shop had never seen (what a share coupon counts). Orders: of the viewers the link brought, in this show.' }));
+  /** @param {import('../../wire.js').ShowStats['referrals']} rows */
+  const update = (rows) => {
+    section.hidden = rows.length === 0;
+    body.replaceChildren(...rows.map((r) => el('tr', {},
+      el('td', { text: r.displayName, title: `code ${r.code}` }),
+      el('td', { text: String(r.joins) }),
+      el('td', { text: String(r.newViewers) }),
+      el('td', { text: String(r.orders) }),
+      el('td', { text: Object.entries(r.revenue).map(([cur, v]) => money(v, cur)).join(' + ') || '0' }))));
+  };
+  return { section, update };
+}
+
 /** @param {import('./context.js').Cockpit} c */
 export function statsCard(c) {
   const { showId, store } = c;
@@ -72,11 +95,14 @@ export function statsCard(c) {
     revenue.textContent = Object.entries(stats.revenue).map(([cur, v]) => money(v, cur)).join(' + ') || '0';
   });
   store.on(['stats', 'pins', 'products'], (state) => drawChart(chart, state));
+  const shared = sharedByViewers();
+  store.on(['stats'], ({ stats }) => stats && shared.update(stats.referrals));
 
   return [
     numbers,
     chart,
     el('p', { class: 'muted', text: 'Orders per minute; shaded spans: a product was pinned.' }),
+    shared.section,
     el('a', { href: `/api/shows/${showId}/timeline.csv`, download: `show-${showId}-timeline.csv`, text: 'Export the timeline (CSV)' }),
   ];
 }

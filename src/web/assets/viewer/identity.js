@@ -11,14 +11,17 @@ let me = null;
 try {
   me = JSON.parse(localStorage.getItem(storeKey) || 'null');
 } catch {}
-/** told when someone has just named themselves (the socket reconnects as them) */
-let onNamed = () => {};
+/**
+ * told when someone has just named themselves (the socket reconnects as them, the share link joins as them)
+ * @type {Array<() => void>}
+ */
+const onNamed = [];
 
 /** @returns {Me | null} */
 export const currentViewer = () => me;
 /** @param {() => void} handler */
 export const whenNamed = (handler) => {
-  onNamed = handler;
+  onNamed.push(handler);
 };
 
 export function forget() {
@@ -68,7 +71,7 @@ export function ensureName() {
         const v = await api('POST', '/api/viewers', { displayName: input.value.trim() });
         me = { token: v.token, viewerId: v.viewerId, displayName: v.displayName };
         localStorage.setItem(storeKey, JSON.stringify(me));
-        onNamed();
+        for (const handler of onNamed) handler();
         done(true);
       } catch (err) {
         const { code, message } = /** @type {ApiError} */ (err);
