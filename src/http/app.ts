@@ -42,6 +42,8 @@ import { storageRoutes, type StorageRoutesOptions } from './routes/storage.js';
 import { AdminSessions } from './admin-session.js';
 import type { TestPatterns } from '../pipeline/test-pattern.js';
 import { reportRoutes, type ReportRoutesOptions } from './routes/report.js';
+import { channelRoutes, type ChannelRoutesOptions } from './routes/channel.js';
+import type { PageRoutesOptions } from './routes/pages.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -89,6 +91,12 @@ export interface AppDeps {
   version: string;
   /** Stripe is configured: the viewer page's CSP lets Stripe.js in */
   stripeOnPage?: boolean;
+  /** the channel feed and the shows' posters (channel.posterSeconds: how long a live one is cached) */
+  channel: ChannelRoutesOptions['channel'];
+  posters: ChannelRoutesOptions['posters'];
+  posterSeconds: number;
+  /** link previews (Open Graph, Twitter card) of the show pages and the channel page */
+  previews: NonNullable<PageRoutesOptions['previews']>;
 }
 
 function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
@@ -213,6 +221,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     isAdmin: (request) => isAdmin(request.headers.authorization) || sessions.fromRequest(request) !== null,
   });
   await app.register(clipRoutes, { clips: deps.clips, isAdmin: (request) => isAdmin(request.headers.authorization) || sessions.fromRequest(request) !== null });
-  await app.register(pageRoutes, { catalog: deps.catalog, sessions, isAdmin, urls: deps.urls, stripeOnPage: deps.stripeOnPage ?? false });
+  await app.register(channelRoutes, { channel: deps.channel, posters: deps.posters, shows: deps.catalog, posterSeconds: deps.posterSeconds });
+  await app.register(pageRoutes, { catalog: deps.catalog, sessions, isAdmin, urls: deps.urls, stripeOnPage: deps.stripeOnPage ?? false, previews: deps.previews });
   return app;
 }
