@@ -9,6 +9,8 @@ import type { ShowSchema } from '../http/schemas/shows.js';
 import type { StorageTotalsSchema } from '../http/schemas/storage.js';
 import type { ShowReportSchema } from '../http/schemas/report.js';
 import type { ClipView } from '../domain/clip.js';
+import type { ChannelFeedSchema } from '../http/schemas/channel.js';
+import type { ChannelFeed } from './wire.js';
 import type { Chapter, Clip, Order, OrderDetail, Product, Profile, Quote, Show, ShowReport, ShowStats, StorageTotals } from './wire.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -28,3 +30,5 @@ export type ClipMatches = Assert<Equal<Clip, ClipView>>;
 // the report's response schema drops any field it does not name: it must name them all
 export type ShowReportMatches = Assert<Equal<ShowReport, Static<typeof ShowReportSchema>>>;
 export type ChapterMatches = Assert<Equal<Chapter, Static<typeof ChapterSchema>>>;
+// the channel feed's response schema drops any field it does not name: it must name them all
+export type ChannelFeedMatches = Assert<Equal<ChannelFeed, Static<typeof ChannelFeedSchema>>>;

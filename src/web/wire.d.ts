@@ -299,3 +299,6 @@ export interface Chapter {
   clipMp4Url?: string;
   posterUrl?: string;
 }
+
+/** GET /api/channel: live, upcoming and past shows (ChannelFeedSchema in src/http/schemas/channel.ts; kept equal by wire-check.ts) */
+export type { ChannelFeed, ShowCard } from '../reach/channel-feed.js';
