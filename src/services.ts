@@ -289,7 +289,7 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   // show), the replay's poster, the public feed and the link previews
   const hlsRoot = join(dataDir, 'media', 'hls');
   const posterGrabber = new PosterGrabber({ pool: processes, ffmpegPath: config.ffmpeg.path, hlsRoot, width: config.channel.posterWidth });
-  const livePosters = new LivePosters({ grab: (showId) => posterGrabber.grab(showId), everyMs: config.channel.posterSeconds * 1000, logger: logger.child({ module: 'posters' }) });
+  const livePosters = new LivePosters({ grab: (showId, since) => posterGrabber.grab(showId, since), everyMs: config.channel.posterSeconds * 1000, logger: logger.child({ module: 'posters' }) });
   livePosters.subscribe(bus);
   const posters = new ShowPosters({
     posterPath: (showId) => posterGrabber.posterFile(showId),

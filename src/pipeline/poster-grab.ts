@@ -28,9 +28,11 @@ export function posterArgs(segment: string, output: string, width: number): stri
 
 /**
  * The lowest rendition's newest listed segment (FFmpeg lists a segment once it is whole), as an
- * absolute path, or null while the show has no master or no segment yet.
+ * absolute path, or null while the show has no master or no segment yet. `since` (epoch ms):
+ * only a segment whose PROGRAM-DATE-TIME is at or after it (the show's Go live: the rehearsal's
+ * last segments are still on disk for a moment after it, and they are not public).
  */
-export async function newestLowestSegment(showDir: string): Promise<{ rung: string; file: string } | null> {
+export async function newestLowestSegment(showDir: string, since = 0): Promise<{ rung: string; file: string } | null> {
   let master: string;
   try {
     master = await readFile(join(showDir, 'master.m3u8'), 'utf8');
@@ -46,7 +48,7 @@ export async function newestLowestSegment(showDir: string): Promise<{ rung: stri
     return null;
   }
   const last = parseVariantPlaylist(text).segments.at(-1);
-  return last ? { rung: lowest.name, file: join(showDir, lowest.name, last.uri) } : null;
+  return last && last.startAt >= since ? { rung: lowest.name, file: join(showDir, lowest.name, last.uri) } : null;
 }
 
 /**
@@ -94,9 +96,10 @@ export class PosterGrabber {
     return join(resolve(this.o.hlsRoot), showId, POSTER_FILE);
   }
 
-  async grab(showId: string): Promise<PosterGrabResult> {
+  /** `since`: only from a segment that starts at or after it (the show's Go live) */
+  async grab(showId: string, since = 0): Promise<PosterGrabResult> {
     const showDir = join(resolve(this.o.hlsRoot), showId);
-    const segment = await newestLowestSegment(showDir);
+    const segment = await newestLowestSegment(showDir, since);
     if (!segment) return { status: 'no-segment' };
     const output = this.posterFile(showId);
     const partial = `${output}.partial`;

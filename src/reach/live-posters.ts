@@ -5,8 +5,11 @@ import type { Logger } from '../log/logger.js';
 export type PosterGrab = { status: 'written'; segment: string } | { status: 'no-segment' };
 
 export interface LivePostersOptions {
-  /** takes the show's poster from its lowest rendition's newest segment; throws when FFmpeg fails */
-  grab(showId: string): Promise<PosterGrab>;
+  /**
+   * takes the show's poster from its lowest rendition's newest segment, one that starts at or
+   * after `since` (when the show went live: never a rehearsal's frame); throws when FFmpeg fails
+   */
+  grab(showId: string, since: number): Promise<PosterGrab>;
   /** channel.posterSeconds, in ms */
   everyMs: number;
   /** how soon to look again while a live show has no segment yet (default: min(1 s, everyMs)) */
@@ -23,6 +26,8 @@ interface Loop {
   stopped: boolean;
   /** a still was written for this run of the loop */
   written: boolean;
+  /** when the show went live */
+  since: number;
 }
 
 const realTimer = (fn: () => void, ms: number) => {
@@ -52,7 +57,7 @@ export class LivePosters {
   }
 
   subscribe(bus: EventSource): void {
-    bus.on('show.live', ({ showId }) => this.start(showId));
+    bus.on('show.live', ({ showId, at }) => this.start(showId, at));
     // a grab in flight finishes on its own; nobody waits for it here
     bus.on('show.ended', ({ showId }) => void this.stop(showId));
   }
@@ -67,9 +72,10 @@ export class LivePosters {
     return [...this.loops.keys()];
   }
 
-  start(showId: string): void {
+  /** `since`: when the show went live (stills come from segments after it) */
+  start(showId: string, since: number): void {
     if (this.closed || this.loops.has(showId)) return;
-    const loop: Loop = { cancel: null, running: null, stopped: false, written: false };
+    const loop: Loop = { cancel: null, running: null, stopped: false, written: false, since };
     this.loops.set(showId, loop);
     this.schedule(showId, loop, 0);
   }
@@ -107,7 +113,7 @@ export class LivePosters {
   private async tick(showId: string, loop: Loop): Promise<void> {
     const startedAt = this.now();
     try {
-      const result = await this.o.grab(showId);
+      const result = await this.o.grab(showId, loop.since);
       if (result.status === 'written') loop.written = true;
     } catch (err) {
       this.failures += 1;

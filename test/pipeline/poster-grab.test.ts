@@ -37,4 +37,6 @@ t.test('the segment: the newest one listed by the lowest-bandwidth rendition of 
     '#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXT-X-PROGRAM-DATE-TIME:2026-11-30T09:00:00.000Z\n#EXTINF:1.000000,\nseg_000007.ts\n#EXT-X-PROGRAM-DATE-TIME:2026-11-30T09:00:01.000Z\n#EXTINF:1.000000,\nseg_000008.ts\n',
   );
   t.same(await newestLowestSegment(dir), { rung: '360p', file: join(dir, '360p', 'seg_000008.ts') });
+  t.same(await newestLowestSegment(dir, Date.parse('2026-11-30T09:00:01.000Z')), { rung: '360p', file: join(dir, '360p', 'seg_000008.ts') }, 'a segment starting at Go live');
+  t.equal(await newestLowestSegment(dir, Date.parse('2026-11-30T09:00:01.500Z')), null, 'nothing from before Go live (a rehearsal still on disk)');
 });

@@ -13,7 +13,7 @@ const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 t.test('from show.live to show.ended, one grab at a time, every everyMs', async (t) => {
   const clock = manualClock(1_000_000);
-  const calls: Array<{ showId: string; at: number }> = [];
+  const calls: Array<{ showId: string; at: number; since: number }> = [];
   let inFlight = 0;
   let maxInFlight = 0;
   const answers: Array<(r: PosterGrab) => void> = [];
@@ -23,8 +23,8 @@ t.test('from show.live to show.ended, one grab at a time, every everyMs', async 
     logger,
     setTimer: clock.setTimer,
     now: clock.now,
-    grab: (showId) => {
-      calls.push({ showId, at: clock.now() });
+    grab: (showId, since) => {
+      calls.push({ showId, at: clock.now(), since });
       inFlight += 1;
       maxInFlight = Math.max(maxInFlight, inFlight);
       return new Promise<PosterGrab>((resolve) => answers.push((r) => { inFlight -= 1; resolve(r); }));
@@ -32,9 +32,10 @@ t.test('from show.live to show.ended, one grab at a time, every everyMs', async 
   });
   const bus = new EventBus(() => undefined);
   posters.subscribe(bus);
-  bus.emit({ type: 'show.live', showId: 's1', at: clock.now() });
+  bus.emit({ type: 'show.live', showId: 's1', at: 999_000 });
   clock.advance(0);
   t.equal(calls.length, 1, 'the first try at once');
+  t.equal(calls[0]!.since, 999_000, 'from segments after the show went live (never a rehearsal frame)');
   answers.shift()!({ status: 'no-segment' });
   await flush();
   clock.advance(999);
@@ -80,7 +81,7 @@ t.test('a failing grab is counted and logged; the loop goes on', async (t) => {
       return { status: 'written', segment: '/x/seg.ts' };
     },
   });
-  posters.start('s2');
+  posters.start('s2', 0);
   clock.advance(0);
   await flush();
   t.equal(posters.failed, 1);
