@@ -58,6 +58,10 @@ export class LivePosters {
 
   subscribe(bus: EventSource): void {
     bus.on('show.live', ({ showId, at }) => this.start(showId, at));
+    // a host back after a restart of the server (the show was recovered live, never told live here)
+    bus.on('show.host', ({ showId, present, at }) => {
+      if (present) this.start(showId, at);
+    });
     // a grab in flight finishes on its own; nobody waits for it here
     bus.on('show.ended', ({ showId }) => void this.stop(showId));
   }

@@ -95,3 +95,23 @@ t.test('a failing grab is counted and logged; the loop goes on', async (t) => {
   clock.advance(10_000);
   t.equal(n, 3, 'closed');
 });
+
+t.test('a host back in a show this process never saw go live (a restart) starts its stills; an existing loop is kept', async (t) => {
+  const clock = manualClock(0);
+  const calls: Array<{ showId: string; since: number }> = [];
+  const posters = new LivePosters({ everyMs: 5000, logger, setTimer: clock.setTimer, now: clock.now, grab: async (showId, since) => (calls.push({ showId, since }), { status: 'written', segment: '/x' }) });
+  const bus = new EventBus(() => undefined);
+  posters.subscribe(bus);
+  bus.emit({ type: 'show.host', showId: 's3', present: false, at: 10 });
+  clock.advance(0);
+  t.same(calls, [], 'a host who left starts nothing');
+  bus.emit({ type: 'show.host', showId: 's3', present: true, at: 20 });
+  clock.advance(0);
+  await flush();
+  t.same(calls, [{ showId: 's3', since: 20 }]);
+  bus.emit({ type: 'show.host', showId: 's3', present: true, at: 30 });
+  clock.advance(0);
+  await flush();
+  t.equal(calls.length, 1, 'one loop per show');
+  await posters.close();
+});
