@@ -161,10 +161,12 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
         services.testPatterns.stopAll();
         // no new clip is cut; the one being cut ends when the pool stops its FFmpeg
         const clipsStopped = services.clipMaker.close();
+        const postersStopped = services.livePosters.close();
         await live.shutdown();
         // every child process (test patterns, a transcoder a show left behind) has exited
         await services.processes.closeAll();
         await clipsStopped;
+        await postersStopped;
         services.hub.stop();
         services.orders.stopSweep();
         await services.retention.stop();

@@ -82,6 +82,12 @@ import { resolveVapidKeys, vapidSubject } from './reach/vapid-keys.js';
 import type { Resolve } from './reach/push-endpoint.js';
 import { createReferralRepository } from './db/referral-repository.js';
 import { Referrals } from './reach/referrals.js';
+import { PosterGrabber, lowestRendition } from './pipeline/poster-grab.js';
+import { LivePosters } from './reach/live-posters.js';
+import { ShowPosters } from './reach/show-posters.js';
+import { ChannelFeedReader } from './reach/channel-feed.js';
+import { channelPreview, showPreview } from './reach/link-previews.js';
+import { CLIPS_DIR } from './replay/recording-storage.js';
 
 /** the welcome's demo clips: a show has one per pin span, rarely more than a few dozen */
 const CLIPS_PER_WELCOME = 200;
@@ -320,6 +326,30 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   // ended shows' media: disk use, the merchant's delete, and the retention sweep (main starts it)
   const recordingRows = createRecordingRepository(db, clips);
   const recordings = new RecordingStorage({ hlsRoot: join(dataDir, 'media', 'hls'), dataDir, shows, recordings: recordingRows, logger });
+  // the channel: a still of each live show every channel.posterSeconds (one FFmpeg at a time per
+  // show), the replay's poster, the public feed and the link previews
+  const hlsRoot = join(dataDir, 'media', 'hls');
+  const posterGrabber = new PosterGrabber({ pool: processes, ffmpegPath: config.ffmpeg.path, hlsRoot, width: config.channel.posterWidth });
+  const livePosters = new LivePosters({ grab: (showId, since) => posterGrabber.grab(showId, since), everyMs: config.channel.posterSeconds * 1000, logger: logger.child({ module: 'posters' }) });
+  livePosters.subscribe(bus);
+  const posters = new ShowPosters({
+    posterPath: (showId) => posterGrabber.posterFile(showId),
+    firstClipPosterPath: (showId) => {
+      const first = clips.listForShow(showId, { readyOnly: true, limit: CHAPTER_CLIPS_MAX }).at(-1);
+      return first ? join(hlsRoot, showId, CLIPS_DIR, `${first.id}.jpg`) : null;
+    },
+  });
+  const channel = new ChannelFeedReader({
+    shows,
+    phaseOf: (show) => live.phaseOf(show),
+    posterVersion: (show) => posters.find(show)?.mtimeMs ?? null,
+    lowestRendition: (showId) => lowestRendition(join(hlsRoot, showId)),
+    publicUrl,
+  });
+  const previews = {
+    show: (show: Parameters<typeof showPreview>[0]) => showPreview(show, posters.find(show)?.mtimeMs ?? null, publicUrl),
+    channel: () => channelPreview(channel.read(), publicUrl),
+  };
   const retention = new RecordingRetention({ keepDays: config.storage.keepRecordingsDays, recordings: recordingRows, deleteRecording: (id) => recordings.deleteRecording(id), logger });
   // reminders: a browser's push subscription per show, sent at go-live and N minutes before (main starts the timer)
   const vapid = resolveVapidKeys(dataDir);
@@ -342,11 +372,11 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   });
   const reminderScheduler = new ReminderScheduler({ store: reminderStore, sender: pushSender, publicUrl, logger });
   reminderScheduler.subscribe(bus);
-  return { reminders, reminderScheduler, pushSender, recordings, retention, storage, clips, clipMaker, clipListing, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns, chapters, recordingVod, report, aliases, suggestions, referrals };
+  return { livePosters, posters, channel, previews, reminders, reminderScheduler, pushSender, recordings, retention, storage, clips, clipMaker, clipListing, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns, chapters, recordingVod, report, aliases, suggestions, referrals };
 }
 
 /** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */
 export function servicesForHttp(services: ReturnType<typeof buildServices>) {
-  const { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher, chapters, recordings, report, aliases, clipListing, reminders, suggestions, referrals } = services;
-  return { reminders, suggestions, referrals, clips: clipListing, recordings, catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, chapters, liveStats: () => live.stats(), report, aliases };
+  const { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher, chapters, recordings, report, aliases, clipListing, reminders, suggestions, referrals, channel, posters, previews, livePosters } = services;
+  return { reminders, suggestions, referrals, channel, posters, previews, posterSeconds: livePosters.everySeconds, clips: clipListing, recordings, catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, chapters, liveStats: () => live.stats(), report, aliases };
 }

@@ -104,4 +104,8 @@ export const defaultConfig: HawkerConfig = {
     chatBacklogMax: 10000,
     keepRecordingsDays: 0,
   },
+  channel: {
+    posterSeconds: 5,
+    posterWidth: 480,
+  },
 };

@@ -161,6 +161,13 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    channel: Type.Object(
+      {
+        posterSeconds: Type.Integer({ minimum: 1, maximum: 3600, description: "how often a live show's poster (a still of its lowest rendition) is taken again" }),
+        posterWidth: Type.Integer({ minimum: 64, maximum: 1920, description: 'width of the poster in pixels (never upscaled; the height follows the picture)' }),
+      },
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );

@@ -53,6 +53,8 @@ import { referralRoutes, type ReferralRoutesOptions } from './routes/referrals.j
  * the buyers see as failed requests. Linux caps it at net.core.somaxconn (4096 on Debian 12).
  */
 export const LISTEN_BACKLOG = 4096;
+import { channelRoutes, type ChannelRoutesOptions } from './routes/channel.js';
+import type { PageRoutesOptions } from './routes/pages.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -106,6 +108,12 @@ export interface AppDeps {
   stripeOnPage?: boolean;
   /** show reminders (Web Push) and calendar files */
   reminders: ReminderRoutesOptions['reminders'];
+  /** the channel feed and the shows' posters (channel.posterSeconds: how long a live one is cached) */
+  channel: ChannelRoutesOptions['channel'];
+  posters: ChannelRoutesOptions['posters'];
+  posterSeconds: number;
+  /** link previews (Open Graph, Twitter card) of the show pages and the channel page */
+  previews: NonNullable<PageRoutesOptions['previews']>;
 }
 
 function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
@@ -233,6 +241,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(clipRoutes, { clips: deps.clips, isAdmin: (request) => isAdmin(request.headers.authorization) || sessions.fromRequest(request) !== null });
   await app.register(reminderRoutes, { reminders: deps.reminders, viewerRateLimitPerMinute: deps.viewerRateLimitPerMinute });
-  await app.register(pageRoutes, { catalog: deps.catalog, sessions, isAdmin, urls: deps.urls, stripeOnPage: deps.stripeOnPage ?? false, reminderMinutes: deps.reminders.defaultMinutesBefore() });
+  await app.register(channelRoutes, { channel: deps.channel, posters: deps.posters, shows: deps.catalog, posterSeconds: deps.posterSeconds });
+  await app.register(pageRoutes, { catalog: deps.catalog, sessions, isAdmin, urls: deps.urls, stripeOnPage: deps.stripeOnPage ?? false, reminderMinutes: deps.reminders.defaultMinutesBefore(), previews: deps.previews });
   return app;
 }

@@ -1,5 +1,7 @@
 import type { ShowStatus } from '../domain/show.js';
 import { escapeHtml } from './html.js';
+import type { LinkPreview } from '../reach/link-previews.js';
+import { linkPreviewTags } from './link-preview.js';
 
 export interface WatchPageInput {
   showId: string;
@@ -15,6 +17,8 @@ export interface WatchPageInput {
   recordingDeleted?: boolean;
   /** the pre-live box's "and N minutes before" reminder (reminders.defaultMinutesBefore) */
   reminderMinutes?: number;
+  /** Open Graph and Twitter card tags for a shared link (absolute URLs) */
+  preview?: LinkPreview;
 }
 
 /**
@@ -46,7 +50,7 @@ export function renderWatchPage(input: WatchPageInput): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
 <title>${title} · Live shopping</title>
-<link rel="stylesheet" href="${input.assetUrl('hawker.css')}">
+${input.preview ? `${linkPreviewTags(input.preview)}\n` : ''}<link rel="stylesheet" href="${input.assetUrl('hawker.css')}">
 </head>
 <body class="viewer${input.embed ? ' embed' : ''}" data-show-id="${escapeHtml(input.showId)}" data-status="${input.status}" data-scheduled-at="${scheduled}" data-src="${escapeHtml(src)}"${gone ? ' data-recording="deleted"' : ''}>
 <a class="skip" href="#panels">Skip to products and chat</a>

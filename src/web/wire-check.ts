@@ -12,7 +12,8 @@ import type { ShareAnswer } from '../http/schemas/referrals.js';
 import type { ClipView } from '../domain/clip.js';
 import type { PreshowSchema, SuggestionViewSchema } from '../http/schemas/preshow.js';
 import type { PreshowView, SuggestionView } from '../reach/suggestions.js';
-import type { Chapter, Clip, Order, OrderDetail, Preshow, Product, Profile, Quote, ShareLink, Show, ShowReport, ShowStats, StorageTotals, Suggestion } from './wire.js';
+import type { ChannelFeed, Chapter, Clip, Order, OrderDetail, Preshow, Product, Profile, Quote, ShareLink, Show, ShowReport, ShowStats, StorageTotals, Suggestion } from './wire.js';
+import type { ChannelFeedSchema } from '../http/schemas/channel.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Assert<T extends true> = T;
@@ -37,3 +38,5 @@ export type SuggestionViewMatches = Assert<Equal<SuggestionView, Static<typeof S
 export type PreshowMatches = Assert<Equal<Preshow, Static<typeof PreshowSchema>>>;
 export type PreshowViewMatches = Assert<Equal<PreshowView, Static<typeof PreshowSchema>>>;
 export type ShareLinkMatches = Assert<Equal<ShareLink, Static<typeof ShareAnswer>>>;
+// the channel feed's response schema drops any field it does not name: it must name them all
+export type ChannelFeedMatches = Assert<Equal<ChannelFeed, Static<typeof ChannelFeedSchema>>>;

@@ -314,3 +314,5 @@ export interface Preshow {
   comments: Array<{ id: string; viewerId: string; displayName: string; text: string; at: string }>;
   suggestions: Suggestion[];
 }
+/** GET /api/channel: live, upcoming and past shows (ChannelFeedSchema in src/http/schemas/channel.ts; kept equal by wire-check.ts) */
+export type { ChannelFeed, ShowCard } from '../reach/channel-feed.js';

@@ -11,6 +11,10 @@ import { ErrorResponseSchema } from '../errors.js';
 import type { ShowCatalog } from '../../live/show-catalog.js';
 import { renderAdminPage } from '../../web/admin-page.js';
 import { renderWatchPage } from '../../web/watch-page.js';
+import { renderChannelPage } from '../../web/channel-page.js';
+import type { LinkPreview } from '../../reach/link-previews.js';
+import type { Show } from '../../domain/show.js';
+import { ChannelPageQuery } from '../schemas/channel.js';
 import type { AdminSessions } from '../admin-session.js';
 import { ASSET_DIR_PATTERN, AdminSession, AssetParams, LoginBody, PageAssetParams, Version, WatchParams, WatchQuery } from '../schemas/pages.js';
 import type { ShowUrls } from './shows.js';
@@ -99,10 +103,12 @@ export interface PageRoutesOptions {
   stripeOnPage?: boolean;
   /** the pre-live page's "and N minutes before" reminder (reminders.defaultMinutesBefore) */
   reminderMinutes?: number;
+  /** link previews (Open Graph, Twitter card) of a show page and of the channel page */
+  previews?: { show(show: Show): LinkPreview; channel(): LinkPreview };
 }
 
 /** The control panel (/admin), the viewer page (/watch/:id, embeddable), their assets, and the panel's login. */
-export const pageRoutes: FastifyPluginAsyncTypebox<PageRoutesOptions> = async (app, { catalog, sessions, isAdmin, urls, stripeOnPage = false, reminderMinutes }) => {
+export const pageRoutes: FastifyPluginAsyncTypebox<PageRoutesOptions> = async (app, { catalog, sessions, isAdmin, urls, stripeOnPage = false, reminderMinutes, previews }) => {
   const assets = loadAssets();
   const assetUrl = (file: string) => `/assets/${file}?v=${assets.get(file)?.version ?? '0'}`;
   const secure = urls.publicUrl.startsWith('https:');
@@ -156,9 +162,30 @@ export const pageRoutes: FastifyPluginAsyncTypebox<PageRoutesOptions> = async (a
         embed,
         recordingDeleted: show.recordingDeletedAt != null,
         ...(reminderMinutes !== undefined ? { reminderMinutes } : {}),
+        ...(previews ? { preview: previews.show(show) } : {}),
       });
     },
   );
+
+  // the channel: every show of the merchant, live first (GET / and GET /shows are the same page)
+  const channelPage = {
+    schema: { tags: ['viewer'], summary: 'The channel page: live now, coming up, past shows (add ?embed=1 inside an iframe)', querystring: ChannelPageQuery },
+  };
+  const serveChannel = (embed: boolean, reply: FastifyReply) =>
+    reply
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .header('referrer-policy', 'strict-origin-when-cross-origin')
+      .header('content-security-policy', `${PAGE_CSP}; frame-ancestors ${embed ? '*' : "'none'"}`)
+      .send(
+        renderChannelPage({
+          assetUrl,
+          embed,
+          preview: previews?.channel() ?? { title: 'Live shopping', description: 'Live shopping: shows live now, coming up, and replays', url: `${urls.publicUrl}/`, imageUrl: null, type: 'website' },
+        }),
+      );
+  app.get('/', channelPage, async (request, reply) => serveChannel(request.query.embed === '1', reply));
+  app.get('/shows', channelPage, async (request, reply) => serveChannel(request.query.embed === '1', reply));
 
   app.get('/admin', { schema: { hide: true } }, async (_request, reply) =>
     reply
