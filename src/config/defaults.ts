@@ -91,6 +91,10 @@ export const defaultConfig: HawkerConfig = {
       apiProtocol: 'https',
     },
   },
+  embed: {
+    liveNowMaxAgeSeconds: 5,
+    maxSkus: 1000,
+  },
   storage: {
     minFreeMegabytes: 64,
     chatBacklogMax: 10000,

@@ -42,6 +42,7 @@ import { storageRoutes, type StorageRoutesOptions } from './routes/storage.js';
 import { AdminSessions } from './admin-session.js';
 import type { TestPatterns } from '../pipeline/test-pattern.js';
 import { reportRoutes, type ReportRoutesOptions } from './routes/report.js';
+import { embedRoutes, liveNowHeaderBytes, type EmbedRoutesOptions } from './routes/embed.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -89,6 +90,10 @@ export interface AppDeps {
   version: string;
   /** Stripe is configured: the viewer page's CSP lets Stripe.js in */
   stripeOnPage?: boolean;
+  /** the shop script's live-now index (SKU -> live show) */
+  liveNow: EmbedRoutesOptions['liveNow'];
+  /** config embed: live-now's cache lifetime and its most SKUs per call */
+  embed: { liveNowMaxAgeSeconds: number; maxSkus: number };
 }
 
 function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
@@ -128,6 +133,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     ) as FastifyBaseLogger,
     bodyLimit: deps.bodyLimitBytes,
+    // a shop's listing page asks GET /api/live-now about all of its SKUs in one query string
+    http: { maxHeaderSize: liveNowHeaderBytes(deps.embed.maxSkus) },
     trustProxy: deps.trustProxy,
     logController: new OneLinePerRequest(),
     frameworkErrors: frameworkErrorHandler,
@@ -213,6 +220,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     isAdmin: (request) => isAdmin(request.headers.authorization) || sessions.fromRequest(request) !== null,
   });
   await app.register(clipRoutes, { clips: deps.clips, isAdmin: (request) => isAdmin(request.headers.authorization) || sessions.fromRequest(request) !== null });
+  await app.register(embedRoutes, { liveNow: deps.liveNow, maxSkus: deps.embed.maxSkus, maxAgeSeconds: deps.embed.liveNowMaxAgeSeconds });
   await app.register(pageRoutes, { catalog: deps.catalog, sessions, isAdmin, urls: deps.urls, stripeOnPage: deps.stripeOnPage ?? false });
   return app;
 }

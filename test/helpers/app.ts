@@ -40,6 +40,7 @@ export async function buildTestApp(
     /** the FFmpeg binary the test pattern runs (default: the one on PATH) */
     ffmpegPath?: string;
     checkout?: Partial<typeof defaultConfig.checkout>;
+    embed?: Partial<typeof defaultConfig.embed>;
   } = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'hawker-http-'));
@@ -79,6 +80,7 @@ export async function buildTestApp(
     urls: { publicUrl: 'https://shop.example', ingestUrl: 'rtmp://shop.example:1935/live' },
     hlsRoot,
     version: '0.0.0-test',
+    embed: { ...defaultConfig.embed, ...options.embed },
     readiness: [{ name: 'database', check: () => true }, ...(options.checkStorage ? [{ name: 'storage', check: () => services.storage.ready() }] : [])],
   });
   services.hub.start();
