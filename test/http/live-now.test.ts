@@ -118,3 +118,19 @@ t.test('GET /embed/live.js: a classic script, cacheable, gzip when asked', async
   const again = await app.inject({ url: '/embed/live.js', headers: { 'if-none-match': String(plain.headers.etag) } });
   t.equal(again.statusCode, 304);
 });
+
+t.test("the watch page's mini mode: framed by any shop, a body class of its own; the full page is not framed", async (t) => {
+  const { app, db, auth } = await buildTestApp();
+  t.teardown(async () => {
+    await app.close();
+    db.close();
+  });
+  const show = (await app.inject({ method: 'POST', url: '/api/shows', headers: auth, payload: { title: 'Mini' } })).json() as { id: string };
+  const mini = await app.inject({ url: `/watch/${show.id}?embed=mini&product=p1` });
+  t.equal(mini.statusCode, 200);
+  t.match(mini.headers['content-security-policy'], /frame-ancestors \*/);
+  t.match(mini.body, /<body class="viewer embed mini"/);
+  const page = await app.inject({ url: `/watch/${show.id}` });
+  t.match(page.headers['content-security-policy'], /frame-ancestors 'none'/);
+  t.match(page.body, /<body class="viewer"/);
+});

@@ -18,6 +18,7 @@ import { orderPushed, wireMyOrders } from './viewer/my-orders.js';
 import { connect, onServerMessage } from './viewer/socket.js';
 import { variantLabel } from './viewer/variant-picker.js';
 import { immersive, selectTab, wireTabs } from './viewer/tabs.js';
+import { wireMini } from './viewer/mini.js';
 
 /** @typedef {import('../wire.js').ServerMessage} ServerMessage */
 
@@ -156,6 +157,7 @@ function orderTitle(o) {
 
 wireTabs();
 wireBuySheet();
+wireMini({ offerOf, openBuySheet });
 wireDemo({ offerOf, openBuySheet }, productsChanged);
 wireReplay(productTitle);
 wireMyOrders({ payAgain: (o) => payAgain(o, offerOf(o.productId)), titleOf: orderTitle });
