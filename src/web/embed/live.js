@@ -10,7 +10,7 @@
   'use strict';
   const script = /** @type {HTMLScriptElement | null} */ (document.currentScript);
   if (!script || !script.src || !('adoptedStyleSheets' in Document.prototype)) return;
-  /** where Hawker is: the mini page's messages must come from here */
+  /** where Hawker is: live-now is asked here */
   const origin = new URL(script.src).origin;
   const POLL_MS = 15_000;
   const MAX_POLL_MS = 120_000;
@@ -156,7 +156,7 @@ iframe{display:block;border:0;width:100%;aspect-ratio:9/16;background:#000}
     }
   }
 
-  /** @type {{ host: HTMLElement, root: ShadowRoot, frame: HTMLIFrameElement, title: HTMLElement } | null} */
+  /** @type {{ host: HTMLElement, root: ShadowRoot, frame: HTMLIFrameElement, title: HTMLElement, origin: string } | null} */
   let player = null;
   let x = -1;
   let y = -1;
@@ -194,10 +194,14 @@ iframe{display:block;border:0;width:100%;aspect-ratio:9/16;background:#000}
       close.addEventListener('click', closePlayer);
       dragWith(bar, close);
       document.documentElement.append(host);
-      player = { host, root, frame, title };
+      player = { host, root, frame, title, origin };
       addEventListener('resize', placePlayer);
     }
-    if (player.frame.src !== item.playerUrl) player.frame.src = item.playerUrl;
+    const url = new URL(item.playerUrl, origin);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return;
+    // Hawker's public address (publicUrl): the only origin whose messages the player takes
+    player.origin = url.origin;
+    if (player.frame.src !== url.href) player.frame.src = url.href;
     player.frame.title = `Live show: ${item.title}`;
     player.title.textContent = item.title;
     placePlayer();
@@ -237,7 +241,7 @@ iframe{display:block;border:0;width:100%;aspect-ratio:9/16;background:#000}
 
   // the mini page asks for room while its checkout is open, and gives it back after
   addEventListener('message', (e) => {
-    if (e.origin !== origin || !player || e.source !== player.frame.contentWindow) return;
+    if (!player || e.origin !== player.origin || e.source !== player.frame.contentWindow) return;
     const size = e.data && typeof e.data === 'object' ? e.data['hawker:mini'] : undefined;
     if (size !== 'large' && size !== 'small') return;
     player.root.adoptedStyleSheets = size === 'large' ? [playerSheet, placeSheet, largeSheet] : [playerSheet, placeSheet];
