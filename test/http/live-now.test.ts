@@ -134,3 +134,17 @@ t.test("the watch page's mini mode: framed by any shop, a body class of its own;
   t.match(page.headers['content-security-policy'], /frame-ancestors 'none'/);
   t.match(page.body, /<body class="viewer"/);
 });
+
+t.test("the one-pass check of a comma list agrees with the products' SKU pattern", async (t) => {
+  const { allSkus } = await import('../../src/http/routes/embed.js');
+  const { SKU_PATTERN } = await import('../../src/http/schemas/embed.js');
+  const one = new RegExp(SKU_PATTERN);
+  const byPattern = (v: string) => v.split(',').every((s) => s.length <= 64 && one.test(s));
+  const alphabet = ['A', 'z', '0', '9', '.', '_', '-', ',', ' ', '<', 'é', '%', '/'];
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const samples = ['A', 'A,B', 'A,,B', ',A', 'A,', '', '-A', 'A-', '.', 'A'.repeat(64), 'A'.repeat(65), `${'B'.repeat(64)},C`];
+  for (let i = 0; i < 3000; i++) samples.push(Array.from({ length: 1 + Math.floor(random() * 12) }, () => alphabet[Math.floor(random() * alphabet.length)]).join(''));
+  const disagree = samples.filter((v) => allSkus(v) !== byPattern(v));
+  t.same(disagree, [], `${samples.length} values`);
+});

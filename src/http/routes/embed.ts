@@ -43,12 +43,39 @@ export function stripComments(source: string): string {
     .join('\n');
 }
 
+/**
+ * Whether every comma-separated part of one value is a SKU, in one pass over its characters
+ * (a listing sends a thousand; a regex over the whole value would backtrack on a hostile one).
+ * Agrees with SKU_PATTERN and SKU_MAX_LENGTH; empty parts fail (the slow path skips them).
+ */
+export function allSkus(value: string): boolean {
+  let length = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 44 /* , */) {
+      if (length === 0) return false;
+      length = 0;
+      continue;
+    }
+    const alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    if (!alnum && (length === 0 || (c !== 46 /* . */ && c !== 95 /* _ */ && c !== 45) /* - */)) return false;
+    if (++length > SKU_MAX_LENGTH) return false;
+  }
+  return length > 0;
+}
+
 /** `?sku=A&sku=B` and `?sku=A,B` (and both at once), in the order given. */
 function skusOf(query: { sku?: string | string[] }, maxSkus: number): string[] {
   const raw = query.sku === undefined ? [] : Array.isArray(query.sku) ? query.sku : [query.sku];
   const skus: string[] = [];
   for (const value of raw) {
-    for (const sku of value.split(',')) {
+    const parts = value.split(',');
+    if (skus.length + parts.length <= maxSkus && allSkus(value)) {
+      for (const sku of parts) if (sku !== '') skus.push(sku);
+      continue;
+    }
+    // too many, or one is not a SKU: find which, for the answer
+    for (const sku of parts) {
       if (sku === '') continue; // a trailing comma, "sku=" of an empty tag
       if (skus.length === maxSkus) throw new HawkerError('TOO_MANY_SKUS', `at most ${maxSkus} SKUs in one call`);
       if (sku.length > SKU_MAX_LENGTH || !SKU.test(sku)) throw new HawkerError('INVALID_SKU', `not a SKU: ${JSON.stringify(sku.slice(0, SKU_MAX_LENGTH))}${sku.length > SKU_MAX_LENGTH ? ' (too long)' : ''}`);
