@@ -51,8 +51,8 @@ function queries(): string[] {
     let live = 0;
     for (let i = 0; i < SKUS_PER_REQUEST; i++) {
       const isLive = i % every === 0 && live < LIVE_PER_REQUEST;
+      skus.push(isLive ? liveSkus[(q * 7 + live) % liveSkus.length]! : `SHOP-${q}-${String(i).padStart(5, '0')}`);
       if (isLive) live++;
-      skus.push(isLive ? liveSkus[(q * 7 + i) % liveSkus.length]! : `SHOP-${q}-${String(i).padStart(5, '0')}`);
     }
     out.push(`/api/live-now?sku=${skus.sort().join(',')}`);
   }

@@ -96,6 +96,13 @@ export interface AppDeps {
   embed: { liveNowMaxAgeSeconds: number; maxSkus: number };
 }
 
+/** the most of a URL a request's log line keeps: a shop's live-now call carries up to ~85 KB of SKUs */
+const LOGGED_URL_MAX = 512;
+const logUrl = (url: string) => {
+  const redacted = redactSecrets(url);
+  return redacted.length > LOGGED_URL_MAX ? `${redacted.slice(0, LOGGED_URL_MAX)}…(+${redacted.length - LOGGED_URL_MAX} characters)` : redacted;
+};
+
 function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
   if (!origin || !host) return false;
   try {
@@ -128,7 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       {
         // viewer tokens may ride in the live socket's query string (browsers cannot set headers there)
         serializers: {
-          req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactSecrets(req.url), remoteAddress: req.ip }),
+          req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: logUrl(req.url), remoteAddress: req.ip }),
         },
       },
     ) as FastifyBaseLogger,

@@ -148,3 +148,17 @@ t.test("the one-pass check of a comma list agrees with the products' SKU pattern
   const disagree = samples.filter((v) => allSkus(v) !== byPattern(v));
   t.same(disagree, [], `${samples.length} values`);
 });
+
+t.test("a request's log line keeps at most 512 characters of its URL (a listing's call carries thousands)", async (t) => {
+  const { app, db, logs } = await buildTestApp();
+  t.teardown(async () => {
+    await app.close();
+    db.close();
+  });
+  const skus = Array.from({ length: 500 }, (_, i) => `LONG-SKU-${i}`).join(',');
+  t.equal((await app.inject({ url: `/api/live-now?sku=${skus}` })).statusCode, 200);
+  const line = logs().split('\n').find((l) => l.includes('request completed') && l.includes('/api/live-now'));
+  t.ok(line, 'the request is logged');
+  t.notMatch(line, /LONG-SKU-499/, 'not the whole URL');
+  t.match(line, /…\(\+\d+ characters\)/, 'says how much was left out');
+});
