@@ -128,6 +128,7 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
     hlsRoot,
     version,
     stripeOnPage: config.payments.providers.includes('stripe'),
+    embed: config.embed,
     readiness: [
       { name: 'database', check: () => db.prepare('SELECT 1 AS ok').get() !== undefined },
       { name: 'rtmp', check: () => rtmp.port > 0 },

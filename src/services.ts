@@ -88,6 +88,7 @@ import { ShowPosters } from './reach/show-posters.js';
 import { ChannelFeedReader } from './reach/channel-feed.js';
 import { channelPreview, showPreview } from './reach/link-previews.js';
 import { CLIPS_DIR } from './replay/recording-storage.js';
+import { LiveNowIndex } from './reach/live-now.js';
 
 /** the welcome's demo clips: a show has one per pin span, rarely more than a few dozen */
 const CLIPS_PER_WELCOME = 200;
@@ -300,6 +301,19 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   loyalty.subscribe(bus);
   const dispatcher = new WebhookDispatcher({ store: webhooks, logger: logger.child({ module: 'webhooks' }), allowPrivateTargets: config.webhooks.allowPrivateTargets });
   const catalog = new ShowCatalog(shows, events, live);
+  // the shop script's "live now": SKU -> live show, in memory, kept from the bus
+  const liveNow = new LiveNowIndex(
+    {
+      liveShowIds: () => shows.listByStatus('live').filter((show) => catalog.mediaIsPublic(show.id)).map((show) => show.id),
+      show: (id) => shows.get(id),
+      lineup: (showId) => lineups.get(showId),
+      product: (id) => products.find(id),
+      pinnedProductId: (showId) => overlays.view(showId).state.pinnedProductId,
+    },
+    publicUrl,
+    (err, showId) => logger.error({ err, show: showId }, 'live-now index could not read a show'),
+  );
+  liveNow.start(bus);
   const testPatterns = new TestPatterns({ pool: processes, ffmpegPath: config.ffmpeg.path, publishUrlFor: publishUrlFor ?? inputUrlFor, logger: logger.child({ module: 'test-pattern' }) });
   // End show: a test pattern still publishing to the ended show has nothing left to feed
   bus.on('show.ended', ({ showId }) => void testPatterns.stop(showId));
@@ -372,11 +386,11 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   });
   const reminderScheduler = new ReminderScheduler({ store: reminderStore, sender: pushSender, publicUrl, logger });
   reminderScheduler.subscribe(bus);
-  return { livePosters, posters, channel, previews, reminders, reminderScheduler, pushSender, recordings, retention, storage, clips, clipMaker, clipListing, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns, chapters, recordingVod, report, aliases, suggestions, referrals };
+  return { livePosters, posters, channel, previews, reminders, reminderScheduler, pushSender, recordings, retention, storage, clips, clipMaker, clipListing, shows, events, products, overlays, launcher, live, catalog, viewers, orders, payments, stripeWebhooks, stats, webhooks, dispatcher, hub, liveAudience, lineup, loyalty, coupons, processes, testPatterns, chapters, recordingVod, report, aliases, suggestions, referrals, liveNow, bus };
 }
 
 /** The services the HTTP app is handed (main and the HTTP tests pass the same ones). */
 export function servicesForHttp(services: ReturnType<typeof buildServices>) {
-  const { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher, chapters, recordings, report, aliases, clipListing, reminders, suggestions, referrals, channel, posters, previews, livePosters } = services;
-  return { reminders, suggestions, referrals, channel, posters, previews, posterSeconds: livePosters.everySeconds, clips: clipListing, recordings, catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, chapters, liveStats: () => live.stats(), report, aliases };
+  const { catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, hub, liveAudience, lineup, live, coupons, testPatterns, dispatcher, chapters, recordings, report, aliases, clipListing, reminders, suggestions, referrals, channel, posters, previews, livePosters, liveNow } = services;
+  return { reminders, suggestions, referrals, channel, posters, previews, posterSeconds: livePosters.everySeconds, clips: clipListing, recordings, catalog, products, overlays, viewers, orders, payments, stripeWebhooks, stats, webhooks, webhookTargets: dispatcher as WebhookTargets, hub, liveAudience, lineup, coupons, testPatterns, chapters, liveStats: () => live.stats(), report, aliases, liveNow };
 }

@@ -99,6 +99,10 @@ export const defaultConfig: HawkerConfig = {
   referrals: {
     newFriendsPerAddressPerHour: 5,
   },
+  embed: {
+    liveNowMaxAgeSeconds: 5,
+    maxSkus: 1000,
+  },
   storage: {
     minFreeMegabytes: 64,
     chatBacklogMax: 10000,

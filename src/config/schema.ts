@@ -153,6 +153,13 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    embed: Type.Object(
+      {
+        liveNowMaxAgeSeconds: Type.Integer({ minimum: 0, maximum: 3600, description: 'how long a browser or CDN may keep an answer of GET /api/live-now' }),
+        maxSkus: Type.Integer({ minimum: 1, maximum: 5000, description: 'the most SKUs one GET /api/live-now may ask about' }),
+      },
+      { additionalProperties: false },
+    ),
     storage: Type.Object(
       {
         minFreeMegabytes: Type.Integer({ minimum: 0, maximum: 1_000_000, description: '/readyz says not ready below this much free space in the data dir' }),

@@ -11,6 +11,8 @@ export const errorCatalogue = {
   WEBHOOK_SIGNATURE_INVALID: { status: 400, message: 'the payment provider signature is missing, forged or too old' },
   BAD_MEDIA_PATH: { status: 400, message: 'not a valid media path' },
   STOCK_VERSION_REQUIRED: { status: 400, message: 'a stock edit names the stockVersion it was read at, or adjusts by a number (stockAdjust)' },
+  TOO_MANY_SKUS: { status: 400, message: 'too many SKUs in one live-now call' },
+  INVALID_SKU: { status: 400, message: 'a SKU is 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit' },
   UNAUTHORIZED: { status: 401, message: 'missing or invalid admin token' },
   INVALID_VIEWER_TOKEN: { status: 401, message: 'missing or invalid viewer token' },
   ORDER_NOT_FOUND: { status: 404, message: 'no such order' },

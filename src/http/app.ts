@@ -55,6 +55,7 @@ import { referralRoutes, type ReferralRoutesOptions } from './routes/referrals.j
 export const LISTEN_BACKLOG = 4096;
 import { channelRoutes, type ChannelRoutesOptions } from './routes/channel.js';
 import type { PageRoutesOptions } from './routes/pages.js';
+import { embedRoutes, liveNowHeaderBytes, type EmbedRoutesOptions } from './routes/embed.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -114,7 +115,18 @@ export interface AppDeps {
   posterSeconds: number;
   /** link previews (Open Graph, Twitter card) of the show pages and the channel page */
   previews: NonNullable<PageRoutesOptions['previews']>;
+  /** the shop script's live-now index (SKU -> live show) */
+  liveNow: EmbedRoutesOptions['liveNow'];
+  /** config embed: live-now's cache lifetime and its most SKUs per call */
+  embed: { liveNowMaxAgeSeconds: number; maxSkus: number };
 }
+
+/** the most of a URL a request's log line keeps: a shop's live-now call carries up to ~85 KB of SKUs */
+const LOGGED_URL_MAX = 512;
+const logUrl = (url: string) => {
+  const redacted = redactSecrets(url);
+  return redacted.length > LOGGED_URL_MAX ? `${redacted.slice(0, LOGGED_URL_MAX)}…(+${redacted.length - LOGGED_URL_MAX} characters)` : redacted;
+};
 
 function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
   if (!origin || !host) return false;
@@ -148,11 +160,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       {
         // viewer tokens may ride in the live socket's query string (browsers cannot set headers there)
         serializers: {
-          req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactSecrets(req.url), remoteAddress: req.ip }),
+          req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: logUrl(req.url), remoteAddress: req.ip }),
         },
       },
     ) as FastifyBaseLogger,
     bodyLimit: deps.bodyLimitBytes,
+    // a shop's listing page asks GET /api/live-now about all of its SKUs in one query string
+    http: { maxHeaderSize: liveNowHeaderBytes(deps.embed.maxSkus) },
     trustProxy: deps.trustProxy,
     logController: new OneLinePerRequest(),
     frameworkErrors: frameworkErrorHandler,
@@ -243,5 +257,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(reminderRoutes, { reminders: deps.reminders, viewerRateLimitPerMinute: deps.viewerRateLimitPerMinute });
   await app.register(channelRoutes, { channel: deps.channel, posters: deps.posters, shows: deps.catalog, posterSeconds: deps.posterSeconds });
   await app.register(pageRoutes, { catalog: deps.catalog, sessions, isAdmin, urls: deps.urls, stripeOnPage: deps.stripeOnPage ?? false, reminderMinutes: deps.reminders.defaultMinutesBefore(), previews: deps.previews });
+  await app.register(embedRoutes, { liveNow: deps.liveNow, maxSkus: deps.embed.maxSkus, maxAgeSeconds: deps.embed.liveNowMaxAgeSeconds });
   return app;
 }

@@ -13,6 +13,8 @@ export interface WatchPageInput {
   assetUrl(file: string): string;
   /** inside a merchant's page (iframe): no header, compact */
   embed: boolean;
+  /** the shop script's floating mini player (an embed too): the video and one product's Buy (viewer/mini.js) */
+  mini?: boolean;
   /** the ended show's media was deleted: nothing to play */
   recordingDeleted?: boolean;
   /** the pre-live box's "and N minutes before" reminder (reminders.defaultMinutesBefore) */
@@ -52,7 +54,7 @@ export function renderWatchPage(input: WatchPageInput): string {
 <title>${title} · Live shopping</title>
 ${input.preview ? `${linkPreviewTags(input.preview)}\n` : ''}<link rel="stylesheet" href="${input.assetUrl('hawker.css')}">
 </head>
-<body class="viewer${input.embed ? ' embed' : ''}" data-show-id="${escapeHtml(input.showId)}" data-status="${input.status}" data-scheduled-at="${scheduled}" data-src="${escapeHtml(src)}"${gone ? ' data-recording="deleted"' : ''}>
+<body class="viewer${input.embed ? ' embed' : ''}${input.mini ? ' mini' : ''}" data-show-id="${escapeHtml(input.showId)}" data-status="${input.status}" data-scheduled-at="${scheduled}" data-src="${escapeHtml(src)}"${gone ? ' data-recording="deleted"' : ''}>
 <a class="skip" href="#panels">Skip to products and chat</a>
 <main class="watch">
   <div class="stage-col">

@@ -44,6 +44,7 @@ export async function buildTestApp(
     /** the reminders' push services' CA (the test's local HTTPS push service) */
     pushCa?: string | Buffer;
     referrals?: Partial<typeof defaultConfig.referrals>;
+    embed?: Partial<typeof defaultConfig.embed>;
   } = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'hawker-http-'));
@@ -86,6 +87,7 @@ export async function buildTestApp(
     urls: { publicUrl: 'https://shop.example', ingestUrl: 'rtmp://shop.example:1935/live' },
     hlsRoot,
     version: '0.0.0-test',
+    embed: { ...defaultConfig.embed, ...options.embed },
     readiness: [{ name: 'database', check: () => true }, ...(options.checkStorage ? [{ name: 'storage', check: () => services.storage.ready() }] : [])],
   });
   services.hub.start();

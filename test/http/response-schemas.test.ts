@@ -4,8 +4,8 @@
 import t from 'tap';
 import { buildTestApp } from '../helpers/app.js';
 
-/** Routes that do not answer JSON: a page, a picture, a media file, a socket, a text format. */
-const NOT_JSON = new Set(['GET /watch/{id}', 'GET /media/products/{id}/{file}', 'GET /media/products/{id}/variants/{variantId}/{file}', 'GET /hls/{*}', 'GET /api/shows/{id}/live', 'GET /api/shows/{id}/timeline.csv', 'GET /api/orders.csv', 'GET /api/shows/{id}/report/{table}.csv', 'GET /metrics', 'GET /', 'GET /shows', 'GET /api/shows/{id}/poster.jpg']);
+/** Routes that do not answer JSON: a page, a picture, a media file, a socket, a text format, a script. */
+const NOT_JSON = new Set(['GET /watch/{id}', 'GET /media/products/{id}/{file}', 'GET /media/products/{id}/variants/{variantId}/{file}', 'GET /hls/{*}', 'GET /api/shows/{id}/live', 'GET /api/shows/{id}/timeline.csv', 'GET /api/orders.csv', 'GET /api/shows/{id}/report/{table}.csv', 'GET /metrics', 'GET /', 'GET /shows', 'GET /api/shows/{id}/poster.jpg', 'GET /embed/live.js']);
 
 interface Operation {
   responses?: Record<string, { content?: Record<string, unknown> }>;

@@ -136,14 +136,16 @@ export const pageRoutes: FastifyPluginAsyncTypebox<PageRoutesOptions> = async (a
     {
       schema: {
         tags: ['viewer'],
-        summary: 'The viewer page (add ?embed=1 inside an iframe on a shop page)',
+        summary: 'The viewer page (add ?embed=1 inside an iframe on a shop page; ?embed=mini&product=id is the shop script\'s mini player)',
         params: WatchParams,
         querystring: WatchQuery,
       },
     },
     async (request, reply) => {
       const show = catalog.get(request.params.id);
-      const embed = request.query.embed === '1';
+      // mini: the shop script's floating player (just the video and one product); framed like an embed
+      const mini = request.query.embed === 'mini';
+      const embed = request.query.embed === '1' || mini;
       reply
         .header('content-type', 'text/html; charset=utf-8')
         .header('cache-control', 'no-cache')
@@ -160,6 +162,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox<PageRoutesOptions> = async (a
         playbackUrl: `/hls/${show.id}/master.m3u8`,
         assetUrl,
         embed,
+        mini,
         recordingDeleted: show.recordingDeletedAt != null,
         ...(reminderMinutes !== undefined ? { reminderMinutes } : {}),
         ...(previews ? { preview: previews.show(show) } : {}),

@@ -3,7 +3,10 @@ import { OPTION_NAME_MAX, OPTION_VALUE_MAX, OPTION_VALUES_MAX, OPTIONS_MAX, PROD
 import { ID_PATTERN, IsoTime, Nullable, PRINTABLE_TEXT } from './common.js';
 
 export const MinorUnits = Type.Integer({ minimum: 0, maximum: 10_000_000_000, description: 'integer minor units (cents)' });
-const Sku = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' });
+/** a product's or variant's SKU (the shop script's live-now query takes the same) */
+export const SKU_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
+export const SKU_MAX_LENGTH = 64;
+const Sku = Type.String({ minLength: 1, maxLength: SKU_MAX_LENGTH, pattern: SKU_PATTERN });
 const StockCount = Type.Integer({ minimum: 0, maximum: 1_000_000_000 });
 
 export const ProductOptionSchema = Type.Object(

@@ -21,6 +21,7 @@ import { variantLabel } from './viewer/variant-picker.js';
 import { immersive, selectTab, wireTabs } from './viewer/tabs.js';
 import { suggestionPushed, wirePreshow } from './viewer/preshow.js';
 import { wireReminders } from './viewer/reminders-ui.js';
+import { wireMini } from './viewer/mini.js';
 
 /** @typedef {import('../wire.js').ServerMessage} ServerMessage */
 
@@ -163,6 +164,7 @@ function orderTitle(o) {
 
 wireTabs();
 wireBuySheet();
+wireMini({ offerOf, openBuySheet });
 wireDemo({ offerOf, openBuySheet }, productsChanged);
 wireReplay(productTitle);
 wireMyOrders({ payAgain: (o) => payAgain(o, offerOf(o.productId)), titleOf: orderTitle });

@@ -94,8 +94,8 @@ function renderProducts() {
   if (wanted && products.length) openWanted();
 }
 
-/** ?product= (the QR's link): that product's buy sheet once the lineup is known */
-let wanted = new URLSearchParams(location.search).get('product');
+/** ?product= (the QR's link): that product's buy sheet once the lineup is known (the mini player shows its Buy instead: mini.js) */
+let wanted = document.body.classList.contains('mini') ? null : new URLSearchParams(location.search).get('product');
 /** the product the link named: marked in the list */
 let linkedId = /** @type {string | null} */ (null);
 function openWanted() {
