@@ -95,9 +95,13 @@ t.test('publishes the server must refuse, and a graceful SIGTERM', async (t) => 
     t.equal(rows.length, 2);
     for (const row of rows) {
       t.equal(row.status, 'ended', `show ${row.id} ended`);
-      for (const variant of readdirSync(join(hlsRoot, row.id))) {
-        if (variant.endsWith('.m3u8')) continue;
-        const text = readFileSync(join(hlsRoot, row.id, variant, 'index.m3u8'), 'utf8');
+      // the variants the master playlist names (the show folder also holds its poster and clips)
+      const variants = readFileSync(join(hlsRoot, row.id, 'master.m3u8'), 'utf8')
+        .split('\n')
+        .filter((line) => line.endsWith('.m3u8'));
+      t.equal(variants.length, 2, `${row.id}: two variants in the master playlist`);
+      for (const variant of variants) {
+        const text = readFileSync(join(hlsRoot, row.id, variant), 'utf8');
         t.ok(text.trimEnd().endsWith('#EXT-X-ENDLIST'), `${row.id}/${variant} ends with EXT-X-ENDLIST`);
       }
     }
