@@ -60,6 +60,7 @@ export function createReminderRepository(db: Db): ReminderStore {
   const sentLive = db.prepare<[at: number, id: string]>('UPDATE reminders SET sent_live_at = ?, failures = 0, retry_at = NULL WHERE id = ?');
   const sentBefore = db.prepare<[at: number, id: string]>('UPDATE reminders SET sent_before_at = ?, failures = 0, retry_at = NULL WHERE id = ?');
   const failed = db.prepare<[failures: number, retryAt: number, id: string]>('UPDATE reminders SET failures = ?, retry_at = ? WHERE id = ?');
+  const clearRetries = db.prepare<[showId: string]>('UPDATE reminders SET failures = 0, retry_at = NULL WHERE show_id = ? AND sent_live_at IS NULL AND (failures > 0 OR retry_at IS NOT NULL)');
   const upsert = db.transaction((input: Parameters<ReminderStore['upsert']>[0]) => {
     const found = byEndpoint.get(input.showId, input.endpoint);
     if (found) {
@@ -74,6 +75,7 @@ export function createReminderRepository(db: Db): ReminderStore {
     upsert: (input) => upsert(input),
     remove: (showId, endpoint) => del.run(showId, endpoint).changes > 0,
     removeById: (id) => void delId.run(id),
+    clearRetries: (showId) => void clearRetries.run(showId),
     removeForShow: (showId) => delShow.run(showId).changes,
     countForShow: (showId) => count.get(showId) ?? 0,
     due: (now, limit): DueReminder[] =>

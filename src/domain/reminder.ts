@@ -55,4 +55,6 @@ export interface ReminderStore {
   due(now: number, limit: number): DueReminder[];
   markSent(id: string, kind: ReminderKind, at: number): void;
   markFailed(id: string, failures: number, retryAt: number): void;
+  /** the show went live: every reminder not yet sent live is due now, its earlier failures forgotten */
+  clearRetries(showId: string): void;
 }

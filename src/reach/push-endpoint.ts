@@ -15,7 +15,21 @@ const ALLOW_HINT = 'set reminders.allowPrivateEndpoints to push inside your netw
 
 /** every address a name resolves to (tests stand in for DNS) */
 export type Resolve = (hostname: string) => Promise<LookupAddress[]>;
-export const systemResolve: Resolve = (hostname) => dns.lookup(hostname, { all: true, verbatim: true });
+/**
+ * DNS itself (c-ares), not getaddrinfo: dns.lookup runs on libuv's four threads, which also
+ * read every HLS segment and playlist, so a public request naming a slow DNS server would stall
+ * playback for everyone. One try, two seconds.
+ */
+const resolver = new dns.Resolver({ timeout: 2000, tries: 1 });
+export const systemResolve: Resolve = async (hostname) => {
+  const [v4, v6] = await Promise.allSettled([resolver.resolve4(hostname), resolver.resolve6(hostname)]);
+  const found: LookupAddress[] = [
+    ...(v4.status === 'fulfilled' ? v4.value.map((address) => ({ address, family: 4 })) : []),
+    ...(v6.status === 'fulfilled' ? v6.value.map((address) => ({ address, family: 6 })) : []),
+  ];
+  if (found.length === 0 && v4.status === 'rejected') throw v4.reason;
+  return found;
+};
 
 const b64url = /^[A-Za-z0-9_-]+={0,2}$/;
 

@@ -63,7 +63,15 @@ export class ReminderScheduler {
 
   /** go-live sends at once; an ended show's subscriptions are deleted (nothing left to remind of) */
   subscribe(bus: EventSource): void {
-    bus.on('show.live', () => void this.tick());
+    bus.on('show.live', ({ showId }) => {
+      try {
+        // a failed "starts soon" push must not hold back (or use up the tries of) the go-live one
+        this.o.store.clearRetries(showId);
+      } catch (err) {
+        this.log.error({ err, show: showId }, "show's reminder retries not cleared");
+      }
+      void this.tick();
+    });
     bus.on('show.ended', ({ showId }) => {
       try {
         this.o.store.removeForShow(showId);
@@ -128,13 +136,15 @@ export class ReminderScheduler {
 
   private async batches(tally: Record<PushOutcome['status'], number>): Promise<void> {
     for (let batch = 0; batch < MAX_BATCHES; batch++) {
+      // shutting down: what is left is due again at the next start (its state is stored)
+      if (this.stopped) return;
       const due = this.o.store.due(this.now(), BATCH);
       if (due.length === 0) return;
       let next = 0;
       let unstored = false;
       // a few at a time: a big show's audience must not open thousands of sockets at once
       const worker = async () => {
-        while (next < due.length) {
+        while (next < due.length && !this.stopped) {
           const item = due[next++] as DueReminder;
           try {
             tally[await this.deliver(item)]++;
