@@ -249,10 +249,19 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   // fans' suggestions before the show: the chat's text rules and sanctions, pushed to the show's room
   // the length is the suggestion's own rule (2 to 200); the route already bounds what arrives
   const suggestionRules = new ChatRules(limits.blocklist, SUGGESTION_INPUT_MAX);
+  // what a fan may name: products some show's lineup has listed (viewers saw them there); the rest
+  // of the catalog (a surprise, an unreleased product) stays the merchant's
+  const listedSomewhere = () => new Set(lineups.everListed());
   const suggestions = new Suggestions({
     store: suggestionRows,
     shows,
-    products,
+    products: {
+      find: (id) => (listedSomewhere().has(id) ? products.find(id) : undefined),
+      list: () => {
+        const listed = listedSomewhere();
+        return products.list().filter((p) => listed.has(p.id));
+      },
+    },
     checkText: (raw) => suggestionRules.check(raw, false),
     requireMaySpeak: (showId, viewerId, now) => liveChat.requireMaySpeak(showId, viewerId, now),
     changed: (showId, suggestion, hidden) => rooms.publishLatest(showId, `suggestion:${suggestion.id}`, () => ({ type: 'suggestion', suggestion, hidden })),

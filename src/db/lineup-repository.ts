@@ -3,6 +3,7 @@ import type { Db } from './open.js';
 
 export function createLineupRepository(db: Db): LineupRepository {
   const get = db.prepare<[showId: string], string>('SELECT product_id FROM show_lineup WHERE show_id = ? ORDER BY position').pluck();
+  const everListed = db.prepare<[], string>('SELECT DISTINCT product_id FROM show_lineup').pluck();
   const clear = db.prepare<[showId: string]>('DELETE FROM show_lineup WHERE show_id = ?');
   const add = db.prepare<[showId: string, productId: string, position: number]>('INSERT INTO show_lineup (show_id, product_id, position) VALUES (?, ?, ?)');
   const set = db.transaction((showId: string, ids: string[]) => {
@@ -11,6 +12,7 @@ export function createLineupRepository(db: Db): LineupRepository {
   });
   return {
     get: (showId) => get.all(showId),
+    everListed: () => everListed.all(),
     set: (showId, ids) => set(showId, ids),
   };
 }

@@ -230,6 +230,8 @@ export interface HostActivityRepository {
 export interface LineupRepository {
   get(showId: string): string[];
   set(showId: string, productIds: string[]): void;
+  /** every product some show's lineup names (shown to viewers somewhere) */
+  everListed(): string[];
 }
 
 export interface CouponRepository {

@@ -31,7 +31,8 @@ interface Loop {
 }
 
 const realTimer = (fn: () => void, ms: number) => {
-  const handle = setTimeout(fn, ms);
+  // never what keeps the process alive: shutdown closes the loop
+  const handle = setTimeout(fn, ms).unref();
   return () => clearTimeout(handle);
 };
 

@@ -238,7 +238,9 @@ export class Referrals {
     const at = this.now();
     const fresh = input.deviceToken && DEVICE_TOKEN.test(input.deviceToken) ? null : randomBytes(32).toString('base64url');
     const hash = deviceHash(fresh ?? (input.deviceToken as string));
-    const addr = addressKey(input.address);
+    // per address and link: thousands of phones share one address behind a carrier's NAT, and
+    // one referrer must not use up their friends' share of it
+    const addrOf = (code: string) => `${addressKey(input.address)}|${code}`;
     const { store } = this.o;
     const outcome = store.transaction(() => {
       const deviceSeen = store.deviceSeen(hash);
@@ -253,7 +255,7 @@ export class Referrals {
         referrersDevice: ref.kind === 'code' && store.viewerOnDevice(hash, ref.referrerId),
         joinerId: input.viewerId,
         joinerSeen: input.viewerId !== null && store.viewerSeen(input.viewerId, hash),
-        newFromAddress: this.window.count(addr, at),
+        newFromAddress: ref.kind === 'code' ? this.window.count(addrOf(ref.code), at) : 0,
         capPerAddress: this.o.newFriendsPerAddressPerHour,
       };
       const verdict = decideJoin(facts);
@@ -272,10 +274,10 @@ export class Referrals {
         if (code) store.attribute(input.showId, input.viewerId, code, at);
         store.linkViewer(hash, input.viewerId, at);
       }
-      return { verdict, referrerId: ref.kind === 'code' ? ref.referrerId : null };
+      return { verdict, referrerId: ref.kind === 'code' ? ref.referrerId : null, code: ref.kind === 'code' ? ref.code : null };
     });
-    if (outcome.verdict.counted && outcome.referrerId) {
-      this.window.add(addr, at);
+    if (outcome.verdict.counted && outcome.referrerId && outcome.code) {
+      this.window.add(addrOf(outcome.code), at);
       try {
         this.o.onFriend(input.showId, outcome.referrerId);
       } catch (err) {

@@ -112,7 +112,7 @@ export class Suggestions {
     return this.o.store.listed(showId, SUGGESTIONS_LISTED).map((s) => this.view(s));
   }
 
-  /** what a fan can name in a suggestion: the catalog's products, by title (ids and titles only) */
+  /** what a fan can name in a suggestion: the products the wiring lets fans see, by title (ids and titles only) */
   products(showId: string): Array<{ id: string; title: string }> {
     this.requireShow(showId);
     return this.o.products

@@ -25,6 +25,9 @@ t.test('before the show: a fan comments and suggests on the pre-live page, the c
   const post = <T>(path: string, body: unknown) => json<T>(path, { method: 'POST', body: JSON.stringify(body) });
   await post('/api/products', { sku: 'HOSE-30', title: 'Garden hose 30 m', price: 2999, currency: 'EUR', stock: 30 });
   const reel = await post<{ id: string }>('/api/products', { sku: 'REEL-1', title: 'Hose reel', price: 4999, currency: 'EUR', stock: 10 });
+  // fans may name products viewers saw in some show's lineup: last week's show had the reel
+  const lastWeek = await post<{ id: string }>('/api/shows', { title: 'Last week' });
+  await json(`/api/shows/${lastWeek.id}/lineup`, { method: 'PUT', body: JSON.stringify({ productIds: [reel.id] }) });
   const show = await post<{ id: string }>('/api/shows', { title: 'Garden week', host: 'Mia', scheduledAt: new Date(Date.now() + 2 * 3600_000).toISOString() });
   await post('/api/coupons', { code: 'EARLYBIRD', kind: 'percent', amount: 10, showId: show.id, unlock: 'preshow', unlockThreshold: 1 });
 

@@ -17,7 +17,7 @@ const ARTIFACTS = 'artifacts/screenshots';
 /** regular files under dir, at any depth */
 function bytesUnder(dir: string): number {
   if (!existsSync(dir)) return 0;
-  return readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? bytesUnder(join(dir, e.name)) : e.isFile() ? statSync(join(dir, e.name)).size : 0), 0);
+  return readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? bytesUnder(join(dir, e.name)) : e.isFile() ? (statSync(join(dir, e.name), { throwIfNoEntry: false })?.size ?? 0) : 0), 0);
 }
 
 t.test('the Storage screen: disk use per show, and deleting an ended show’s recording after a confirmation', { timeout: 180_000 }, async (t) => {
@@ -43,6 +43,13 @@ t.test('the Storage screen: disk use per show, and deleting an ended show’s re
   const segments = () => (existsSync(media) ? readdirSync(media, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).length : 0);
   await waitFor('a few segments of the recording', () => segments() >= 4, 60_000, 250);
   await json(`/api/shows/${recorded.id}/end`, { method: 'POST' });
+  // a poster still taken just before the end is written (through poster.jpg.partial) just after
+  // it: the files are counted once that is done (no partial file for 3 s; none starts after the end)
+  let quietSince = Date.now();
+  await waitFor('the last poster written', () => {
+    if (existsSync(join(media, 'poster.jpg.partial'))) quietSince = Date.now();
+    return Date.now() - quietSince >= 3000;
+  }, 30_000, 100);
   const recordingBytes = bytesUnder(media);
   t.ok(recordingBytes > 10_000, `a real recording: ${recordingBytes} bytes`);
   // a demo clip of the mug, as the clip maker leaves one: its files in clips/, its row ready

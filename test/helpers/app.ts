@@ -98,6 +98,8 @@ export async function buildTestApp(
     await services.dispatcher.stop();
     await services.reminderScheduler.stop();
     services.pushSender.close();
+    // a show left live by a test keeps its poster loop: stopped before the database closes
+    await services.livePosters.close();
   });
   return { app, db, dataDir, hlsRoot, services, logs: logText, auth: { authorization: `Bearer ${ADMIN_TOKEN}` } };
 }

@@ -39,6 +39,10 @@ t.test('before the show: suggestions, votes, comments, and the preshow coupon', 
   const unlockedFor = (c: LiveClient, code: string) => c.messages.some((m) => m.type === 'coupon.unlocked' && (m.coupon as { code: string }).code === code);
 
   const hose = (await admin('POST', '/api/products', { sku: 'HOSE', title: 'Garden hose', price: 2000, currency: 'EUR', stock: 100 })).json() as { id: string };
+  // fans may name what viewers have seen in some show's lineup; the rest of the catalog stays the merchant's
+  const surprise = (await admin('POST', '/api/products', { sku: 'SURPRISE', title: 'Unreleased mower', price: 90000, currency: 'EUR', stock: 3 })).json() as { id: string };
+  const lastWeek = (await admin('POST', '/api/shows', { title: 'Last week' })).json() as { id: string };
+  t.equal((await admin('PUT', `/api/shows/${lastWeek.id}/lineup`, { productIds: [hose.id] })).statusCode, 200);
   const show = (await admin('POST', '/api/shows', { title: 'Garden night', host: 'Mia', scheduledAt: new Date(Date.now() + 3600_000).toISOString() })).json() as { id: string };
   const [ann, bob] = await Promise.all([viewer('Ann'), viewer('Bob')]);
   const watcher = await live(show.id);
@@ -61,7 +65,10 @@ t.test('before the show: suggestions, votes, comments, and the preshow coupon', 
     t.match(page.body, /<button role="tab" id="tab-suggest"[^>]*>Suggest<\/button>/);
     t.notMatch(page.body, /id="tab-suggest"[^>]*hidden/, 'not hidden before the show');
     const products = (await app.inject({ method: 'GET', url: `/api/shows/${show.id}/suggestions/products` })).json() as { products: Array<{ id: string; title: string }> };
-    t.same(products.products, [{ id: hose.id, title: 'Garden hose' }], 'ids and titles only');
+    t.same(products.products, [{ id: hose.id, title: 'Garden hose' }], 'ids and titles only, of products some lineup listed (not the unreleased one)');
+    const named = await suggest(bob.token, show.id, { text: 'that mower', productId: surprise.id });
+    t.equal(named.statusCode, 404, 'a product no lineup listed cannot be named (its title would show)');
+    t.equal(named.json().code, 'PRODUCT_NOT_FOUND');
   });
 
   await t.test('bad suggestions are refused with a clear code, nothing stored', async (t) => {

@@ -134,6 +134,10 @@ t.test('share links: codes, joins, new friends, the share coupon and the figures
     t.same(await counted('2001:db8:aa:1::99'), { counted: false, reason: 'address-cap' }, 'the 4th from the same /64, another address in it');
     t.same(await counted('2001:db8:aa:2::10'), { counted: true }, 'another /64 counts');
     t.equal(test.services.referrals.friendsJoined(eve.viewerId, show.id), 4);
+    // per link: another viewer's friends behind the same address (a carrier's NAT) still count
+    const gil = await viewer('Gil');
+    const gils = (await share(show.id, gil.token)).json() as { code: string };
+    t.same((await friend(show.id, gils.code, '2001:db8:aa:1::77')).body, { counted: true }, "Eve's cap is hers: Gil's friend from the same /64 counts");
     const rows = db.prepare('SELECT * FROM referral_joins').all() as Array<Record<string, unknown>>;
     t.notOk(JSON.stringify(rows).includes('2001:db8'), 'no address is stored');
   });

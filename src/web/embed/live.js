@@ -12,10 +12,15 @@
   if (!script || !script.src || !('adoptedStyleSheets' in Document.prototype)) return;
   /** where Hawker is: live-now is asked here */
   const origin = new URL(script.src).origin;
-  const POLL_MS = 15_000;
+  /** a show going live shows its badges within about this (answers are cached 5 s) */
+  const POLL_MS = 5_000;
   const MAX_POLL_MS = 120_000;
   /** a CDN may refuse longer URLs (CloudFront: 8,192 bytes): a huge listing asks in parts */
   const MAX_URL = 7_500;
+  /** the most SKUs one call may name (embed.maxSkus' default) */
+  const MAX_SKUS = 1_000;
+  /** what Hawker accepts as a SKU: others (a shop's "TS/RED M") are never asked, so one of them cannot fail the page's call */
+  const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
   /** @typedef {{ showId: string, title: string, productId: string, onScreen: boolean, watchUrl: string, playerUrl: string }} LiveItem */
 
@@ -75,10 +80,10 @@ iframe{display:block;border:0;width:100%;aspect-ratio:9/16;background:#000}
     /** @type {Array<{ sku: string, anchor: Element, inside: boolean }>} */
     const found = [];
     const own = (script?.dataset.sku ?? '').trim();
-    if (own) found.push({ sku: own, anchor: /** @type {Element} */ (script), inside: false });
+    if (SKU.test(own)) found.push({ sku: own, anchor: /** @type {Element} */ (script), inside: false });
     for (const node of document.querySelectorAll('[data-hawker-sku]')) {
       const sku = (node.getAttribute('data-hawker-sku') ?? '').trim();
-      if (sku) found.push({ sku, anchor: node, inside: true });
+      if (SKU.test(sku)) found.push({ sku, anchor: node, inside: true });
     }
     return found;
   }
@@ -88,19 +93,25 @@ iframe{display:block;border:0;width:100%;aspect-ratio:9/16;background:#000}
     /** @type {string[]} */
     const urls = [];
     let url = '';
+    let count = 0;
     for (const sku of skus) {
       const part = encodeURIComponent(sku);
-      if (url && url.length + part.length + 1 > MAX_URL) {
+      if (url && (url.length + part.length + 1 > MAX_URL || count === MAX_SKUS)) {
         urls.push(url);
         url = '';
+        count = 0;
       }
       url = url ? `${url},${part}` : `${origin}/api/live-now?sku=${part}`;
+      count++;
     }
     if (url) urls.push(url);
     /** @type {Record<string, LiveItem>} */
     const items = {};
-    const answers = await Promise.all(urls.map((u) => fetch(u, { credentials: 'omit', mode: 'cors' }).then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))));
-    for (const answer of answers) Object.assign(items, /** @type {{ items: Record<string, LiveItem> }} */ (answer).items);
+    // one part refused or lost does not take the badges of the others
+    const answers = await Promise.allSettled(urls.map((u) => fetch(u, { credentials: 'omit', mode: 'cors' }).then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))));
+    const got = answers.flatMap((a) => (a.status === 'fulfilled' ? [/** @type {{ items: Record<string, LiveItem> }} */ (a.value).items] : []));
+    if (!got.length) throw new Error('live-now unanswered');
+    for (const part of got) Object.assign(items, part);
     return items;
   }
 
@@ -135,7 +146,8 @@ iframe{display:block;border:0;width:100%;aspect-ratio:9/16;background:#000}
   function mark(items) {
     const seen = new Set();
     for (const { sku, anchor, inside } of targets()) {
-      const item = items[sku];
+      // own keys only: a SKU named "constructor" is not a live product
+      const item = Object.hasOwn(items, sku) ? items[sku] : undefined;
       if (!item) continue;
       const list = badges.get(sku) ?? [];
       let b = list.find((x) => (inside ? x.host.parentNode === anchor : x.host.previousSibling === anchor));
