@@ -113,6 +113,9 @@ t.test('a portrait show on a phone: full screen, tappable overlays that follow t
   await waitFor('the video to play', async () => (await videoBox(page)).currentTime > 1, 60_000, 200);
 
   // ---- the video fills the screen --------------------------------------------------------------
+  // hls.js may start on the small rung while its first bandwidth estimate is low (a busy machine),
+  // then climb: the top rung must be what plays once it has
+  await waitFor('the top rung', async () => (await videoBox(page)).videoHeight === 1280, 30_000, 200);
   const v = await videoBox(page);
   t.equal(v.shape, 'portrait', 'the page knows the stream is portrait (from the video)');
   t.same([v.videoWidth, v.videoHeight], [720, 1280], 'the top rung plays');
