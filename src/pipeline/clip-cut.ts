@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { redactSecrets } from '../log/logger.js';
 import { VARIANT_PLAYLIST } from './hls-output.js';
+import { runFfmpegOnce } from './ffmpeg-once.js';
 import type { ProcessPool } from './process-pool.js';
 
 /** One media segment of a variant playlist, placed on the PROGRAM-DATE-TIME clock. */
@@ -193,7 +193,6 @@ export interface ClipCutterOptions {
   timeoutMs?: number;
 }
 
-const STDERR_TAIL_CHARS = 1000;
 
 /**
  * Cuts a clip of a pin span from a show's recording into <hlsRoot>/<showId>/clips/: the MP4
@@ -258,26 +257,8 @@ export class ClipCutter {
     }
   }
 
-  /** One FFmpeg run through the pool, killed by its PID past the timeout; throws unless it exits 0. */
-  private async run(name: string, args: string[]): Promise<void> {
-    const proc = this.o.pool.start(name, this.o.ffmpegPath, args, { stdout: 'ignore' });
-    let stderr = '';
-    proc.child.stderr?.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS);
-    });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      proc.kill();
-    }, this.timeoutMs);
-    try {
-      await proc.spawned;
-      const exit = await proc.exited;
-      if (timedOut) throw new Error(`${name}: FFmpeg took longer than ${this.timeoutMs} ms and was killed`);
-      if (exit.code !== 0) throw new Error(`${name}: FFmpeg exited ${exit.code ?? exit.signal}: ${redactSecrets(stderr.trim())}`);
-    } finally {
-      clearTimeout(timer);
-    }
+  private run(name: string, args: string[]): Promise<void> {
+    return runFfmpegOnce(this.o.pool, this.o.ffmpegPath, name, args, this.timeoutMs);
   }
 }
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { readFile, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { redactSecrets } from '../log/logger.js';
 import { parseMasterPlaylist, parseVariantPlaylist } from './clip-cut.js';
 import { VARIANT_PLAYLIST } from './hls-output.js';
+import { runFfmpegOnce } from './ffmpeg-once.js';
 import type { ProcessPool } from './process-pool.js';
 
 /** The show's poster, next to its playlists: <hlsRoot>/<showId>/poster.jpg */
@@ -77,7 +77,6 @@ export interface PosterGrabberOptions {
 
 export type PosterGrabResult = { status: 'written'; segment: string } | { status: 'no-segment' };
 
-const STDERR_TAIL_CHARS = 1000;
 
 /**
  * Takes a show's poster from its lowest rendition's newest segment into
@@ -112,24 +111,7 @@ export class PosterGrabber {
     }
   }
 
-  private async run(name: string, args: string[]): Promise<void> {
-    const proc = this.o.pool.start(name, this.o.ffmpegPath, args, { stdout: 'ignore' });
-    let stderr = '';
-    proc.child.stderr?.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS);
-    });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      proc.kill();
-    }, this.timeoutMs);
-    try {
-      await proc.spawned;
-      const exit = await proc.exited;
-      if (timedOut) throw new Error(`${name}: FFmpeg took longer than ${this.timeoutMs} ms and was killed`);
-      if (exit.code !== 0) throw new Error(`${name}: FFmpeg exited ${exit.code ?? exit.signal}: ${redactSecrets(stderr.trim())}`);
-    } finally {
-      clearTimeout(timer);
-    }
+  private run(name: string, args: string[]): Promise<void> {
+    return runFfmpegOnce(this.o.pool, this.o.ffmpegPath, name, args, this.timeoutMs);
   }
 }
