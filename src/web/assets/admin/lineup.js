@@ -46,10 +46,17 @@ export function lineupCard(c) {
       el('button', { type: 'submit', 'data-flash-sale': p.id }, 'Start'));
   }
 
+  /** what the list shows now: a refetch or an overlay push that changes none of it redraws nothing */
+  let drawn = '';
   /** @param {import('./store.js').CockpitState} state */
   function render({ lineup, overlay }) {
     const pinnedId = overlay && overlay.state.pinnedProductId;
     const sale = overlay && overlay.flashSale;
+    // a redraw under the merchant's pointer (mouse down on the old button, up on the new one) loses
+    // their click: only real changes redraw
+    const showing = JSON.stringify([lineup, pinnedId, sale]);
+    if (showing === drawn) return;
+    drawn = showing;
     /** @param {LineupItem} p */
     const item = (p) => el('div', { class: `lineup-item${pinnedId === p.id ? ' pinned-now' : ''}`, 'data-product-id': p.id },
       el('span', { class: 'title', text: p.title }),
