@@ -251,14 +251,14 @@ export function buildServices({ db, config, dataDir, publicUrl, logger, inputUrl
   const suggestionRules = new ChatRules(limits.blocklist, SUGGESTION_INPUT_MAX);
   // what a fan may name: products some show's lineup has listed (viewers saw them there); the rest
   // of the catalog (a surprise, an unreleased product) stays the merchant's
-  const listedSomewhere = () => new Set(lineups.everListed());
+  // (find runs for every suggestion drawn: one row looked up, not the whole lineup table)
   const suggestions = new Suggestions({
     store: suggestionRows,
     shows,
     products: {
-      find: (id) => (listedSomewhere().has(id) ? products.find(id) : undefined),
+      find: (id) => (lineups.listedAnywhere(id) ? products.find(id) : undefined),
       list: () => {
-        const listed = listedSomewhere();
+        const listed = new Set(lineups.everListed());
         return products.list().filter((p) => listed.has(p.id));
       },
     },

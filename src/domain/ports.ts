@@ -232,6 +232,8 @@ export interface LineupRepository {
   set(showId: string, productIds: string[]): void;
   /** every product some show's lineup names (shown to viewers somewhere) */
   everListed(): string[];
+  /** whether some show's lineup names this product */
+  listedAnywhere(productId: string): boolean;
 }
 
 export interface CouponRepository {

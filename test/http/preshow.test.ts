@@ -1,17 +1,9 @@
 import t from 'tap';
+import type { SuggestionView } from '../../src/reach/suggestions.js';
 import { buildTestApp } from '../helpers/app.js';
 import { LiveClient, type Received } from '../helpers/live-client.js';
 
-interface SuggestionBody {
-  id: string;
-  viewerId: string;
-  displayName: string;
-  text: string;
-  productId: string | null;
-  productTitle: string | null;
-  votes: number;
-  createdAt: string;
-}
+type SuggestionBody = SuggestionView;
 
 t.test('before the show: suggestions, votes, comments, and the preshow coupon', async (t) => {
   const { app, auth, db, services } = await buildTestApp({ viewerRateLimitPerMinute: 100_000, audience: { blocklist: ['scam'] } });
