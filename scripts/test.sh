@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
 # The whole suite on a fresh Debian machine: installs FFmpeg, fonts and npm dependencies when
 # missing (and Debian's Chromium for the browser tests), type-checks, then runs every test
-# (unit, HTTP, end-to-end with real FFmpeg, and pages in a real browser).
+# (unit, HTTP, end-to-end with real FFmpeg, and pages in a real browser). The one-at-a-time load
+# group runs even when the main run failed, and the last lines printed name every failed
+# assertion (CI keeps only the tail of the log).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HAWKER_WITH_BROWSER=1 bash scripts/install-deps.sh
-exec npm test
+npm run typecheck
+npm run lint
+started_at=$(date +%s)
+status=0
+npx tap || status=$?
+npm run test:load || status=$?
+node scripts/test-report.mjs "$started_at"
+exit "$status"
