@@ -11,6 +11,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { defaultConfig } from '../../src/config/defaults.js';
 import { clipMp4Args, clipPosterArgs, concatList } from '../../src/pipeline/clip-cut.js';
 import { startServerProcess } from '../../test/helpers/server-process.js';
 import { sleep, waitFor } from '../../test/helpers/wait.js';
@@ -44,7 +45,7 @@ async function cpuOf(args: string[]): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const server = await startServerProcess({ env: { HAWKER_LOG_LEVEL: 'info' } });
+  const server = await startServerProcess({ preset: defaultConfig.pipeline.preset, env: { HAWKER_LOG_LEVEL: 'info' } });
   try {
     const api = async (path: string, method = 'GET', body?: unknown) => {
       const res = await server.api(path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });

@@ -36,7 +36,7 @@ async function measureHawker(segmentSeconds: number, measureCpu: boolean): Promi
   // the plain transcode, as bare FFmpeg below does it (the overlay benchmark measures overlays)
   const config = join(mkdtempSync(join(tmpdir(), 'hawker-bench-cfg-')), 'hawker.yaml');
   writeFileSync(config, 'pipeline:\n  overlays: false\n');
-  const server = await startServerProcess({ env: { HAWKER_SEGMENT_SECONDS: String(segmentSeconds), HAWKER_LOG_LEVEL: 'info', HAWKER_CONFIG: config } });
+  const server = await startServerProcess({ preset: defaultConfig.pipeline.preset, env: { HAWKER_SEGMENT_SECONDS: String(segmentSeconds), HAWKER_LOG_LEVEL: 'info', HAWKER_CONFIG: config } });
   const publishers: BenchPublisher[] = [];
   try {
     const show = await createShow(server, `bench ${segmentSeconds}s`);

@@ -31,7 +31,7 @@ async function api(server: ServerProcess, path: string, method = 'GET', body?: u
 }
 
 async function hawkerCpu(width: number, height: number): Promise<{ ffmpeg: number; node: number; total: number }> {
-  const server = await startServerProcess({ env: { HAWKER_LOG_LEVEL: 'info' } });
+  const server = await startServerProcess({ preset: defaultConfig.pipeline.preset, env: { HAWKER_LOG_LEVEL: 'info' } });
   try {
     const product = await api(server, '/api/products', 'POST', { sku: 'C1', title: 'Benchmark hose', price: 1999, currency: 'USD', compareAtPrice: 2999, stock: 1000 });
     const show = await api(server, '/api/shows', 'POST', { title: 'portrait bench' });

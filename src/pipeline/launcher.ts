@@ -69,6 +69,13 @@ export class ProgramClock {
  * When ffprobe gives no answer (it timed out, or is missing) the transcode still starts, on the
  * shape most sources have; a source without audio then fails and restarts as it did before.
  */
+/**
+ * A new FFmpeg's time to its first encoded frame before the watchdog may kill it: loading,
+ * opening the RTMP input and probing it took over 4 s on a loaded 2-core machine, and a watchdog
+ * that killed each new run there turned one stall into a restart loop.
+ */
+const FFMPEG_STARTUP_GRACE_MS = 20_000;
+
 const FALLBACK_SOURCE: SourceInfo = { width: 1280, height: 720, fps: null, videoCodec: 'unknown', audio: { codec: 'unknown', sampleRate: 48000, channels: 2 } };
 
 /** Starts one supervised FFmpeg per live show, writing <hlsRoot>/<showId>/. */
@@ -120,6 +127,7 @@ export class TranscodeLauncher {
       restartStableAfterMs: pipeline.restartStableAfterMs,
       stopTimeoutMs: pipeline.stopTimeoutMs,
       watchdogMs: pipeline.watchdogSeconds * 1000,
+      startupGraceMs: FFMPEG_STARTUP_GRACE_MS,
       continueFirstRun: hasPlaylists(outputDir),
       buildArgs: (continuing) =>
         buildTranscodeArgs({

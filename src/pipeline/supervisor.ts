@@ -33,6 +33,12 @@ export interface SupervisorOptions {
    * (SIGKILL: a frozen or SIGSTOPped FFmpeg answers nothing else) and restarted. 0: no watchdog.
    */
   watchdogMs?: number;
+  /**
+   * How long a new run may take to its first progress before the watchdog kills it (default:
+   * watchdogMs). Starting means loading FFmpeg, opening and probing the input: seconds on a
+   * loaded machine, where a watchdog tuned for a running encode would kill every new run.
+   */
+  startupGraceMs?: number;
   /** progress older than this is not current: the run counts as stalled (default: min(3 s, watchdogMs)) */
   stalledAfterMs?: number;
   onProgress?(progress: EncodeProgress): void;
@@ -192,11 +198,11 @@ export class FfmpegSupervisor {
         log.error({ err }, 'ffmpeg exit handling failed');
       }
     });
-    this.armWatchdog(run);
+    const watchdogMs = this.options.watchdogMs ?? 0;
+    this.armWatchdog(run, watchdogMs > 0 ? Math.max(watchdogMs, this.options.startupGraceMs ?? 0) : 0);
   }
 
-  private armWatchdog(child: PooledProcess): void {
-    const ms = this.options.watchdogMs ?? 0;
+  private armWatchdog(child: PooledProcess, ms = this.options.watchdogMs ?? 0): void {
     this.cancelWatchdog?.();
     this.cancelWatchdog = null;
     if (ms <= 0 || this.stopping) return;

@@ -41,6 +41,12 @@ t.test('storage.keepRecordingsDays: 0 (forever) by default, from the file or HAW
   t.equal(loadConfig({ env: { HAWKER_KEEP_RECORDINGS_DAYS: '14' } }).storage.keepRecordingsDays, 14);
 });
 
+t.test('the x264 preset from the file or HAWKER_X264_PRESET; a preset x264 does not list is refused', async (t) => {
+  t.equal(loadConfig({ env: {} }).pipeline.preset, 'veryfast');
+  t.equal(loadConfig({ env: { HAWKER_X264_PRESET: 'ultrafast' } }).pipeline.preset, 'ultrafast');
+  t.throws(() => loadConfig({ env: { HAWKER_X264_PRESET: 'ludicrous' } }), /pipeline\.preset \(from HAWKER_X264_PRESET\)/);
+});
+
 t.test('HAWKER_CONFIG names the file; JSON works as well as YAML', async (t) => {
   const path = file('b.json', JSON.stringify({ pipeline: { segmentSeconds: 2 } }));
   t.equal(loadConfig({ env: { HAWKER_CONFIG: path } }).pipeline.segmentSeconds, 2);

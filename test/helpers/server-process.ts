@@ -28,6 +28,12 @@ export interface ServerProcess {
 export interface StartOptions {
   env?: Record<string, string>;
   dataDir?: string;
+  /**
+   * The x264 preset (default `ultrafast`): the tests check what the pipeline does, not how
+   * the picture looks, and ultrafast takes half the CPU of the production `veryfast` on a 2-core
+   * machine running two tests and Chromium at once. The benches pass the production preset.
+   */
+  preset?: string;
 }
 
 /** Every server this test process started and that has not exited: killed when the test process exits. */
@@ -74,6 +80,7 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
       HAWKER_RTMP_PORT: '0',
       HAWKER_ADMIN_TOKEN: token,
       HAWKER_LOG_LEVEL: 'debug',
+      HAWKER_X264_PRESET: options.preset ?? 'ultrafast',
       ...options.env,
     },
   });

@@ -93,6 +93,28 @@ t.test('a run that never makes progress is also killed; backoff grows across sta
   t.ok(children.slice(0, 3).every((c) => c.signals.includes('SIGKILL')));
 });
 
+t.test('a new run has its start-up grace before the first progress, then the running watchdog', async (t) => {
+  const { sup, children, restarts, clock } = fakeSupervisor({ watchdogMs: 60, startupGraceMs: 500 });
+  t.teardown(() => sup.stop());
+  sup.start();
+  clock.advance(499);
+  await settle();
+  t.same(children[0]!.signals, [], 'still starting: not killed at the running watchdog of 60 ms');
+  children[0]!.progress();
+  clock.advance(59);
+  t.same(children[0]!.signals, [], 'progressing');
+  clock.advance(1);
+  t.same(children[0]!.signals, ['SIGKILL'], 'once it ran, 60 ms of silence is a stall');
+  await settle();
+  clock.advance(restarts[0]!.delayMs);
+  await waitFor('the next run', () => children.length === 2, 2000, 10);
+  clock.advance(499);
+  await settle();
+  t.same(children[1]!.signals, [], 'the restarted run has the grace again');
+  clock.advance(1);
+  t.same(children[1]!.signals, ['SIGKILL'], 'and is killed when it never starts');
+});
+
 t.test('progress keeps the watchdog away; a crash still restarts; stop() ends it for good', async (t) => {
   const { sup, children, restarts, clock } = fakeSupervisor({ watchdogMs: 100 });
   sup.start();
