@@ -156,16 +156,27 @@ t.test('a live show pinning A, B, A ends as a VOD recording with its chapters', 
   t.same(chapters.map((c) => c.productId), [productA.id, productB.id, productA.id]);
   t.same(chapters.map((c) => c.title), ['Dotted "gauze" scarf', 'Gauze towel', 'Dotted "gauze" scarf']);
   const variantDir = join(server.dataDir, 'media', 'hls', show.id!, '360p');
+  // when each card appeared on the video, and when the last one left it
+  const shownAt: Array<number | null> = [];
+  for (const at of [...pinAt, unpinAt]) shownAt.push(await cardChangeNear(variantDir, at));
   for (const [i, c] of chapters.entries()) {
     t.equal(Date.parse(c.startAt) - startedAt, c.startMs, 'startAt and startMs are one instant');
-    const shown = await cardChangeNear(variantDir, pinAt[i]!);
+    const shown = shownAt[i]!;
     t.ok(shown !== null && Math.abs(Date.parse(c.startAt) - shown) <= 1000, `chapter ${i + 1} starts ${Math.round(Date.parse(c.startAt) - (shown ?? NaN))} ms from the first frame showing its card`);
     if (i > 0) t.equal(chapters[i - 1]!.endMs, c.startMs, 'a chapter ends where the next begins');
   }
+  // A chapter lasts as long as its card was on the video (within one segment). Against the
+  // merchant's clicks it is also off by how much longer one card took to be drawn than the
+  // next: up to a second more when the two cores are loaded (5430 ms for 6462 ms pinned in a
+  // full run beside a Chromium test), hence 2 s there.
   const pinnedMs = [pinAt[1]! - pinAt[0]!, pinAt[2]! - pinAt[1]!, unpinAt - pinAt[2]!];
   for (const [i, c] of chapters.entries()) {
     const lasted = c.endMs! - c.startMs;
-    t.ok(Math.abs(lasted - pinnedMs[i]!) <= 1000, `chapter ${i + 1} lasts ${lasted} ms, pinned ${Math.round(pinnedMs[i]!)} ms`);
+    const start = shownAt[i];
+    const end = shownAt[i + 1];
+    const onVideo = start != null && end != null ? end - start : NaN;
+    t.ok(Math.abs(lasted - onVideo) <= 1000, `chapter ${i + 1} lasts ${lasted} ms, its card was on the video ${Math.round(onVideo)} ms`);
+    t.ok(Math.abs(lasted - pinnedMs[i]!) <= 2000, `chapter ${i + 1} lasts ${lasted} ms, pinned ${Math.round(pinnedMs[i]!)} ms`);
   }
 
   // the recording: every variant is VOD with ENDLIST and the chapters as date ranges

@@ -106,7 +106,11 @@ export function readPlaylist(file: string) {
   return parseMediaPlaylist(readFileSync(file, 'utf8'));
 }
 
-/** PIDs of the direct children of pid whose command is ffmpeg (read from /proc: no procps needed). */
+/**
+ * PIDs of the show transcoders among the direct children of pid: FFmpeg writing HLS (read from
+ * /proc: no procps needed). A live show's poster stills are short FFmpeg runs of their own every
+ * few seconds, and a count of every FFmpeg child caught one of them now and then.
+ */
 export function ffmpegChildren(pid: number): number[] {
   const found: number[] = [];
   for (const entry of readdirSync('/proc')) {
@@ -120,7 +124,14 @@ export function ffmpegChildren(pid: number): number[] {
     // "pid (comm) state ppid ...": comm may hold spaces, so split after the last ')'
     const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (comm === 'ffmpeg' && ppid === pid) found.push(Number(entry));
+    if (comm !== 'ffmpeg' || ppid !== pid) continue;
+    let argv: string[];
+    try {
+      argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    if (argv.some((arg, i) => arg === '-f' && argv[i + 1] === 'hls')) found.push(Number(entry));
   }
   return found;
 }
