@@ -35,7 +35,7 @@ import { ffmpegChildren, parseMediaPlaylist } from '../../test/helpers/media.js'
 import { startServerProcess } from '../../test/helpers/server-process.js';
 import { sleep, waitFor } from '../../test/helpers/wait.js';
 import { BOX_PX, decodeStrip, glassToGlass, stallsIn, type MediaEvent } from './glass.js';
-import { BITS, BOX, cpuSeconds, FPS, freePort, percentile, publish } from './lib.js';
+import { BITS, BOX, cpuSeconds, FPS, freePort, percentile, publish, type BenchPublisher } from './lib.js';
 
 const SECONDS = Number(process.env.HAWKER_BENCH_SECONDS ?? 60);
 const WARMUP = Number(process.env.HAWKER_BENCH_WARMUP ?? 10);
@@ -78,6 +78,12 @@ interface Stream {
   masterUrl: string;
   viewerUrl: string | null;
   frameMadeAt(n: number): number;
+  /**
+   * How far behind its -re schedule the publisher reported each frame in [from, to) (ms): the
+   * schedule is what frameMadeAt assumes, so a publisher starved of CPU shows up here rather than
+   * as latency nobody can see.
+   */
+  publisherBehind(from: number, to: number): number[];
   /** the FFmpeg writing the HLS, for its CPU over a window (looked up each time: a restart moves it) */
   encoderPid(): number | null;
   encoderLabel: string;
@@ -133,6 +139,22 @@ function childPids(match: RegExp): number[] {
     }
   }
   return found;
+}
+
+/** The publisher's -progress reports (frame count and when it arrived), next to lib.ts's own reader. */
+function progressOf(publisher: BenchPublisher): (from: number, to: number) => number[] {
+  const reports: Array<{ at: number; frame: number }> = [];
+  let buf = '';
+  publisher.child.stdout!.on('data', (chunk: string) => {
+    const at = Date.now();
+    const lines = (buf + chunk).split('\n');
+    buf = lines.pop() ?? '';
+    for (const line of lines) {
+      const m = /^frame=(\d+)/.exec(line);
+      if (m && Number(m[1]) > 0) reports.push({ at, frame: Number(m[1]) });
+    }
+  });
+  return (from, to) => reports.filter((r) => r.at >= from && r.at < to).map((r) => r.at - publisher.frameMadeAt(r.frame));
 }
 
 const playlistReady = (file: string, segments: number) => existsSync(file) && parseMediaPlaylist(readFileSync(file, 'utf8')).entries.length >= segments;
@@ -215,6 +237,7 @@ async function startHawker(seconds: number): Promise<Stream> {
   const show = (await (await server.api('/api/shows', { method: 'POST', body: JSON.stringify({ title: 'latency bench' }) })).json()) as { id: string; streamKey: string };
   const publisher = publish(`rtmp://127.0.0.1:${server.rtmpPort}/live/${show.streamKey}`, seconds);
   const stopPublisher = onCleanup(() => publisher.stop());
+  const behind = progressOf(publisher);
   const playlist = join(server.dataDir, 'media', 'hls', show.id, '720p', 'index.m3u8');
   await waitFor('the show to go live', async () => ((await (await server.api(`/api/shows/${show.id}`)).json()) as { status: string }).status === 'live', 40_000, 250);
   await waitFor('three segments in the 720p playlist', () => playlistReady(playlist, 3), 40_000, 100);
@@ -231,6 +254,7 @@ async function startHawker(seconds: number): Promise<Stream> {
     masterUrl: `${server.httpUrl}/hls/${show.id}/master.m3u8`,
     viewerUrl: `${server.httpUrl}/watch/${show.id}`,
     frameMadeAt: publisher.frameMadeAt,
+    publisherBehind: behind,
     encoderPid,
     encoderLabel: `Hawker's pipeline FFmpeg (${defaultConfig.pipeline.ladder.map((r) => r.name).join('+')}, ${defaultConfig.pipeline.preset}, overlays)`,
     stop: () => {
@@ -270,12 +294,14 @@ async function startBare(seconds: number, http: BenchHttp): Promise<Stream> {
   await sleep(500); // FFmpeg listening before the publisher dials
   const publisher = publish(url, seconds);
   const stopPublisher = onCleanup(() => publisher.stop());
+  const behind = progressOf(publisher);
   await waitFor('three segments from bare FFmpeg', () => playlistReady(join(out, '720p', 'index.m3u8'), 3), 40_000, 100);
   http.serveBare(out);
   return {
     masterUrl: `${http.base}/bare/master.m3u8`,
     viewerUrl: null,
     frameMadeAt: publisher.frameMadeAt,
+    publisherBehind: behind,
     encoderPid: () => (ff.exitCode === null && ff.signalCode === null ? ff.pid! : null),
     encoderLabel: 'bare FFmpeg (same transcode, no overlays)',
     stop: () => {
@@ -359,6 +385,7 @@ interface ModeResult {
   windowSeconds: number;
   encoder: { label: string; cpuSeconds: number; cores: number } | null;
   loadAvg: { start: number; end: number };
+  publisherBehind: { p50: number; max: number };
   pageErrors: string[];
 }
 
@@ -412,6 +439,7 @@ async function play(browser: Browser, mode: Mode, stream: Stream, http: BenchHtt
     const samePid = pid !== null && stream.encoderPid() === pid;
     const encoderCpu = samePid ? cpuSeconds(pid) - cpuStart : NaN;
     const loadEnd = loadavg()[0]!;
+    const behind = stream.publisherBehind(from, to);
 
     const inWindow = samples.filter((s) => s.at >= from && s.at < to);
     const latencies: number[] = [];
@@ -452,6 +480,7 @@ async function play(browser: Browser, mode: Mode, stream: Stream, http: BenchHtt
       windowSeconds: (to - from) / 1000,
       encoder: samePid ? { label: stream.encoderLabel, cpuSeconds: encoderCpu, cores: encoderCpu / ((to - from) / 1000) } : null,
       loadAvg: { start: loadStart, end: loadEnd },
+      publisherBehind: { p50: percentile(behind, 50), max: Math.max(...behind) },
       pageErrors,
     };
   } finally {
@@ -527,7 +556,7 @@ console.log('');
 for (const r of results) {
   const rungs = Object.entries(r.rungs).map(([k, v]) => `${k} ${Math.round((100 * v) / Math.max(1, r.samples + r.unreadable + r.implausible))}%`).join(', ');
   const hls = r.hlsStallErrors === null ? '' : `; hls.js bufferStalledError ${r.hlsStallErrors}, fatal ${r.hlsFatalErrors}`;
-  console.log(`${r.name}: min ${s(r.min)}; ${r.unreadable} readings unreadable, ${r.implausible} impossible; rungs ${rungs}; seeks ${r.seeks}${hls}; load average ${r.loadAvg.start.toFixed(2)} -> ${r.loadAvg.end.toFixed(2)}${r.pageErrors.length ? `; page errors: ${r.pageErrors.join(' | ')}` : ''}`);
+  console.log(`${r.name}: min ${s(r.min)}; ${r.unreadable} readings unreadable, ${r.implausible} impossible; rungs ${rungs}; seeks ${r.seeks}${hls}; publisher behind its schedule p50 ${Math.round(r.publisherBehind.p50)} ms, max ${Math.round(r.publisherBehind.max)} ms; load average ${r.loadAvg.start.toFixed(2)} -> ${r.loadAvg.end.toFixed(2)}${r.pageErrors.length ? `; page errors: ${r.pageErrors.join(' | ')}` : ''}`);
   const mode = allModes.find((m) => m.id === r.id);
   const reference = mode?.cpuVs ? results.find((x) => x.id === mode.cpuVs) : undefined;
   const cpuRatio = r.encoder && reference?.encoder ? `; CPU ratio vs ${reference.name}: ${(r.encoder.cores / reference.encoder.cores).toFixed(3)}` : '';
