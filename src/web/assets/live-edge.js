@@ -140,6 +140,9 @@ export function playLive(video, src, { isLive, onUpdate }) {
 
   function attach() {
     if (!Hls) return;
+    // a reload the watchdog makes replaces one an error had scheduled
+    clearTimeout(reloadTimer);
+    reloadTimer = undefined;
     hls?.destroy();
     const player = (hls = new Hls({ ...LIVE_HLS_CONFIG }));
     player.loadSource(src);
@@ -188,14 +191,17 @@ export function playLive(video, src, { isLive, onUpdate }) {
   function update() {
     if (destroyed) return;
     const now = Date.now();
+    const live = isLive();
     if (video.currentTime !== lastTime) {
       lastTime = video.currentTime;
       movedAt = now;
       // playing well for a while: the next trouble starts again from the gentlest step
       if (now - lastActionAt >= RECOVERY_RESET_MS) reloads = 0;
     }
+    // the stall clock runs only while the picture should move: a viewer's pause (or the host
+    // away) is not a stall to mend when it ends
+    if (video.paused || !live) movedAt = now;
     if (!video.paused && video.readyState >= 3) started = true;
-    const live = isLive();
     const m = measure();
     const next = liveEdgeState({ live, started, paused: video.paused, latency: m.latency, target: m.target, previous: state });
     state = next;
