@@ -76,7 +76,12 @@ function drawLiveEdge(state, latency = null) {
 
 /** The live-edge button: back to the edge, playing. */
 export function wireLiveEdge() {
-  $('jump-live').addEventListener('click', () => live?.jumpToLive());
+  const button = $('jump-live');
+  button.addEventListener('click', () => {
+    live?.jumpToLive();
+    // the button goes once the picture is live: keyboard focus stays on the player, not lost to the page
+    if (document.activeElement === button) video.focus({ preventScroll: true });
+  });
 }
 
 /**
