@@ -14,9 +14,12 @@ interface LiveEdge {
   stallAction(s: { wantsToPlay: boolean; stalledMs: number; aheadSeconds: number; lastAction: StallAction | null; lastActionAgoMs: number; reloads: number }): StallAction;
   fatalAction(e: { type: string; mediaRecoveredAgoMs: number }): 'recover-media' | 'reload';
   reloadDelayMs(s: { started: boolean; reloads: number }): number;
+  driftAction(s: { wantsToPlay: boolean; chosen: boolean; late: number | null; lateForMs: number; lastJumpAgoMs: number }): 'none' | 'jump';
+  DRIFT_MS: number;
+  DRIFT_SPACING_MS: number;
 }
 const edge = (await import(new URL('../../src/web/assets/live-edge.js', import.meta.url).href)) as LiveEdge;
-const { liveEdgeState, stallAction, fatalAction, reloadDelayMs, STALL_MS, RECOVERY_RESET_MS } = edge;
+const { liveEdgeState, stallAction, fatalAction, reloadDelayMs, driftAction, STALL_MS, RECOVERY_RESET_MS, DRIFT_MS, DRIFT_SPACING_MS } = edge;
 
 t.test('hls.js is held one 1 s segment from the edge, catches up gently, and is ready for LL-HLS', async (t) => {
   t.match(edge.LIVE_HLS_CONFIG, { liveSyncDurationCount: 1, maxLiveSyncPlaybackRate: 1.1, lowLatencyMode: true });
@@ -81,6 +84,18 @@ t.test('a stall: first a jump to the edge, then a reload, then reloads spaced ou
   t.ok(actions.length <= 7, `a minute of a stream that never plays: ${actions.length} actions (${actions.map(([s, a]) => `${a}@${s / 1000}s`).join(', ')})`);
   const gaps = actions.slice(1).map(([s], i) => s - actions[i]![0]);
   t.ok(gaps.every((g) => g >= STALL_MS), 'never two within the stall time');
+});
+
+t.test('late by no choice of the viewer (stalls): back to the edge; paused or scrolled back: left alone', async (t) => {
+  const drifted = { wantsToPlay: true, chosen: false, late: 4.5, lateForMs: DRIFT_MS, lastJumpAgoMs: Infinity };
+  t.equal(driftAction(drifted), 'jump', 'hls.js catches up only within a segment of its target: later than that it would stay late');
+  t.equal(driftAction({ ...drifted, lateForMs: DRIFT_MS - 1 }), 'none', 'a moment late (a playlist reload) is not drift');
+  t.equal(driftAction({ ...drifted, late: 2.9 }), 'none', 'hls.js\'s own catch-up (up to 1.1x) is enough');
+  t.equal(driftAction({ ...drifted, late: null }), 'none');
+  t.equal(driftAction({ ...drifted, chosen: true, late: 40 }), 'none', 'the viewer paused or scrolled back: Jump to live is theirs to press');
+  t.equal(driftAction({ ...drifted, wantsToPlay: false }), 'none', 'paused, or not live');
+  t.equal(driftAction({ ...drifted, lastJumpAgoMs: DRIFT_SPACING_MS - 1 }), 'none', 'a machine too slow to keep up is not made to seek in a loop');
+  t.equal(driftAction({ ...drifted, lastJumpAgoMs: DRIFT_SPACING_MS }), 'jump');
 });
 
 t.test('a fatal error: hls.js mends a media error once, anything else reloads after a delay', async (t) => {

@@ -85,6 +85,27 @@ export function stallAction({ wantsToPlay, stalledMs, aheadSeconds, lastAction, 
   return lastActionAgoMs >= reloadDelayMs({ started: true, reloads }) ? 'reload' : 'none';
 }
 
+/** late past BEHIND_SECONDS for this long, by no choice of the viewer: the player jumps to the edge */
+export const DRIFT_MS = 2000;
+/** ...at most this often, so a machine too slow to keep up is not made to seek in a loop */
+export const DRIFT_SPACING_MS = 15_000;
+
+/**
+ * Live playback that fell behind on its own (stalls on a slow network or a busy phone, each one
+ * leaving the picture later): hls.js catches up by playing faster only within one segment of
+ * its target and treats anything later as the viewer scrolling back, so it would stay late for
+ * good. A viewer who paused or scrolled back chose it (the page offers Jump to live); otherwise
+ * the player jumps to the edge once the picture has been late for DRIFT_MS.
+ * @param {{ wantsToPlay: boolean, chosen: boolean, late: number | null, lateForMs: number, lastJumpAgoMs: number }} s
+ *   late: seconds later than the player's target (latency - target); lateForMs: how long it has
+ *   been more than BEHIND_SECONDS late; lastJumpAgoMs: since the player's own last jump
+ * @returns {'none' | 'jump'}
+ */
+export function driftAction({ wantsToPlay, chosen, late, lateForMs, lastJumpAgoMs }) {
+  if (!wantsToPlay || chosen || late == null || !(late > BEHIND_SECONDS)) return 'none';
+  return lateForMs >= DRIFT_MS && lastJumpAgoMs >= DRIFT_SPACING_MS ? 'jump' : 'none';
+}
+
 /**
  * A fatal hls.js error: a media error is first handed to hls.js's own recovery (it resets the
  * media source and keeps the playlist); a second one soon after, and any other fatal error
@@ -134,6 +155,11 @@ export function playLive(video, src, { isLive, onUpdate }) {
   // the watchdog starts with the first frame: getting there is hls.js's own retries' job (and a
   // busy machine can take several seconds), a jump or reload meanwhile would only start it over
   let started = false;
+  // the viewer paused or scrolled back: being behind is their choice, not drift to correct
+  let chosen = false;
+  let ownSeek = false;
+  let lateSince = 0;
+  let driftJumpAt = -Infinity;
   const useHls = !!Hls && Hls.isSupported();
 
   const play = () => void video.play().catch(() => {});
@@ -205,8 +231,19 @@ export function playLive(video, src, { isLive, onUpdate }) {
     const m = measure();
     const next = liveEdgeState({ live, started, paused: video.paused, latency: m.latency, target: m.target, previous: state });
     state = next;
+    // back at the edge (caught up, or jumped): the next lateness is drift again
+    if (state === 'live') chosen = false;
     onUpdate?.(state, m.latency);
-    const action = stallAction({ wantsToPlay: live && started && !video.paused, stalledMs: now - movedAt, aheadSeconds: m.ahead, lastAction, lastActionAgoMs: now - lastActionAt, reloads });
+    const late = m.latency == null ? null : m.latency - (m.target ?? 0);
+    if (!(late != null && late > BEHIND_SECONDS)) lateSince = now;
+    const wantsToPlay = live && started && !video.paused;
+    if (driftAction({ wantsToPlay, chosen, late, lateForMs: now - lateSince, lastJumpAgoMs: now - driftJumpAt }) === 'jump') {
+      driftJumpAt = now;
+      lateSince = now;
+      jumpToLive();
+      return;
+    }
+    const action = stallAction({ wantsToPlay, stalledMs: now - movedAt, aheadSeconds: m.ahead, lastAction, lastActionAgoMs: now - lastActionAt, reloads });
     if (action === 'none') return;
     lastAction = action;
     lastActionAt = now;
@@ -222,11 +259,26 @@ export function playLive(video, src, { isLive, onUpdate }) {
   }
 
   function jumpToLive() {
+    chosen = false;
     const edge = hls ? hls.liveSyncPosition : video.seekable.length ? video.seekable.end(video.seekable.length - 1) - NATIVE_TARGET_SECONDS : null;
-    if (edge != null && Number.isFinite(edge) && edge > video.currentTime) video.currentTime = edge;
+    if (edge != null && Number.isFinite(edge) && edge > video.currentTime) {
+      ownSeek = true;
+      video.currentTime = edge;
+    }
     play();
     update();
   }
+
+  // the viewer's own pause, or a seek back that neither this player nor hls.js made (hls.js
+  // only seeks forward: to its start, over gaps, to the edge)
+  const onPause = () => (chosen = true);
+  const onSeeking = () => {
+    if (!ownSeek && video.currentTime < lastTime - 1) chosen = true;
+  };
+  const onSeeked = () => (ownSeek = false);
+  video.addEventListener('pause', onPause);
+  video.addEventListener('seeking', onSeeking);
+  video.addEventListener('seeked', onSeeked);
 
   if (useHls) attach();
   else if (video.canPlayType('application/vnd.apple.mpegurl')) {
@@ -250,6 +302,9 @@ export function playLive(video, src, { isLive, onUpdate }) {
       clearInterval(tick);
       clearTimeout(reloadTimer);
       for (const e of events) video.removeEventListener(e, update);
+      video.removeEventListener('pause', onPause);
+      video.removeEventListener('seeking', onSeeking);
+      video.removeEventListener('seeked', onSeeked);
       video.removeEventListener('error', scheduleReload);
       hls?.destroy();
       hls = null;
