@@ -33,7 +33,8 @@ export interface WatchPageInput {
  * link); "My orders" follows the viewer's orders. A product already shown has its demo clip
  * (#demo-sheet) while the live video plays on small; after the show the replay has a chapter
  * strip (#chapters). The show head has Share (#share: the viewer's own link) and, under it, the
- * share coupon's progress. The page is static HTML;
+ * share coupon's progress; and the live-edge state (#live-edge: LIVE, or Behind live with Jump
+ * to live), drawn over the top of the video (under the head when the head is over the video). The page is static HTML;
  * /assets/viewer.js fills it from the API and the live socket. No inline script: the CSP
  * forbids it.
  */
@@ -87,6 +88,10 @@ ${input.preview ? `${linkPreviewTags(input.preview)}\n` : ''}<link rel="styleshe
       <button type="button" id="share" class="secondary small share-button" aria-describedby="share-progress">Share</button>
       <p id="share-progress" class="share-progress" role="status" hidden></p>
       <button type="button" id="sound" class="secondary small sound" hidden>🔇 Tap for sound</button>
+      <div id="live-edge" class="live-edge" aria-live="polite" hidden>
+        <span id="live-now" class="live-now">LIVE</span>
+        <button type="button" id="jump-live" class="jump-live" hidden><span class="behind-words">Behind live · </span>Jump to live</button>
+      </div>
     </header>
     <nav id="chapters" class="chapters" aria-label="Chapters: the products of the show" hidden>
       <div id="chapter-bar" class="chapter-bar" aria-hidden="true"></div>

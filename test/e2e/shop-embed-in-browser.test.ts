@@ -162,6 +162,9 @@ t.test("the shop script on another origin: badge when the product's show goes li
   t.equal(await frame.evaluate("document.getElementById('player').muted"), true, 'muted autoplay');
   await frame.locator('.mini-title').filter({ hasText: 'Dotted gauze scarf' }).waitFor({ timeout: 10_000 });
   t.equal(await frame.locator('.mini-price').textContent(), '€24.00', "the product's price");
+  // the live-edge state in the frame's top corner (the show head is not drawn there)
+  await frame.locator('.stage #live-now').waitFor({ timeout: 10_000 });
+  t.equal(await frame.locator('#live-now').textContent(), 'LIVE', 'the mini player says LIVE at the edge');
   t.equal(await frame.locator('#buy-sheet').getAttribute('open'), null, 'the sheet waits for Buy');
 
   // ---- scroll far: the player stays where it was, in the viewport -------------------------------

@@ -127,6 +127,13 @@ t.test('a portrait show on a phone: full screen, tappable overlays that follow t
   await page.getByRole('button', { name: '🔇 Tap for sound' }).tap();
   t.equal(await page.evaluate("document.getElementById('player').muted"), false, 'one tap turns the sound on');
   t.ok(await page.locator('#sound').isHidden(), 'and the offer goes');
+  // the live-edge state (issue 17): under the head that covers the top of the picture, on top
+  const liveNow = page.locator('#live-now');
+  await liveNow.waitFor({ timeout: 10_000 });
+  const badge = (await liveNow.boundingBox())!;
+  const head = (await page.locator('.show-head').boundingBox())!;
+  t.ok(badge.y >= head.y + head.height - 1 && badge.y + badge.height < v.vh / 3, `LIVE just under the show's head (${Math.round(badge.x)},${Math.round(badge.y)}; head ends at ${Math.round(head.y + head.height)})`);
+  t.ok(await page.evaluate(`(() => { const r = document.getElementById('live-now').getBoundingClientRect(); const e = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2); return !!e && e.closest('#live-now') !== null; })()`), 'nothing covers it');
 
   // ---- pin: the card drawn in the video can be tapped ------------------------------------------
   await post(server, `/api/shows/${show.id}/pin`, { productId: hose.id });

@@ -1,6 +1,8 @@
-// The preview player: the show's own HLS, restarted when the show goes live; under it, the
+// The preview player: the show's own HLS (live-edge.js: close to the edge, recovering from
+// stalls), restarted when the show goes live; under it, the
 // shape of the host's stream as the server probed it, or why the server refused it.
 import { el } from '../ui.js';
+import { playLive } from '../live-edge.js';
 
 /** @typedef {import('../../wire.js').LiveMessage<'source'>} SourceMessage */
 
@@ -18,21 +20,15 @@ export function previewPlayer(c) {
   video.style.width = '100%';
   video.style.aspectRatio = '16 / 9';
   video.style.background = '#000';
-  /** @type {import('hls.js').default | null} */
-  let hls = null;
   const src = `/hls/${showId}/master.m3u8`;
+  /** @type {import('../live-edge.js').LivePlayer | null} */
+  let player = null;
 
+  // the viewer page's live player (close to the edge, catch-up, recovery): the host judges
+  // their answers by what viewers see, so the preview is as close to live as the page
   function start() {
-    const Hls = window.Hls;
-    if (Hls && Hls.isSupported()) {
-      if (hls) hls.destroy();
-      const player = (hls = new Hls({ liveSyncDurationCount: 2 }));
-      player.loadSource(src);
-      player.attachMedia(video);
-      player.on(Hls.Events.ERROR, (_e, d) => {
-        if (d.fatal) setTimeout(() => c.current() && hls === player && player.loadSource(src), 3000);
-      });
-    } else video.src = src;
+    player?.destroy();
+    player = playLive(video, src, { isLive: () => c.current() && store.get().status !== 'ended' });
   }
   start();
   // once more when the show goes live (the first try found no playlist yet)
@@ -53,8 +49,8 @@ export function previewPlayer(c) {
       refusedLine.hidden = m.refused == null;
     },
     destroy() {
-      if (hls) hls.destroy();
-      hls = null;
+      player?.destroy();
+      player = null;
     },
   };
 }

@@ -33,6 +33,9 @@ export function wireMini({ offerOf, openBuySheet }) {
   const full = el('a', { href: `/watch/${encodeURIComponent(showId)}`, target: '_blank', rel: 'noopener', class: 'mini-full' }, 'Open the full show');
   const bar = el('section', { class: 'mini-bar', 'aria-label': 'The product' }, el('div', { class: 'mini-info' }, title, price), buy);
   $('player').after(sound);
+  // the show head (where the page keeps LIVE / Jump to live) is not drawn in the frame: the
+  // live-edge box goes over the video's top corner instead
+  $('player').after($('live-edge'));
   document.querySelector('.stage')?.after(bar);
   bar.after(full);
 

@@ -2,18 +2,36 @@
 // the video clock overlay changes wait for, and the show's status with the countdown.
 import { $ } from '../ui.js';
 import { dateAtTime, timeAtDate } from './replay-time.js';
+import { playLive } from '../live-edge.js';
 
 const body = document.body;
 /** @type {HTMLVideoElement & { getStartDate?: () => Date }} */
 const video = $('player');
+/** the recording's hls.js (the replay); the live show's is live.hls */
 /** @type {import('hls.js').default | null} */
-let hls = null;
+let replayHls = null;
+/** @type {import('../live-edge.js').LivePlayer | null} */
+let live = null;
+/** the hls.js instance playing now, live or replay (a live player's reload makes a new one) */
+const activeHls = () => (live ? live.hls : replayHls);
 
 /** @param {{ fromStart?: boolean }} [options] fromStart: the recording from its beginning, not the live edge */
 export function startPlayer(options = {}) {
   const src = body.dataset.src ?? '';
   // an ended show whose recording was deleted has nothing to play
   if (!src) return;
+  live?.destroy();
+  live = null;
+  replayHls?.destroy();
+  replayHls = null;
+  if (!options.fromStart) {
+    // the live show: one segment from the edge, catch-up, recovery (shared with the cockpit)
+    live = playLive(video, src, {
+      isLive: () => body.dataset.status === 'live' && !watchingRecording,
+      onUpdate: drawLiveEdge,
+    });
+    return;
+  }
   const Hls = window.Hls;
   // hls.js wherever Media Source Extensions exist (it gives us the program date time);
   // the browser's own HLS (iPhone Safari) elsewhere
@@ -24,16 +42,45 @@ export function startPlayer(options = {}) {
     }
     return;
   }
-  if (hls) hls.destroy();
-  const player = (hls = new Hls(options.fromStart ? { startPosition: 0 } : { liveSyncDurationCount: 2 }));
+  const player = (replayHls = new Hls({ startPosition: 0 }));
   player.loadSource(src);
   player.attachMedia(video);
   player.on(Hls.Events.MANIFEST_PARSED, () => video.play().catch(() => {}));
   // a chapter tapped before the recording's playlist was read: seek once its segments are known
   player.on(Hls.Events.LEVEL_LOADED, () => settleSeek());
   player.on(Hls.Events.ERROR, (_e, data) => {
-    // no playlist yet (the show has not started) or a hiccup: try again shortly
-    if (data.fatal) setTimeout(() => hls && hls.loadSource(src), 3000);
+    // a hiccup: try again shortly
+    if (data.fatal) setTimeout(() => replayHls === player && player.loadSource(src), 3000);
+  });
+}
+
+/**
+ * "LIVE" at the live edge; "Behind live · Jump to live" (a button) once the viewer paused,
+ * scrolled back or fell behind; nothing before the show is live, while the host is away, or
+ * for the replay. The box is aria-live: a new state is read out once (nothing is written while
+ * it stays the same). data-latency: how far the picture is from the playlist's live edge (s),
+ * for whoever asks why a viewer is late (devtools, the browser tests).
+ * @param {import('../live-edge.js').LiveEdgeState} state
+ * @param {number | null} [latency]
+ */
+function drawLiveEdge(state, latency = null) {
+  const box = $('live-edge');
+  const seconds = latency == null ? '' : latency.toFixed(2);
+  if (box.dataset.latency !== seconds) box.dataset.latency = seconds;
+  if (box.dataset.state === state) return;
+  box.hidden = state === 'off';
+  box.dataset.state = state;
+  $('live-now').hidden = state !== 'live';
+  $('jump-live').hidden = state !== 'behind';
+}
+
+/** The live-edge button: back to the edge, playing. */
+export function wireLiveEdge() {
+  const button = $('jump-live');
+  button.addEventListener('click', () => {
+    live?.jumpToLive();
+    // the button goes once the picture is live: keyboard focus stays on the player, not lost to the page
+    if (document.activeElement === button) video.focus({ preventScroll: true });
   });
 }
 
@@ -72,6 +119,7 @@ export function wireSound() {
 
 /** The PROGRAM-DATE-TIME of the frame on screen, in ms, or null when unknown. */
 export function playingDate() {
+  const hls = activeHls();
   if (hls && hls.playingDate) return hls.playingDate.getTime();
   if (typeof video.getStartDate === 'function') {
     const start = video.getStartDate().getTime();
@@ -89,6 +137,7 @@ let mapped = { from: null, key: '', segments: [] };
  * @returns {import('./replay-time.js').Segment[]}
  */
 function segments() {
+  const hls = activeHls();
   if (hls) {
     const level = hls.levels[Math.max(0, hls.currentLevel)] ?? hls.levels[0];
     const fragments = level?.details?.fragments ?? [];
@@ -187,6 +236,7 @@ let watchingRecording = false;
 /** The ended card's button: play the recording from its first segment. */
 export function watchFromStart() {
   watchingRecording = true;
+  drawLiveEdge('off');
   $('show-ended').hidden = true;
   startPlayer({ fromStart: true });
   video.currentTime = 0;
