@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig } from '../../src/config/defaults.js';
 import { buildTranscodeArgs } from '../../src/pipeline/ffmpeg-args.js';
-import { ffmpegChildren, parseMediaPlaylist } from '../../test/helpers/media.js';
+import { transcoderPids, parseMediaPlaylist } from '../../test/helpers/media.js';
 import { startServerProcess, type ServerProcess } from '../../test/helpers/server-process.js';
 import { sleep, waitFor } from '../../test/helpers/wait.js';
 import { bareFfmpegCpu, cpuSeconds, freePort, lastFrameNumber, percentile, publish, type BenchPublisher } from './lib.js';
@@ -52,7 +52,7 @@ async function measureHawker(segmentSeconds: number, measureCpu: boolean): Promi
 
     const latencies: number[] = [];
     const seen = new Set<string>();
-    const ffmpegPid = ffmpegChildren(server.pid)[0]!;
+    const ffmpegPid = transcoderPids(server.pid)[0]!;
     const cpuStart = { ffmpeg: cpuSeconds(ffmpegPid), node: cpuSeconds(server.pid), at: Date.now() };
     const until = Date.now() + SAMPLE_SECONDS * 1000;
     while (Date.now() < until) {

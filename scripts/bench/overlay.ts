@@ -21,7 +21,7 @@ import { rasterize } from '../../src/overlay/rasterize.js';
 import { renderScene, type OverlayScene } from '../../src/overlay/render.js';
 import { loadOverlayTheme } from '../../src/overlay/templates.js';
 import { rgbaToYuva420p } from '../../src/overlay/yuv.js';
-import { ffmpegChildren, parseMediaPlaylist, regionPerFrame } from '../../test/helpers/media.js';
+import { transcoderPids, parseMediaPlaylist, regionPerFrame } from '../../test/helpers/media.js';
 import { startServerProcess, type ServerProcess } from '../../test/helpers/server-process.js';
 import { sleep, waitFor } from '../../test/helpers/wait.js';
 import { bareFfmpegCpu, cpuSeconds, FPS, frameNumbers, freePort, percentile, publish, withStaticOverlays, staticOverlayLayers } from './lib.js';
@@ -146,7 +146,7 @@ async function hawkerCpu(): Promise<{ ffmpeg: number; node: number; total: numbe
     await api(server, `/api/shows/${show.id}/qr`, 'PUT', { enabled: true });
     await api(server, `/api/shows/${show.id}/announcement`, 'PUT', { text: 'Code LIVE10: 10% off the next 10 orders' });
     await sleep(2000);
-    const pid = ffmpegChildren(server.pid)[0]!;
+    const pid = transcoderPids(server.pid)[0]!;
     const start = { ffmpeg: cpuSeconds(pid), node: cpuSeconds(server.pid), at: Date.now() };
     for (let i = 0; Date.now() - start.at < CPU_SECONDS * 1000; i++) {
       await api(server, `/api/shows/${show.id}/announcement`, 'PUT', { text: `Deal ${i}: 10% off the next 10 orders` });

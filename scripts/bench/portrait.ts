@@ -16,7 +16,7 @@ import { rungSizes } from '../../src/pipeline/ladder.js';
 import { layoutFor } from '../../src/overlay/layout.js';
 import { type OverlayScene } from '../../src/overlay/render.js';
 import { loadOverlayTheme } from '../../src/overlay/templates.js';
-import { ffmpegChildren } from '../../test/helpers/media.js';
+import { transcoderPids } from '../../test/helpers/media.js';
 import { startServerProcess, type ServerProcess } from '../../test/helpers/server-process.js';
 import { sleep, waitFor } from '../../test/helpers/wait.js';
 import { bareFfmpegCpu, cpuSeconds, FPS, freePort, publish, withStaticOverlays, staticOverlayLayers } from './lib.js';
@@ -43,7 +43,7 @@ async function hawkerCpu(width: number, height: number): Promise<{ ffmpeg: numbe
     await api(server, `/api/shows/${show.id}/qr`, 'PUT', { enabled: true });
     await api(server, `/api/shows/${show.id}/polls`, 'POST', { question: 'Which colour next?', options: ['Green', 'Blue'], onOverlay: true });
     await sleep(2000);
-    const pid = ffmpegChildren(server.pid)[0]!;
+    const pid = transcoderPids(server.pid)[0]!;
     const start = { ffmpeg: cpuSeconds(pid), node: cpuSeconds(server.pid), at: Date.now() };
     for (let i = 0; Date.now() - start.at < CPU_SECONDS * 1000; i++) {
       await api(server, `/api/shows/${show.id}/announcement`, 'PUT', { text: `Deal ${i}: 10% off the next 10 orders` });

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import t from 'tap';
-import { ffmpegChildren, parseMediaPlaylist, publishTestPattern, type Publisher } from '../helpers/media.js';
+import { ffmpegChildren, parseMediaPlaylist, transcoderPids, publishTestPattern, type Publisher } from '../helpers/media.js';
 import { startServerProcess } from '../helpers/server-process.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
@@ -55,13 +55,13 @@ t.test('publishes the server must refuse, and a graceful SIGTERM', async (t) => 
     publishers.push(host);
     await waitFor('live', async () => (await getShow(show.id!)).status === 'live');
     // the transcoder starts once the source is probed: the second publisher comes after it
-    await waitFor('the first transcoder', () => ffmpegChildren(server.pid).length === 1, 20_000);
+    await waitFor('the first transcoder', () => transcoderPids(server.pid).length === 1, 20_000);
     const second = publishTestPattern(rtmp('live', show.streamKey!), SMALL);
     publishers.push(second);
     const code = await Promise.race([second.exited, sleep(15_000).then(() => 'still publishing')]);
     t.not(code, 0, 'the second publisher was cut off');
     t.not(code, 'still publishing');
-    t.equal(ffmpegChildren(server.pid).length, 1, 'still one transcoder');
+    t.equal(transcoderPids(server.pid).length, 1, 'still one transcoder');
     const playlist = join(hlsRoot, show.id!, '720p', 'index.m3u8');
     const count = () => (existsSync(playlist) ? parseMediaPlaylist(readFileSync(playlist, 'utf8')).entries.length : 0);
     const now = count();
@@ -84,7 +84,7 @@ t.test('publishes the server must refuse, and a graceful SIGTERM', async (t) => 
   });
 
   await t.test('SIGTERM ends live shows, closes playlists and SQLite, exits 0', async (t) => {
-    const transcoders = ffmpegChildren(server.pid);
+    const transcoders = transcoderPids(server.pid);
     t.equal(transcoders.length, 2, 'both shows were transcoding');
     const code = await server.terminate();
     t.equal(code, 0);

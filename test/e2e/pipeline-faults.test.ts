@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { ffmpegChildren, parseMediaPlaylist, publishTestPattern, type Publisher } from '../helpers/media.js';
+import { ffmpegChildren, parseMediaPlaylist, transcoderPids, publishTestPattern, type Publisher } from '../helpers/media.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -44,7 +44,7 @@ t.test('a frozen FFmpeg is killed by the watchdog and restarted; the show goes o
   }, 10_000);
   t.match(await (await server.api('/metrics')).text(), new RegExp(`hawker_encode_fps\\{show="${show.id}"\\} [1-9]`), 'fps reported while it encodes');
 
-  const [frozen] = ffmpegChildren(server.pid);
+  const [frozen] = transcoderPids(server.pid);
   t.ok(frozen, 'one FFmpeg for the show');
   const before = (await playlist())!.entries.length;
   process.kill(frozen!, 'SIGSTOP');
@@ -64,7 +64,7 @@ t.test('a frozen FFmpeg is killed by the watchdog and restarted; the show goes o
   t.notMatch(await (await server.api('/metrics')).text(), new RegExp(`hawker_encode_fps\\{show="${show.id}"\\}`), 'no fps for a frozen run');
 
   const replacement = await waitFor('a new FFmpeg', () => {
-    const pids = ffmpegChildren(server.pid);
+    const pids = transcoderPids(server.pid);
     return pids.length === 1 && pids[0] !== frozen ? pids[0] : undefined;
   }, 20_000);
   const tookMs = Date.now() - stoppedAt;

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { ffmpegChildren, parseMediaPlaylist, probe, decodeFrames, publishTestPattern, type Publisher } from '../helpers/media.js';
+import { ffmpegChildren, parseMediaPlaylist, probe, decodeFrames, publishTestPattern, transcoderPids, type Publisher } from '../helpers/media.js';
 import { startServerProcess } from '../helpers/server-process.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
@@ -75,12 +75,12 @@ t.test('a show goes live, survives a transcoder crash and a dropped host, and en
   }
 
   // Kill the transcoder: it comes back, and the playlist goes on after a discontinuity.
-  const [firstFfmpeg] = ffmpegChildren(server.pid);
+  const [firstFfmpeg] = transcoderPids(server.pid);
   t.ok(firstFfmpeg, 'one FFmpeg runs for the show');
   const before = (await playlist('720p'))!.entries.length;
   process.kill(firstFfmpeg!, 'SIGKILL');
   const restarted = await waitFor('FFmpeg to be restarted', () => {
-    const pids = ffmpegChildren(server.pid);
+    const pids = transcoderPids(server.pid);
     return pids.length === 1 && pids[0] !== firstFfmpeg ? pids[0] : undefined;
   }, 15_000);
   t.ok(restarted, 'a new FFmpeg runs');

@@ -106,11 +106,7 @@ export function readPlaylist(file: string) {
   return parseMediaPlaylist(readFileSync(file, 'utf8'));
 }
 
-/**
- * PIDs of the show transcoders among the direct children of pid: FFmpeg writing HLS (read from
- * /proc: no procps needed). A live show's poster stills are short FFmpeg runs of their own every
- * few seconds, and a count of every FFmpeg child caught one of them now and then.
- */
+/** PIDs of the direct children of pid whose command is ffmpeg (read from /proc: no procps needed). */
 export function ffmpegChildren(pid: number): number[] {
   const found: number[] = [];
   for (const entry of readdirSync('/proc')) {
@@ -124,16 +120,26 @@ export function ffmpegChildren(pid: number): number[] {
     // "pid (comm) state ppid ...": comm may hold spaces, so split after the last ')'
     const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (comm !== 'ffmpeg' || ppid !== pid) continue;
-    let argv: string[];
-    try {
-      argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-    } catch {
-      continue;
-    }
-    if (argv.some((arg, i) => arg === '-f' && argv[i + 1] === 'hls')) found.push(Number(entry));
+    if (comm === 'ffmpeg' && ppid === pid) found.push(Number(entry));
   }
   return found;
+}
+
+/**
+ * The show transcoders among pid's FFmpeg children: those writing HLS. A live show's poster
+ * stills and a test pattern are FFmpeg children too, and a count of every FFmpeg child caught a
+ * poster grab now and then (3 children where two shows were transcoding).
+ */
+export function transcoderPids(pid: number): number[] {
+  return ffmpegChildren(pid).filter((child) => {
+    let argv: string[];
+    try {
+      argv = readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0');
+    } catch {
+      return false; // gone since it was listed
+    }
+    return argv.some((arg, i) => arg === '-f' && argv[i + 1] === 'hls');
+  });
 }
 
 /**
