@@ -13,5 +13,6 @@ started_at=$(date +%s)
 status=0
 npx tap || status=$?
 npm run test:load || status=$?
-node scripts/test-report.mjs "$started_at"
+# the report only reads what the runs wrote: its own trouble must not change the verdict
+node scripts/test-report.mjs "$started_at" || echo "(the test report could not be made)"
 exit "$status"
