@@ -54,7 +54,10 @@ t.test('the panel makes a product with variants and edits one variant', { timeou
   await page.getByRole('row').filter({ hasText: '3 variants' }).getByRole('button', { name: 'Edit Logo tee' }).click();
   t.equal(await page.locator('#p-variant-rows tr').count(), 3, 'the editor shows the variants');
   await page.getByLabel('Stock of M / Red').fill('9');
+  // the first save's "Saved Logo tee" is still on the page: wait for this save's answer itself
+  const edit = page.waitForResponse((r) => r.url().includes('/api/products') && r.request().method() !== 'GET', { timeout: 10_000 });
   await page.getByRole('button', { name: 'Save product' }).click();
+  t.ok((await edit).ok(), 'the edit was saved');
   await page.getByText('Saved Logo tee').waitFor({ timeout: 10_000 });
   const [edited] = await products();
   t.same(edited!.variants.map((v) => [v.sku, v.stock, v.stockVersion]), [['TEE-S-Red', 1, 0], ['TEE-M-Red', 9, 1], ['TEE-M-Blue', 4, 0]], 'only the changed stock was written');
