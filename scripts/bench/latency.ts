@@ -31,7 +31,7 @@ import type { Browser } from 'playwright-core';
 import { defaultConfig } from '../../src/config/defaults.js';
 import { buildTranscodeArgs } from '../../src/pipeline/ffmpeg-args.js';
 import { launchChromium } from '../../test/helpers/browser.js';
-import { ffmpegChildren, parseMediaPlaylist } from '../../test/helpers/media.js';
+import { parseMediaPlaylist, transcoderPids } from '../../test/helpers/media.js';
 import { startServerProcess } from '../../test/helpers/server-process.js';
 import { sleep, waitFor } from '../../test/helpers/wait.js';
 import { BOX_PX, decodeStrip, glassToGlass, stallsIn, type MediaEvent } from './glass.js';
@@ -242,14 +242,7 @@ async function startHawker(seconds: number): Promise<Stream> {
   await waitFor('the show to go live', async () => ((await (await server.api(`/api/shows/${show.id}`)).json()) as { status: string }).status === 'live', 40_000, 250);
   await waitFor('three segments in the 720p playlist', () => playlistReady(playlist, 3), 40_000, 100);
   // the transcode, not a poster or clip FFmpeg the server may also run
-  const encoderPid = () =>
-    ffmpegChildren(server.pid).find((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('master.m3u8');
-      } catch {
-        return false; // gone since it was listed
-      }
-    }) ?? null;
+  const encoderPid = () => transcoderPids(server.pid)[0] ?? null;
   return {
     masterUrl: `${server.httpUrl}/hls/${show.id}/master.m3u8`,
     viewerUrl: `${server.httpUrl}/watch/${show.id}`,
