@@ -109,7 +109,10 @@ export function parseMoof(buf: Buffer, tracks: readonly Track[]): { startS: numb
     if (tfhdFlags & 0x1) p += 8; // base data offset
     if (tfhdFlags & 0x2) p += 4; // sample description index
     let defaultDuration = 0;
-    if (tfhdFlags & 0x8) defaultDuration = buf.readUInt32BE((p += 4) - 4);
+    if (tfhdFlags & 0x8) {
+      defaultDuration = buf.readUInt32BE(p);
+      p += 4;
+    }
     if (tfhdFlags & 0x10) p += 4; // default sample size
     let defaultFlags: number | null = null;
     if (tfhdFlags & 0x20) defaultFlags = buf.readUInt32BE(p);
