@@ -37,8 +37,8 @@ t.test('a held request is answered once, when its part exists', async (t) => {
 t.test('timeouts, cancels, and a throwing reply', async (t) => {
   const waiters = new BlockingWaiters(30);
   const events: string[] = [];
-  waiters.park(5, 0, () => events.push('ready'), () => events.push('timed out'));
-  const cancel = waiters.park(5, 1, () => events.push('cancelled one answered'), () => events.push('cancelled one timed out'));
+  waiters.park(3, 0, () => events.push('ready'), () => events.push('timed out'));
+  const cancel = waiters.park(3, 1, () => events.push('cancelled one answered'), () => events.push('cancelled one timed out'));
   cancel();
   waiters.park(2, 0, () => {
     throw new Error('socket gone');
