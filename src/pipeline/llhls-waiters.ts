@@ -26,7 +26,8 @@ export class BlockingWaiters {
   }
 
   /**
-   * Holds a request until `wake` finds its segment or part. Returns a cancel function for a
+   * Holds a request until `wake` finds its segment or part (check `blockingVerdict` first: a
+   * request that asks too far ahead is refused, not parked). Returns a cancel function for a
    * client that went away. Callbacks run at most once, and their errors stay theirs.
    */
   park(msn: number, part: number | null, ready: () => void, timeout: () => void): () => void {
