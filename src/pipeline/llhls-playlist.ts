@@ -33,6 +33,13 @@ export interface LlSegment {
   parts: readonly LlPart[];
   /** an FFmpeg restart or a reconnect happened before this segment */
   discontinuity: boolean;
+  /** the init section of a new FFmpeg run starting here (absent: the one in force) */
+  init?: LlInit;
+}
+
+export interface LlInit {
+  uri: string;
+  byteRange: ByteRange | null;
 }
 
 /** The segment FFmpeg is writing now: only its finished parts are listed. */
@@ -40,6 +47,8 @@ export interface LlPendingSegment {
   msn: number;
   programDateTimeMs: number;
   discontinuity: boolean;
+  /** the init section of a new FFmpeg run starting here (absent: the one in force) */
+  init?: LlInit;
   parts: readonly LlPart[];
   /** where the next part will be read from: the preload hint (null: not known yet) */
   nextPart: { uri: string; byteRangeStart: number | null } | null;
@@ -58,7 +67,8 @@ export interface LlMediaState {
   targetDurationS: number;
   /** every part lasts at most this (the frame grid rounds up the configured part length) */
   partTargetS: number;
-  init: { uri: string; byteRange: ByteRange | null };
+  /** the init section of the first listed segment's run */
+  init: LlInit;
   /** complete segments, ascending and contiguous msn */
   segments: readonly LlSegment[];
   pending: LlPendingSegment | null;
@@ -100,6 +110,12 @@ export function lastPosition(state: LlMediaState): { msn: number; part: number |
   return { msn: last.msn, part: last.parts.length > 0 ? last.parts.length - 1 : null };
 }
 
+function mapLine(init: LlInit): string {
+  const attrs = [`URI="${init.uri}"`];
+  if (init.byteRange) attrs.push(`BYTERANGE="${range(init.byteRange)}"`);
+  return `#EXT-X-MAP:${attrs.join(',')}`;
+}
+
 function partLine(part: LlPart): string {
   const attrs = [`DURATION=${dur(part.durationS)}`, `URI="${part.uri}"`];
   if (part.byteRange) attrs.push(`BYTERANGE="${range(part.byteRange)}"`);
@@ -137,9 +153,10 @@ export function renderLlPlaylist(state: LlMediaState, request: PlaylistRequest =
   }
   const skipped = request.skip && !ended ? skippableSegments(state) : 0;
   if (skipped > 0) lines.push(`#EXT-X-SKIP:SKIPPED-SEGMENTS=${skipped}`);
-  const map = [`URI="${state.init.uri}"`];
-  if (state.init.byteRange) map.push(`BYTERANGE="${range(state.init.byteRange)}"`);
-  lines.push(`#EXT-X-MAP:${map.join(',')}`);
+  // the init in force at the first listed segment (a delta update may skip the run's first)
+  let inForce = state.init;
+  for (const segment of segments.slice(0, skipped + 1)) inForce = segment.init ?? inForce;
+  lines.push(mapLine(inForce));
 
   // parts stay listed for the segments that end within partsKeptS of the live edge
   const edge = partsKeptS(state.targetDurationS);
@@ -152,6 +169,7 @@ export function renderLlPlaylist(state: LlMediaState, request: PlaylistRequest =
   segments.forEach((segment, i) => {
     if (i < skipped) return;
     if (segment.discontinuity) lines.push('#EXT-X-DISCONTINUITY');
+    if (segment.init && i > skipped) lines.push(mapLine(segment.init));
     lines.push(`#EXT-X-PROGRAM-DATE-TIME:${pdt(segment.programDateTimeMs)}`);
     if (!ended && withParts.has(i)) lines.push(...segment.parts.map(partLine));
     lines.push(`#EXTINF:${dur(segment.durationS)},`);
@@ -165,6 +183,7 @@ export function renderLlPlaylist(state: LlMediaState, request: PlaylistRequest =
   if (pending) {
     if (pending.parts.length > 0) {
       if (pending.discontinuity) lines.push('#EXT-X-DISCONTINUITY');
+      if (pending.init) lines.push(mapLine(pending.init));
       lines.push(`#EXT-X-PROGRAM-DATE-TIME:${pdt(pending.programDateTimeMs)}`);
       lines.push(...pending.parts.map(partLine));
     }

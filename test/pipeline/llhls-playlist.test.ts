@@ -223,3 +223,26 @@ t.test('every rule of the conformance table catches its breakage', async (t) => 
     t.ok(rules.includes(rule), `${rule} is reported (got ${rules.join(', ') || 'nothing'})`);
   }
 });
+
+t.test("an FFmpeg restart: a discontinuity and the new run's init section", async (t) => {
+  const restart = (s: LlSegment): LlSegment => ({
+    ...s,
+    discontinuity: true,
+    programDateTimeMs: s.programDateTimeMs + 4000,
+    init: { uri: s.uri, byteRange: { offset: 0, length: 1300 } },
+  });
+  const base = live(12, 2);
+  const segments = base.segments.map((s) => (s.msn === 9 ? restart(s) : s.msn > 9 ? { ...s, programDateTimeMs: s.programDateTimeMs + 4000 } : s));
+  const state: LlMediaState = { ...base, segments, pending: { ...base.pending!, programDateTimeMs: base.pending!.programDateTimeMs + 4000 } };
+  const text = renderLlPlaylist(state);
+  t.same(validateLlPlaylist(text), []);
+  t.match(text, /seg_000008\.m4s\n#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI="seg_000009\.m4s",BYTERANGE="1300@0"\n#EXT-X-PROGRAM-DATE-TIME:2026-11-30T18:00:13\.000Z\n/);
+  t.equal(text.match(/#EXT-X-MAP/g)?.length, 2, 'the first run and the second');
+
+  const delta = renderLlPlaylist(state, { skip: true });
+  t.same(validateLlPlaylist(delta, { delta: true }), []);
+  t.match(delta, /#EXT-X-SKIP:SKIPPED-SEGMENTS=6\n#EXT-X-MAP:URI="seg_000000\.m4s"/, 'segment 6 still belongs to the first run');
+  const later = renderLlPlaylist({ ...state, segments: [...segments, ...[12, 13, 14, 15].map((n) => ({ ...segment(n), programDateTimeMs: T0 + n * 1000 + 4000 }))], pending: null }, { skip: true });
+  t.match(later, /#EXT-X-SKIP:SKIPPED-SEGMENTS=10\n#EXT-X-MAP:URI="seg_000009\.m4s",BYTERANGE="1300@0"\n/, "a delta that skips the restart names the new run's init");
+  t.equal(later.match(/#EXT-X-MAP/g)?.length, 1);
+});
