@@ -126,6 +126,10 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
     maxConnectionsPerAddress: config.audience.maxConnectionsPerAddress,
     heartbeatSeconds: config.audience.heartbeatSeconds,
     hlsRoot,
+    lowLatency: {
+      master: (showId) => services.launcher.lowLatencyMaster(showId),
+      media: (showId, rung, directives, gone) => services.launcher.lowLatencyMedia(showId, rung, directives, gone),
+    },
     version,
     stripeOnPage: config.payments.providers.includes('stripe'),
     embed: config.embed,
@@ -164,6 +168,7 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
         const clipsStopped = services.clipMaker.close();
         const postersStopped = services.livePosters.close();
         await live.shutdown();
+        await services.launcher.close();
         // every child process (test patterns, a transcoder a show left behind) has exited
         await services.processes.closeAll();
         await clipsStopped;

@@ -48,6 +48,7 @@ export const defaultConfig: HawkerConfig = {
     restartStableAfterMs: 30000,
     watchdogSeconds: 10,
     overlays: true,
+    lowLatency: { enabled: true, partSeconds: 0.2 },
   },
   live: {
     reconnectWindowSeconds: 20,

@@ -26,6 +26,7 @@ export const envBindings: ReadonlyArray<{ env: string; key: string; kind: EnvKin
   { env: 'HAWKER_FFPROBE_PATH', key: 'ffmpeg.probePath', kind: 'string' },
   { env: 'HAWKER_X264_PRESET', key: 'pipeline.preset', kind: 'string' },
   { env: 'HAWKER_SEGMENT_SECONDS', key: 'pipeline.segmentSeconds', kind: 'integer' },
+  { env: 'HAWKER_LLHLS', key: 'pipeline.lowLatency.enabled', kind: 'boolean' },
   { env: 'HAWKER_RECONNECT_WINDOW_SECONDS', key: 'live.reconnectWindowSeconds', kind: 'integer' },
   { env: 'HAWKER_STRIPE_SECRET_KEY', key: 'payments.stripe.secretKey', kind: 'string' },
   { env: 'HAWKER_STRIPE_PUBLISHABLE_KEY', key: 'payments.stripe.publishableKey', kind: 'string' },

@@ -73,6 +73,13 @@ export const ConfigSchema = Type.Object(
         restartStableAfterMs: Type.Integer({ minimum: 1000, maximum: 3600000 }),
         watchdogSeconds: Type.Integer({ minimum: 0, maximum: 600 }),
         overlays: Type.Boolean(),
+        lowLatency: Type.Object(
+          {
+            enabled: Type.Boolean({ description: 'serve LL-HLS (parts, blocking reload) beside the plain HLS; false: plain HLS only' }),
+            partSeconds: Type.Number({ minimum: 0.1, maximum: 0.5, description: 'length of a part (a CMAF fragment); FFmpeg rounds it up to whole frames' }),
+          },
+          { additionalProperties: false },
+        ),
       },
       { additionalProperties: false },
     ),

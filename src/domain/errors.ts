@@ -22,6 +22,7 @@ export const errorCatalogue = {
   VARIANT_NOT_FOUND: { status: 404, message: 'no such variant of this product' },
   FLASH_SALE_NOT_FOUND: { status: 404, message: 'no flash sale is running on this show' },
   MEDIA_NOT_FOUND: { status: 404, message: 'no such media file' },
+  RANGE_NOT_SATISFIABLE: { status: 416, message: 'the byte range starts past the end of the file' },
   SHOW_LIVE: { status: 409, message: 'the show is live; stop the stream first' },
   SKU_TAKEN: { status: 409, message: 'a product with this SKU exists' },
   VARIANT_IN_USE: { status: 409, message: 'orders, flash sales or coupons name this variant; set its stock to 0 instead' },
@@ -101,6 +102,7 @@ export const errorCatalogue = {
   INTERNAL: { status: 500, message: 'internal error' },
   PAYMENT_PROVIDER_FAILED: { status: 502, message: 'the payment provider did not answer as expected; nothing was charged twice, try again' },
   NOT_READY: { status: 503, message: 'not ready' },
+  PLAYLIST_NOT_READY: { status: 503, message: 'the segment or part asked for did not appear within three target durations; ask again' },
   FFMPEG_UNAVAILABLE: { status: 503, message: 'FFmpeg could not be started on the server (check ffmpeg.path); nothing is publishing' },
   STORAGE_UNAVAILABLE: { status: 503, message: 'the server cannot store data right now (disk full or failing); nothing was changed, try again shortly' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -32,7 +32,7 @@ import type { Orders } from '../commerce/orders.js';
 import type { ShowStatsReport } from '../commerce/show-stats.js';
 import type { Viewers } from '../commerce/viewers.js';
 import type { WebhookStore } from '../domain/ports.js';
-import { hlsRoutes } from './routes/hls.js';
+import { hlsRoutes, type HlsRoutesOptions } from './routes/hls.js';
 import { clipRoutes, type ClipListing } from './routes/clips.js';
 import { showRoutes, type ShowUrls } from './routes/shows.js';
 import { pageRoutes } from './routes/pages.js';
@@ -99,6 +99,8 @@ export interface AppDeps {
   maxConnectionsPerAddress: number;
   heartbeatSeconds: number;
   hlsRoot: string;
+  /** the live shows' LL-HLS playlists (absent: plain HLS only) */
+  lowLatency?: HlsRoutesOptions['lowLatency'];
   /** ended shows' media: disk use, delete (the HLS route then serves nothing of it) */
   recordings: StorageRoutesOptions['recordings'] & { isDeleted(showId: string): boolean };
   readiness: ReadinessCheck[];
@@ -249,6 +251,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(storageRoutes, { recordings: deps.recordings, admin });
   await app.register(hlsRoutes, {
     hlsRoot: deps.hlsRoot,
+    ...(deps.lowLatency && { lowLatency: deps.lowLatency }),
     isPublic: (showId) => deps.catalog.mediaIsPublic(showId),
     recordingDeleted: (showId) => deps.recordings.isDeleted(showId),
     isAdmin: (request) => isAdmin(request.headers.authorization) || sessions.fromRequest(request) !== null,

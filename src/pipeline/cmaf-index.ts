@@ -192,8 +192,11 @@ export async function scanSegment(file: FileHandle, fileSize: number, index: Seg
         fragmentStart = at + head.size;
         next.nextOffset = fragmentStart;
       } else {
+        if (!next.tracks.some((track) => track.handler === 'vide')) throw new CmafFormatError('a fragment, and no video track to time it');
+        // A fragment of audio alone (FFmpeg's flush at the end of a run, or audio running ahead
+        // at a cut) is no part of its own: its bytes join the next fragment's part, so parts
+        // stay contiguous; at the end of a file it is left out.
         moof = parseMoof(box, next.tracks);
-        if (!moof) throw new CmafFormatError('a fragment without a video track');
       }
     } else if (head.type === 'mdat' && moof) {
       next.fragments.push({ offset: fragmentStart, length: at + head.size - fragmentStart, ...moof });

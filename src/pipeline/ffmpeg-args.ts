@@ -18,6 +18,17 @@ export interface TranscodeArgsInput {
   source: Pick<SourceInfo, 'width' | 'height' | 'fps' | 'audio'>;
   /** live overlay pictures burned into every rendition (none: a plain transcode) */
   overlays?: readonly OverlayLayer[];
+  /** also write each rung as CMAF fragments for LL-HLS, from the same encode (absent: plain HLS only) */
+  lowLatency?: LowLatencyOutput;
+}
+
+/** The LL-HLS output: per rung, 1 s segment files of ~partSeconds CMAF fragments. */
+export interface LowLatencyOutput {
+  /** the folder of a rung's segment files (<outputDir>/ll-<rung>) */
+  dirFor(rungName: string): string;
+  partSeconds: number;
+  /** the first segment number of this run: the numbering continues across FFmpeg restarts */
+  startNumber: number;
 }
 
 /** A raw yuva420p file FFmpeg re-reads every frame, and where it goes on the top rendition. */
@@ -108,20 +119,75 @@ export function buildTranscodeArgs(input: TranscodeArgsInput): string[] {
 
   const flags = ['independent_segments', 'program_date_time', 'temp_file', 'omit_endlist'];
   if (input.continuing) flags.push('append_list');
-  args.push(
-    '-max_muxing_queue_size', '1024',
-    '-f', 'hls',
-    '-hls_time', String(segmentSeconds),
-    '-hls_list_size', '0',
-    '-hls_playlist_type', 'event',
-    '-hls_flags', flags.join('+'),
-    '-hls_segment_type', 'mpegts',
-    '-hls_segment_filename', `${input.outputDir}/%v/seg_%06d.ts`,
-    '-master_pl_name', 'master.m3u8',
-    '-var_stream_map', ladder.map((r, i) => `v:${i},a:${i},name:${r.name}`).join(' '),
-    `${input.outputDir}/%v/index.m3u8`,
-  );
+  const hls: [string, string][] = [
+    ['hls_time', String(segmentSeconds)],
+    ['hls_list_size', '0'],
+    ['hls_playlist_type', 'event'],
+    ['hls_flags', flags.join('+')],
+    ['hls_segment_type', 'mpegts'],
+    ['hls_segment_filename', `${input.outputDir}/%v/seg_%06d.ts`],
+    ['master_pl_name', 'master.m3u8'],
+    ['var_stream_map', ladder.map((r, i) => `v:${i},a:${i},name:${r.name}`).join(' ')],
+  ];
+  const hlsPlaylists = `${input.outputDir}/%v/index.m3u8`;
+  args.push('-max_muxing_queue_size', '1024');
+  if (!input.lowLatency) {
+    args.push('-f', 'hls', ...hls.flatMap(([key, value]) => [`-${key}`, value]), hlsPlaylists);
+    return args;
+  }
+  // One encode, two packagings: the tee muxer hands the same packets to the HLS muxer (the
+  // recording and every plain player, unchanged) and to one segment muxer per rung writing
+  // CMAF fragments for LL-HLS (docs/llhls-design.md). MP4 needs the codec headers out of band
+  // (global_header); the TS output gets them back in front of every keyframe (dump_extra), as
+  // x264 wrote them in-band before.
+  const ll = input.lowLatency;
+  args.push('-flags', '+global_header');
+  const slaves = [
+    teeSlave([['f', 'hls'], ['bsfs/v', 'dump_extra'], ...hls], hlsPlaylists),
+    ...ladder.map((r, i) =>
+      teeSlave(
+        [
+          ['f', 'segment'],
+          ['select', `v:${i},a:${i}`],
+          // a failing LL output must not take the show's plain HLS and recording with it
+          ['onfail', 'ignore'],
+          ...cmafSegmentOptions(segmentSeconds, ll.partSeconds, ll.startNumber),
+        ],
+        `${ll.dirFor(r.name)}/seg_%06d.m4s`,
+      ),
+    ),
+  ];
+  args.push('-f', 'tee', slaves.join('|'));
   return args;
+}
+
+/**
+ * FFmpeg's segment muxer writing 1 s files of CMAF fragments of about partSeconds, flushed to the
+ * file as each fragment is made (measured: readable ~0.1 s after the muxer got its last frame;
+ * without flush_packets the same file lags 1-2.6 s). tfdt keeps the run's timeline
+ * (frag_discont), so every segment of a run shares the first one's init section.
+ */
+export function cmafSegmentOptions(segmentSeconds: number, partSeconds: number, startNumber: number): [string, string][] {
+  const movflags = '+cmaf+frag_keyframe+empty_moov+default_base_moof+frag_discont+skip_trailer';
+  return [
+    ['segment_time', String(segmentSeconds)],
+    ['segment_start_number', String(startNumber)],
+    ['reset_timestamps', '0'],
+    ['segment_format', 'mp4'],
+    ['segment_format_options', `movflags=${movflags}:frag_duration=${Math.round(partSeconds * 1_000_000)}:flush_packets=1`],
+  ];
+}
+
+// The tee muxer reads its argument twice: it splits the outputs on "|" (av_get_token: a
+// backslash makes the next character plain), then each output's "[key=value:...]" options
+// (the same, splitting on "=" and ":"). A value is escaped for the second reading, the whole
+// output for the first.
+const escapeTeeValue = (value: string) => value.replace(/[\\':=]/g, '\\$&');
+const escapeTeeOutput = (output: string) => output.replace(/[\\'|]/g, '\\$&');
+
+/** One output of the tee muxer: its options and its file. */
+export function teeSlave(options: readonly (readonly [string, string])[], file: string): string {
+  return escapeTeeOutput(`[${options.map(([key, value]) => `${key}=${escapeTeeValue(value)}`).join(':')}]${file}`);
 }
 
 const scaleTo = (size: RungSize) => `scale=${size.width}:${size.height},setsar=1,format=yuv420p`;

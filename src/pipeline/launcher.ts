@@ -1,8 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HawkerConfig } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
-import { ANALYZE_DURATION_US, buildTranscodeArgs, PROBE_SIZE_BYTES, type OverlayLayer } from './ffmpeg-args.js';
+import { ANALYZE_DURATION_US, buildTranscodeArgs, outputFps, PROBE_SIZE_BYTES, type OverlayLayer } from './ffmpeg-args.js';
+import type { DeliveryDirectives } from './llhls-playlist.js';
+import { partTargetFor } from './llhls-rung.js';
+import { LlShowPackager, llRungDir } from './llhls-show.js';
 import { rungSizes, type FrameSize } from './ladder.js';
 import { probeSource, ProbeFailed, type SourceInfo } from './source-probe.js';
 import { endPlaylists, hasPlaylists, runStartProgramDateTime } from './hls-output.js';
@@ -76,6 +79,9 @@ export class ProgramClock {
  */
 const FFMPEG_STARTUP_GRACE_MS = 20_000;
 
+/** how long an ended show's LL-HLS stays served (players finishing the last parts) before its files go */
+const LL_KEPT_AFTER_END_MS = 60_000;
+
 const FALLBACK_SOURCE: SourceInfo = { width: 1280, height: 720, fps: null, videoCodec: 'unknown', audio: { codec: 'unknown', sampleRate: 48000, channels: 2 } };
 
 /** Starts one supervised FFmpeg per live show, writing <hlsRoot>/<showId>/. */
@@ -83,6 +89,8 @@ export class TranscodeLauncher {
   private readonly log: Logger;
   private readonly clock: ProgramClock;
   private readonly pool: ProcessPool;
+  /** each live show's LL-HLS packager (pipeline.lowLatency.enabled) */
+  private readonly lowLatency = new Map<string, LlShowPackager>();
 
   constructor(private readonly options: TranscodeLauncherOptions) {
     this.log = options.logger.child({ module: 'pipeline' });
@@ -119,6 +127,7 @@ export class TranscodeLauncher {
         this.log.error({ err, show: showId }, 'overlays could not be prepared; transcoding without them');
       }
     }
+    const ll = this.lowLatencyFor(showId, source);
     const supervisor: FfmpegSupervisor = this.pool.supervise(`pipeline ${showId}`, {
       ffmpegPath: ffmpeg.path,
       logger: this.log.child({ show: showId }),
@@ -140,6 +149,8 @@ export class TranscodeLauncher {
           continuing,
           source,
           overlays,
+          // each run's files are numbered on from the last run's: the LL playlists continue
+          ...(ll && { lowLatency: { dirFor: (rung: string) => ll.dirFor(rung), partSeconds: pipeline.lowLatency.partSeconds, startNumber: ll.beginRun() } }),
         }),
       onRestart: ({ attempt, reason }) => hooks.onRestart(attempt, reason),
       onStopped: () => this.clock.stopped(showId, supervisor),
@@ -147,6 +158,53 @@ export class TranscodeLauncher {
     supervisor.start();
     this.clock.started(showId, supervisor, join(outputDir, pipeline.ladder[0]!.name));
     return supervisor;
+  }
+
+  /**
+   * The show's LL-HLS packager: the one already running (a reconnect or an FFmpeg restart
+   * continues its playlists) unless its files were cleared (a rehearsal that went live starts
+   * afresh); null with LL-HLS switched off.
+   */
+  private lowLatencyFor(showId: string, source: SourceInfo): LlShowPackager | null {
+    const { pipeline } = this.options.config;
+    if (!pipeline.lowLatency.enabled) return null;
+    const showDir = this.mediaDir(showId);
+    const existing = this.lowLatency.get(showId);
+    if (existing && existsSync(join(showDir, llRungDir(pipeline.ladder[0]!.name)))) return existing;
+    if (existing) this.dropLowLatency(showId, existing);
+    const sizes = rungSizes(source, pipeline.ladder);
+    const fps = outputFps(source.fps) ?? source.fps ?? 30;
+    const ll = new LlShowPackager({
+      showDir,
+      rungs: pipeline.ladder.map((r, i) => ({
+        name: r.name,
+        width: sizes[i]!.width,
+        height: sizes[i]!.height,
+        bandwidth: Math.round((r.videoKbps + r.audioKbps) * 1000 * 1.1),
+      })),
+      targetDurationS: pipeline.segmentSeconds,
+      partTargetS: partTargetFor(pipeline.lowLatency.partSeconds, fps),
+      logger: this.log.child({ show: showId }),
+    });
+    ll.start();
+    this.lowLatency.set(showId, ll);
+    return ll;
+  }
+
+  private dropLowLatency(showId: string, ll: LlShowPackager): void {
+    if (this.lowLatency.get(showId) === ll) this.lowLatency.delete(showId);
+    ll.stop().catch((err: unknown) => this.log.error({ err, show: showId }, 'LL-HLS packager could not be stopped'));
+  }
+
+  /** The LL-HLS master playlist of a live show; null when it has none (plain HLS, not live). */
+  lowLatencyMaster(showId: string): string | null {
+    return this.lowLatency.get(showId)?.masterPlaylist() ?? null;
+  }
+
+  /** A rung's LL-HLS media playlist for a request's delivery directives (held while blocking). */
+  async lowLatencyMedia(showId: string, rung: string, directives: DeliveryDirectives, gone?: Promise<void>): Promise<string | null> {
+    const ll = this.lowLatency.get(showId);
+    return ll ? ll.mediaPlaylist(rung, directives, gone) : null;
   }
 
   private async probe(showId: string, url: string): Promise<SourceInfo> {
@@ -166,11 +224,39 @@ export class TranscodeLauncher {
 
   forget(showId: string): void {
     this.options.overlays?.release(showId);
+    const ll = this.lowLatency.get(showId);
+    if (ll) this.dropLowLatency(showId, ll);
   }
 
   end(showId: string): void {
     endPlaylists(this.mediaDir(showId));
     this.options.overlays?.release(showId);
+    const ll = this.lowLatency.get(showId);
+    if (!ll) return;
+    // The recording is the plain HLS; the LL files are a second copy of the live edge, kept
+    // while players finish the last parts, then removed.
+    ll.end()
+      .catch((err: unknown) => this.log.error({ err, show: showId }, 'LL-HLS playlists could not be ended'))
+      .finally(() => {
+        const timer = setTimeout(() => {
+          if (this.lowLatency.get(showId) !== ll) return;
+          this.dropLowLatency(showId, ll);
+          try {
+            for (const rung of this.options.config.pipeline.ladder) {
+              rmSync(join(this.mediaDir(showId), llRungDir(rung.name)), { recursive: true, force: true });
+            }
+          } catch (err) {
+            this.log.warn({ err, show: showId }, 'LL-HLS files of an ended show could not be removed');
+          }
+        }, LL_KEPT_AFTER_END_MS);
+        timer.unref();
+      });
+  }
+
+  /** Stops every LL-HLS packager (the server stops). */
+  async close(): Promise<void> {
+    await Promise.all([...this.lowLatency.values()].map((ll) => ll.stop()));
+    this.lowLatency.clear();
   }
 
   /** The PROGRAM-DATE-TIME of the video the show's FFmpeg is working on now (see ProgramClock). */

@@ -2,43 +2,56 @@
  * One rendition's LL-HLS state, read from the segment files FFmpeg's segment muxer writes
  * (seg_NNNNNN.m4s, each ftyp + moov + ~200 ms CMAF fragments, written as they are made): every
  * complete fragment is a part, every closed file a segment, both served by byte range from the
- * same file. The segment number is the media sequence number, so a restarted FFmpeg that
- * continues the numbering (-segment_start_number) continues the playlist.
+ * same file (docs/llhls-design.md).
  *
- * Prototype for issue 17 (docs/llhls-design.md); not wired into the server yet.
+ * File numbers and media sequence numbers are kept apart: a run FFmpeg was killed in may leave a
+ * file without a whole fragment, which is skipped, and a playlist's segments must still be
+ * numbered without a gap.
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { emptyIndex, scanSegment, type SegmentIndex, type Track } from './cmaf-index.js';
-import type { LlMediaState, LlPart, LlPendingSegment, LlSegment } from './llhls-playlist.js';
+import type { LlInit, LlMediaState, LlPart, LlPendingSegment, LlSegment } from './llhls-playlist.js';
 
 export const segmentFileName = (n: number) => `seg_${String(n).padStart(6, '0')}.m4s`;
 
 export interface RungPackagerOptions {
   dir: string;
-  firstSegment: number;
+  /** the media sequence number of the first segment listed */
+  firstMsn: number;
   targetDurationS: number;
   partTargetS: number;
-  /**
-   * Wall-clock time (ms) of a decode time on the media timeline. Hawker's port for true
-   * PROGRAM-DATE-TIME: the ingest knows when each frame arrived (docs/llhls-design.md).
-   */
-  programDateTime: (decodeTimeS: number) => number;
+}
+
+/** One FFmpeg run: where its files start, and the wall clock of its timeline. */
+interface Run {
+  firstFile: number;
+  /** wall-clock ms of the run's first file's creation: FFmpeg's muxers start together */
+  originMs: number | null;
+  /** decode time of the run's first fragment (its timeline's zero for the origin) */
+  firstStartS: number | null;
+  init: LlInit | null;
+  /** the first segment of this run has been listed (the next ones carry no seam) */
+  seamListed: boolean;
+  /** a run before it: its first segment is marked EXT-X-DISCONTINUITY */
+  afterAnother: boolean;
 }
 
 interface Current {
   n: number;
   file: FileHandle;
   index: SegmentIndex;
+  run: Run;
 }
 
 const notFound = (err: unknown) => (err as NodeJS.ErrnoException).code === 'ENOENT';
 
-async function sizeOf(path: string): Promise<number | null> {
+async function exists(path: string): Promise<boolean> {
   try {
-    return (await stat(path)).size;
+    await stat(path);
+    return true;
   } catch (err) {
-    if (notFound(err)) return null;
+    if (notFound(err)) return false;
     throw err;
   }
 }
@@ -46,14 +59,30 @@ async function sizeOf(path: string): Promise<number | null> {
 export class RungPackager {
   private readonly segments: LlSegment[] = [];
   private current: Current | null = null;
-  private init: { uri: string; length: number } | null = null;
+  private readonly runs: Run[] = [];
+  private nextFile: number | null = null;
   private tracks: Track[] = [];
   private ended = false;
 
   constructor(private readonly options: RungPackagerOptions) {}
 
-  private get nextNumber(): number {
-    return this.current?.n ?? (this.segments.at(-1)?.msn ?? this.options.firstSegment - 1) + 1;
+  private get nextMsn(): number {
+    return (this.segments.at(-1)?.msn ?? this.options.firstMsn - 1) + 1;
+  }
+
+  /**
+   * A new FFmpeg run writes from file `firstFile` on: its files start a new timeline and a new
+   * init section (the source may have changed shape), so its first segment follows a seam.
+   */
+  beginRun(firstFile: number): void {
+    this.runs.push({ firstFile, originMs: null, firstStartS: null, init: null, seamListed: false, afterAnother: this.runs.length > 0 || this.segments.length > 0 });
+    if (this.nextFile === null) this.nextFile = firstFile;
+  }
+
+  private runOf(n: number): Run | null {
+    let found: Run | null = null;
+    for (const run of this.runs) if (run.firstFile <= n) found = run;
+    return found;
   }
 
   /**
@@ -63,52 +92,87 @@ export class RungPackager {
   async refresh(): Promise<boolean> {
     let changed = false;
     for (;;) {
+      if (this.ended || this.nextFile === null) return changed;
       if (!this.current) {
-        const n = this.nextNumber;
+        const n = this.nextFile;
+        const run = this.runOf(n);
+        if (!run) return changed;
         let file: FileHandle;
         try {
           file = await open(join(this.options.dir, segmentFileName(n)), 'r');
         } catch (err) {
-          if (notFound(err)) return changed;
+          if (notFound(err)) {
+            // a killed run stops numbering: the next run's first file is the one to wait for
+            const later = this.runs.find((r) => r.firstFile > n);
+            if (later && (await exists(join(this.options.dir, segmentFileName(later.firstFile))))) {
+              this.nextFile = later.firstFile;
+              continue;
+            }
+            return changed;
+          }
           throw err;
         }
-        this.current = { n, file, index: emptyIndex() };
+        if (run.originMs === null && n === run.firstFile) {
+          const info = await file.stat();
+          // the file was created when FFmpeg's muxers started: the moment its timeline began
+          run.originMs = info.birthtimeMs > 0 ? info.birthtimeMs : Date.now();
+        }
+        this.current = { n, file, index: emptyIndex(), run };
       }
       const current = this.current;
-      // the segment muxer opens the next file only after closing this one: once it exists,
-      // this file's size is final
-      const nextExists = (await sizeOf(join(this.options.dir, segmentFileName(current.n + 1)))) !== null;
+      // the segment muxer opens the next file only after closing this one (or a new run starts
+      // its own): once either exists, this file is final
+      const following = this.runs.find((r) => r.firstFile > current.n);
+      const nextExists =
+        (await exists(join(this.options.dir, segmentFileName(current.n + 1)))) ||
+        (following !== undefined && (await exists(join(this.options.dir, segmentFileName(following.firstFile)))));
       const { size } = await current.file.stat();
       const before = current.index.fragments.length;
       current.index = await scanSegment(current.file, size, current.index, this.tracks);
       if (current.index.tracks.length) this.tracks = current.index.tracks;
       if (current.index.fragments.length > before) changed = true;
+      if (current.n === current.run.firstFile && !current.run.init && current.index.initLength) {
+        current.run.init = { uri: segmentFileName(current.n), byteRange: { offset: 0, length: current.index.initLength } };
+      }
+      if (current.run.firstStartS === null && current.index.fragments[0]) current.run.firstStartS = current.index.fragments[0].startS;
       if (!nextExists) return changed;
-      this.close(current, size);
+      this.close(current);
+      this.nextFile = (await exists(join(this.options.dir, segmentFileName(current.n + 1)))) ? current.n + 1 : (following?.firstFile ?? current.n + 1);
       changed = true;
     }
   }
 
-  private close(current: Current, size: number): void {
-    const uri = segmentFileName(current.n);
+  private programDateTime(run: Run, startS: number): number {
+    return (run.originMs ?? Date.now()) + (startS - (run.firstStartS ?? startS)) * 1000;
+  }
+
+  private close(current: Current): void {
     const { fragments, initLength } = current.index;
-    const start = initLength ?? 0;
-    if (!this.init && initLength) this.init = { uri, length: initLength };
-    const parts = this.partsOf(current);
     if (fragments.length > 0) {
+      const start = initLength ?? 0;
+      const last = fragments.at(-1)!;
+      const seam = this.seamFor(current.run);
+      current.run.seamListed = true;
       this.segments.push({
-        msn: current.n,
-        uri,
-        byteRange: { offset: start, length: size - start },
-        durationS: parts.reduce((sum, p) => sum + p.durationS, 0),
-        programDateTimeMs: this.options.programDateTime(fragments[0]!.startS),
-        parts,
-        discontinuity: false,
+        msn: this.nextMsn,
+        uri: segmentFileName(current.n),
+        // up to the last whole fragment: a run killed mid-write leaves a torn one behind it
+        byteRange: { offset: start, length: last.offset + last.length - start },
+        durationS: fragments.reduce((sum, f) => sum + f.durationS, 0),
+        programDateTimeMs: this.programDateTime(current.run, fragments[0]!.startS),
+        parts: this.partsOf(current),
+        ...seam,
       });
     }
     this.current = null;
     // closing is best effort: the packager has read all it needs
     current.file.close().catch(() => undefined);
+  }
+
+  /** the first listed segment of a run after another carries the seam and the run's init */
+  private seamFor(run: Run): { discontinuity: boolean; init?: LlInit } {
+    if (run.seamListed || !run.afterAnother || this.segments.length === 0) return { discontinuity: false };
+    return run.init ? { discontinuity: true, init: run.init } : { discontinuity: true };
   }
 
   private partsOf(current: Current): LlPart[] {
@@ -121,14 +185,22 @@ export class RungPackager {
     }));
   }
 
-  /** FFmpeg stopped: what is written is all there will be. */
+  /** The show ended: what is written is all there will be. */
   async finish(): Promise<void> {
-    await this.refresh();
-    if (this.current) {
-      const { size } = await this.current.file.stat();
-      this.close(this.current, size);
+    try {
+      await this.refresh();
+    } finally {
+      // what could be read is listed, and the playlist ends whatever the last read found
+      if (this.current) this.close(this.current);
+      this.ended = true;
     }
-    this.ended = true;
+  }
+
+  /** closes the file being read (the packager is dropped) */
+  async dispose(): Promise<void> {
+    const current = this.current;
+    this.current = null;
+    await current?.file.close().catch(() => undefined);
   }
 
   state(): Omit<LlMediaState, 'renditionReports'> {
@@ -137,46 +209,34 @@ export class RungPackager {
     if (current && !this.ended) {
       const first = current.index.fragments[0];
       pending = {
-        msn: current.n,
-        programDateTimeMs: first ? this.options.programDateTime(first.startS) : 0,
-        discontinuity: false,
+        msn: this.nextMsn,
+        programDateTimeMs: first ? this.programDateTime(current.run, first.startS) : 0,
         parts: this.partsOf(current),
         nextPart: { uri: segmentFileName(current.n), byteRangeStart: current.index.nextOffset || null },
+        ...(first ? this.seamFor(current.run) : { discontinuity: false }),
       };
     } else if (!this.ended) {
       // between two files: the next part is the first of the next segment
-      pending = { msn: this.nextNumber, programDateTimeMs: 0, discontinuity: false, parts: [], nextPart: null };
+      pending = { msn: this.nextMsn, programDateTimeMs: 0, discontinuity: false, parts: [], nextPart: null };
     }
-    const init = this.init ?? (current?.index.initLength ? { uri: segmentFileName(current.n), length: current.index.initLength } : null);
+    const firstRun = this.runs[0];
+    const init = this.segments[0] ? this.initAt(0) : (current?.run.init ?? firstRun?.init ?? null);
     return {
       targetDurationS: this.options.targetDurationS,
       partTargetS: this.options.partTargetS,
-      init: init ? { uri: init.uri, byteRange: { offset: 0, length: init.length } } : { uri: segmentFileName(this.options.firstSegment), byteRange: null },
+      init: init ?? { uri: segmentFileName(firstRun?.firstFile ?? 0), byteRange: null },
       segments: this.segments,
       pending,
       ended: this.ended,
     };
   }
-}
 
-/**
- * FFmpeg segment-muxer output for one rendition: 1 s segment files of CMAF fragments of about
- * partSeconds, flushed to the file as each fragment is made (measured: readable ~0.1 s after the
- * muxer got its last frame; without flush_packets the same file lags 1-2.6 s). tfdt keeps the
- * run's timeline (frag_discont), so every segment shares the first one's init section.
- * Map the rendition's streams and set its encoders before these arguments.
- */
-export function cmafSegmentMuxerArgs(input: { dir: string; segmentSeconds: number; partSeconds: number; startNumber: number }): string[] {
-  const movflags = '+cmaf+frag_keyframe+empty_moov+default_base_moof+frag_discont+skip_trailer';
-  return [
-    '-f', 'segment',
-    '-segment_time', String(input.segmentSeconds),
-    '-segment_start_number', String(input.startNumber),
-    '-reset_timestamps', '0',
-    '-segment_format', 'mp4',
-    '-segment_format_options', `movflags=${movflags}:frag_duration=${Math.round(input.partSeconds * 1_000_000)}:flush_packets=1`,
-    join(input.dir, 'seg_%06d.m4s'),
-  ];
+  /** the init section in force at a listed segment: the one of its run */
+  private initAt(index: number): LlInit | null {
+    const segment = this.segments[index]!;
+    const n = Number.parseInt(segment.uri.slice(4, 10), 10);
+    return this.runOf(n)?.init ?? null;
+  }
 }
 
 /**

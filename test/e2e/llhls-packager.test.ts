@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { lastPosition, renderLlPlaylist, type LlMediaState } from '../../src/pipeline/llhls-playlist.js';
-import { cmafSegmentMuxerArgs, partTargetFor, RungPackager } from '../../src/pipeline/llhls-rung.js';
+import { cmafSegmentOptions } from '../../src/pipeline/ffmpeg-args.js';
+import { partTargetFor, RungPackager } from '../../src/pipeline/llhls-rung.js';
 import { decodeFrames } from '../helpers/media.js';
 import { parseLlPlaylist, validateLlPlaylist } from '../helpers/llhls-validator.js';
 
@@ -34,7 +35,7 @@ t.test('parts of a growing two-rung CMAF ladder, in order, aligned and valid', a
       '-map', `[v${i}]`, '-map', `[a${i}]`,
       '-c:v', 'libx264', '-preset', 'ultrafast', '-force_key_frames', 'expr:gte(t,n_forced*1)', '-sc_threshold', '0', '-b:v', `${r.kbps}k`,
       '-c:a', 'aac', '-b:a', '96k',
-      ...cmafSegmentMuxerArgs({ dir: join(dir, r.name), segmentSeconds: 1, partSeconds: PART_S, startNumber: 0 }),
+      '-f', 'segment', ...cmafSegmentOptions(1, PART_S, 0).flatMap(([key, value]) => [`-${key}`, value]), join(dir, r.name, 'seg_%06d.m4s'),
     ),
   );
   const started = Date.now();
@@ -47,9 +48,11 @@ t.test('parts of a growing two-rung CMAF ladder, in order, aligned and valid', a
   });
 
   const partTargetS = partTargetFor(PART_S, FPS);
-  const packagers = RUNGS.map(
-    (r) => new RungPackager({ dir: join(dir, r.name), firstSegment: 0, targetDurationS: 1, partTargetS, programDateTime: (s) => started + s * 1000 }),
-  );
+  const packagers = RUNGS.map((r) => {
+    const packager = new RungPackager({ dir: join(dir, r.name), firstMsn: 0, targetDurationS: 1, partTargetS });
+    packager.beginRun(0);
+    return packager;
+  });
   const states = (): LlMediaState[] =>
     packagers.map((p, i) => ({
       ...p.state(),

@@ -138,7 +138,8 @@ export function transcoderPids(pid: number): number[] {
     } catch {
       return false; // gone since it was listed
     }
-    return argv.some((arg, i) => arg === '-f' && argv[i + 1] === 'hls');
+    // plain HLS, or HLS beside LL-HLS through the tee muxer
+    return argv.some((arg, i) => arg === '-f' && (argv[i + 1] === 'hls' || (argv[i + 1] === 'tee' && argv[i + 2]?.startsWith('[f=hls'))));
   });
 }
 

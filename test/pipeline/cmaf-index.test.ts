@@ -108,3 +108,22 @@ t.test('a file without its own moov uses the tracks it is given; broken boxes ar
   writeFileSync(huge, Buffer.concat([u32(8 + (2 << 20)), Buffer.from('moof'), Buffer.alloc(2 << 20)]));
   await t.rejects(scan(huge, emptyIndex()), CmafFormatError, 'a moof too large to be FFmpeg output');
 });
+
+t.test('a fragment of audio alone joins the next part; at the end of a file it is left out', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hawker-cmaf-'));
+  const path = join(dir, 'seg.m4s');
+  const audioOnly = (seq: number) =>
+    Buffer.concat([
+      box('moof', full('mfhd', 0, 0, u32(seq)), box('traf', full('tfhd', 0, 0x020008, u32(2), u32(1024)), full('tfdt', 1, 0, u64(0)), full('trun', 0, 0x1, u32(9), u32(0)))),
+      box('mdat', Buffer.alloc(300)),
+    ]);
+  const first = fragment(1, 0, true, 500);
+  const lone = audioOnly(2);
+  const second = fragment(3, VIDEO_SCALE / 5, false, 400);
+  writeFileSync(path, Buffer.concat([INIT, first, lone, second, audioOnly(4)]));
+  const index = await scan(path, emptyIndex());
+  t.equal(index.fragments.length, 2, 'two parts: the audio-only fragments are none of their own');
+  t.equal(index.fragments[1]!.offset, INIT.length + first.length, 'the second part starts where the first ended, audio-only fragment included');
+  t.equal(index.fragments[1]!.length, lone.length + second.length);
+  t.equal(index.nextOffset, INIT.length + first.length + lone.length + second.length, 'the trailing audio-only fragment would begin the next part');
+});

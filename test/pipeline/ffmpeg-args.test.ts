@@ -1,6 +1,6 @@
 import t from 'tap';
 import { defaultConfig } from '../../src/config/defaults.js';
-import { buildTranscodeArgs, outputFps } from '../../src/pipeline/ffmpeg-args.js';
+import { buildTranscodeArgs, outputFps, teeSlave } from '../../src/pipeline/ffmpeg-args.js';
 import { orientationOf, rungSizes } from '../../src/pipeline/ladder.js';
 
 const base = {
@@ -37,6 +37,36 @@ t.test('the exact command line for the default 720p + 360p ladder', async (t) =>
 t.test('a restart appends to the playlists it continues', async (t) => {
   const args = buildTranscodeArgs({ ...base, continuing: true });
   t.equal(args[args.indexOf('-hls_flags') + 1], 'independent_segments+program_date_time+temp_file+omit_endlist+append_list');
+});
+
+t.test('LL-HLS: one encode through the tee muxer to the HLS muxer and a CMAF segment muxer per rung', async (t) => {
+  const args = buildTranscodeArgs({
+    ...base,
+    lowLatency: { dirFor: (rung) => `/data/media/hls/show1/ll-${rung}`, partSeconds: 0.2, startNumber: 42 },
+  });
+  // the encoders are the plain transcode's; nothing is encoded twice
+  t.equal(args.filter((a) => a === 'libx264').length, 1);
+  t.equal(args[args.indexOf('-flags') + 1], '+global_header', 'MP4 wants the codec headers out of band');
+  t.equal(args.at(-3), '-f');
+  t.equal(args.at(-2), 'tee');
+  const outputs = args.at(-1)!;
+  t.same(outputs.split('|'), [
+    '[f=hls:bsfs/v=dump_extra:hls_time=1:hls_list_size=0:hls_playlist_type=event' +
+      ':hls_flags=independent_segments+program_date_time+temp_file+omit_endlist:hls_segment_type=mpegts' +
+      ':hls_segment_filename=/data/media/hls/show1/%v/seg_%06d.ts:master_pl_name=master.m3u8' +
+      ':var_stream_map=v\\\\:0,a\\\\:0,name\\\\:720p v\\\\:1,a\\\\:1,name\\\\:360p]/data/media/hls/show1/%v/index.m3u8',
+    ...['720p', '360p'].map(
+      (rung, i) =>
+        `[f=segment:select=v\\\\:${i},a\\\\:${i}:onfail=ignore:segment_time=1:segment_start_number=42:reset_timestamps=0:segment_format=mp4` +
+        ':segment_format_options=movflags\\\\=+cmaf+frag_keyframe+empty_moov+default_base_moof+frag_discont+skip_trailer' +
+        `\\\\:frag_duration\\\\=200000\\\\:flush_packets\\\\=1]/data/media/hls/show1/ll-${rung}/seg_%06d.m4s`,
+    ),
+  ]);
+});
+
+t.test('a tee output keeps a path with a "|" or a quote whole', async (t) => {
+  t.equal(teeSlave([['f', 'segment']], "/data/it's|here/seg.m4s"), "[f=segment]/data/it\\'s\\|here/seg.m4s");
+  t.equal(teeSlave([['hls_flags', 'a:b=c']], '/x'), '[hls_flags=a\\\\:b\\\\=c]/x', 'escaped for both readings');
 });
 
 t.test('one rung, 2 s segments, 5 s input timeout', async (t) => {

@@ -3,6 +3,8 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { extname, join, resolve, sep } from 'node:path';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { HawkerError } from '../../domain/errors.js';
+import { parseDeliveryDirectives, type DeliveryDirectives } from '../../pipeline/llhls-playlist.js';
+import { LL_MASTER_PLAYLIST } from '../../pipeline/llhls-show.js';
 
 export interface HlsRoutesOptions {
   /** <data>/media/hls */
@@ -13,6 +15,29 @@ export interface HlsRoutesOptions {
   recordingDeleted(showId: string): boolean;
   /** the admin token or the cockpit's session: the preview of a rehearsal */
   isAdmin(request: FastifyRequest): boolean;
+  /** a live show's LL-HLS playlists, made in memory (absent: plain HLS only) */
+  lowLatency?: LowLatencyPlaylists;
+}
+
+export interface LowLatencyPlaylists {
+  /** null: the show has no LL-HLS now */
+  master(showId: string): string | null;
+  /** held until the part the directives name exists; `gone` resolves when the client left */
+  media(showId: string, rung: string, directives: DeliveryDirectives, gone: Promise<void>): Promise<string | null>;
+}
+
+/** A single byte range of a file of `size` bytes, clamped to what exists; null: the whole file. */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number; clamped: boolean } | 'unsatisfiable' | null {
+  if (header === undefined) return null;
+  const m = /^bytes=(\d{1,15})-(\d{0,15})$/.exec(header.trim());
+  // several ranges, a suffix range or junk: the whole file (RFC 9110 lets a server ignore Range)
+  if (!m) return null;
+  const start = Number(m[1]);
+  const wanted = m[2] === '' ? Number.POSITIVE_INFINITY : Number(m[2]);
+  if (wanted < start) return null;
+  if (start >= size) return 'unsatisfiable';
+  const end = Math.min(wanted, size - 1);
+  return { start, end, clamped: end !== wanted };
 }
 
 const contentTypes: Record<string, string> = {
@@ -52,12 +77,40 @@ function corsHeaders(reply: FastifyReply): void {
   reply.header('access-control-allow-origin', '*');
   reply.header('access-control-allow-methods', 'GET, HEAD, OPTIONS');
   reply.header('access-control-allow-headers', 'Range');
-  reply.header('access-control-expose-headers', 'Content-Length, Content-Range');
+  reply.header('access-control-expose-headers', 'Content-Length, Content-Range, Age');
 }
 
 /** The show's HLS output, for players on any origin and for a CDN in front. */
-export const hlsRoutes: FastifyPluginAsync<HlsRoutesOptions> = async (app, { hlsRoot, isPublic, recordingDeleted, isAdmin }) => {
+export const hlsRoutes: FastifyPluginAsync<HlsRoutesOptions> = async (app, { hlsRoot, isPublic, recordingDeleted, isAdmin, lowLatency }) => {
   const root = resolve(hlsRoot);
+
+  async function lowLatencyPlaylist(request: FastifyRequest, reply: FastifyReply, parts: string[], rehearsal: boolean): Promise<FastifyReply> {
+    const showId = parts[0]!;
+    let text: string | null;
+    let blocking = false;
+    if (parts.length === 2) {
+      text = lowLatency?.master(showId) ?? null;
+    } else {
+      const query = request.query as Record<string, unknown>;
+      const plain: Record<string, string | undefined> = {};
+      for (const key of ['_HLS_msn', '_HLS_part', '_HLS_skip']) {
+        const value = query[key];
+        if (value !== undefined && typeof value !== 'string') throw new HawkerError('BAD_REQUEST', `${key} given more than once`);
+        plain[key] = value;
+      }
+      const directives = parseDeliveryDirectives(plain);
+      blocking = directives.msn !== null;
+      const gone = new Promise<void>((resolve) => reply.raw.once('close', () => resolve()));
+      text = lowLatency ? await lowLatency.media(showId, parts[1]!.slice('ll-'.length), directives, gone) : null;
+    }
+    if (text === null) throw new HawkerError('MEDIA_NOT_FOUND', 'the show has no low-latency playlist now');
+    reply.header('content-type', contentTypes['.m3u8']!);
+    // A blocking answer is the same for the same query whenever it is given: a CDN may keep it a
+    // few seconds and hand it to everyone asking the same (request collapsing); the plain
+    // reload is the live edge and never kept.
+    reply.header('cache-control', rehearsal ? 'private, no-store' : blocking ? 'public, max-age=6' : 'no-cache, no-store, must-revalidate');
+    return reply.send(text);
+  }
 
   app.options('/hls/*', { schema: { hide: true } }, async (_request, reply) => {
     corsHeaders(reply);
@@ -95,6 +148,10 @@ export const hlsRoutes: FastifyPluginAsync<HlsRoutesOptions> = async (app, { hls
       if (rehearsal && !isAdmin(request)) throw new HawkerError('MEDIA_NOT_FOUND');
       // even a file written late into a deleted show's folder (a clip cut finishing) stays unserved
       if (recordingDeleted(parts[0]!)) throw new HawkerError('MEDIA_NOT_FOUND', 'the recording of this show was deleted');
+      // LL-HLS playlists are made in memory: /<show>/ll.m3u8 and /<show>/ll-<rung>/index.m3u8
+      if ((parts.length === 2 && parts[1] === LL_MASTER_PLAYLIST) || (parts.length === 3 && parts[1]!.startsWith('ll-') && parts[2] === 'index.m3u8')) {
+        return lowLatencyPlaylist(request, reply, parts, rehearsal);
+      }
       const file = join(root, ...parts);
       // Belt and braces: the pattern above already rules out escaping the root.
       if (!file.startsWith(root + sep)) throw new HawkerError('BAD_MEDIA_PATH');
@@ -104,6 +161,7 @@ export const hlsRoutes: FastifyPluginAsync<HlsRoutesOptions> = async (app, { hls
       // Segments: fstat the handle that is read, and send exactly that many bytes from it.
       let body: Buffer | NodeJS.ReadableStream;
       let size: number;
+      let partial = false;
       let mtime: Date;
       if (ext === '.m3u8') {
         let handle: FileHandle | null = null;
@@ -131,13 +189,30 @@ export const hlsRoutes: FastifyPluginAsync<HlsRoutesOptions> = async (app, { hls
           await handle?.close().catch(() => undefined);
           throw new HawkerError('MEDIA_NOT_FOUND');
         }
+        const range = parseRange(request.headers.range, size);
+        if (range === 'unsatisfiable') {
+          await handle.close().catch(() => undefined);
+          reply.header('content-range', `bytes */${size}`);
+          throw new HawkerError('RANGE_NOT_SATISFIABLE');
+        }
+        const start = range?.start ?? 0;
+        const end = range ? range.end : size - 1;
+        if (range) {
+          reply.status(206);
+          reply.header('content-range', `bytes ${start}-${end}/${size}`);
+          // An LL-HLS part or segment is a byte range of a file that only ever grows: a range
+          // inside what is written never changes. One that ran past the end (a part still
+          // being written) must not be kept.
+          if (range.clamped) partial = true;
+        }
+        size = end - start + 1;
         if (size === 0) {
           await handle.close().catch(() => undefined);
           body = Buffer.alloc(0);
         } else {
           // the stream owns the handle from here and closes it when it ends or is destroyed
           const exact = new ExactLength(size);
-          const source = handle.createReadStream({ start: 0, end: size - 1 });
+          const source = handle.createReadStream({ start, end });
           source.on('error', (err) => exact.destroy(err));
           exact.on('close', () => source.destroy());
           body = source.pipe(exact);
@@ -146,10 +221,17 @@ export const hlsRoutes: FastifyPluginAsync<HlsRoutesOptions> = async (app, { hls
       reply.header('content-type', type);
       reply.header('content-length', size);
       reply.header('last-modified', mtime.toUTCString());
-      // Playlists change every segment; segment names are never reused within a show.
+      reply.header('accept-ranges', 'bytes');
+      // Playlists change every segment; segment names are never reused within a show. An LL-HLS
+      // segment file is still growing while it is the live edge: whole, it is kept by no cache
+      // (players ask for the byte ranges the playlist lists, which never change).
       reply.header(
         'cache-control',
-        ext === '.m3u8' ? 'no-cache, no-store, must-revalidate' : rehearsal ? 'private, no-store' : 'public, max-age=31536000, immutable',
+        ext === '.m3u8'
+          ? 'no-cache, no-store, must-revalidate'
+          : rehearsal || partial || (ext === '.m4s' && request.headers.range === undefined)
+            ? 'private, no-store'
+            : 'public, max-age=31536000, immutable',
       );
       return reply.send(body);
     },
