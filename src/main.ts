@@ -119,7 +119,7 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
     bodyLimitBytes: config.http.bodyLimitBytes,
     apiRateLimitPerMinute: config.http.apiRateLimitPerMinute,
     trustProxy: config.http.trustProxy,
-    urls: { publicUrl, ingestUrl },
+    urls: { publicUrl, ingestUrl, lowLatency: config.pipeline.lowLatency.enabled },
     ...servicesForHttp(services),
     imageUploadLimitBytes: config.http.imageUploadLimitBytes,
     viewerRateLimitPerMinute: config.http.viewerRateLimitPerMinute,

@@ -119,6 +119,8 @@ export class LlShowPackager {
     for (const entry of this.entries) {
       try {
         const watcher = watch(this.dirFor(entry.rung.name), () => this.refresh());
+        // the poll is unref'd too: a packager nobody stopped never holds the process open
+        watcher.unref();
         // inotify failing (a watch limit reached) leaves the poll doing the work
         watcher.on('error', (err) => this.log.warn({ err, rung: entry.rung.name }, 'folder watch failed; polling only'));
         this.watchers.push(watcher);

@@ -5,6 +5,8 @@ export interface AdminPageInput {
   /** what OBS is told as the Server */
   ingestUrl: string;
   publicUrl: string;
+  /** the preview plays the live show's LL-HLS, as the viewer page does */
+  lowLatency?: boolean;
 }
 
 /** The control panel's shell; /assets/admin.js (an ES module, its panels in admin/) draws each view into <main>. */
@@ -17,7 +19,7 @@ export function renderAdminPage(input: AdminPageInput): string {
 <title>Hawker control panel</title>
 <link rel="stylesheet" href="${input.assetUrl('hawker.css')}">
 </head>
-<body class="admin" data-ingest-url="${escapeHtml(input.ingestUrl)}" data-public-url="${escapeHtml(input.publicUrl)}">
+<body class="admin" data-ingest-url="${escapeHtml(input.ingestUrl)}" data-public-url="${escapeHtml(input.publicUrl)}"${input.lowLatency ? ' data-low-latency="1"' : ''}>
 <a class="skip" href="#main">Skip to content</a>
 <header class="admin-top">
   <strong>Hawker</strong>

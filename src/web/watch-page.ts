@@ -10,6 +10,8 @@ export interface WatchPageInput {
   status: ShowStatus;
   scheduledAt: number | null;
   playbackUrl: string;
+  /** the live show's LL-HLS master (absent: the live show plays playbackUrl too) */
+  livePlaybackUrl?: string;
   assetUrl(file: string): string;
   /** inside a merchant's page (iframe): no header, compact */
   embed: boolean;
@@ -55,7 +57,7 @@ export function renderWatchPage(input: WatchPageInput): string {
 <title>${title} · Live shopping</title>
 ${input.preview ? `${linkPreviewTags(input.preview)}\n` : ''}<link rel="stylesheet" href="${input.assetUrl('hawker.css')}">
 </head>
-<body class="viewer${input.embed ? ' embed' : ''}${input.mini ? ' mini' : ''}" data-show-id="${escapeHtml(input.showId)}" data-status="${input.status}" data-scheduled-at="${scheduled}" data-src="${escapeHtml(src)}"${gone ? ' data-recording="deleted"' : ''}>
+<body class="viewer${input.embed ? ' embed' : ''}${input.mini ? ' mini' : ''}" data-show-id="${escapeHtml(input.showId)}" data-status="${input.status}" data-scheduled-at="${scheduled}" data-src="${escapeHtml(src)}"${input.livePlaybackUrl && !gone ? ` data-live-src="${escapeHtml(input.livePlaybackUrl)}"` : ''}${gone ? ' data-recording="deleted"' : ''}>
 <a class="skip" href="#panels">Skip to products and chat</a>
 <main class="watch">
   <div class="stage-col">

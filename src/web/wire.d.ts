@@ -29,6 +29,7 @@ export interface Show {
   streamKey: string;
   ingestUrl: string;
   playbackUrl: string;
+  lowLatencyPlaybackUrl: string | null;
   watchUrl: string;
   createdAt: string;
   startedAt: string | null;

@@ -160,6 +160,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox<PageRoutesOptions> = async (a
         scheduledAt: show.scheduledAt,
         // same origin as the page, whatever name the viewer reached us by (the CSP allows only self)
         playbackUrl: `/hls/${show.id}/master.m3u8`,
+        ...(urls.lowLatency && { livePlaybackUrl: `/hls/${show.id}/ll.m3u8` }),
         assetUrl,
         embed,
         mini,
@@ -196,7 +197,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox<PageRoutesOptions> = async (a
       .header('cache-control', 'no-store')
       .header('referrer-policy', 'no-referrer')
       .header('content-security-policy', `${PAGE_CSP}; frame-ancestors 'none'`)
-      .send(renderAdminPage({ assetUrl, ingestUrl: urls.ingestUrl, publicUrl: urls.publicUrl })),
+      .send(renderAdminPage({ assetUrl, ingestUrl: urls.ingestUrl, publicUrl: urls.publicUrl, lowLatency: urls.lowLatency === true })),
   );
 
   await app.register(async (plain) => {

@@ -13,6 +13,8 @@ export interface ShowUrls {
   ingestUrl: string;
   /** public base, no trailing slash */
   publicUrl: string;
+  /** the live shows serve LL-HLS (pipeline.lowLatency.enabled) */
+  lowLatency?: boolean;
 }
 
 const iso = (ms: number | null): string | null => (ms == null ? null : new Date(ms).toISOString());
@@ -28,6 +30,7 @@ export function showToBody(show: Show, phase: ShowPhaseKind, urls: ShowUrls): Sh
     streamKey: show.streamKey,
     ingestUrl: urls.ingestUrl,
     playbackUrl: `${urls.publicUrl}/hls/${show.id}/master.m3u8`,
+    lowLatencyPlaybackUrl: urls.lowLatency ? `${urls.publicUrl}/hls/${show.id}/ll.m3u8` : null,
     watchUrl: `${urls.publicUrl}/watch/${show.id}`,
     createdAt: new Date(show.createdAt).toISOString(),
     startedAt: iso(show.startedAt),

@@ -15,7 +15,10 @@ export const ShowSchema = Type.Object(
     }),
     streamKey: Type.String({ description: 'secret: paste into OBS as the Stream Key' }),
     ingestUrl: Type.String({ description: 'paste into OBS as the Server' }),
-    playbackUrl: Type.String({ description: 'HLS master playlist' }),
+    playbackUrl: Type.String({ description: 'HLS master playlist: plays in every HLS player, live and as the recording' }),
+    lowLatencyPlaybackUrl: Type.Union([Type.String(), Type.Null()], {
+      description: 'LL-HLS master playlist while the show is live (parts, blocking reload); null when the server serves plain HLS only',
+    }),
     watchUrl: Type.String(),
     createdAt: IsoTime,
     startedAt: Nullable(IsoTime),

@@ -19,6 +19,9 @@ export const LIVE_HLS_CONFIG = Object.freeze({
   lowLatencyMode: true,
   // a short back buffer: a live viewer does not scroll back far, and a phone's memory is small
   backBufferLength: 30,
+  // hls.js raises its target by a whole second per stall by default; on LL-HLS (target 0.6 s)
+  // two stalls on a busy phone would triple the delay for the rest of the show
+  liveSyncOnStallIncrease: 0.2,
 });
 
 /** seconds later than the player's target at which the viewer is "behind live" */

@@ -20,7 +20,8 @@ export function previewPlayer(c) {
   video.style.width = '100%';
   video.style.aspectRatio = '16 / 9';
   video.style.background = '#000';
-  const src = `/hls/${showId}/master.m3u8`;
+  // LL-HLS where the server serves it: the host sees their answers as early as viewers do
+  const src = document.body.dataset.lowLatency === '1' ? `/hls/${showId}/ll.m3u8` : `/hls/${showId}/master.m3u8`;
   /** @type {import('../live-edge.js').LivePlayer | null} */
   let player = null;
 

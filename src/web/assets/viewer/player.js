@@ -26,7 +26,8 @@ export function startPlayer(options = {}) {
   replayHls = null;
   if (!options.fromStart) {
     // the live show: one segment from the edge, catch-up, recovery (shared with the cockpit)
-    live = playLive(video, src, {
+    // LL-HLS where the server serves it (parts ~0.2 s, blocking reload); the replay is the plain HLS
+    live = playLive(video, body.dataset.liveSrc || src, {
       isLive: () => body.dataset.status === 'live' && !watchingRecording,
       onUpdate: drawLiveEdge,
     });
