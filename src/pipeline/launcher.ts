@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { HawkerConfig } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import { ANALYZE_DURATION_US, buildTranscodeArgs, outputFps, PROBE_SIZE_BYTES, type OverlayLayer } from './ffmpeg-args.js';
-import type { DeliveryDirectives } from './llhls-playlist.js';
+import { parseDeliveryDirectives } from './llhls-playlist.js';
 import { partTargetFor } from './llhls-rung.js';
 import { LlShowPackager, llRungDir } from './llhls-show.js';
 import { rungSizes, type FrameSize } from './ladder.js';
@@ -202,9 +202,15 @@ export class TranscodeLauncher {
   }
 
   /** A rung's LL-HLS media playlist for a request's delivery directives (held while blocking). */
-  async lowLatencyMedia(showId: string, rung: string, directives: DeliveryDirectives, gone?: Promise<void>): Promise<string | null> {
+  async lowLatencyMedia(
+    showId: string,
+    rung: string,
+    query: Readonly<Record<string, string | undefined>>,
+    gone?: Promise<void>,
+  ): Promise<{ text: string; blocking: boolean } | null> {
+    const directives = parseDeliveryDirectives(query);
     const ll = this.lowLatency.get(showId);
-    return ll ? ll.mediaPlaylist(rung, directives, gone) : null;
+    return ll ? { text: await ll.mediaPlaylist(rung, directives, gone), blocking: directives.msn !== null } : null;
   }
 
   private async probe(showId: string, url: string): Promise<SourceInfo> {

@@ -3,8 +3,6 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { extname, join, resolve, sep } from 'node:path';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { HawkerError } from '../../domain/errors.js';
-import { parseDeliveryDirectives, type DeliveryDirectives } from '../../pipeline/llhls-playlist.js';
-import { LL_MASTER_PLAYLIST } from '../../pipeline/llhls-show.js';
 
 export interface HlsRoutesOptions {
   /** <data>/media/hls */
@@ -22,9 +20,22 @@ export interface HlsRoutesOptions {
 export interface LowLatencyPlaylists {
   /** null: the show has no LL-HLS now */
   master(showId: string): string | null;
-  /** held until the part the directives name exists; `gone` resolves when the client left */
-  media(showId: string, rung: string, directives: DeliveryDirectives, gone: Promise<void>): Promise<string | null>;
+  /**
+   * Held until the part the delivery directives (_HLS_msn, _HLS_part, _HLS_skip, unparsed)
+   * name exists; `gone` resolves when the client left. Malformed directives: BAD_REQUEST.
+   */
+  media(showId: string, rung: string, directives: Readonly<Record<string, string | undefined>>, gone: Promise<void>): Promise<LowLatencyAnswer | null>;
 }
+
+export interface LowLatencyAnswer {
+  text: string;
+  /** the request named a segment or part (a blocking reload): the same answer whenever asked */
+  blocking: boolean;
+}
+
+// the LL-HLS names (the launcher writes ll-<rung>/ folders; both playlists are made in memory)
+const LL_MASTER_PLAYLIST = 'll.m3u8';
+const LL_RUNG_PREFIX = 'll-';
 
 /** A single byte range of a file of `size` bytes, clamped to what exists; null: the whole file. */
 export function parseRange(header: string | undefined, size: number): { start: number; end: number; clamped: boolean } | 'unsatisfiable' | null {
@@ -98,10 +109,10 @@ export const hlsRoutes: FastifyPluginAsync<HlsRoutesOptions> = async (app, { hls
         if (value !== undefined && typeof value !== 'string') throw new HawkerError('BAD_REQUEST', `${key} given more than once`);
         plain[key] = value;
       }
-      const directives = parseDeliveryDirectives(plain);
-      blocking = directives.msn !== null;
       const gone = new Promise<void>((resolve) => reply.raw.once('close', () => resolve()));
-      text = lowLatency ? await lowLatency.media(showId, parts[1]!.slice('ll-'.length), directives, gone) : null;
+      const answer = lowLatency ? await lowLatency.media(showId, parts[1]!.slice(LL_RUNG_PREFIX.length), plain, gone) : null;
+      text = answer?.text ?? null;
+      blocking = answer?.blocking ?? false;
     }
     if (text === null) throw new HawkerError('MEDIA_NOT_FOUND', 'the show has no low-latency playlist now');
     reply.header('content-type', contentTypes['.m3u8']!);
@@ -149,7 +160,7 @@ export const hlsRoutes: FastifyPluginAsync<HlsRoutesOptions> = async (app, { hls
       // even a file written late into a deleted show's folder (a clip cut finishing) stays unserved
       if (recordingDeleted(parts[0]!)) throw new HawkerError('MEDIA_NOT_FOUND', 'the recording of this show was deleted');
       // LL-HLS playlists are made in memory: /<show>/ll.m3u8 and /<show>/ll-<rung>/index.m3u8
-      if ((parts.length === 2 && parts[1] === LL_MASTER_PLAYLIST) || (parts.length === 3 && parts[1]!.startsWith('ll-') && parts[2] === 'index.m3u8')) {
+      if ((parts.length === 2 && parts[1] === LL_MASTER_PLAYLIST) || (parts.length === 3 && parts[1]!.startsWith(LL_RUNG_PREFIX) && parts[2] === 'index.m3u8')) {
         return lowLatencyPlaylist(request, reply, parts, rehearsal);
       }
       const file = join(root, ...parts);
