@@ -14,7 +14,7 @@ interface LiveEdge {
   stallAction(s: { wantsToPlay: boolean; stalledMs: number; aheadSeconds: number; lastAction: StallAction | null; lastActionAgoMs: number; reloads: number }): StallAction;
   fatalAction(e: { type: string; mediaRecoveredAgoMs: number }): 'recover-media' | 'reload';
   reloadDelayMs(s: { started: boolean; reloads: number }): number;
-  driftAction(s: { wantsToPlay: boolean; chosen: boolean; late: number | null; lateForMs: number; lastJumpAgoMs: number }): 'none' | 'jump';
+  driftAction(s: { wantsToPlay: boolean; chosen: boolean; late: number | null; catchUpSeconds: number; lateForMs: number; lastJumpAgoMs: number }): 'none' | 'jump';
   DRIFT_MS: number;
   DRIFT_SPACING_MS: number;
 }
@@ -87,10 +87,13 @@ t.test('a stall: first a jump to the edge, then a reload, then reloads spaced ou
 });
 
 t.test('late by no choice of the viewer (stalls): back to the edge; paused or scrolled back: left alone', async (t) => {
-  const drifted = { wantsToPlay: true, chosen: false, late: 4.5, lateForMs: DRIFT_MS, lastJumpAgoMs: Infinity };
+  const drifted = { wantsToPlay: true, chosen: false, late: 4.5, catchUpSeconds: 1, lateForMs: DRIFT_MS, lastJumpAgoMs: Infinity };
   t.equal(driftAction(drifted), 'jump', 'hls.js catches up only within a segment of its target: later than that it would stay late');
   t.equal(driftAction({ ...drifted, lateForMs: DRIFT_MS - 1 }), 'none', 'a moment late (a playlist reload) is not drift');
-  t.equal(driftAction({ ...drifted, late: 2.9 }), 'none', 'hls.js\'s own catch-up (up to 1.1x) is enough');
+  t.equal(driftAction({ ...drifted, late: 0.9 }), 'none', 'within a target duration: hls.js\'s own catch-up (up to 1.1x) is enough');
+  t.equal(driftAction({ ...drifted, late: 1.4 }), 'none', 'and a margin past it');
+  // measured on LL-HLS (target 0.6 s, 1 s segments): a start 2.5 s late stayed there for good
+  t.equal(driftAction({ ...drifted, late: 2.5 }), 'jump', 'out of the catch-up\'s reach, though not yet "behind live"');
   t.equal(driftAction({ ...drifted, late: null }), 'none');
   t.equal(driftAction({ ...drifted, chosen: true, late: 40 }), 'none', 'the viewer paused or scrolled back: Jump to live is theirs to press');
   t.equal(driftAction({ ...drifted, wantsToPlay: false }), 'none', 'paused, or not live');

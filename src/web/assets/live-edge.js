@@ -8,8 +8,8 @@
  * hls.js for a live show. Hawker's segments are 1 s: held one segment from the edge (hls.js's
  * default is three), caught up by playing up to 1.1x while behind that target (hls.js only does
  * so in lowLatencyMode and only within a segment's length of the target, so a viewer who
- * scrolled back is left where they are), and lowLatencyMode on so the same configuration plays
- * LL-HLS parts once the playlists carry them. liveMaxLatencyDurationCount stays hls.js's
+ * scrolled back is left where they are), and lowLatencyMode on: on LL-HLS playlists hls.js asks
+ * part by part with blocking reloads and holds PART-HOLD-BACK (0.6 s) from the edge. liveMaxLatencyDurationCount stays hls.js's
  * Infinity: a finite one makes hls.js seek a viewer who paused or scrolled back to the edge on
  * the next playlist, and the page offers "Jump to live" for that instead.
  */
@@ -88,24 +88,29 @@ export function stallAction({ wantsToPlay, stalledMs, aheadSeconds, lastAction, 
   return lastActionAgoMs >= reloadDelayMs({ started: true, reloads }) ? 'reload' : 'none';
 }
 
-/** late past BEHIND_SECONDS for this long, by no choice of the viewer: the player jumps to the edge */
+/** late past hls.js's own catch-up for this long, by no choice of the viewer: the player jumps to the edge */
 export const DRIFT_MS = 2000;
+/** how far past the reach of hls.js's catch-up (one target duration) the picture may be before that counts */
+export const DRIFT_MARGIN_SECONDS = 0.5;
 /** ...at most this often, so a machine too slow to keep up is not made to seek in a loop */
 export const DRIFT_SPACING_MS = 15_000;
 
 /**
- * Live playback that fell behind on its own (stalls on a slow network or a busy phone, each one
- * leaving the picture later): hls.js catches up by playing faster only within one segment of
- * its target and treats anything later as the viewer scrolling back, so it would stay late for
- * good. A viewer who paused or scrolled back chose it (the page offers Jump to live); otherwise
- * the player jumps to the edge once the picture has been late for DRIFT_MS.
- * @param {{ wantsToPlay: boolean, chosen: boolean, late: number | null, lateForMs: number, lastJumpAgoMs: number }} s
- *   late: seconds later than the player's target (latency - target); lateForMs: how long it has
- *   been more than BEHIND_SECONDS late; lastJumpAgoMs: since the player's own last jump
+ * Live playback that fell behind on its own (a slow start, stalls on a slow network or a busy
+ * phone, each one leaving the picture later): hls.js catches up by playing faster only within one
+ * target duration of its target and treats anything later as the viewer scrolling back, so it
+ * would stay late for good. On LL-HLS that is 1 s past a 0.6 s target: a start 3 s behind
+ * (measured on a busy machine) stayed 3 s behind. A viewer who paused or scrolled back chose it
+ * (the page offers Jump to live); otherwise the player jumps to the edge once the picture has
+ * been out of the catch-up's reach for DRIFT_MS.
+ * @param {{ wantsToPlay: boolean, chosen: boolean, late: number | null, catchUpSeconds: number, lateForMs: number, lastJumpAgoMs: number }} s
+ *   late: seconds later than the player's target (latency - target); catchUpSeconds: how late
+ *   hls.js still catches up by itself (the playlist's target duration); lateForMs: how long it
+ *   has been later than that (+ DRIFT_MARGIN_SECONDS); lastJumpAgoMs: since the player's own last jump
  * @returns {'none' | 'jump'}
  */
-export function driftAction({ wantsToPlay, chosen, late, lateForMs, lastJumpAgoMs }) {
-  if (!wantsToPlay || chosen || late == null || !(late > BEHIND_SECONDS)) return 'none';
+export function driftAction({ wantsToPlay, chosen, late, catchUpSeconds, lateForMs, lastJumpAgoMs }) {
+  if (!wantsToPlay || chosen || late == null || !(late > catchUpSeconds + DRIFT_MARGIN_SECONDS)) return 'none';
   return lateForMs >= DRIFT_MS && lastJumpAgoMs >= DRIFT_SPACING_MS ? 'jump' : 'none';
 }
 
@@ -208,13 +213,14 @@ export function playLive(video, src, { isLive, onUpdate }) {
   function measure() {
     if (hls) {
       const details = hls.latestLevelDetails;
-      if (!details || !details.live) return { latency: null, target: null, ahead: 0 };
-      return { latency: hls.latency, target: hls.targetLatency, ahead: details.edge - video.currentTime };
+      if (!details || !details.live) return { latency: null, target: null, ahead: 0, catchUp: BEHIND_SECONDS };
+      return { latency: hls.latency, target: hls.targetLatency, ahead: details.edge - video.currentTime, catchUp: details.targetduration };
     }
     const { seekable } = video;
-    if (!seekable.length) return { latency: null, target: null, ahead: 0 };
+    if (!seekable.length) return { latency: null, target: null, ahead: 0, catchUp: BEHIND_SECONDS };
     const end = seekable.end(seekable.length - 1);
-    return { latency: end - video.currentTime, target: NATIVE_TARGET_SECONDS, ahead: end - video.currentTime };
+    // the browser's own HLS: no catch-up of its own to leave room for; jump once "behind"
+    return { latency: end - video.currentTime, target: NATIVE_TARGET_SECONDS, ahead: end - video.currentTime, catchUp: BEHIND_SECONDS };
   }
 
   function update() {
@@ -238,9 +244,9 @@ export function playLive(video, src, { isLive, onUpdate }) {
     if (state === 'live') chosen = false;
     onUpdate?.(state, m.latency);
     const late = m.latency == null ? null : m.latency - (m.target ?? 0);
-    if (!(late != null && late > BEHIND_SECONDS)) lateSince = now;
+    if (!(late != null && late > m.catchUp + DRIFT_MARGIN_SECONDS)) lateSince = now;
     const wantsToPlay = live && started && !video.paused;
-    if (driftAction({ wantsToPlay, chosen, late, lateForMs: now - lateSince, lastJumpAgoMs: now - driftJumpAt }) === 'jump') {
+    if (driftAction({ wantsToPlay, chosen, late, catchUpSeconds: m.catchUp, lateForMs: now - lateSince, lastJumpAgoMs: now - driftJumpAt }) === 'jump') {
       driftJumpAt = now;
       lateSince = now;
       jumpToLive();
