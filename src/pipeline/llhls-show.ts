@@ -6,7 +6,7 @@
  * Files: <showDir>/ll-<rung>/seg_NNNNNN.m4s, written by the transcode's tee output
  * (ffmpeg-args.ts); served by byte range by the HLS routes.
  */
-import { mkdirSync, readdirSync, watch, type FSWatcher } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { HawkerError } from '../domain/errors.js';
 import type { Logger } from '../log/logger.js';
@@ -230,11 +230,47 @@ export class LlShowPackager {
     return this.render(entry, directives.skip);
   }
 
-  /** The master playlist of the LL renditions. */
-  masterPlaylist(): string {
+  private codecsCache: { mtimeMs: number; codecs: Map<string, string> } | null = null;
+
+  /**
+   * Each rung's CODECS as FFmpeg wrote them into the plain master (the same encode, so the same
+   * codecs): hls.js without them kept a phone on the lowest rung at an 18 Mbit/s estimate, and
+   * Safari needs them to pick a rendition. Re-read when FFmpeg rewrites the file (a reconnect
+   * with another shape changes the profile level).
+   */
+  private rungCodecs(): Map<string, string> | null {
+    const file = join(this.options.showDir, 'master.m3u8');
+    let mtimeMs: number;
+    try {
+      mtimeMs = statSync(file).mtimeMs;
+    } catch {
+      return null;
+    }
+    if (this.codecsCache?.mtimeMs === mtimeMs) return this.codecsCache.codecs;
+    const codecs = new Map<string, string>();
+    let pending: string | null = null;
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      if (line.startsWith('#EXT-X-STREAM-INF:')) pending = /CODECS="([^"]+)"/.exec(line)?.[1] ?? null;
+      else if (line && !line.startsWith('#')) {
+        const rung = line.split('/')[0]!;
+        if (pending) codecs.set(rung, pending);
+        pending = null;
+      }
+    }
+    this.codecsCache = { mtimeMs, codecs };
+    return codecs;
+  }
+
+  /**
+   * The master playlist of the LL renditions; null until FFmpeg has named the codecs (its first
+   * plain segment, about a second after the first part): a player asks again.
+   */
+  masterPlaylist(): string | null {
+    const codecs = this.rungCodecs();
+    if (!codecs || this.options.rungs.some((r) => !codecs.has(r.name))) return null;
     const lines = ['#EXTM3U', '#EXT-X-VERSION:9', '#EXT-X-INDEPENDENT-SEGMENTS'];
     for (const { name, width, height, bandwidth } of this.options.rungs) {
-      lines.push(`#EXT-X-STREAM-INF:BANDWIDTH=${bandwidth},RESOLUTION=${width}x${height}`, `${llRungDir(name)}/index.m3u8`);
+      lines.push(`#EXT-X-STREAM-INF:BANDWIDTH=${bandwidth},RESOLUTION=${width}x${height},CODECS="${codecs.get(name)}"`, `${llRungDir(name)}/index.m3u8`);
     }
     return `${lines.join('\n')}\n`;
   }

@@ -37,11 +37,18 @@ t.test('LL-HLS from a live show: valid playlists, blocking reloads on time, byte
   };
   await waitFor('the first LL parts', async () => (await media()).res.status === 200, 40_000, 200);
 
-  const master = await fetch(`${base}/ll.m3u8`);
-  t.equal(master.status, 200);
+  // the LL master waits for FFmpeg to name the codecs (its first plain segment)
+  const master = await waitFor('the LL master', async () => {
+    const res = await fetch(`${base}/ll.m3u8`);
+    return res.status === 200 ? res : null;
+  }, 20_000, 200);
   t.equal(master.headers.get('access-control-allow-origin'), '*', 'CORS as for every HLS file');
   const masterText = await master.text();
-  t.match(masterText, /#EXT-X-STREAM-INF:BANDWIDTH=\d+,RESOLUTION=640x360\nll-720p\/index\.m3u8/, 'the master lists the LL renditions with their true size');
+  t.match(
+    masterText,
+    /#EXT-X-STREAM-INF:BANDWIDTH=\d+,RESOLUTION=640x360,CODECS="avc1\.[0-9a-f]{6},mp4a\.40\.2"\nll-720p\/index\.m3u8/,
+    'the master lists the LL renditions with their true size and codecs (without them hls.js kept a phone on the lowest rung)',
+  );
   t.match(masterText, /ll-360p\/index\.m3u8/);
   const plainMaster = await waitFor('the plain master', async () => {
     const res = await fetch(`${base}/master.m3u8`);
