@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { ffmpegChildren, parseMediaPlaylist, transcoderPids, publishTestPattern, type Publisher } from '../helpers/media.js';
+import { parseLlPlaylist, validateLlPlaylist } from '../helpers/llhls-validator.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -105,6 +106,8 @@ t.test('the server is killed with SIGKILL mid-show; started again, the host reco
   publishers.push(publishTestPattern(`rtmp://127.0.0.1:${first.rtmpPort}/live/${show.streamKey}`));
   await waitFor('four segments', async () => ((await playlistOf(first, show.id)())?.entries.length ?? 0) >= 4, 30_000);
   const beforeCrash = (await playlistOf(first, show.id)())!;
+  const llBefore = parseLlPlaylist(await (await fetch(`${first.httpUrl}/hls/${show.id}/ll-720p/index.m3u8`)).text());
+  const llLastMsn = llBefore.mediaSequence + llBefore.segments.length;
 
   // The container dies: the server and its FFmpeg children, all at once.
   first.kill();
@@ -134,6 +137,14 @@ t.test('the server is killed with SIGKILL mid-show; started again, the host reco
   const last = await fetch(`${server.httpUrl}/hls/${show.id}/720p/${after.entries.at(-1)!.uri}`);
   t.equal(last.status, 200, 'the new segments are served');
   t.equal((await getShow()).status, 'live');
+  // LL-HLS: the restarted server lists only what its own runs write, numbered on from the files
+  // the first one left, so a player's media sequence never goes back
+  const ll = await waitFor('LL-HLS from the restarted server', async () => {
+    const res = await fetch(`${server.httpUrl}/hls/${show.id}/ll-720p/index.m3u8`);
+    return res.status === 200 ? res.text() : undefined;
+  }, 20_000, 200);
+  t.same(validateLlPlaylist(ll), [], 'it validates');
+  t.ok(parseLlPlaylist(ll).mediaSequence > llLastMsn, `its numbering goes on (${parseLlPlaylist(ll).mediaSequence} after ${llLastMsn})`);
   const timeline = (await (await server.api(`/api/shows/${show.id}/timeline`)).json()) as { events: Array<{ type: string; payload: Record<string, unknown> }> };
   const types = timeline.events.map((e) => e.type);
   t.same(types.filter((ty) => ty === 'show.live'), ['show.live'], 'live once: the same show, not a new one');
