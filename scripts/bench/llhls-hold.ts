@@ -46,6 +46,9 @@ const SAMPLE_MS = 2;
 /** wall-clock ms with sub-ms resolution, comparable across the bench's processes */
 const now = () => performance.timeOrigin + performance.now();
 
+/** seconds the process's main thread has waited on a run queue for a core (its event loop, runnable but not running) */
+const runQueueSeconds = (pid: number) => Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e9;
+
 const rssMb = (pid: number) => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
@@ -108,7 +111,20 @@ interface Plan {
   wrong(body: string): string | null;
   /** when what the requests wait for arrived (epoch ms), once they are answered; null: not seen */
   arrival(answers: Answer[], firedAt: number): number | null;
+  /** what the server says of the round (its own log lines), relative to the arrival; null: nothing */
+  serverView?(arrival: number | null): ServerView | null;
   stop(): void;
+}
+
+/** From the server's request log: when it took the round's requests in and when it answered them. */
+interface ServerView {
+  logged: number;
+  /** ms after the arrival (negative: before) the server had received the first / last request */
+  firstReceived: number;
+  lastReceived: number;
+  /** ms after the arrival of the server's answers: p50 and last */
+  answeredP50: number;
+  answeredLast: number;
 }
 
 interface Round {
@@ -124,7 +140,8 @@ interface Round {
   sendMs: number;
   bodyBytes: number;
   rss: { before: number; held: number; after: number };
-  cpu: { windowMs: number; heldS: number; idleS: number };
+  cpu: { windowMs: number; heldS: number; idleS: number; waitedS: number };
+  server: ServerView | null;
 }
 
 async function runRound(c: Client, pid: number, prepare: () => Promise<Plan>): Promise<Round> {
@@ -138,6 +155,7 @@ async function runRound(c: Client, pid: number, prepare: () => Promise<Plan>): P
     if (answered === 0) rssHeld = rssMb(pid);
   }, 5);
   const cpu0 = cpuSeconds(pid);
+  const wait0 = runQueueSeconds(pid);
   const firedAt = now();
   let answers: Answer[];
   try {
@@ -154,6 +172,7 @@ async function runRound(c: Client, pid: number, prepare: () => Promise<Plan>): P
     plan.stop();
   }
   const cpu1 = cpuSeconds(pid);
+  const wait1 = runQueueSeconds(pid);
   const windowMs = now() - firedAt;
   await sleep(300);
   const rssAfter = rssMb(pid);
@@ -175,6 +194,8 @@ async function runRound(c: Client, pid: number, prepare: () => Promise<Plan>): P
     else if (failures.length < 5) failures.push(why);
   }
   const arrival = plan.arrival(answers, firedAt);
+  await sleep(200); // the server's last log lines
+  const server = plan.serverView?.(arrival) ?? null;
   const heldAnswers = arrival === null ? [] : answers.filter((a) => a.sentAt < arrival && a.answeredAt >= arrival);
   const answeredAt = answers.map((a) => a.answeredAt);
   const sentAt = answers.map((a) => a.sentAt).filter(Number.isFinite);
@@ -189,18 +210,23 @@ async function runRound(c: Client, pid: number, prepare: () => Promise<Plan>): P
     sendMs: Math.max(...sentAt) - Math.min(...sentAt),
     bodyBytes: Math.round(percentile(answers.filter((a) => a.status === 200).map((a) => Buffer.byteLength(a.body)), 50)),
     rss: { before: rssBefore, held: rssHeld, after: rssAfter },
-    cpu: { windowMs, heldS: cpu1 - cpu0, idleS: idle1 - idle0 },
+    cpu: { windowMs, heldS: cpu1 - cpu0, idleS: idle1 - idle0, waitedS: wait1 - wait0 },
+    server,
   };
 }
 
-/** opens REQUESTS keep-alive connections (plain requests, answered at once) and checks them */
+/**
+ * Opens REQUESTS keep-alive connections with plain requests (answered at once), 100 at a time: a
+ * thousand connects in the same millisecond overflow the listen backlog (511), and a dropped SYN
+ * is retried only after 1, 3, 7 s; the rounds then send on these connections.
+ */
 async function warmUp(c: Client, path: string): Promise<void> {
-  for (let i = 0; i < 2; i++) {
-    const answers = await Promise.all(Array.from({ length: REQUESTS }, () => c.get(path)));
+  for (let opened = 0; opened < REQUESTS; opened += 100) {
+    const answers = await Promise.all(Array.from({ length: Math.min(100, REQUESTS) + opened }, () => c.get(path)));
     const bad = answers.filter((a) => a.status !== 200);
-    if (bad.length) throw new Error(`warm-up: ${bad.length} of ${REQUESTS} plain requests failed (${bad[0]!.error ?? bad[0]!.status})`);
-    await sleep(500);
+    if (bad.length) throw new Error(`warm-up: ${bad.length} of ${answers.length} plain requests failed (${bad[0]!.error ?? bad[0]!.status})`);
   }
+  await sleep(500);
 }
 
 // ---- Hawker --------------------------------------------------------------------------------
@@ -275,6 +301,14 @@ async function hawker(): Promise<{ rounds: Round[]; bodyBytes: number }> {
               const at = seen.findIndex((s) => s.size >= end);
               // only a growth watched happening tells when: whole at the first look says nothing
               return at > 0 ? seen[at]!.at : null;
+            },
+            serverView: (arrival) => {
+              if (arrival === null) return null;
+              const round = server.logs.filter((l) => l.msg === 'request completed' && (l.req as { url?: string } | undefined)?.url === `${path}?_HLS_msn=${msn}&_HLS_part=${part}`);
+              if (!round.length) return null;
+              const answered = round.map((l) => Number(l.time) - arrival);
+              const received = round.map((l) => Number(l.time) - Number(l.responseTime) - arrival);
+              return { logged: round.length, firstReceived: Math.min(...received), lastReceived: Math.max(...received), answeredP50: percentile(answered, 50), answeredLast: Math.max(...answered) };
             },
             stop: () => {
               watching = false;
@@ -355,7 +389,8 @@ function roundLine(i: number, r: Round): string {
     `delay after arrival p50 ${f(percentile(r.delays, 50))} / p95 ${f(percentile(r.delays, 95))} / max ${f(Math.max(...r.delays))} ms; ` +
     `first-to-last answer ${f(r.spreadMs)} ms; sending took ${f(r.sendMs)} ms; ` +
     `RSS ${f(r.rss.before)} / ${f(r.rss.held)} / ${f(r.rss.after)} MB; ` +
-    `CPU ${f(r.cpu.heldS * 1000, 0)} ms held vs ${f(r.cpu.idleS * 1000, 0)} ms idle over ${f(r.cpu.windowMs, 0)} ms` +
+    `CPU ${f(r.cpu.heldS * 1000, 0)} ms held vs ${f(r.cpu.idleS * 1000, 0)} ms idle over ${f(r.cpu.windowMs, 0)} ms, main thread waited ${f(r.cpu.waitedS * 1000, 0)} ms for a core` +
+    (r.server ? `; server log (${r.server.logged} lines, ms from the arrival): requests in from ${f(r.server.firstReceived)} to ${f(r.server.lastReceived)}, answered p50 ${f(r.server.answeredP50)}, last ${f(r.server.answeredLast)}` : '') +
     (r.failures.length ? `; failures: ${r.failures.join(' | ')}` : '')
   );
 }
