@@ -13,13 +13,18 @@
 // Printed per round and overall: answered (200 with the part) / requests, held at the part's
 // arrival (sent before it, answered after: the server exposes no count of held requests), answer
 // delay after the part's arrival p50/p95/max, spread first to last answer, the server's RSS
-// before / while held / after (/proc/<pid>/status VmRSS), and its CPU-seconds (utime + stime) over
+// before / while held / after (/proc/<pid>/status VmRSS), its CPU-seconds (utime + stime) over
 // the held window vs an idle window of the same length right after (the difference is what
-// holding and answering cost). The same rounds against a bare node:http server that holds the
-// requests in a Set and answers them all on a part-duration timer with a body of the same size
-// (scripts/bench/llhls-hold-bare.ts, its own process so its CPU and RSS are its own), side by
-// side. Exits non-zero if any request was not answered with 200 and its part. Client, server,
-// transcode and publisher share the machine's cores (say so with the figures).
+// holding and answering cost), how long its main thread waited for a core (/proc/<pid>/schedstat:
+// on a shared machine that, not the server, can be the delay), and Hawker's own view from its
+// request log lines (when Fastify took each request in, when it answered). The same rounds
+// against a bare node:http server that holds the requests in a Set and answers them all on a
+// part-duration timer with a body of the same size (scripts/bench/llhls-hold-bare.ts, its own
+// process so its CPU and RSS are its own), its rounds alternating with Hawker's while the show
+// transcodes, so both compete with the same FFmpeg for the cores. Exits non-zero if any request
+// was not answered with 200 and its part. Client, server, transcode and publisher share the
+// machine's cores (say so with the figures). BENCH_REQUESTS, BENCH_ROUNDS, BENCH_LOG_LEVEL (info:
+// as shipped, and the level at which the test helper sees the server start).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -246,95 +251,109 @@ const fileAfter = (name: string) => {
   return m ? `seg_${String(Number(m[1]) + 1).padStart(m[1]!.length, '0')}.m4s` : null;
 };
 
-async function hawker(): Promise<{ rounds: Round[]; bodyBytes: number }> {
+/** One server under test: its process, a client with its connections open, and how a round starts. */
+interface Target {
+  pid: number;
+  c: Client;
+  prepare(): Promise<Plan>;
+  close(): void;
+}
+
+/** Hawker as shipped, a show, the publisher over RTMP; ready once the LL parts flow. */
+async function startHawker(): Promise<Target> {
   const server = await startServerProcess({ preset: defaultConfig.pipeline.preset, env: { HAWKER_LOG_LEVEL: LOG_LEVEL } });
   let publisher: ReturnType<typeof publish> | null = null;
-  let c: Client | null = null;
+  const c = client(Number(new URL(server.httpUrl).port));
+  const close = () => {
+    c.close();
+    publisher?.stop();
+    server.kill();
+    rmSync(server.dataDir, { recursive: true, force: true });
+  };
   try {
     const show = (await (await server.api('/api/shows', { method: 'POST', body: JSON.stringify({ title: 'LL-HLS hold bench' }) })).json()) as { id: string; streamKey: string };
     publisher = publish(`rtmp://127.0.0.1:${server.rtmpPort}/live/${show.streamKey}`, PUBLISH_SECONDS);
     const path = `/hls/${show.id}/ll-${RUNG}/index.m3u8`;
     const rungDir = join(server.dataDir, 'media', 'hls', show.id, `ll-${RUNG}`);
-    c = client(Number(new URL(server.httpUrl).port));
-    const cl = c;
     const playlist = async (query = '') => {
-      const a = await cl.get(path + query);
+      const a = await c.get(path + query);
       if (a.status !== 200) throw new Error(`${path}${query}: ${a.error ?? `HTTP ${a.status}`} ${a.body.slice(0, 200)}`);
       return parseLlPlaylist(a.body);
     };
     await waitFor('two LL segments', async () => (await playlist()).segments.length >= 2, 60_000, 200);
     await warmUp(c, path);
-    const rounds: Round[] = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      rounds.push(
-        await runRound(c, server.pid, async () => {
-          // the leader: answered when a part appears, so the round has a whole part duration
-          const first = nextPosition(await playlist());
-          const pl = await playlist(`?_HLS_msn=${first.msn}&_HLS_part=${first.part}`);
-          const { msn, part } = nextPosition(pl);
-          // the part asked for lands in the file the hint names, or the next one if a segment closes
-          const hint = pl.preloadHints[0]?.URI ?? pl.trailingParts.at(-1)?.uri ?? pl.segments.at(-1)!.uri;
-          const files = [hint, fileAfter(hint)].filter((f): f is string => f !== null);
-          const sizes: Array<{ file: string; at: number; size: number }> = [];
-          let watching = true;
-          const watch = (async () => {
-            while (watching) {
-              for (const file of files) {
-                try {
-                  sizes.push({ file, at: now(), size: statSync(join(rungDir, file)).size });
-                } catch {
-                  // not created yet
-                }
-              }
-              await sleep(SAMPLE_MS);
+    const prepare = async (): Promise<Plan> => {
+      // the leader: answered when a part appears, so the round has a whole part duration
+      const first = nextPosition(await playlist());
+      const pl = await playlist(`?_HLS_msn=${first.msn}&_HLS_part=${first.part}`);
+      const { msn, part } = nextPosition(pl);
+      const asked = `${path}?_HLS_msn=${msn}&_HLS_part=${part}`;
+      // the part asked for lands in the file the hint names, or the next one if a segment closes
+      const hint = pl.preloadHints[0]?.URI ?? pl.trailingParts.at(-1)?.uri ?? pl.segments.at(-1)!.uri;
+      const files = [hint, fileAfter(hint)].filter((f): f is string => f !== null);
+      const sizes: Array<{ file: string; at: number; size: number }> = [];
+      let watching = true;
+      const watch = (async () => {
+        while (watching) {
+          for (const file of files) {
+            try {
+              sizes.push({ file, at: now(), size: statSync(join(rungDir, file)).size });
+            } catch {
+              // not created yet
             }
-          })();
-          return {
-            path: `${path}?_HLS_msn=${msn}&_HLS_part=${part}`,
-            wrong: (body) => (partIn(parseLlPlaylist(body), msn, part) ? null : `the answer does not list part ${part} of ${msn}`),
-            arrival: (answers) => {
-              const got = answers.find((a) => a.status === 200)?.body;
-              const p = got ? partIn(parseLlPlaylist(got), msn, part) : undefined;
-              if (!p?.byteRange) return null;
-              const end = p.byteRange.offset + p.byteRange.length;
-              const seen = sizes.filter((s) => s.file === p.uri);
-              const at = seen.findIndex((s) => s.size >= end);
-              // only a growth watched happening tells when: whole at the first look says nothing
-              return at > 0 ? seen[at]!.at : null;
-            },
-            serverView: (arrival) => {
-              if (arrival === null) return null;
-              const round = server.logs.filter((l) => l.msg === 'request completed' && (l.req as { url?: string } | undefined)?.url === `${path}?_HLS_msn=${msn}&_HLS_part=${part}`);
-              if (!round.length) return null;
-              const answered = round.map((l) => Number(l.time) - arrival);
-              const received = round.map((l) => Number(l.time) - Number(l.responseTime) - arrival);
-              return { logged: round.length, firstReceived: Math.min(...received), lastReceived: Math.max(...received), answeredP50: percentile(answered, 50), answeredLast: Math.max(...answered) };
-            },
-            stop: () => {
-              watching = false;
-              void watch;
-            },
-          };
-        }),
-      );
-    }
-    return { rounds, bodyBytes: Math.round(percentile(rounds.map((r) => r.bodyBytes), 50)) };
-  } finally {
-    c?.close();
-    if (publisher) publisher.stop();
-    server.kill();
-    rmSync(server.dataDir, { recursive: true, force: true });
+          }
+          await sleep(SAMPLE_MS);
+        }
+      })();
+      return {
+        path: asked,
+        wrong: (body) => (partIn(parseLlPlaylist(body), msn, part) ? null : `the answer does not list part ${part} of ${msn}`),
+        arrival: (answers) => {
+          const got = answers.find((a) => a.status === 200)?.body;
+          const p = got ? partIn(parseLlPlaylist(got), msn, part) : undefined;
+          if (!p?.byteRange) return null;
+          const end = p.byteRange.offset + p.byteRange.length;
+          const seen = sizes.filter((s) => s.file === p.uri);
+          const at = seen.findIndex((s) => s.size >= end);
+          // only a growth watched happening tells when: whole at the first look says nothing
+          return at > 0 ? seen[at]!.at : null;
+        },
+        serverView: (arrival) => {
+          if (arrival === null) return null;
+          const round = server.logs.filter((l) => l.msg === 'request completed' && (l.req as { url?: string } | undefined)?.url === asked);
+          if (!round.length) return null;
+          // pino's time is when the line was written (the answer sent); responseTime runs from Fastify's onRequest
+          const answered = round.map((l) => Number(l.time) - arrival);
+          const received = round.map((l) => Number(l.time) - Number(l.responseTime) - arrival);
+          return { logged: round.length, firstReceived: Math.min(...received), lastReceived: Math.max(...received), answeredP50: percentile(answered, 50), answeredLast: Math.max(...answered) };
+        },
+        stop: () => {
+          watching = false;
+          void watch;
+        },
+      };
+    };
+    return { pid: server.pid, c, prepare, close };
+  } catch (err) {
+    close();
+    throw err;
   }
 }
 
-// ---- the bare node:http baseline -----------------------------------------------------------
-
-async function bare(bodyBytes: number): Promise<{ rounds: Round[] }> {
+/** The bare node:http server (its own process), answering with bodies of `bodyBytes`. */
+async function startBare(bodyBytes: number): Promise<Target> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/llhls-hold-bare.ts', String(port), String(bodyBytes), String(PART_MS)], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
-  const killer = setTimeout(() => killGroup(child), 300_000);
+  const killer = setTimeout(() => killGroup(child), 600_000);
+  // detached (its own group, killed by PID): a bench that dies must not leave it listening
+  process.once('exit', () => killGroup(child));
   const releases: number[] = [];
   const c = client(port);
+  const close = () => {
+    c.close();
+    clearTimeout(killer);
+    killGroup(child);
+  };
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the bare server did not start in 30 s')), 30_000);
@@ -348,26 +367,20 @@ async function bare(bodyBytes: number): Promise<{ rounds: Round[] }> {
       child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`the bare server exited (${code})`))));
     });
     await warmUp(c, '/index.m3u8');
-    const rounds: Round[] = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      rounds.push(
-        await runRound(c, child.pid!, async () => {
-          // the leader: answered on a release, so the round has a whole timer period
-          await c.get('/index.m3u8?_HLS_msn=0');
-          return {
-            path: '/index.m3u8?_HLS_msn=1&_HLS_part=0',
-            wrong: (body) => (Buffer.byteLength(body) === bodyBytes ? null : `a body of ${Buffer.byteLength(body)} bytes`),
-            arrival: (_answers, firedAt) => releases.find((at) => at > firedAt) ?? null,
-            stop: () => undefined,
-          };
-        }),
-      );
-    }
-    return { rounds };
-  } finally {
-    c.close();
-    clearTimeout(killer);
-    killGroup(child);
+    const prepare = async (): Promise<Plan> => {
+      // the leader: answered on a release, so the round has a whole timer period
+      await c.get('/index.m3u8?_HLS_msn=0');
+      return {
+        path: '/index.m3u8?_HLS_msn=1&_HLS_part=0',
+        wrong: (body) => (Buffer.byteLength(body) === bodyBytes ? null : `a body of ${Buffer.byteLength(body)} bytes`),
+        arrival: (_answers, firedAt) => releases.find((at) => at > firedAt) ?? null,
+        stop: () => undefined,
+      };
+    };
+    return { pid: child.pid!, c, prepare, close };
+  } catch (err) {
+    close();
+    throw err;
   }
 }
 
@@ -448,8 +461,23 @@ function overallLine(name: string, o: Overall): string {
 }
 
 const load0 = loadavg()[0]!;
-const h = await hawker();
-const b = await bare(h.bodyBytes);
+// Alternating rounds, both while the show transcodes: the bare server faces the same FFmpeg for
+// the cores that Hawker does. It starts after Hawker's first round, which gives it the body size.
+const h = { rounds: [] as Round[], bodyBytes: 0 };
+const b = { rounds: [] as Round[] };
+const hawker = await startHawker();
+let bare: Target | null = null;
+try {
+  for (let r = 0; r < ROUNDS; r++) {
+    h.rounds.push(await runRound(hawker.c, hawker.pid, hawker.prepare));
+    h.bodyBytes ||= h.rounds[0]!.bodyBytes;
+    bare ??= await startBare(h.bodyBytes);
+    b.rounds.push(await runRound(bare.c, bare.pid, bare.prepare));
+  }
+} finally {
+  bare?.close();
+  hawker.close();
+}
 const ho = overall(h.rounds);
 const bo = overall(b.rounds);
 console.log(
@@ -459,7 +487,7 @@ console.log(
 );
 console.log(`Hawker (answer ${h.bodyBytes} bytes; RSS before / while held / after; server CPU over the held window vs the same length idle):`);
 h.rounds.forEach((r, i) => console.log(roundLine(i, r)));
-console.log(`bare node:http, Set + ${PART_MS} ms timer (same body size):`);
+console.log(`bare node:http, Set + ${PART_MS} ms timer (same body size), its rounds between Hawker's while the show transcodes:`);
 b.rounds.forEach((r, i) => console.log(roundLine(i, r)));
 console.log(overallLine('Hawker', ho));
 console.log(overallLine('bare node:http', bo));
