@@ -11,7 +11,8 @@
 //     became whole in the file (as test/e2e/llhls-serving.test.ts does);
 //  3. per request: status, when it was sent and answered, and whether the answer lists the part.
 // Printed per round and overall: answered (200 with the part) / requests, held at the part's
-// arrival (sent before it, answered after: the server exposes no count of held requests), answer
+// arrival (sent before it, answered after; the server exposes no count of held requests, its log
+// tells how many it had taken in before the arrival), answer
 // delay after the part's arrival p50/p95/max, spread first to last answer, the server's RSS
 // before / while held / after (/proc/<pid>/status VmRSS), its CPU-seconds (utime + stime) over
 // the held window vs an idle window of the same length right after (the difference is what
@@ -124,6 +125,8 @@ interface Plan {
 /** From the server's request log: when it took the round's requests in and when it answered them. */
 interface ServerView {
   logged: number;
+  /** requests Fastify had taken in before the arrival: held by the server, not still in a socket */
+  heldAtArrival: number;
   /** ms after the arrival (negative: before) the server had received the first / last request */
   firstReceived: number;
   lastReceived: number;
@@ -325,7 +328,7 @@ async function startHawker(): Promise<Target> {
           // pino's time is when the line was written (the answer sent); responseTime runs from Fastify's onRequest
           const answered = round.map((l) => Number(l.time) - arrival);
           const received = round.map((l) => Number(l.time) - Number(l.responseTime) - arrival);
-          return { logged: round.length, firstReceived: Math.min(...received), lastReceived: Math.max(...received), answeredP50: percentile(answered, 50), answeredLast: Math.max(...answered) };
+          return { logged: round.length, heldAtArrival: received.filter((ms) => ms < 0).length, firstReceived: Math.min(...received), lastReceived: Math.max(...received), answeredP50: percentile(answered, 50), answeredLast: Math.max(...answered) };
         },
         stop: () => {
           watching = false;
@@ -403,7 +406,7 @@ function roundLine(i: number, r: Round): string {
     `first-to-last answer ${f(r.spreadMs)} ms; sending took ${f(r.sendMs)} ms; ` +
     `RSS ${f(r.rss.before)} / ${f(r.rss.held)} / ${f(r.rss.after)} MB; ` +
     `CPU ${f(r.cpu.heldS * 1000, 0)} ms held vs ${f(r.cpu.idleS * 1000, 0)} ms idle over ${f(r.cpu.windowMs, 0)} ms, main thread waited ${f(r.cpu.waitedS * 1000, 0)} ms for a core` +
-    (r.server ? `; server log (${r.server.logged} lines, ms from the arrival): requests in from ${f(r.server.firstReceived)} to ${f(r.server.lastReceived)}, answered p50 ${f(r.server.answeredP50)}, last ${f(r.server.answeredLast)}` : '') +
+    (r.server ? `; server log (${r.server.logged} lines, ms from the arrival): ${r.server.heldAtArrival} taken in before it, requests in from ${f(r.server.firstReceived)} to ${f(r.server.lastReceived)}, answered p50 ${f(r.server.answeredP50)}, last ${f(r.server.answeredLast)}` : '') +
     (r.failures.length ? `; failures: ${r.failures.join(' | ')}` : '')
   );
 }
