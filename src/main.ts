@@ -128,6 +128,7 @@ export async function startHawker(config: HawkerConfig, logger: Logger): Promise
     hlsRoot,
     lowLatency: {
       master: (showId) => services.launcher.lowLatencyMaster(showId),
+      heldRequests: () => services.launcher.lowLatencyHeldRequests(),
       media: (showId, rung, directives, gone) => services.launcher.lowLatencyMedia(showId, rung, directives, gone),
     },
     version,

@@ -189,7 +189,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       request.log.warn('requests carry X-Forwarded-For but http.trustProxy is off: every client behind that proxy shares one address for rate limits and connection caps; set http.trustProxy (see README)');
     });
   }
-  const metrics = installMetrics(app, deps.liveStats, () => deps.hub);
+  const metrics = installMetrics(app, deps.liveStats, () => deps.hub, () => deps.lowLatency?.heldRequests() ?? 0);
 
   await app.register(swagger, {
     openapi: {

@@ -10,7 +10,7 @@ export interface AudienceStats {
   chatBacklog: number;
 }
 
-export function installMetrics(app: FastifyInstance, liveStats: () => LiveStats, audience: () => AudienceStats): Registry {
+export function installMetrics(app: FastifyInstance, liveStats: () => LiveStats, audience: () => AudienceStats, heldPlaylistRequests: () => number = () => 0): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'hawker_' });
 
@@ -49,6 +49,14 @@ export function installMetrics(app: FastifyInstance, liveStats: () => LiveStats,
     },
   });
 
+  new Gauge({
+    name: 'hawker_llhls_held_requests',
+    help: 'LL-HLS blocking playlist reloads held now, waiting for their part (all shows)',
+    registers: [registry],
+    collect() {
+      this.set(heldPlaylistRequests());
+    },
+  });
   new Gauge({
     name: 'hawker_live_shows',
     help: 'Shows that are live now (publishing or waiting for their host to reconnect)',

@@ -201,6 +201,13 @@ export class TranscodeLauncher {
     return this.lowLatency.get(showId)?.masterPlaylist() ?? null;
   }
 
+  /** LL-HLS blocking reloads held now, all shows */
+  lowLatencyHeldRequests(): number {
+    let held = 0;
+    for (const ll of this.lowLatency.values()) held += ll.heldRequests;
+    return held;
+  }
+
   /** A rung's LL-HLS media playlist for a request's delivery directives (held while blocking). */
   async lowLatencyMedia(
     showId: string,

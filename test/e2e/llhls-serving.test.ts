@@ -113,6 +113,15 @@ t.test('LL-HLS from a live show: valid playlists, blocking reloads on time, byte
       const arrived = sizes.find((s) => s.file === part.uri && s.size >= end);
       if (arrived && arrived.at > askedAt) delays.push(answeredAt - arrived.at);
     }
+    // one held on purpose, two parts ahead: the metric counts it while it waits
+    const latest = parseLlPlaylist((await media()).text);
+    const ahead = media(`?_HLS_msn=${latest.mediaSequence + latest.segments.length}&_HLS_part=${latest.trailingParts.length + 1}`);
+    const held = await waitFor('the held request in the metrics', async () => {
+      const m = /^hawker_llhls_held_requests (\d+)$/m.exec(await (await server.api('/metrics')).text());
+      return m && Number(m[1]) >= 1 ? Number(m[1]) : null;
+    }, 3000, 20).catch(() => 0);
+    t.ok(held >= 1, `hawker_llhls_held_requests ${held} while one waits`);
+    t.equal((await ahead).res.status, 200, 'and it is answered');
     watching = false;
     await watcher;
     delays.sort((a, b) => a - b);

@@ -20,6 +20,8 @@ export interface HlsRoutesOptions {
 export interface LowLatencyPlaylists {
   /** null: the show has no LL-HLS now */
   master(showId: string): string | null;
+  /** blocking reloads held now, all shows (a metric) */
+  heldRequests(): number;
   /**
    * Held until the part the delivery directives (_HLS_msn, _HLS_part, _HLS_skip, unparsed)
    * name exists; `gone` resolves when the client left. Malformed directives: BAD_REQUEST.
