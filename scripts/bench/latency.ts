@@ -36,13 +36,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
-import { extname, join, resolve, sep } from 'node:path';
+import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { defaultConfig } from '../../src/config/defaults.js';
 import { buildTranscodeArgs } from '../../src/pipeline/ffmpeg-args.js';
 import { launchChromium } from '../../test/helpers/browser.js';
-import { parseMediaPlaylist, transcoderPids } from '../../test/helpers/media.js';
+import { parseMediaPlaylist, regionPerFrame, transcoderPids } from '../../test/helpers/media.js';
 import { startServerProcess } from '../../test/helpers/server-process.js';
 import { sleep, waitFor } from '../../test/helpers/wait.js';
 import { BOX_PX, coresRatio, decodeStrip, glassToGlass, pickModes, stallsIn, type MediaEvent } from './glass.js';
@@ -51,6 +51,8 @@ import { BITS, BOX, cpuSeconds, FPS, freePort, percentile, publish, type BenchPu
 const SECONDS = Number(process.env.HAWKER_BENCH_SECONDS ?? 60);
 const WARMUP = Number(process.env.HAWKER_BENCH_WARMUP ?? 10);
 const SAMPLE_MS = 100;
+/** how often the encoder's own lag is looked at (a decode of one 1 s segment) */
+const ENCODER_LOOK_MS = 4000;
 /** publish()'s default source: the barcode's boxes are placed on this frame */
 const SOURCE = { width: 1280, height: 720 };
 /** per mode: start-up, warm-up, window, and room for a slow start on a loaded machine */
@@ -99,6 +101,8 @@ interface Stream {
   /** the FFmpeg writing the HLS, for its CPU over a window (looked up each time: a restart moves it) */
   encoderPid(): number | null;
   encoderLabel: string;
+  /** the plain 720p playlist the encoder writes (on disk), to see how far behind the encoder itself is */
+  playlistFile: string;
   stop(): void;
 }
 
@@ -167,6 +171,21 @@ function progressOf(publisher: BenchPublisher): (from: number, to: number) => nu
     }
   });
   return (from, to) => reports.filter((r) => r.at >= from && r.at < to).map((r) => r.at - publisher.frameMadeAt(r.frame));
+}
+
+/**
+ * The frame number of the last frame in the newest segment a plain playlist lists (its barcode,
+ * decoded by FFmpeg), or null. What separates an encoder falling behind real time (a starved
+ * machine: its input waits in the RTMP relay) from a player falling behind the playlist.
+ */
+async function newestListedFrame(playlist: string): Promise<number | null> {
+  const text = await readFile(playlist, 'utf8').catch(() => null);
+  const last = text === null ? undefined : parseMediaPlaylist(text).entries.at(-1);
+  if (!last) return null;
+  const strip = { x: 0, y: 0, w: BITS * BOX, h: BOX };
+  const frames = await regionPerFrame(join(dirname(playlist), last.uri), strip, BITS * BOX_PX, BOX_PX).catch(() => null);
+  const frame = frames?.at(-1);
+  return frame ? decodeStrip(frame, BITS) : null;
 }
 
 const playlistReady = (file: string, segments: number) => existsSync(file) && parseMediaPlaylist(readFileSync(file, 'utf8')).entries.length >= segments;
@@ -283,6 +302,7 @@ async function startHawker(seconds: number, lowLatency: boolean): Promise<Stream
     frameMadeAt: publisher.frameMadeAt,
     publisherBehind: behind,
     encoderPid,
+    playlistFile: playlist,
     encoderLabel: `Hawker's pipeline FFmpeg (${defaultConfig.pipeline.ladder.map((r) => r.name).join('+')}, ${defaultConfig.pipeline.preset}, overlays, LL-HLS ${lowLatency ? 'on' : 'off'})`,
     stop: () => {
       stopPublisher();
@@ -322,7 +342,8 @@ async function startBare(seconds: number, http: BenchHttp): Promise<Stream> {
   const publisher = publish(url, seconds);
   const stopPublisher = onCleanup(() => publisher.stop());
   const behind = progressOf(publisher);
-  await waitFor('three segments from bare FFmpeg', () => playlistReady(join(out, '720p', 'index.m3u8'), 3), 40_000, 100);
+  const playlist = join(out, '720p', 'index.m3u8');
+  await waitFor('three segments from bare FFmpeg', () => playlistReady(playlist, 3), 40_000, 100);
   http.serveBare(out);
   return {
     masterUrl: `${http.base}/bare/master.m3u8`,
@@ -332,6 +353,7 @@ async function startBare(seconds: number, http: BenchHttp): Promise<Stream> {
     publisherBehind: behind,
     encoderPid: () => (ff.exitCode === null && ff.signalCode === null ? ff.pid! : null),
     encoderLabel: 'bare FFmpeg (same transcode, no overlays)',
+    playlistFile: playlist,
     stop: () => {
       http.serveBare(null);
       stopPublisher();
@@ -414,6 +436,8 @@ interface ModeResult {
   encoder: { label: string; cpuSeconds: number; cores: number } | null;
   loadAvg: { start: number; end: number };
   publisherBehind: { p50: number; max: number };
+  /** how old the newest listed segment's last frame was, looked at every ENCODER_LOOK_MS (ms) */
+  encoderBehind: { p50: number; max: number; looks: number };
   pageErrors: string[];
 }
 
@@ -460,9 +484,16 @@ async function play(browser: Browser, mode: Mode, stream: Stream, http: BenchHtt
     const loadStart = loadavg()[0]!;
     const pid = stream.encoderPid();
     const cpuStart = pid === null ? NaN : cpuSeconds(pid);
+    const encoderBehind: number[] = [];
+    let lookedAt = 0;
     while (Date.now() - from < SECONDS * 1000) {
       await sleep(Math.min(2000, Math.max(0, SECONDS * 1000 - (Date.now() - from))));
       await collect();
+      if (Date.now() - lookedAt >= ENCODER_LOOK_MS) {
+        lookedAt = Date.now();
+        const n = await newestListedFrame(stream.playlistFile);
+        if (n !== null) encoderBehind.push(lookedAt - stream.frameMadeAt(n));
+      }
     }
     const to = Date.now();
     const samePid = pid !== null && stream.encoderPid() === pid;
@@ -511,6 +542,7 @@ async function play(browser: Browser, mode: Mode, stream: Stream, http: BenchHtt
       encoder: samePid ? { label: stream.encoderLabel, cpuSeconds: encoderCpu, cores: encoderCpu / ((to - from) / 1000) } : null,
       loadAvg: { start: loadStart, end: loadEnd },
       publisherBehind: { p50: percentile(behind, 50), max: Math.max(...behind) },
+      encoderBehind: { p50: percentile(encoderBehind, 50), max: Math.max(...encoderBehind), looks: encoderBehind.length },
       pageErrors,
     };
   } finally {
@@ -587,7 +619,7 @@ console.log('');
 for (const r of results) {
   const rungs = Object.entries(r.rungs).map(([k, v]) => `${k} ${Math.round((100 * v) / Math.max(1, r.samples + r.unreadable + r.implausible))}%`).join(', ');
   const hls = r.hlsStallErrors === null ? '' : `; hls.js bufferStalledError ${r.hlsStallErrors}, fatal ${r.hlsFatalErrors}`;
-  console.log(`${r.name}: min ${s(r.min)}; ${r.unreadable} readings unreadable, ${r.implausible} impossible; rungs ${rungs}; seeks ${r.seeks}${hls}; publisher behind its schedule p50 ${Math.round(r.publisherBehind.p50)} ms, max ${Math.round(r.publisherBehind.max)} ms; load average ${r.loadAvg.start.toFixed(2)} -> ${r.loadAvg.end.toFixed(2)}${r.pageErrors.length ? `; page errors: ${r.pageErrors.join(' | ')}` : ''}`);
+  console.log(`${r.name}: min ${s(r.min)}; ${r.unreadable} readings unreadable, ${r.implausible} impossible; rungs ${rungs}; seeks ${r.seeks}${hls}; publisher behind its schedule p50 ${Math.round(r.publisherBehind.p50)} ms, max ${Math.round(r.publisherBehind.max)} ms; newest listed 720p frame's age p50 ${s(r.encoderBehind.p50)}, max ${s(r.encoderBehind.max)} (${r.encoderBehind.looks} looks); load average ${r.loadAvg.start.toFixed(2)} -> ${r.loadAvg.end.toFixed(2)}${r.pageErrors.length ? `; page errors: ${r.pageErrors.join(' | ')}` : ''}`);
   const mode = allModes.find((m) => m.id === r.id);
   const reference = mode?.cpuVs ? results.find((x) => x.id === mode.cpuVs) : undefined;
   const cpuRatio = r.encoder && reference?.encoder ? `; CPU ratio vs ${reference.name}: ${(r.encoder.cores / reference.encoder.cores).toFixed(3)}` : '';
@@ -608,6 +640,8 @@ const costs = results.map((r) => r.samplerCostP50);
 console.log(`\nEach reading is Date.now() in the page, taken just before the video is drawn into the canvas, minus when the publisher made that frame`);
 console.log(`(its clock estimate errs a few ms early). It counts up to one frame (${Math.round(1000 / FPS)} ms) that the frame had already been on screen; the draw`);
 console.log(`and read itself took p50 ${costs.map((c) => `${c.toFixed(1)}`).join(' / ')} ms (max ${Math.max(...results.map((r) => r.samplerCostMax)).toFixed(1)}) and comes after the timestamp. Stalls: the video's 'waiting' events in the window (time until 'playing').`);
+console.log(`The newest listed 720p frame's age: every ${ENCODER_LOOK_MS / 1000} s, the last frame of the newest segment in the plain 720p playlist on disk, read by FFmpeg, minus when it was made;`);
+console.log(`up to one segment of it is the segment's own length. Far above the glass-to-glass figure's floor it means the encoder, not the player, fell behind (a starved machine).`);
 mkdirSync('bench-out', { recursive: true });
 writeFileSync('bench-out/latency.json', JSON.stringify({ at: new Date().toISOString(), seconds: SECONDS, warmup: WARMUP, browserVersion, results }, null, 2));
 process.exit(0);
