@@ -1,5 +1,5 @@
-// The pure half of reading glass-to-glass latency off a video playing in Chromium
-// (scripts/bench/latency.ts). The page only copies the barcode strip (lib.ts barcodeFilter:
+// The pure half of the latency bench (scripts/bench/latency.ts): reading glass-to-glass latency
+// off a video playing in Chromium, choosing the modes a run plays, and the CPU ratio. The page only copies the barcode strip (lib.ts barcodeFilter:
 // BITS boxes along the top-left edge of the source) into a small canvas, each box shrunk to
 // BOX_PX x BOX_PX pixels, and sends the grey levels; deciding what they say happens here, in
 // Node, where it can be tested (the viewer page's CSP forbids eval, and a function handed to
@@ -74,4 +74,39 @@ export function stallsIn(events: readonly MediaEvent[], from: number, to: number
     ms += Math.min(resumed?.at ?? to, to) - e.at;
   }
   return { count, seconds: ms / 1000 };
+}
+
+/**
+ * The modes a run plays: all of them, or those HAWKER_BENCH_MODES names (comma-separated), in
+ * the order of `all` (setups are started and stopped along it). A name that matches no mode is
+ * an error rather than a mode silently left out of the run.
+ */
+export function pickModes<M extends { id: string }>(all: readonly M[], wanted: string | undefined): M[] {
+  if (wanted === undefined || wanted.trim() === '') return [...all];
+  const names = wanted.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const unknown = names.filter((n) => !all.some((m) => m.id === n));
+  if (unknown.length > 0) throw new Error(`HAWKER_BENCH_MODES: no mode ${unknown.join(', ')} (modes: ${all.map((m) => m.id).join(', ')})`);
+  return all.filter((m) => names.includes(m.id));
+}
+
+export interface CpuWindow {
+  cpuSeconds: number;
+  windowSeconds: number;
+}
+
+/**
+ * The encoder's cores (CPU-seconds per second of wall time) over every window of one setup,
+ * divided by the same over another's: the windows are pooled, not averaged, so a longer window
+ * weighs more. null when either side has no window with a measured CPU (an encoder that
+ * restarted mid-window has none).
+ */
+export function coresRatio(measured: readonly CpuWindow[], reference: readonly CpuWindow[]): number | null {
+  const cores = (ws: readonly CpuWindow[]) => {
+    const ok = ws.filter((w) => Number.isFinite(w.cpuSeconds) && w.windowSeconds > 0);
+    const seconds = ok.reduce((sum, w) => sum + w.windowSeconds, 0);
+    return seconds > 0 ? ok.reduce((sum, w) => sum + w.cpuSeconds, 0) / seconds : null;
+  };
+  const a = cores(measured);
+  const b = cores(reference);
+  return a === null || b === null || b === 0 ? null : a / b;
 }

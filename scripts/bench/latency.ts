@@ -7,39 +7,52 @@
 // machine, one clock). Stalls: the video's 'waiting' events once playback has begun (and, on the
 // bench's own hls.js page, hls.js's bufferStalledError).
 //
+// LL-HLS and plain HLS side by side (issue 17's "Must show"). Three setups, each started only if a
+// chosen mode plays it, and stopped after the last mode that does (one at a time on the machine):
+//  - hawker: a real server process as shipped (LL-HLS on, production x264 preset, overlays on), a
+//    show, the publisher over RTMP; one encode writes the plain HLS and the LL-HLS (tee muxer);
+//  - hawker-plain: the same with HAWKER_LLHLS=false, plain HLS only (the encoder's CPU without
+//    LL-HLS, and the viewer page's fallback);
+//  - bare: bare FFmpeg with Hawker's own transcode arguments (same ladder, preset and 1 s mpegts
+//    segments, no overlays), listening for RTMP itself, its output served by this bench's
+//    node:http static server.
 // Modes, played one after the other in one run, each for HAWKER_BENCH_SECONDS (60) after
 // HAWKER_BENCH_WARMUP (10) seconds of playing:
-//  1. Hawker's viewer page /watch/<id> on a phone viewport: a real server process (production
-//     x264 preset, overlays on as shipped), a show, the publisher over RTMP;
-//  2. a plain hls.js page (default config) served by this bench on another origin, playing the
-//     same show's public playback URL /hls/<id>/master.m3u8: what an embedding site gets;
-//  3. baseline: bare FFmpeg with Hawker's own transcode arguments (same ladder, preset and 1 s
-//     mpegts segments, no overlays), listening for RTMP itself, its output served by this bench's
-//     node:http static server, hls.js held one segment from the live edge (liveSyncDurationCount 1).
-// Printed: p50/p95/max per mode, readings, stalls, the ratios to the baseline, and the CPU-seconds
-// of the FFmpeg making the HLS over each measuring window. LL-HLS is one more setup (a server
-// with it switched on) and one more entry in `modes` (with cpuVs naming the plain mode, for the
-// CPU ratio the issue asks for). HAWKER_BENCH_MODES=viewer,baseline runs a subset.
+//  viewer        Hawker's viewer page /watch/<id> on a phone viewport, on hawker: it plays the LL
+//                master (data-live-src);
+//  hlsjs-ll      a plain hls.js page served by this bench on another origin, { lowLatencyMode: true }
+//                (hls.js's default, stated) and defaults otherwise, on the LL master
+//                /hls/<id>/ll.m3u8: what an embedding site gets from the LL URL;
+//  hlsjs         the same page, hls.js defaults, on the plain master /hls/<id>/master.m3u8 of
+//                hawker: what any plain HLS player gets;
+//  viewer-plain  the viewer page on hawker-plain: the page's figure without LL-HLS;
+//  baseline      hls.js held one segment from the live edge (liveSyncDurationCount 1) on bare.
+// Printed: p50/p95/max per mode, readings, stalls, the ratios to the baseline, the CPU-seconds of
+// the FFmpeg making the HLS over each measuring window, and the transcoder's cores with LL-HLS
+// over those without (the hawker modes' windows pooled against hawker-plain's; goal <= 1.05).
+// HAWKER_BENCH_MODES=viewer,viewer-plain runs a subset.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
-import { extname, join, resolve, sep } from 'node:path';
+import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { defaultConfig } from '../../src/config/defaults.js';
 import { buildTranscodeArgs } from '../../src/pipeline/ffmpeg-args.js';
 import { launchChromium } from '../../test/helpers/browser.js';
-import { parseMediaPlaylist, transcoderPids } from '../../test/helpers/media.js';
+import { parseMediaPlaylist, regionPerFrame, transcoderPids } from '../../test/helpers/media.js';
 import { startServerProcess } from '../../test/helpers/server-process.js';
 import { sleep, waitFor } from '../../test/helpers/wait.js';
-import { BOX_PX, decodeStrip, glassToGlass, stallsIn, type MediaEvent } from './glass.js';
+import { BOX_PX, coresRatio, decodeStrip, glassToGlass, pickModes, stallsIn, type MediaEvent } from './glass.js';
 import { BITS, BOX, cpuSeconds, FPS, freePort, percentile, publish, type BenchPublisher } from './lib.js';
 
 const SECONDS = Number(process.env.HAWKER_BENCH_SECONDS ?? 60);
 const WARMUP = Number(process.env.HAWKER_BENCH_WARMUP ?? 10);
 const SAMPLE_MS = 100;
+/** how often the encoder's own lag is looked at (a decode of one 1 s segment) */
+const ENCODER_LOOK_MS = 4000;
 /** publish()'s default source: the barcode's boxes are placed on this frame */
 const SOURCE = { width: 1280, height: 720 };
 /** per mode: start-up, warm-up, window, and room for a slow start on a loaded machine */
@@ -48,34 +61,35 @@ const HLS_JS = fileURLToPath(new URL('../../node_modules/hls.js/dist/hls.min.js'
 
 // ---- what is measured ------------------------------------------------------------------------
 
-type SetupName = 'hawker' | 'bare';
+type SetupName = 'hawker' | 'hawker-plain' | 'bare';
 
 interface Mode {
   id: string;
   name: string;
   setup: SetupName;
-  /** Hawker's viewer page on a phone, or the bench's own hls.js page with this config */
-  page: 'viewer' | { hlsConfig: Record<string, unknown> };
+  /** Hawker's viewer page on a phone, or the bench's own hls.js page with this config on the setup's LL or plain master */
+  page: 'viewer' | { hlsConfig: Record<string, unknown>; master: 'll' | 'plain' };
   /** the reference the other modes' latency is divided by */
   baseline?: true;
   /** the mode whose encoder CPU this one's is divided by (an LL-HLS mode: its plain twin) */
   cpuVs?: string;
 }
 
+// in setup order: each setup's modes together, so only one setup runs at a time
 const allModes: Mode[] = [
-  { id: 'viewer', name: 'Hawker viewer page (phone)', setup: 'hawker', page: 'viewer' },
-  { id: 'hlsjs', name: 'hls.js defaults, playback URL', setup: 'hawker', page: { hlsConfig: {} } },
-  { id: 'baseline', name: 'bare FFmpeg 1 s + hls.js 1 seg', setup: 'bare', page: { hlsConfig: { liveSyncDurationCount: 1 } }, baseline: true },
-  // issue 17, once LL-HLS exists: a 'hawker-llhls' setup and
-  // { id: 'viewer-ll', name: 'Hawker viewer page, LL-HLS', setup: 'hawker-llhls', page: 'viewer', cpuVs: 'viewer' },
+  { id: 'viewer', name: 'viewer page, LL-HLS (phone)', setup: 'hawker', page: 'viewer', cpuVs: 'viewer-plain' },
+  { id: 'hlsjs-ll', name: 'hls.js lowLatencyMode, ll.m3u8', setup: 'hawker', page: { hlsConfig: { lowLatencyMode: true }, master: 'll' }, cpuVs: 'viewer-plain' },
+  { id: 'hlsjs', name: 'hls.js defaults, master.m3u8', setup: 'hawker', page: { hlsConfig: {}, master: 'plain' }, cpuVs: 'viewer-plain' },
+  { id: 'viewer-plain', name: 'viewer page, LL-HLS off (phone)', setup: 'hawker-plain', page: 'viewer' },
+  { id: 'baseline', name: 'bare FFmpeg 1 s + hls.js 1 seg', setup: 'bare', page: { hlsConfig: { liveSyncDurationCount: 1 }, master: 'plain' }, baseline: true },
 ];
-const wanted = process.env.HAWKER_BENCH_MODES?.split(',').map((s) => s.trim());
-const modes = wanted ? allModes.filter((m) => wanted.includes(m.id)) : allModes;
-if (modes.length === 0) throw new Error(`HAWKER_BENCH_MODES names none of ${allModes.map((m) => m.id).join(', ')}`);
+const modes = pickModes(allModes, process.env.HAWKER_BENCH_MODES);
 
 /** A running stream the pages can play. */
 interface Stream {
   masterUrl: string;
+  /** the LL-HLS master, when the setup serves one */
+  llMasterUrl: string | null;
   viewerUrl: string | null;
   frameMadeAt(n: number): number;
   /**
@@ -87,6 +101,8 @@ interface Stream {
   /** the FFmpeg writing the HLS, for its CPU over a window (looked up each time: a restart moves it) */
   encoderPid(): number | null;
   encoderLabel: string;
+  /** the plain 720p playlist the encoder writes (on disk), to see how far behind the encoder itself is */
+  playlistFile: string;
   stop(): void;
 }
 
@@ -155,6 +171,21 @@ function progressOf(publisher: BenchPublisher): (from: number, to: number) => nu
     }
   });
   return (from, to) => reports.filter((r) => r.at >= from && r.at < to).map((r) => r.at - publisher.frameMadeAt(r.frame));
+}
+
+/**
+ * The frame number of the last frame in the newest segment a plain playlist lists (its barcode,
+ * decoded by FFmpeg), or null. What separates an encoder falling behind real time (a starved
+ * machine: its input waits in the RTMP relay) from a player falling behind the playlist.
+ */
+async function newestListedFrame(playlist: string): Promise<number | null> {
+  const text = await readFile(playlist, 'utf8').catch(() => null);
+  const last = text === null ? undefined : parseMediaPlaylist(text).entries.at(-1);
+  if (!last) return null;
+  const strip = { x: 0, y: 0, w: BITS * BOX, h: BOX };
+  const frames = await regionPerFrame(join(dirname(playlist), last.uri), strip, BITS * BOX_PX, BOX_PX).catch(() => null);
+  const frame = frames?.at(-1);
+  return frame ? decodeStrip(frame, BITS) : null;
 }
 
 const playlistReady = (file: string, segments: number) => existsSync(file) && parseMediaPlaylist(readFileSync(file, 'utf8')).entries.length >= segments;
@@ -227,9 +258,17 @@ type BenchHttp = Awaited<ReturnType<typeof startBenchHttp>>;
 
 // ---- setups ----------------------------------------------------------------------------------
 
-/** Hawker as shipped: a server process, a show, the publisher over RTMP; live once it plays. */
-async function startHawker(seconds: number): Promise<Stream> {
-  const server = await startServerProcess({ preset: defaultConfig.pipeline.preset, env: { HAWKER_LOG_LEVEL: 'info' } });
+/**
+ * Hawker: a server process, a show, the publisher over RTMP; live once it plays. LL-HLS on is the
+ * server as shipped (the default); off is HAWKER_LLHLS=false. Either way the bench checks the
+ * server does what the setup claims (the LL master served or not, the viewer page's live source)
+ * before anything is measured.
+ */
+async function startHawker(seconds: number, lowLatency: boolean): Promise<Stream> {
+  const server = await startServerProcess({
+    preset: defaultConfig.pipeline.preset,
+    env: { HAWKER_LOG_LEVEL: 'info', ...(!lowLatency && { HAWKER_LLHLS: 'false' }) },
+  });
   const stopServer = onCleanup(() => {
     server.kill();
     rmSync(server.dataDir, { recursive: true, force: true });
@@ -241,15 +280,30 @@ async function startHawker(seconds: number): Promise<Stream> {
   const playlist = join(server.dataDir, 'media', 'hls', show.id, '720p', 'index.m3u8');
   await waitFor('the show to go live', async () => ((await (await server.api(`/api/shows/${show.id}`)).json()) as { status: string }).status === 'live', 40_000, 250);
   await waitFor('three segments in the 720p playlist', () => playlistReady(playlist, 3), 40_000, 100);
+  const llMaster = `/hls/${show.id}/ll.m3u8`;
+  if (lowLatency) {
+    await waitFor('parts in the LL-HLS 720p playlist', async () => {
+      const res = await fetch(`${server.httpUrl}/hls/${show.id}/ll-720p/index.m3u8`);
+      return res.ok && (await res.text()).includes('#EXT-X-PART:');
+    }, 40_000, 200);
+  }
+  const llStatus = (await fetch(`${server.httpUrl}${llMaster}`)).status;
+  const watchHtml = await (await fetch(`${server.httpUrl}/watch/${show.id}`)).text();
+  const liveSrc = /data-live-src="([^"]*)"/.exec(watchHtml)?.[1] ?? null;
+  if (lowLatency ? llStatus !== 200 || liveSrc !== llMaster : llStatus !== 404 || liveSrc !== null) {
+    throw new Error(`LL-HLS ${lowLatency ? 'on' : 'off'}: ${llMaster} answered ${llStatus} and the viewer page's data-live-src is ${liveSrc ?? 'absent'}`);
+  }
   // the transcode, not a poster or clip FFmpeg the server may also run
   const encoderPid = () => transcoderPids(server.pid)[0] ?? null;
   return {
     masterUrl: `${server.httpUrl}/hls/${show.id}/master.m3u8`,
+    llMasterUrl: lowLatency ? `${server.httpUrl}${llMaster}` : null,
     viewerUrl: `${server.httpUrl}/watch/${show.id}`,
     frameMadeAt: publisher.frameMadeAt,
     publisherBehind: behind,
     encoderPid,
-    encoderLabel: `Hawker's pipeline FFmpeg (${defaultConfig.pipeline.ladder.map((r) => r.name).join('+')}, ${defaultConfig.pipeline.preset}, overlays)`,
+    playlistFile: playlist,
+    encoderLabel: `Hawker's pipeline FFmpeg (${defaultConfig.pipeline.ladder.map((r) => r.name).join('+')}, ${defaultConfig.pipeline.preset}, overlays, LL-HLS ${lowLatency ? 'on' : 'off'})`,
     stop: () => {
       stopPublisher();
       stopServer();
@@ -288,15 +342,18 @@ async function startBare(seconds: number, http: BenchHttp): Promise<Stream> {
   const publisher = publish(url, seconds);
   const stopPublisher = onCleanup(() => publisher.stop());
   const behind = progressOf(publisher);
-  await waitFor('three segments from bare FFmpeg', () => playlistReady(join(out, '720p', 'index.m3u8'), 3), 40_000, 100);
+  const playlist = join(out, '720p', 'index.m3u8');
+  await waitFor('three segments from bare FFmpeg', () => playlistReady(playlist, 3), 40_000, 100);
   http.serveBare(out);
   return {
     masterUrl: `${http.base}/bare/master.m3u8`,
+    llMasterUrl: null,
     viewerUrl: null,
     frameMadeAt: publisher.frameMadeAt,
     publisherBehind: behind,
     encoderPid: () => (ff.exitCode === null && ff.signalCode === null ? ff.pid! : null),
     encoderLabel: 'bare FFmpeg (same transcode, no overlays)',
+    playlistFile: playlist,
     stop: () => {
       http.serveBare(null);
       stopPublisher();
@@ -379,16 +436,19 @@ interface ModeResult {
   encoder: { label: string; cpuSeconds: number; cores: number } | null;
   loadAvg: { start: number; end: number };
   publisherBehind: { p50: number; max: number };
+  /** how old the newest listed segment's last frame was, looked at every ENCODER_LOOK_MS (ms) */
+  encoderBehind: { p50: number; max: number; looks: number };
   pageErrors: string[];
 }
 
 async function play(browser: Browser, mode: Mode, stream: Stream, http: BenchHttp): Promise<ModeResult> {
   const phone = mode.page === 'viewer';
+  const src = mode.page === 'viewer' ? null : mode.page.master === 'll' ? stream.llMasterUrl : stream.masterUrl;
   const url =
     mode.page === 'viewer'
       ? stream.viewerUrl
-      : `${http.base}/player?${new URLSearchParams({ src: stream.masterUrl, config: JSON.stringify(mode.page.hlsConfig) }).toString()}`;
-  if (!url) throw new Error(`${mode.name}: the ${mode.setup} setup has no viewer page`);
+      : src && `${http.base}/player?${new URLSearchParams({ src, config: JSON.stringify(mode.page.hlsConfig) }).toString()}`;
+  if (!url) throw new Error(`${mode.name}: the ${mode.setup} setup has no ${mode.page === 'viewer' ? 'viewer page' : 'LL-HLS master'}`);
   const context = await browser.newContext(phone ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } : { viewport: { width: 1280, height: 720 } });
   try {
     const page = await context.newPage();
@@ -424,9 +484,16 @@ async function play(browser: Browser, mode: Mode, stream: Stream, http: BenchHtt
     const loadStart = loadavg()[0]!;
     const pid = stream.encoderPid();
     const cpuStart = pid === null ? NaN : cpuSeconds(pid);
+    const encoderBehind: number[] = [];
+    let lookedAt = 0;
     while (Date.now() - from < SECONDS * 1000) {
       await sleep(Math.min(2000, Math.max(0, SECONDS * 1000 - (Date.now() - from))));
       await collect();
+      if (Date.now() - lookedAt >= ENCODER_LOOK_MS) {
+        lookedAt = Date.now();
+        const n = await newestListedFrame(stream.playlistFile);
+        if (n !== null) encoderBehind.push(lookedAt - stream.frameMadeAt(n));
+      }
     }
     const to = Date.now();
     const samePid = pid !== null && stream.encoderPid() === pid;
@@ -475,6 +542,7 @@ async function play(browser: Browser, mode: Mode, stream: Stream, http: BenchHtt
       encoder: samePid ? { label: stream.encoderLabel, cpuSeconds: encoderCpu, cores: encoderCpu / ((to - from) / 1000) } : null,
       loadAvg: { start: loadStart, end: loadEnd },
       publisherBehind: { p50: percentile(behind, 50), max: Math.max(...behind) },
+      encoderBehind: { p50: percentile(encoderBehind, 50), max: Math.max(...encoderBehind), looks: encoderBehind.length },
       pageErrors,
     };
   } finally {
@@ -512,7 +580,7 @@ try {
     if (!stream) {
       // the publisher runs for every mode that plays this setup, with room to spare
       const seconds = modes.filter((m) => m.setup === mode.setup).length * MODE_BUDGET_SECONDS + 60;
-      stream = mode.setup === 'hawker' ? await startHawker(seconds) : await startBare(seconds, http);
+      stream = mode.setup === 'bare' ? await startBare(seconds, http) : await startHawker(seconds, mode.setup === 'hawker');
       running.set(mode.setup, stream);
     }
     console.error(`${new Date().toISOString()} ${mode.name}: playing ${SECONDS} s after ${WARMUP} s of warm-up`);
@@ -539,8 +607,9 @@ try {
 const s = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(2)} s` : 'n/a');
 const baseline = results.find((r) => allModes.find((m) => m.id === r.id)?.baseline);
 const pad = (text: string, width: number) => text.padEnd(width);
-console.log(`\nHawker glass-to-glass latency bench (today's plain HLS): 720p30 test pattern with a burned-in frame counter over RTMP,`);
-console.log(`ladder ${defaultConfig.pipeline.ladder.map((r) => r.name).join('+')}, x264 ${defaultConfig.pipeline.preset}, ${defaultConfig.pipeline.segmentSeconds} s segments; Chromium ${browserVersion} headless; ${SECONDS} s per mode after ${WARMUP} s of warm-up, one mode at a time, read every ${SAMPLE_MS} ms\n`);
+const setupOf = (r: ModeResult) => allModes.find((m) => m.id === r.id)?.setup;
+console.log(`\nHawker glass-to-glass latency bench, LL-HLS and plain HLS: 720p30 test pattern with a burned-in frame counter over RTMP,`);
+console.log(`ladder ${defaultConfig.pipeline.ladder.map((r) => r.name).join('+')}, x264 ${defaultConfig.pipeline.preset}, ${defaultConfig.pipeline.segmentSeconds} s segments, LL-HLS parts of ${defaultConfig.pipeline.lowLatency.partSeconds} s; Chromium ${browserVersion} headless; ${SECONDS} s per mode after ${WARMUP} s of warm-up, one mode at a time, read every ${SAMPLE_MS} ms\n`);
 console.log(`${pad('mode', 33)}${pad('readings', 10)}${pad('p50', 9)}${pad('p95', 9)}${pad('max', 9)}${pad('stalls', 16)}vs baseline p50 / p95`);
 for (const r of results) {
   const ratio = baseline && r !== baseline ? `${(r.p50 / baseline.p50).toFixed(2)} / ${(r.p95 / baseline.p95).toFixed(2)}` : r === baseline ? '(baseline)' : 'n/a';
@@ -550,16 +619,29 @@ console.log('');
 for (const r of results) {
   const rungs = Object.entries(r.rungs).map(([k, v]) => `${k} ${Math.round((100 * v) / Math.max(1, r.samples + r.unreadable + r.implausible))}%`).join(', ');
   const hls = r.hlsStallErrors === null ? '' : `; hls.js bufferStalledError ${r.hlsStallErrors}, fatal ${r.hlsFatalErrors}`;
-  console.log(`${r.name}: min ${s(r.min)}; ${r.unreadable} readings unreadable, ${r.implausible} impossible; rungs ${rungs}; seeks ${r.seeks}${hls}; publisher behind its schedule p50 ${Math.round(r.publisherBehind.p50)} ms, max ${Math.round(r.publisherBehind.max)} ms; load average ${r.loadAvg.start.toFixed(2)} -> ${r.loadAvg.end.toFixed(2)}${r.pageErrors.length ? `; page errors: ${r.pageErrors.join(' | ')}` : ''}`);
+  console.log(`${r.name}: min ${s(r.min)}; ${r.unreadable} readings unreadable, ${r.implausible} impossible; rungs ${rungs}; seeks ${r.seeks}${hls}; publisher behind its schedule p50 ${Math.round(r.publisherBehind.p50)} ms, max ${Math.round(r.publisherBehind.max)} ms; newest listed 720p frame's age p50 ${s(r.encoderBehind.p50)}, max ${s(r.encoderBehind.max)} (${r.encoderBehind.looks} looks); load average ${r.loadAvg.start.toFixed(2)} -> ${r.loadAvg.end.toFixed(2)}${r.pageErrors.length ? `; page errors: ${r.pageErrors.join(' | ')}` : ''}`);
   const mode = allModes.find((m) => m.id === r.id);
   const reference = mode?.cpuVs ? results.find((x) => x.id === mode.cpuVs) : undefined;
   const cpuRatio = r.encoder && reference?.encoder ? `; CPU ratio vs ${reference.name}: ${(r.encoder.cores / reference.encoder.cores).toFixed(3)}` : '';
   console.log(`  ${r.encoder ? `${r.encoder.label}: ${r.encoder.cpuSeconds.toFixed(1)} CPU-s over the ${r.windowSeconds.toFixed(1)} s window (${r.encoder.cores.toFixed(3)} cores)${cpuRatio}` : 'encoder CPU: n/a (it restarted or stopped during the window)'}`);
 }
+const cpuWindows = (setup: SetupName) =>
+  results.filter((r) => setupOf(r) === setup && r.encoder).map((r) => ({ cpuSeconds: r.encoder!.cpuSeconds, windowSeconds: r.windowSeconds }));
+const llCpu = coresRatio(cpuWindows('hawker'), cpuWindows('hawker-plain'));
+if (results.some((r) => setupOf(r) === 'hawker') && results.some((r) => setupOf(r) === 'hawker-plain')) {
+  console.log(`\nTranscoder CPU, LL-HLS on / off (every hawker window pooled against every hawker-plain one): ${llCpu === null ? 'n/a (no window measured on one side)' : `${llCpu.toFixed(3)} (goal <= 1.05)`}`);
+}
+const llViewer = results.find((r) => r.id === 'viewer');
+if (llViewer) {
+  const met = llViewer.p50 <= 1500 && llViewer.p95 <= 2500 && llViewer.stalls.count === 0;
+  console.log(`Viewer page on LL-HLS against the goal (p50 <= 1.5 s, p95 <= 2.5 s, 0 stalls in ${llViewer.windowSeconds.toFixed(0)} s): ${met ? 'met' : 'not met'}`);
+}
 const costs = results.map((r) => r.samplerCostP50);
 console.log(`\nEach reading is Date.now() in the page, taken just before the video is drawn into the canvas, minus when the publisher made that frame`);
 console.log(`(its clock estimate errs a few ms early). It counts up to one frame (${Math.round(1000 / FPS)} ms) that the frame had already been on screen; the draw`);
 console.log(`and read itself took p50 ${costs.map((c) => `${c.toFixed(1)}`).join(' / ')} ms (max ${Math.max(...results.map((r) => r.samplerCostMax)).toFixed(1)}) and comes after the timestamp. Stalls: the video's 'waiting' events in the window (time until 'playing').`);
+console.log(`The newest listed 720p frame's age: every ${ENCODER_LOOK_MS / 1000} s, the last frame of the newest segment in the plain 720p playlist on disk, read by FFmpeg, minus when it was made;`);
+console.log(`up to one segment of it is the segment's own length. Far above the glass-to-glass figure's floor it means the encoder, not the player, fell behind (a starved machine).`);
 mkdirSync('bench-out', { recursive: true });
 writeFileSync('bench-out/latency.json', JSON.stringify({ at: new Date().toISOString(), seconds: SECONDS, warmup: WARMUP, browserVersion, results }, null, 2));
 process.exit(0);

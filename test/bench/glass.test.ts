@@ -1,5 +1,5 @@
 import t from 'tap';
-import { BOX_PX, decodeStrip, glassToGlass, stallsIn } from '../../scripts/bench/glass.js';
+import { BOX_PX, coresRatio, decodeStrip, glassToGlass, pickModes, stallsIn } from '../../scripts/bench/glass.js';
 
 // The latency bench's reader (scripts/bench/glass.ts), fed strips shaped like what the page
 // copies out of the video: 16 boxes of BOX_PX x BOX_PX grey levels.
@@ -72,4 +72,24 @@ t.test('stalls inside the window: waiting events and how long until playing agai
   t.same(stallsIn(events, 1_000, 9_000), { count: 1, seconds: 0.4 });
   t.same(stallsIn([{ type: 'waiting', at: 8_000 }, { type: 'playing', at: 12_000 }], 0, 10_000), { count: 1, seconds: 2 }, 'cut at the end of the window');
   t.same(stallsIn([], 0, 10_000), { count: 0, seconds: 0 });
+});
+
+t.test('the modes a run plays: all, or the ones named, in the bench\'s own order', async (t) => {
+  const all = [{ id: 'viewer' }, { id: 'hlsjs-ll' }, { id: 'hlsjs' }, { id: 'viewer-plain' }, { id: 'baseline' }];
+  t.same(pickModes(all, undefined), all, 'none named: all');
+  t.same(pickModes(all, ' '), all, 'an empty variable: all');
+  t.same(pickModes(all, 'baseline, viewer'), [{ id: 'viewer' }, { id: 'baseline' }], 'named in another order: the bench order');
+  t.same(pickModes(all, 'viewer-plain,'), [{ id: 'viewer-plain' }], 'a trailing comma');
+  t.throws(() => pickModes(all, 'viewer,hls-js'), /no mode hls-js/, 'a typo is an error, not a mode left out');
+});
+
+t.test('the CPU ratio pools the windows of each side', async (t) => {
+  const on = [{ cpuSeconds: 33, windowSeconds: 60 }, { cpuSeconds: 11, windowSeconds: 20 }];
+  const off = [{ cpuSeconds: 30, windowSeconds: 60 }];
+  t.equal(coresRatio(on, off)!.toFixed(3), '1.100', '44 CPU-s over 80 s against 30 over 60');
+  t.equal(coresRatio(off, off), 1);
+  t.equal(coresRatio([{ cpuSeconds: NaN, windowSeconds: 60 }, ...on], off)!.toFixed(3), '1.100', 'a window whose encoder restarted is left out');
+  t.equal(coresRatio([{ cpuSeconds: NaN, windowSeconds: 60 }], off), null, 'nothing measured on one side');
+  t.equal(coresRatio(on, []), null, 'no reference');
+  t.equal(coresRatio(on, [{ cpuSeconds: 0, windowSeconds: 60 }]), null, 'a reference that used no CPU');
 });
