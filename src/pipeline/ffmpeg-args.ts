@@ -99,6 +99,10 @@ export function buildTranscodeArgs(input: TranscodeArgsInput): string[] {
   args.push(
     '-c:v', 'libx264',
     '-preset', input.preset,
+    // LL-HLS: no lookahead, no B-frames, slices instead of frame threads. x264 otherwise holds
+    // about half a second of frames (rc-lookahead 10, 3 B-frames, a frame per thread) before the
+    // first packet of a frame leaves it, more than two parts.
+    ...(input.lowLatency ? ['-tune', 'zerolatency'] : []),
     '-profile:v', 'high',
     // Keyframes on the segment grid in every rung, whatever the source's GOP: players can
     // switch renditions at any segment boundary.

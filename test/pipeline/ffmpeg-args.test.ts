@@ -47,6 +47,8 @@ t.test('LL-HLS: one encode through the tee muxer to the HLS muxer and a CMAF seg
   // the encoders are the plain transcode's; nothing is encoded twice
   t.equal(args.filter((a) => a === 'libx264').length, 1);
   t.equal(args[args.indexOf('-flags') + 1], '+global_header', 'MP4 wants the codec headers out of band');
+  t.equal(args[args.indexOf('-tune') + 1], 'zerolatency', 'x264 holds no frames back (lookahead, B-frames, frame threads)');
+  t.notOk(buildTranscodeArgs(base).includes('-tune'), 'plain HLS keeps x264\'s defaults for the preset');
   t.equal(args.at(-3), '-f');
   t.equal(args.at(-2), 'tee');
   const outputs = args.at(-1)!;
