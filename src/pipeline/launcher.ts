@@ -172,16 +172,10 @@ export class TranscodeLauncher {
     const existing = this.lowLatency.get(showId);
     if (existing && existsSync(join(showDir, llRungDir(pipeline.ladder[0]!.name)))) return existing;
     if (existing) this.dropLowLatency(showId, existing);
-    const sizes = rungSizes(source, pipeline.ladder);
     const fps = outputFps(source.fps) ?? source.fps ?? 30;
     const ll = new LlShowPackager({
       showDir,
-      rungs: pipeline.ladder.map((r, i) => ({
-        name: r.name,
-        width: sizes[i]!.width,
-        height: sizes[i]!.height,
-        bandwidth: Math.round((r.videoKbps + r.audioKbps) * 1000 * 1.1),
-      })),
+      rungs: pipeline.ladder.map((r) => r.name),
       targetDurationS: pipeline.segmentSeconds,
       partTargetS: partTargetFor(pipeline.lowLatency.partSeconds, fps),
       logger: this.log.child({ show: showId }),

@@ -24,18 +24,11 @@ import { BlockingWaiters } from './llhls-waiters.js';
 export const LL_MASTER_PLAYLIST = 'll.m3u8';
 export const llRungDir = (rungName: string) => `ll-${rungName}`;
 
-export interface LlRung {
-  name: string;
-  width: number;
-  height: number;
-  /** bits per second of video + audio, for the master playlist's BANDWIDTH */
-  bandwidth: number;
-}
-
 export interface LlShowOptions {
   /** <hlsRoot>/<showId> */
   showDir: string;
-  rungs: readonly LlRung[];
+  /** the ladder's rung names, top first */
+  rungs: readonly string[];
   targetDurationS: number;
   partTargetS: number;
   logger: Logger;
@@ -45,13 +38,35 @@ export interface LlShowOptions {
 
 const SEGMENT_FILE = /^seg_(\d{6,})\.m4s$/;
 
+/**
+ * The plain master with each variant's URI pointed at its LL rung, every rung named with its
+ * CODECS (null: not yet). VERSION 9 for what the LL media playlists use.
+ */
+export function llMasterFrom(plainMaster: string, rungs: readonly string[]): string | null {
+  const lines = ['#EXTM3U', '#EXT-X-VERSION:9', '#EXT-X-INDEPENDENT-SEGMENTS'];
+  const seen = new Set<string>();
+  let streamInf: string | null = null;
+  for (const line of plainMaster.split('\n')) {
+    if (line.startsWith('#EXT-X-STREAM-INF:')) streamInf = line;
+    else if (streamInf && line && !line.startsWith('#')) {
+      const rung = line.split('/')[0]!;
+      if (rungs.includes(rung) && streamInf.includes('CODECS=')) {
+        lines.push(streamInf, `${llRungDir(rung)}/index.m3u8`);
+        seen.add(rung);
+      }
+      streamInf = null;
+    }
+  }
+  return rungs.every((r) => seen.has(r)) ? `${lines.join('\n')}\n` : null;
+}
+
 /** The highest segment file number in the show's LL folders, or -1. */
-function lastFileNumber(showDir: string, rungs: readonly LlRung[]): number {
+function lastFileNumber(showDir: string, rungs: readonly string[]): number {
   let last = -1;
   for (const rung of rungs) {
     let names: string[];
     try {
-      names = readdirSync(join(showDir, llRungDir(rung.name)));
+      names = readdirSync(join(showDir, llRungDir(rung)));
     } catch {
       continue;
     }
@@ -64,7 +79,7 @@ function lastFileNumber(showDir: string, rungs: readonly LlRung[]): number {
 }
 
 interface RungEntry {
-  rung: LlRung;
+  rung: string;
   packager: RungPackager;
   waiters: BlockingWaiters;
   /** rendered playlists for the current state: full and delta */
@@ -89,10 +104,10 @@ export class LlShowPackager {
     // goes back.
     const firstMsn = lastFileNumber(options.showDir, options.rungs) + 1;
     this.entries = options.rungs.map((rung) => {
-      mkdirSync(join(options.showDir, llRungDir(rung.name)), { recursive: true });
+      mkdirSync(join(options.showDir, llRungDir(rung)), { recursive: true });
       return {
         rung,
-        packager: new RungPackager({ dir: join(options.showDir, llRungDir(rung.name)), firstMsn, targetDurationS: options.targetDurationS, partTargetS: options.partTargetS }),
+        packager: new RungPackager({ dir: join(options.showDir, llRungDir(rung)), firstMsn, targetDurationS: options.targetDurationS, partTargetS: options.partTargetS }),
         waiters: new BlockingWaiters(blockingTimeoutMs(options.targetDurationS)),
         cache: { full: null, delta: null },
         broken: false,
@@ -118,14 +133,14 @@ export class LlShowPackager {
   start(): void {
     for (const entry of this.entries) {
       try {
-        const watcher = watch(this.dirFor(entry.rung.name), () => this.refresh());
+        const watcher = watch(this.dirFor(entry.rung), () => this.refresh());
         // the poll is unref'd too: a packager nobody stopped never holds the process open
         watcher.unref();
         // inotify failing (a watch limit reached) leaves the poll doing the work
-        watcher.on('error', (err) => this.log.warn({ err, rung: entry.rung.name }, 'folder watch failed; polling only'));
+        watcher.on('error', (err) => this.log.warn({ err, rung: entry.rung }, 'folder watch failed; polling only'));
         this.watchers.push(watcher);
       } catch (err) {
-        this.log.warn({ err, rung: entry.rung.name }, 'folder watch unavailable; polling only');
+        this.log.warn({ err, rung: entry.rung }, 'folder watch unavailable; polling only');
       }
     }
     this.poll = setInterval(() => this.refresh(), this.options.pollMs ?? 50);
@@ -160,7 +175,7 @@ export class LlShowPackager {
         // not what FFmpeg writes (a torn or foreign file): this rung stops growing, the others
         // and the plain HLS go on
         entry.broken = true;
-        this.log.error({ err, rung: entry.rung.name }, 'LL-HLS rung stopped: its files could not be read');
+        this.log.error({ err, rung: entry.rung }, 'LL-HLS rung stopped: its files could not be read');
       }
     }
     if (changed) this.changed();
@@ -177,7 +192,7 @@ export class LlShowPackager {
       renditionReports: this.entries.flatMap((other) => {
         if (other === entry) return [];
         const last = lastPosition({ ...other.packager.state(), renditionReports: [] });
-        return last ? [{ uri: `../${llRungDir(other.rung.name)}/index.m3u8`, lastMsn: last.msn, lastPart: last.part }] : [];
+        return last ? [{ uri: `../${llRungDir(other.rung)}/index.m3u8`, lastMsn: last.msn, lastPart: last.part }] : [];
       }),
     };
   }
@@ -202,7 +217,7 @@ export class LlShowPackager {
    * closed the connection: a held request then stops waiting.
    */
   async mediaPlaylist(rungName: string, directives: DeliveryDirectives, gone?: Promise<void>): Promise<string> {
-    const entry = this.entries.find((e) => e.rung.name === rungName);
+    const entry = this.entries.find((e) => e.rung === rungName);
     if (!entry) throw new HawkerError('MEDIA_NOT_FOUND');
     const state = this.stateOf(entry);
     if (state.segments.length === 0 && !state.pending?.parts.length && directives.msn === null) {
@@ -230,15 +245,16 @@ export class LlShowPackager {
     return this.render(entry, directives.skip);
   }
 
-  private codecsCache: { mtimeMs: number; codecs: Map<string, string> } | null = null;
+  private masterCache: { mtimeMs: number; text: string | null } | null = null;
 
   /**
-   * Each rung's CODECS as FFmpeg wrote them into the plain master (the same encode, so the same
-   * codecs): hls.js without them kept a phone on the lowest rung at an 18 Mbit/s estimate, and
-   * Safari needs them to pick a rendition. Re-read when FFmpeg rewrites the file (a reconnect
-   * with another shape changes the profile level).
+   * The master playlist of the LL renditions: the plain master FFmpeg writes for the same encode
+   * (its BANDWIDTH, RESOLUTION and CODECS), each variant pointed at its LL rung. Without CODECS
+   * hls.js kept a phone on the lowest rung at an 18 Mbit/s estimate, and a reconnect in another
+   * shape rewrites the file, so it is read again when it changes. Null (404, a player asks again)
+   * until FFmpeg has written it with every rung (its first plain segment, ~1 s after the first part).
    */
-  private rungCodecs(): Map<string, string> | null {
+  masterPlaylist(): string | null {
     const file = join(this.options.showDir, 'master.m3u8');
     let mtimeMs: number;
     try {
@@ -246,33 +262,8 @@ export class LlShowPackager {
     } catch {
       return null;
     }
-    if (this.codecsCache?.mtimeMs === mtimeMs) return this.codecsCache.codecs;
-    const codecs = new Map<string, string>();
-    let pending: string | null = null;
-    for (const line of readFileSync(file, 'utf8').split('\n')) {
-      if (line.startsWith('#EXT-X-STREAM-INF:')) pending = /CODECS="([^"]+)"/.exec(line)?.[1] ?? null;
-      else if (line && !line.startsWith('#')) {
-        const rung = line.split('/')[0]!;
-        if (pending) codecs.set(rung, pending);
-        pending = null;
-      }
-    }
-    this.codecsCache = { mtimeMs, codecs };
-    return codecs;
-  }
-
-  /**
-   * The master playlist of the LL renditions; null until FFmpeg has named the codecs (its first
-   * plain segment, about a second after the first part): a player asks again.
-   */
-  masterPlaylist(): string | null {
-    const codecs = this.rungCodecs();
-    if (!codecs || this.options.rungs.some((r) => !codecs.has(r.name))) return null;
-    const lines = ['#EXTM3U', '#EXT-X-VERSION:9', '#EXT-X-INDEPENDENT-SEGMENTS'];
-    for (const { name, width, height, bandwidth } of this.options.rungs) {
-      lines.push(`#EXT-X-STREAM-INF:BANDWIDTH=${bandwidth},RESOLUTION=${width}x${height},CODECS="${codecs.get(name)}"`, `${llRungDir(name)}/index.m3u8`);
-    }
-    return `${lines.join('\n')}\n`;
+    if (this.masterCache?.mtimeMs !== mtimeMs) this.masterCache = { mtimeMs, text: llMasterFrom(readFileSync(file, 'utf8'), this.options.rungs) };
+    return this.masterCache.text;
   }
 
   /** The show ended: the last parts are listed, the playlists end, every held request is answered. */
@@ -286,7 +277,7 @@ export class LlShowPackager {
       try {
         await entry.packager.finish();
       } catch (err) {
-        this.log.error({ err, rung: entry.rung.name }, 'LL-HLS rung could not be finished');
+        this.log.error({ err, rung: entry.rung }, 'LL-HLS rung could not be finished');
       }
     }
     this.changed();
