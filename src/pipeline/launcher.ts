@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HawkerConfig } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
@@ -91,6 +92,10 @@ export class TranscodeLauncher {
   private readonly pool: ProcessPool;
   /** each live show's LL-HLS packager (pipeline.lowLatency.enabled) */
   private readonly lowLatency = new Map<string, LlShowPackager>();
+  /** ended shows whose LL-HLS files go once players have read the last parts */
+  private readonly lowLatencyRemovals = new Map<string, NodeJS.Timeout>();
+  /** LL-HLS playlists being ended (close waits for them) */
+  private readonly lowLatencyEnding = new Set<Promise<void>>();
 
   constructor(private readonly options: TranscodeLauncherOptions) {
     this.log = options.logger.child({ module: 'pipeline' });
@@ -238,30 +243,43 @@ export class TranscodeLauncher {
   end(showId: string): void {
     endPlaylists(this.mediaDir(showId));
     this.options.overlays?.release(showId);
+    // The recording is the plain HLS; the LL files are a second copy of the live show, kept
+    // while players finish the last parts, then removed. Also when no packager is left (the
+    // server restarted after the show's last publish): the files are on disk all the same.
     const ll = this.lowLatency.get(showId);
-    if (!ll) return;
-    // The recording is the plain HLS; the LL files are a second copy of the live edge, kept
-    // while players finish the last parts, then removed.
-    ll.end()
+    const ending: Promise<void> = (ll ? ll.end() : Promise.resolve())
       .catch((err: unknown) => this.log.error({ err, show: showId }, 'LL-HLS playlists could not be ended'))
-      .finally(() => {
-        const timer = setTimeout(() => {
-          if (this.lowLatency.get(showId) !== ll) return;
-          this.dropLowLatency(showId, ll);
-          try {
-            for (const rung of this.options.config.pipeline.ladder) {
-              rmSync(join(this.mediaDir(showId), llRungDir(rung.name)), { recursive: true, force: true });
-            }
-          } catch (err) {
-            this.log.warn({ err, show: showId }, 'LL-HLS files of an ended show could not be removed');
-          }
-        }, LL_KEPT_AFTER_END_MS);
+      .then(() => {
+        const timer = setTimeout(() => void this.removeLowLatency(showId), LL_KEPT_AFTER_END_MS);
         timer.unref();
-      });
+        this.lowLatencyRemovals.set(showId, timer);
+      })
+      .finally(() => this.lowLatencyEnding.delete(ending));
+    this.lowLatencyEnding.add(ending);
   }
 
-  /** Stops every LL-HLS packager (the server stops). */
+  /** drops the ended show's packager and deletes its LL files (off the event loop: a long show has thousands) */
+  private async removeLowLatency(showId: string): Promise<void> {
+    clearTimeout(this.lowLatencyRemovals.get(showId));
+    this.lowLatencyRemovals.delete(showId);
+    const ll = this.lowLatency.get(showId);
+    if (ll) this.dropLowLatency(showId, ll);
+    await Promise.all(
+      this.options.config.pipeline.ladder.map((rung) =>
+        rm(join(this.mediaDir(showId), llRungDir(rung.name)), { recursive: true, force: true }).catch((err: unknown) =>
+          this.log.warn({ err, show: showId }, 'LL-HLS files of an ended show could not be removed'),
+        ),
+      ),
+    );
+  }
+
+  /**
+   * Stops every LL-HLS packager (the server stops). The shows that ended (every live show, on
+   * SIGTERM) lose their LL files now: the minute's timer would not outlive the process.
+   */
   async close(): Promise<void> {
+    await Promise.all([...this.lowLatencyEnding]);
+    await Promise.all([...this.lowLatencyRemovals.keys()].map((showId) => this.removeLowLatency(showId)));
     await Promise.all([...this.lowLatency.values()].map((ll) => ll.stop()));
     this.lowLatency.clear();
   }

@@ -2,7 +2,7 @@
 // transcoder writing plain HLS and CMAF parts through one encode, Hawker's packager indexing the
 // parts and the HLS route answering blocking reloads, delta updates and byte ranges. Every
 // playlist served must pass the RFC 8216bis checks (test/helpers/llhls-validator.ts).
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { decodeFrames, parseMediaPlaylist, publishTestPattern, transcoderPids, type Publisher } from '../helpers/media.js';
@@ -203,5 +203,11 @@ t.test('LL-HLS from a live show: valid playlists, blocking reloads on time, byte
     t.ok(plain.ended, 'the plain HLS recording ends as before');
     const plainSeconds = plain.entries.reduce((sum, e) => sum + e.duration, 0);
     t.ok(Math.abs(plainSeconds - listed) <= 2, `the LL playlist covers what the recording does (${listed.toFixed(1)} s vs ${plainSeconds.toFixed(1)} s)`);
+    // the LL files are a second copy of the live show: they go with the server's stop (a minute
+    // after the end otherwise), the recording stays
+    t.ok(existsSync(llDir), 'the LL files are there within the minute after the end');
+    t.equal(await server.terminate(), 0, 'the server stops cleanly');
+    t.notOk(existsSync(llDir), 'and the ended show\'s LL files are gone');
+    t.ok(existsSync(join(server.dataDir, 'media', 'hls', show.id, '720p', 'index.m3u8')), 'the recording stays');
   });
 });
