@@ -61,6 +61,8 @@ export class RungPackager {
   private current: Current | null = null;
   private readonly runs: Run[] = [];
   private nextFile: number | null = null;
+  /** the run of the first segment listed (its init section heads the playlist) */
+  private firstListedRun: Run | null = null;
   private tracks: Track[] = [];
   private ended = false;
 
@@ -86,8 +88,9 @@ export class RungPackager {
   }
 
   /**
-   * Reads what FFmpeg wrote since the last call. Returns true when a part or a segment was
-   * added (the moment to answer the blocking requests waiting on this rendition).
+   * Reads what FFmpeg wrote since the last call. Returns true when the state changed: a part or a
+   * segment added (the moment to answer the blocking requests waiting on this rendition), or a
+   * new file or its init read (the preload hint moves), so a state kept by the caller is renewed.
    */
   async refresh(): Promise<boolean> {
     let changed = false;
@@ -118,26 +121,26 @@ export class RungPackager {
           run.originMs = info.birthtimeMs > 0 ? info.birthtimeMs : Date.now();
         }
         this.current = { n, file, index: emptyIndex(), run };
+        changed = true;
       }
       const current = this.current;
       // the segment muxer opens the next file only after closing this one (or a new run starts
       // its own): once either exists, this file is final
       const following = this.runs.find((r) => r.firstFile > current.n);
-      const nextExists =
-        (await exists(join(this.options.dir, segmentFileName(current.n + 1)))) ||
-        (following !== undefined && (await exists(join(this.options.dir, segmentFileName(following.firstFile)))));
+      const nextNumbered = await exists(join(this.options.dir, segmentFileName(current.n + 1)));
+      const nextExists = nextNumbered || (following !== undefined && (await exists(join(this.options.dir, segmentFileName(following.firstFile)))));
       const { size } = await current.file.stat();
-      const before = current.index.fragments.length;
+      const before = current.index;
       current.index = await scanSegment(current.file, size, current.index, this.tracks);
       if (current.index.tracks.length) this.tracks = current.index.tracks;
-      if (current.index.fragments.length > before) changed = true;
+      if (current.index.fragments.length > before.fragments.length || current.index.nextOffset !== before.nextOffset) changed = true;
       if (current.n === current.run.firstFile && !current.run.init && current.index.initLength) {
         current.run.init = { uri: segmentFileName(current.n), byteRange: { offset: 0, length: current.index.initLength } };
       }
       if (current.run.firstStartS === null && current.index.fragments[0]) current.run.firstStartS = current.index.fragments[0].startS;
       if (!nextExists) return changed;
       this.close(current);
-      this.nextFile = (await exists(join(this.options.dir, segmentFileName(current.n + 1)))) ? current.n + 1 : (following?.firstFile ?? current.n + 1);
+      this.nextFile = nextNumbered ? current.n + 1 : (following?.firstFile ?? current.n + 1);
       changed = true;
     }
   }
@@ -153,6 +156,7 @@ export class RungPackager {
       const last = fragments.at(-1)!;
       const seam = this.seamFor(current.run);
       current.run.seamListed = true;
+      this.firstListedRun ??= current.run;
       this.segments.push({
         msn: this.nextMsn,
         uri: segmentFileName(current.n),
@@ -220,7 +224,8 @@ export class RungPackager {
       pending = { msn: this.nextMsn, programDateTimeMs: 0, discontinuity: false, parts: [], nextPart: null };
     }
     const firstRun = this.runs[0];
-    const init = this.segments[0] ? this.initAt(0) : (current?.run.init ?? firstRun?.init ?? null);
+    // the init in force at the first listed segment: its run's
+    const init = this.firstListedRun ? this.firstListedRun.init : (current?.run.init ?? firstRun?.init ?? null);
     return {
       targetDurationS: this.options.targetDurationS,
       partTargetS: this.options.partTargetS,
@@ -229,13 +234,6 @@ export class RungPackager {
       pending,
       ended: this.ended,
     };
-  }
-
-  /** the init section in force at a listed segment: the one of its run */
-  private initAt(index: number): LlInit | null {
-    const segment = this.segments[index]!;
-    const n = Number.parseInt(segment.uri.slice(4, 10), 10);
-    return this.runOf(n)?.init ?? null;
   }
 }
 

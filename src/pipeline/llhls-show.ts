@@ -82,8 +82,8 @@ interface RungEntry {
   rung: string;
   packager: RungPackager;
   waiters: BlockingWaiters;
-  /** rendered playlists for the current state: full and delta */
-  cache: { full: string | null; delta: string | null };
+  /** the current state and its rendered playlists (full and delta), made once per change */
+  cache: { state: LlMediaState | null; full: string | null; delta: string | null };
   broken: boolean;
 }
 
@@ -109,7 +109,7 @@ export class LlShowPackager {
         rung,
         packager: new RungPackager({ dir: join(options.showDir, llRungDir(rung)), firstMsn, targetDurationS: options.targetDurationS, partTargetS: options.partTargetS }),
         waiters: new BlockingWaiters(blockingTimeoutMs(options.targetDurationS)),
-        cache: { full: null, delta: null },
+        cache: { state: null, full: null, delta: null },
         broken: false,
       };
     });
@@ -182,12 +182,13 @@ export class LlShowPackager {
   }
 
   private changed(): void {
-    for (const entry of this.entries) entry.cache = { full: null, delta: null };
+    for (const entry of this.entries) entry.cache = { state: null, full: null, delta: null };
     for (const entry of this.entries) entry.waiters.wake(this.stateOf(entry));
   }
 
+  /** Every held request and every reload reads it: built once per change, not per request. */
   private stateOf(entry: RungEntry): LlMediaState {
-    return {
+    entry.cache.state ??= {
       ...entry.packager.state(),
       renditionReports: this.entries.flatMap((other) => {
         if (other === entry) return [];
@@ -195,6 +196,7 @@ export class LlShowPackager {
         return last ? [{ uri: `../${llRungDir(other.rung)}/index.m3u8`, lastMsn: last.msn, lastPart: last.part }] : [];
       }),
     };
+    return entry.cache.state;
   }
 
   private render(entry: RungEntry, skip: boolean): string {
