@@ -5,21 +5,15 @@
 // against a bare `ws` server doing the same coalesced fan-out, side by side, as ratios.
 // Hawker runs as `npm start` would, with warn logs, a real SQLite file, real viewer tokens.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { sleep } from '../../test/helpers/wait.js';
-import { cpuSeconds, freePort, startBenchServer } from './lib.js';
+import { cpuSeconds, freePort, rssMb, startBenchServer } from './lib.js';
 
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 5000);
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 200);
 const RATE = Number(process.env.BENCH_RATE ?? 100);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const TOKEN = 'bench-admin-token-0123456789';
-
-const rssMb = (pid: number, field: 'VmRSS' | 'VmHWM') => {
-  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-};
 
 interface LoadResult {
   sent: number;

@@ -83,6 +83,12 @@ export function cpuSeconds(pid: number): number {
   return user + system;
 }
 
+/** A process's resident memory (VmRSS) or its peak (VmHWM), in MB; NaN once it is gone. */
+export function rssMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
 /** user and kernel CPU seconds of a process (the kernel's share holds its fsyncs and socket writes) */
 export function cpuTimes(pid: number): { user: number; system: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -36,7 +36,7 @@ import { defaultConfig } from '../../src/config/defaults.js';
 import { parseLlPlaylist, type ParsedLlPlaylist, type ParsedPart } from '../../test/helpers/llhls-validator.js';
 import { startServerProcess } from '../../test/helpers/server-process.js';
 import { sleep, waitFor } from '../../test/helpers/wait.js';
-import { cpuSeconds, freePort, percentile, publish } from './lib.js';
+import { cpuSeconds, freePort, percentile, publish, rssMb } from './lib.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -54,11 +54,6 @@ const now = () => performance.timeOrigin + performance.now();
 
 /** seconds the process's main thread has waited on a run queue for a core (its event loop, runnable but not running) */
 const runQueueSeconds = (pid: number) => Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e9;
-
-const rssMb = (pid: number) => {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-};
 
 // ---- the client ----------------------------------------------------------------------------
 
