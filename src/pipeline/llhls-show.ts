@@ -18,6 +18,7 @@ import {
   type DeliveryDirectives,
   type LlMediaState,
 } from './llhls-playlist.js';
+import { parseMasterPlaylist } from './clip-cut.js';
 import { RungPackager } from './llhls-rung.js';
 import { BlockingWaiters } from './llhls-waiters.js';
 
@@ -43,21 +44,11 @@ const SEGMENT_FILE = /^seg_(\d{6,})\.m4s$/;
  * CODECS (null: not yet). VERSION 9 for what the LL media playlists use.
  */
 export function llMasterFrom(plainMaster: string, rungs: readonly string[]): string | null {
+  const variants = parseMasterPlaylist(plainMaster).filter((v) => rungs.includes(v.name) && v.streamInf.includes('CODECS='));
+  if (!rungs.every((r) => variants.some((v) => v.name === r))) return null;
   const lines = ['#EXTM3U', '#EXT-X-VERSION:9', '#EXT-X-INDEPENDENT-SEGMENTS'];
-  const seen = new Set<string>();
-  let streamInf: string | null = null;
-  for (const line of plainMaster.split('\n')) {
-    if (line.startsWith('#EXT-X-STREAM-INF:')) streamInf = line;
-    else if (streamInf && line && !line.startsWith('#')) {
-      const rung = line.split('/')[0]!;
-      if (rungs.includes(rung) && streamInf.includes('CODECS=')) {
-        lines.push(streamInf, `${llRungDir(rung)}/index.m3u8`);
-        seen.add(rung);
-      }
-      streamInf = null;
-    }
-  }
-  return rungs.every((r) => seen.has(r)) ? `${lines.join('\n')}\n` : null;
+  for (const v of variants) lines.push(v.streamInf, `${llRungDir(v.name)}/index.m3u8`);
+  return `${lines.join('\n')}\n`;
 }
 
 /** The highest segment file number in the show's LL folders, or -1. */
