@@ -19,12 +19,15 @@ export function lineupCard(c) {
     /** @param {SubmitEvent} e */
     async function startSale(e) {
       e.preventDefault();
-      const form = /** @type {HTMLFormElement} */ (e.currentTarget);
+      const submitted = /** @type {HTMLFormElement} */ (e.currentTarget);
+      // the lineup may be redrawn while the request is out (an order moved the stock, a pin): what
+      // is said goes into the form on screen, not into the one submitted, which is gone by then
+      const onScreen = () => /** @type {HTMLFormElement | null} */ (lineupBox.querySelector(`form[data-sale-for="${CSS.escape(p.id)}"]`)) ?? submitted;
       const price = parseMoney(input(priceId).value, p.currency);
       try {
         if ('problem' in price) throw Object.assign(new Error(price.problem), { details: [{ field: 'price', problem: price.problem }] });
         await api('POST', `/api/shows/${showId}/flash-sales`, { productId: p.id, price: price.minor, quantity: Number(input(qtyId).value), durationSeconds: Number(input(durId).value) * 60 });
-        for (const slot of form.querySelectorAll('.field-error')) slot.textContent = '';
+        for (const slot of onScreen().querySelectorAll('.field-error')) slot.textContent = '';
         confirmIn(doneLine, `Flash sale on ${p.title}`);
         await refresh();
       } catch (err) {
@@ -32,12 +35,12 @@ export function lineupCard(c) {
         const named = fieldProblems(error);
         // a stock refusal names no field: it is the quantity's
         const details = named.length ? named : error.code === 'NOT_ENOUGH_STOCK' ? [{ field: 'quantity', problem: error.message }] : [];
-        showErrors(form, Object.assign(error, { details: details.map((d) => ({ ...d, field: ids[String(d.field)] ?? String(d.field) })) }));
+        showErrors(onScreen(), Object.assign(error, { details: details.map((d) => ({ ...d, field: ids[String(d.field)] ?? String(d.field) })) }));
       }
     }
     /** @param {string} id @param {string} label @param {import('../ui.js').Props} props */
     const part = (id, label, props) => el('div', {}, el('label', { for: id, text: label }), el('input', { id, required: true, 'aria-describedby': `${id}-error`, ...props }), el('p', { class: 'field-error', id: `${id}-error`, 'aria-live': 'polite' }));
-    return el('form', { class: 'inline-form', novalidate: true, onsubmit: startSale },
+    return el('form', { class: 'inline-form', novalidate: true, 'data-sale-for': p.id, onsubmit: startSale },
       // 80 % of the price, rounded to the currency's minor units (a float here once read 23.992000000000004)
       part(priceId, `Price (${p.currency})`, { inputmode: 'decimal', autocomplete: 'off', value: unitsText(Math.round(p.price * 0.8), p.currency) }),
       // the stock left (as last fetched), not a fixed 10 nor the stock when the cockpit opened
