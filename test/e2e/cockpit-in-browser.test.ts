@@ -90,6 +90,31 @@ t.test('the cockpit and the catalog tell the truth, in words, at every width', {
     await admin.setViewportSize({ width: 1440, height: 1000 });
   });
 
+  await t.test('a question is marked answered with one click while its votes come in', async (t) => {
+    const asker = await post<{ token: string }>('/api/viewers', { displayName: 'Lea' });
+    const voter = await post<{ token: string }>('/api/viewers', { displayName: 'Tom' });
+    const askerSocket = await LiveClient.open(server.httpUrl, show.id, { token: asker.token });
+    const voterSocket = await LiveClient.open(server.httpUrl, show.id, { token: voter.token });
+    sockets.push(askerSocket, voterSocket);
+    await askerSocket.next((m) => m.type === 'welcome');
+    await voterSocket.next((m) => m.type === 'welcome');
+    askerSocket.send({ type: 'ask', text: 'Is the hose UV resistant?' });
+    const pushed = (await voterSocket.next((m) => m.type === 'questions' && JSON.stringify(m).includes('UV resistant'), 15_000)) as unknown as { items: Array<{ id: string; text: string }> };
+    const questionId = pushed.items.find((q) => q.text === 'Is the hose UV resistant?')!.id;
+    const question = admin.locator('#mod-questions li.question').filter({ hasText: 'UV resistant' });
+    await question.filter({ hasText: '▲ 0' }).waitFor({ timeout: 15_000 });
+    // the merchant presses Answered; a vote's push redraws the list before the button is released
+    const button = (await question.getByRole('button', { name: 'Answered' }).boundingBox())!;
+    await admin.mouse.move(button.x + button.width / 2, button.y + button.height / 2);
+    await admin.mouse.down();
+    voterSocket.send({ type: 'upvote', questionId });
+    await question.filter({ hasText: '▲ 1' }).waitFor({ timeout: 15_000 });
+    await admin.mouse.up();
+    await admin.getByText('✓ Marked answered').waitFor({ timeout: 10_000 });
+    await question.waitFor({ state: 'detached', timeout: 10_000 });
+    t.pass('the click landed: marked answered and gone from the open questions');
+  });
+
   await t.test('a closed poll can be removed from the panel (and the video)', async (t) => {
     await admin.locator('#poll-question').fill('Which colour next?');
     await admin.getByLabel('Option 1', { exact: true }).fill('Green');
