@@ -1,4 +1,5 @@
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { waitFor } from './wait.js';
 
 /** Debian's Chromium unless told otherwise (playwright-core downloads no browser). */
 export const CHROMIUM = process.env.HAWKER_CHROMIUM ?? '/usr/bin/chromium';
@@ -47,13 +48,11 @@ export async function videoMovesOn(target: Page | Frame, id: string, { seconds =
     const s = window.__hawkerStalls[${key}];
     return { to: v.currentTime, paused: v.paused, stalls: s.count, stallMs: Math.round(s.ms + (s.since == null ? 0 : performance.now() - s.since)) };
   })()`)) as Omit<VideoProgress, 'moved' | 'from'>;
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const now = await read();
-    const moved = now.to - from > seconds;
-    if (moved || Date.now() >= deadline) return { moved: moved && !now.paused, from, ...now };
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  let now = await read();
+  const movedOn = () => now.to - from > seconds;
+  // not moving on in time is this helper's answer (moved: false), not an error
+  await waitFor('the video to move on', async () => { now = await read(); return movedOn(); }, withinMs, 200).catch(() => undefined);
+  return { moved: movedOn() && !now.paused, from, ...now };
 }
 
 /** The words a test prints about a VideoProgress. */

@@ -27,12 +27,9 @@ export function questionsList(c) {
       d = { li: el('li', { class: 'question' }, votes, text, name, el('button', { type: 'button', class: 'secondary small', onclick: answered }, 'Answered')), votes, text, name };
       drawn.set(q.id, d);
     }
-    const words = {
-      votes: `▲ ${q.votes}`,
-      text: q.kind === 'demo' ? `Show me: ${(lineup.find((p) => p.id === q.productId) || { title: 'a product' }).title}` : q.text,
-      name: q.viewer.displayName,
-    };
-    for (const key of /** @type {const} */ (['votes', 'text', 'name'])) if (d[key].textContent !== words[key]) d[key].textContent = words[key];
+    d.votes.textContent = `▲ ${q.votes}`;
+    d.text.textContent = q.kind === 'demo' ? `Show me: ${(lineup.find((p) => p.id === q.productId) || { title: 'a product' }).title}` : q.text;
+    d.name.textContent = q.viewer.displayName;
     return d.li;
   }
   store.on(['questions'], ({ questions, lineup }) => {
